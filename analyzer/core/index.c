@@ -1,0 +1,90 @@
+#include <stdlib.h>
+#include <string.h>
+
+#include "layerwaste/index.h"
+
+void lw_layer_index_init(struct lw_layer_index *ix)
+{
+	memset(ix, 0, sizeof(*ix));
+	lw_arena_init(&ix->arena);
+}
+
+void lw_layer_index_release(struct lw_layer_index *ix)
+{
+	lw_arena_release(&ix->arena);
+	free(ix->entries);
+	lw_warnings_release(&ix->warnings);
+	memset(ix, 0, sizeof(*ix));
+}
+
+long lw_path_normalize(const char *in, char *out, size_t outsz)
+{
+	size_t o = 0;
+	const char *p = in;
+
+	while (*p) {
+		const char *start;
+		size_t len;
+
+		while (*p == '/')
+			p++;
+		start = p;
+		while (*p && *p != '/')
+			p++;
+		len = (size_t)(p - start);
+		if (len == 0 || (len == 1 && start[0] == '.'))
+			continue;
+		if (len == 2 && start[0] == '.' && start[1] == '.')
+			return -1;
+		if (o + len + 2 > outsz)
+			return -1;
+		if (o)
+			out[o++] = '/';
+		memcpy(out + o, start, len);
+		o += len;
+	}
+	if (outsz == 0)
+		return -1;
+	out[o] = '\0';
+	return (long)o;
+}
+
+int lw_path_cmp(const char *a, const char *b)
+{
+	const unsigned char *x = (const unsigned char *)a;
+	const unsigned char *y = (const unsigned char *)b;
+
+	while (*x && *x == *y) {
+		x++;
+		y++;
+	}
+	if (*x == *y)
+		return 0;
+	/* The separator sorts before every other byte, so a directory's
+	 * descendants come right after it. */
+	if (*x == '/')
+		return *y ? -1 : 1;
+	if (*y == '/')
+		return *x ? 1 : -1;
+	return *x < *y ? -1 : 1;
+}
+
+size_t lw_layer_index_memory(const struct lw_layer_index *ix)
+{
+	return ix->arena.bytes + ix->cap * sizeof(*ix->entries);
+}
+
+const struct lw_entry *lw_layer_index_find(const struct lw_layer_index *ix,
+					   const char *path)
+{
+	size_t i = ix->count;
+
+	while (i-- > 0) {
+		const struct lw_entry *e = &ix->entries[i];
+
+		if (e->type != LW_ENTRY_WHITEOUT && e->type != LW_ENTRY_OPAQUE &&
+		    strcmp(e->path, path) == 0)
+			return e;
+	}
+	return NULL;
+}

@@ -1,0 +1,95 @@
+/* The layer index: one per layer, every tar entry with its metadata and
+ * what is needed to compare its content, but never the content itself.
+ *
+ * Paths are normalised (no leading "./" or "/", no trailing "/", no "."
+ * components). Whiteouts are kept as entries of their own kind whose path is
+ * the path they hide; an opaque marker's path is its directory. */
+#ifndef LAYERWASTE_INDEX_H
+#define LAYERWASTE_INDEX_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "layerwaste/arena.h"
+#include "layerwaste/error.h"
+
+enum lw_entry_type {
+	LW_ENTRY_FILE = 0, /* regular file: the only type that stores bytes */
+	LW_ENTRY_DIR,
+	LW_ENTRY_SYMLINK,
+	LW_ENTRY_HARDLINK, /* content is its target's, in the same layer */
+	LW_ENTRY_OTHER,    /* device, fifo, socket */
+	LW_ENTRY_WHITEOUT, /* ".wh.NAME": hides lower NAME and all under it */
+	LW_ENTRY_OPAQUE,   /* ".wh..wh..opq": hides every lower entry under DIR */
+};
+
+#define LW_NO_OFFSET UINT64_MAX
+
+enum {
+	LW_ENTRY_HASHED = 1 << 0,  /* hash is valid */
+	LW_ENTRY_HAS_CAP = 1 << 1, /* has a security.capability xattr */
+	LW_ENTRY_HAS_XATTR = 1 << 2,
+};
+
+struct lw_hash {
+	uint64_t lo, hi; /* XXH3-128 of the content */
+};
+
+struct lw_entry {
+	const char *path;  /* borrowed from the index arena */
+	const char *link;  /* symlink target as stored, or normalised hard-link
+			      target; NULL otherwise */
+	const char *uname; /* owner names when the tar has them, else NULL */
+	const char *gname;
+	uint64_t size;     /* content bytes; 0 for all but regular files */
+	union {
+		/* LW_ENTRY_FILE: offset of the content in the layer's mapped
+		 * bytes, or LW_NO_OFFSET when only a stream had it (then the
+		 * hash was taken on the way). */
+		uint64_t data_off;
+		/* LW_ENTRY_HARDLINK: index of the target entry in this
+		 * layer, or LW_NO_OFFSET when the layer lacks it. */
+		uint64_t target;
+	};
+	struct lw_hash hash;
+	int64_t mtime;
+	uint32_t uid, gid;
+	uint32_t mode;       /* permission bits, 07777 */
+	uint32_t xattr_hash; /* hash of all xattr names and values, 0 if none */
+	uint32_t path_id;    /* set by the waste engine: rank in tree order */
+	uint8_t type;        /* enum lw_entry_type */
+	uint8_t flags;
+};
+
+struct lw_layer_index {
+	struct lw_arena arena;
+	struct lw_entry *entries; /* owned; in tar order */
+	size_t count;
+	size_t cap;
+	uint64_t file_bytes;   /* sum of regular-file sizes */
+	uint64_t file_count;   /* regular-file entries */
+	struct lw_warnings warnings;
+};
+
+void lw_layer_index_init(struct lw_layer_index *ix);
+void lw_layer_index_release(struct lw_layer_index *ix);
+
+/* Normalises a tar path into out (capacity outsz). Returns the length, or
+ * -1 when the path is unsafe or unusable (a ".." component, a NUL, longer
+ * than outsz-1). "./", "/" and "." normalise to "" (the root). */
+long lw_path_normalize(const char *in, char *out, size_t outsz);
+
+/* Compares two normalised paths in tree order: a directory's descendants
+ * sort right after it, before any sibling whose name extends its own
+ * ("a", "a/b", "a-b"). */
+int lw_path_cmp(const char *a, const char *b);
+
+/* Bytes of memory the index holds, for the per-file budget. */
+size_t lw_layer_index_memory(const struct lw_layer_index *ix);
+
+/* Finds the entry of the given path in the index (last one wins, as tar
+ * extraction does), or NULL. Linear: for occasional look-ups only. */
+const struct lw_entry *lw_layer_index_find(const struct lw_layer_index *ix,
+					   const char *path);
+
+#endif
