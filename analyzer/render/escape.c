@@ -1,0 +1,236 @@
+/* Escaping of untrusted names for the terminal, and human sizes.
+ *
+ * Names from archives may hold anything but NUL and '/'. Like bsdtar's
+ * safe_fprintf, every byte that could drive a terminal is shown as \xNN:
+ * C0 controls, DEL, C1 controls (U+0080..U+009F, which some terminals
+ * obey), invalid UTF-8, and the invisible bidi and line-separator code
+ * points (which reorder or break what is shown: "Trojan Source"). The
+ * backslash becomes "\\" so that an escape is never ambiguous. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "render.h"
+#include "render_priv.h"
+
+int lwr_utf8_seq(const char *s, uint32_t *cp)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	uint32_t v, min;
+	int n, i;
+
+	if (u[0] < 0x80) {
+		*cp = u[0];
+		return 1;
+	}
+	if (u[0] >= 0xc2 && u[0] <= 0xdf) {
+		n = 2;
+		v = u[0] & 0x1f;
+		min = 0x80;
+	} else if (u[0] >= 0xe0 && u[0] <= 0xef) {
+		n = 3;
+		v = u[0] & 0x0f;
+		min = 0x800;
+	} else if (u[0] >= 0xf0 && u[0] <= 0xf4) {
+		n = 4;
+		v = u[0] & 0x07;
+		min = 0x10000;
+	} else {
+		return 0;
+	}
+	for (i = 1; i < n; i++) {
+		if ((u[i] & 0xc0) != 0x80)
+			return 0;
+		v = v << 6 | (u[i] & 0x3f);
+	}
+	if (v < min || v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff))
+		return 0;
+	*cp = v;
+	return n;
+}
+
+/* Valid code points that must not reach a terminal as they are. */
+static int cp_unsafe(uint32_t cp)
+{
+	return (cp >= 0x80 && cp <= 0x9f) || cp == 0x061c ||
+	       cp == 0x200e || cp == 0x200f || cp == 0x2028 || cp == 0x2029 ||
+	       (cp >= 0x202a && cp <= 0x202e) ||
+	       (cp >= 0x2066 && cp <= 0x2069);
+}
+
+size_t lwr_escape_unit(const char *s, char *out, int *cols)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	uint32_t cp = 0;
+	int n = lwr_utf8_seq(s, &cp);
+	int i;
+
+	if (n == 1 && cp >= 0x20 && cp < 0x7f) {
+		if (cp == '\\') {
+			strcpy(out, "\\\\");
+			*cols = 2;
+		} else {
+			out[0] = (char)cp;
+			out[1] = '\0';
+			*cols = 1;
+		}
+		return 1;
+	}
+	if (n > 1 && !cp_unsafe(cp)) {
+		memcpy(out, s, (size_t)n);
+		out[n] = '\0';
+		*cols = 1;
+		return (size_t)n;
+	}
+	if (n == 0)
+		n = 1;
+	for (i = 0; i < n; i++)
+		snprintf(out + 4 * i, 5, "\\x%02x", u[i]);
+	*cols = 4 * n;
+	return (size_t)n;
+}
+
+int lwr_escaped_cols(const char *s)
+{
+	char unit[LWR_UNIT_MAX];
+	int cols = 0, c;
+
+	while (s && *s) {
+		s += lwr_escape_unit(s, unit, &c);
+		cols += c;
+	}
+	return cols;
+}
+
+int lw_fput_escaped(FILE *f, const char *s)
+{
+	char unit[LWR_UNIT_MAX];
+	int cols = 0, c;
+
+	while (s && *s) {
+		s += lwr_escape_unit(s, unit, &c);
+		if (fputs(unit, f) == EOF)
+			return -1;
+		cols += c;
+	}
+	return ferror(f) ? -1 : cols;
+}
+
+void lw_escape(const char *s, char *buf, size_t size)
+{
+	char unit[LWR_UNIT_MAX];
+	size_t len = 0, ulen;
+	int c;
+
+	if (size == 0)
+		return;
+	while (s && *s) {
+		s += lwr_escape_unit(s, unit, &c);
+		ulen = strlen(unit);
+		if (len + ulen >= size)
+			break;
+		memcpy(buf + len, unit, ulen);
+		len += ulen;
+	}
+	buf[len] = '\0';
+}
+
+int lwr_escape_cut(struct lw_strbuf *sb, const char *s, int maxcols,
+		   int cut_left)
+{
+	char unit[LWR_UNIT_MAX];
+	int total = lwr_escaped_cols(s), keep, cols = 0, c;
+	size_t n;
+
+	if (maxcols <= 0 || !s)
+		return 0;
+	if (total <= maxcols) {
+		while (*s) {
+			s += lwr_escape_unit(s, unit, &c);
+			lw_strbuf_adds(sb, unit);
+		}
+		return total;
+	}
+	if (maxcols <= 3) {
+		lw_strbuf_add(sb, "...", (size_t)maxcols);
+		return maxcols;
+	}
+	keep = maxcols - 3;
+	if (!cut_left) {
+		while (*s) {
+			n = lwr_escape_unit(s, unit, &c);
+			if (cols + c > keep)
+				break;
+			lw_strbuf_adds(sb, unit);
+			cols += c;
+			s += n;
+		}
+		lw_strbuf_adds(sb, "...");
+		return cols + 3;
+	}
+	lw_strbuf_adds(sb, "...");
+	/* Skip units from the start until the rest fits in keep. */
+	while (*s && total > keep) {
+		s += lwr_escape_unit(s, unit, &c);
+		total -= c;
+	}
+	while (*s) {
+		s += lwr_escape_unit(s, unit, &c);
+		lw_strbuf_adds(sb, unit);
+	}
+	return total + 3;
+}
+
+const char *lw_human_bytes(uint64_t n, char *buf, size_t size)
+{
+	static const char *const units[] = { "B", "kB", "MB", "GB", "TB" };
+	uint64_t unit = 1000, div, tenths;
+	size_t k = 1;
+
+	if (n < 1000) {
+		snprintf(buf, size, "%" PRIu64 " B", n);
+		return buf;
+	}
+	for (;;) {
+		/* Rounded half up, in integers: no libm, no float surprises. */
+		div = unit / 10;
+		tenths = n / div + ((n % div) * 2 >= div);
+		if (tenths < 10000 || k == 4)
+			break;
+		k++;
+		unit *= 1000;
+	}
+	snprintf(buf, size, "%" PRIu64 ".%" PRIu64 " %s", tenths / 10,
+		 tenths % 10, units[k]);
+	return buf;
+}
+
+const char *lwr_size(const struct lw_render_opts *o, uint64_t n, char *buf,
+		     size_t size)
+{
+	if (o->exact_bytes) {
+		snprintf(buf, size, "%" PRIu64, n);
+		return buf;
+	}
+	return lw_human_bytes(n, buf, size);
+}
+
+struct lw_render_opts lwr_opts(const struct lw_render_opts *o)
+{
+	struct lw_render_opts r = { 0, 100, 0, 10 };
+
+	if (o)
+		r = *o;
+	if (r.width <= 0)
+		r.width = 100;
+	if (r.top <= 0)
+		r.top = 10;
+	return r;
+}
+
+int lwr_finish(FILE *f)
+{
+	if (fflush(f) == EOF || ferror(f))
+		return -1;
+	return 0;
+}

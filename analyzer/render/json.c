@@ -1,0 +1,440 @@
+/* JSON output, schema version 1 (docs/json.md is the contract).
+ *
+ * The document is streamed as ncdu's export is: the top-level object and
+ * its arrays are written here, and each member or array item is built as a
+ * small jansson value, dumped and freed. Memory stays bounded however many
+ * findings there are, and the bytes are exactly what json_dumpf() with the
+ * same flags would write for the whole tree. */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "layerwaste/analysis.h"
+#include "layerwaste/image.h"
+#include "layerwaste/strbuf.h"
+#include "render.h"
+#include "render_priv.h"
+
+#define LW_JSON_SCHEMA 1
+#define DUMP_FLAGS (JSON_INDENT(2) | JSON_PRESERVE_ORDER | \
+		    JSON_REAL_PRECISION(15) | JSON_ENCODE_ANY)
+
+struct jdoc {
+	FILE *f;
+	size_t members;
+	size_t items; /* of the array being written */
+	int err;
+};
+
+struct jsink {
+	FILE *f;
+	const char *indent;
+};
+
+/* jansson's output of a nested value, shifted right: a raw newline only
+ * ever comes from the indentation (strings escape theirs). */
+static int sink_write(const char *buf, size_t size, void *data)
+{
+	struct jsink *s = data;
+	const char *nl;
+	size_t n;
+
+	while ((nl = memchr(buf, '\n', size))) {
+		n = (size_t)(nl - buf) + 1;
+		if (fwrite(buf, 1, n, s->f) != n ||
+		    fputs(s->indent, s->f) == EOF)
+			return -1;
+		buf += n;
+		size -= n;
+	}
+	if (size && fwrite(buf, 1, size, s->f) != size)
+		return -1;
+	return 0;
+}
+
+/* jansson allocation failures abort, as lw_xmalloc does: each value built
+ * here is one small item. */
+static json_t *jok(json_t *v)
+{
+	if (!v)
+		abort();
+	return v;
+}
+
+static void jset(json_t *o, const char *key, json_t *v)
+{
+	if (!o || !v || json_object_set_new(o, key, v))
+		abort();
+}
+
+static void jappend(json_t *a, json_t *v)
+{
+	if (!a || !v || json_array_append_new(a, v))
+		abort();
+}
+
+static json_t *jint(uint64_t v)
+{
+	return jok(json_integer(v > INT64_MAX ? INT64_MAX : (json_int_t)v));
+}
+
+/* Valid UTF-8 as it is; each byte of an invalid sequence as the four
+ * characters \xNN, so that the string is valid and still tells bytes. */
+static void jsan(struct lw_strbuf *sb, const char *s)
+{
+	uint32_t cp;
+	int n;
+
+	while (*s) {
+		n = lwr_utf8_seq(s, &cp);
+		if (n == 0) {
+			lw_strbuf_addf(sb, "\\x%02x", (unsigned char)*s);
+			s++;
+		} else {
+			lw_strbuf_add(sb, s, (size_t)n);
+			s += n;
+		}
+	}
+}
+
+static json_t *jstr(struct lw_strbuf *sb)
+{
+	json_t *v = jok(json_stringn(sb->buf ? sb->buf : "", sb->len));
+
+	lw_strbuf_release(sb);
+	return v;
+}
+
+/* A string from the archive or the user, or null. */
+static json_t *jtext(const char *s)
+{
+	struct lw_strbuf sb = LW_STRBUF_INIT;
+
+	if (!s)
+		return jok(json_null());
+	jsan(&sb, s);
+	return jstr(&sb);
+}
+
+/* A normalised path, shown with its leading slash. */
+static json_t *jpath(const char *p)
+{
+	struct lw_strbuf sb = LW_STRBUF_INIT;
+
+	lw_strbuf_addc(&sb, '/');
+	jsan(&sb, p ? p : "");
+	return jstr(&sb);
+}
+
+static void jdoc_begin(struct jdoc *d, FILE *f)
+{
+	d->f = f;
+	d->members = 0;
+	d->items = 0;
+	d->err = 0;
+	fputc('{', f);
+}
+
+static void jdoc_key(struct jdoc *d, const char *key)
+{
+	fprintf(d->f, "%s\n  \"%s\": ", d->members++ ? "," : "", key);
+}
+
+/* Writes v (taken) at the given nesting. */
+static void jdoc_value(struct jdoc *d, json_t *v, const char *indent)
+{
+	struct jsink s = { d->f, indent };
+
+	if (json_dump_callback(jok(v), sink_write, &s, DUMP_FLAGS))
+		d->err = 1;
+	json_decref(v);
+}
+
+static void jdoc_put(struct jdoc *d, const char *key, json_t *v)
+{
+	jdoc_key(d, key);
+	jdoc_value(d, v, "  ");
+}
+
+static void jdoc_array_begin(struct jdoc *d, const char *key)
+{
+	jdoc_key(d, key);
+	fputc('[', d->f);
+	d->items = 0;
+}
+
+static void jdoc_array_add(struct jdoc *d, json_t *v)
+{
+	fputs(d->items++ ? ",\n    " : "\n    ", d->f);
+	jdoc_value(d, v, "    ");
+}
+
+static void jdoc_array_end(struct jdoc *d)
+{
+	fputs(d->items ? "\n  ]" : "]", d->f);
+}
+
+static int jdoc_end(struct jdoc *d)
+{
+	fputs(d->members ? "\n}\n" : "}\n", d->f);
+	if (lwr_finish(d->f) || d->err)
+		return -1;
+	return 0;
+}
+
+static json_t *json_tool(void)
+{
+	json_t *o = jok(json_object());
+
+	jset(o, "name", jok(json_string("layerwaste")));
+	jset(o, "version", jok(json_string(LW_VERSION)));
+	return o;
+}
+
+/* an is NULL for inspect, which has no waste figures. */
+static json_t *json_image(const struct lw_image *img,
+			  const struct lw_analysis *an)
+{
+	json_t *o = jok(json_object()), *tags = jok(json_array());
+	size_t i;
+
+	jset(o, "source", jtext(img->source));
+	jset(o, "format", jtext(img->format));
+	jset(o, "compression",
+	     jtext(lw_compression_name(img->outer_compression)));
+	for (i = 0; i < img->ntags; i++)
+		jappend(tags, jtext(img->tags[i]));
+	jset(o, "tags", tags);
+	jset(o, "platform", jtext(img->platform));
+	jset(o, "config_digest", jtext(img->config_digest));
+	jset(o, "layer_count", jint(img->nlayers));
+	if (an) {
+		jset(o, "file_count", jint(an->file_count));
+		jset(o, "total_bytes", jint(an->total_bytes));
+		jset(o, "visible_bytes", jint(an->visible_bytes));
+	}
+	return o;
+}
+
+static json_t *json_kinds(const uint64_t *v)
+{
+	json_t *o = jok(json_object());
+	int k;
+
+	for (k = 0; k < LW_KIND_COUNT; k++)
+		jset(o, lw_kind_name(k), jint(v[k]));
+	return o;
+}
+
+/* Two decimals, without libm; p is never negative. */
+static double round2(double p)
+{
+	return p > 0 ? (double)(int64_t)(p * 100.0 + 0.5) / 100.0 : 0.0;
+}
+
+static json_t *json_summary(const struct lw_analysis *an)
+{
+	json_t *o = jok(json_object()), *dive = jok(json_object());
+
+	jset(o, "wasted_bytes", jint(an->wasted_bytes));
+	jset(o, "wasted_percent",
+	     jok(json_real(round2(lw_analysis_wasted_percent(an)))));
+	jset(o, "by_kind", json_kinds(an->by_kind));
+	jset(o, "files_by_kind", json_kinds(an->files_by_kind));
+	jset(o, "duplicate_bytes", jint(an->duplicate_bytes));
+	jset(o, "finding_count", jint(an->nfindings));
+	jset(o, "warning_count",
+	     jint(an->image->warnings.total + an->warnings.total));
+	jset(dive, "efficiency", jok(json_real(an->dive.efficiency)));
+	jset(dive, "wasted_bytes", jint(an->dive.wasted_bytes));
+	jset(dive, "user_wasted_percent",
+	     jok(json_real(an->dive.user_wasted_percent)));
+	jset(dive, "size_bytes", jint(an->dive.size_bytes));
+	jset(dive, "user_size_bytes", jint(an->dive.user_size_bytes));
+	jset(o, "dive", dive);
+	return o;
+}
+
+/* One layer; an is NULL for inspect. */
+static json_t *json_layer(const struct lw_image *img, size_t i,
+			  const struct lw_analysis *an)
+{
+	const struct lw_layer *ly = &img->layers[i];
+	const struct lw_layer_index *ix = ly->index;
+	json_t *o = jok(json_object());
+
+	jset(o, "index", jint(i));
+	jset(o, "digest", jtext(ly->digest));
+	jset(o, "diff_id", jtext(ly->diff_id));
+	jset(o, "compression", jtext(lw_compression_name(ly->compression)));
+	jset(o, "compressed_bytes", jint(ly->compressed_bytes));
+	jset(o, "tar_bytes", jint(ly->tar_bytes));
+	jset(o, "entry_count", jint(ix ? ix->count : 0));
+	jset(o, "file_count", jint(ix ? ix->file_count : 0));
+	jset(o, "total_bytes", jint(ix ? ix->file_bytes : 0));
+	if (an) {
+		jset(o, "wasted_bytes", jint(an->layers[i].wasted_bytes));
+		jset(o, "finding_count", jint(an->layers[i].findings));
+	}
+	jset(o, "created_by",
+	     jtext(ly->history ? ly->history->created_by : NULL));
+	if (!an)
+		jset(o, "member", jtext(ly->member));
+	return o;
+}
+
+static json_t *json_cause(const struct lw_group *g)
+{
+	json_t *o = jok(json_object());
+
+	jset(o, "layer", jint(g->layer));
+	jset(o, "from_layer", jint(g->from_layer));
+	jset(o, "kind", jtext(lw_kind_name(g->kind)));
+	jset(o, "bytes", jint(g->bytes));
+	jset(o, "file_count", jint(g->files));
+	jset(o, "first_finding", jint(g->first));
+	jset(o, "finding_count", jint(g->count));
+	return o;
+}
+
+static const char *type_name(int type)
+{
+	static const char *const names[] = {
+		[LW_ENTRY_FILE] = "file",
+		[LW_ENTRY_DIR] = "dir",
+		[LW_ENTRY_SYMLINK] = "symlink",
+		[LW_ENTRY_HARDLINK] = "hardlink",
+		[LW_ENTRY_OTHER] = "other",
+		[LW_ENTRY_WHITEOUT] = "whiteout",
+		[LW_ENTRY_OPAQUE] = "opaque",
+	};
+
+	if (type < 0 || (size_t)type >= sizeof(names) / sizeof(names[0]))
+		return NULL;
+	return names[type];
+}
+
+static json_t *json_meta(const struct lw_meta *m, int type)
+{
+	json_t *o = jok(json_object());
+	char mode[16];
+
+	snprintf(mode, sizeof(mode), "%04o", (unsigned)(m->mode & 07777));
+	jset(o, "uid", jint(m->uid));
+	jset(o, "gid", jint(m->gid));
+	jset(o, "mode", jok(json_string(mode)));
+	if (type >= 0)
+		jset(o, "type", jtext(type_name(type)));
+	return o;
+}
+
+static json_t *json_finding(const struct lw_finding *fd)
+{
+	json_t *o = jok(json_object());
+
+	jset(o, "kind", jtext(lw_kind_name(fd->kind)));
+	jset(o, "path", jpath(fd->path));
+	jset(o, "layer", jint(fd->layer));
+	jset(o, "from_layer", jint(fd->from_layer));
+	jset(o, "bytes", jint(fd->bytes));
+	jset(o, "before", json_meta(&fd->before, -1));
+	jset(o, "after", fd->has_after ? json_meta(&fd->after, fd->after_type)
+				       : jok(json_null()));
+	return o;
+}
+
+static json_t *json_dup(const struct lw_dup_group *dg)
+{
+	json_t *o = jok(json_object()), *paths = jok(json_array()), *m;
+	size_t i;
+
+	jset(o, "size", jint(dg->size));
+	jset(o, "bytes", jint(dg->bytes));
+	for (i = 0; i < dg->count; i++) {
+		m = jok(json_object());
+		jset(m, "path", jpath(dg->members[i].path));
+		jset(m, "layer", jint(dg->members[i].layer));
+		jappend(paths, m);
+	}
+	jset(o, "paths", paths);
+	return o;
+}
+
+/* Every kept message of a then b (b may be NULL), then one line for the
+ * ones that were only counted. */
+static void jdoc_warnings(struct jdoc *d, const struct lw_warnings *a,
+			  const struct lw_warnings *b)
+{
+	const struct lw_warnings *w[2] = { a, b };
+	size_t kept = 0, total = 0, i, j;
+	char more[64];
+
+	jdoc_array_begin(d, "warnings");
+	for (j = 0; j < 2; j++) {
+		if (!w[j])
+			continue;
+		for (i = 0; i < w[j]->count; i++)
+			jdoc_array_add(d, jtext(w[j]->items[i]));
+		kept += w[j]->count;
+		total += w[j]->total;
+	}
+	if (total > kept) {
+		snprintf(more, sizeof(more), "%zu more warnings not shown",
+			 total - kept);
+		jdoc_array_add(d, jok(json_string(more)));
+	}
+	jdoc_array_end(d);
+}
+
+int lw_render_json(FILE *f, const struct lw_analysis *an,
+		   const struct lw_render_opts *o)
+{
+	const struct lw_image *img = an->image;
+	struct jdoc d;
+	size_t i;
+
+	jdoc_begin(&d, f);
+	jdoc_put(&d, "schema_version", jint(LW_JSON_SCHEMA));
+	jdoc_put(&d, "tool", json_tool());
+	jdoc_put(&d, "image", json_image(img, an));
+	jdoc_put(&d, "summary", json_summary(an));
+	jdoc_array_begin(&d, "layers");
+	for (i = 0; i < img->nlayers; i++)
+		jdoc_array_add(&d, json_layer(img, i, an));
+	jdoc_array_end(&d);
+	jdoc_array_begin(&d, "causes");
+	for (i = 0; i < an->ngroups; i++)
+		jdoc_array_add(&d, json_cause(&an->groups[i]));
+	jdoc_array_end(&d);
+	jdoc_array_begin(&d, "findings");
+	for (i = 0; i < an->nfindings; i++)
+		jdoc_array_add(&d, json_finding(&an->findings[i]));
+	jdoc_array_end(&d);
+	jdoc_array_begin(&d, "duplicates");
+	for (i = 0; i < an->ndups; i++)
+		jdoc_array_add(&d, json_dup(&an->dups[i]));
+	jdoc_array_end(&d);
+	jdoc_warnings(&d, &img->warnings, &an->warnings);
+	return jdoc_end(&d);
+}
+
+int lw_render_inspect_json(FILE *f, const struct lw_image *img,
+			   const struct lw_render_opts *o)
+{
+	struct jdoc d;
+	size_t i;
+
+	jdoc_begin(&d, f);
+	jdoc_put(&d, "schema_version", jint(LW_JSON_SCHEMA));
+	jdoc_put(&d, "tool", json_tool());
+	jdoc_put(&d, "image", json_image(img, NULL));
+	jdoc_array_begin(&d, "layers");
+	for (i = 0; i < img->nlayers; i++)
+		jdoc_array_add(&d, json_layer(img, i, NULL));
+	jdoc_array_end(&d);
+	jdoc_warnings(&d, &img->warnings, NULL);
+	return jdoc_end(&d);
+}

@@ -1,0 +1,102 @@
+/* Helpers shared by the renderers only: escaping with column counts, and a
+ * line builder that never lets a line pass the width. Not part of the
+ * renderers' interface (render.h). */
+#ifndef LAYERWASTE_RENDER_PRIV_H
+#define LAYERWASTE_RENDER_PRIV_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "layerwaste/strbuf.h"
+#include "render.h"
+
+/* Longest escaped form of one unit: four bytes, each as \xNN. */
+#define LWR_UNIT_MAX 17
+
+/* Returns the length (1..4) of the valid UTF-8 sequence at s and its code
+ * point in *cp, or 0 when s starts with a byte that begins no valid
+ * sequence (stray continuation, overlong form, surrogate, > U+10FFFF).
+ * Never reads past a NUL. */
+int lwr_utf8_seq(const char *s, uint32_t *cp);
+
+/* Escapes the unit (one byte or one UTF-8 sequence) at *s, which must not
+ * be NUL, into out (LWR_UNIT_MAX bytes, NUL-terminated) and sets *cols to
+ * the columns it takes. Returns the bytes of s consumed. */
+size_t lwr_escape_unit(const char *s, char *out, int *cols);
+
+/* Columns that the escaped form of s takes. */
+int lwr_escaped_cols(const char *s);
+
+/* Appends the escaped form of s to sb in at most maxcols columns. When it
+ * does not fit, it is cut at a unit boundary and "..." marks the cut: at
+ * the end, or at the start when cut_left (for paths, whose end says
+ * most). Returns the columns appended. */
+int lwr_escape_cut(struct lw_strbuf *sb, const char *s, int maxcols,
+		   int cut_left);
+
+/* A copy of *o with defaults filled in (o may be NULL). */
+struct lw_render_opts lwr_opts(const struct lw_render_opts *o);
+
+/* n as a human size, or as a plain byte count with o->exact_bytes. */
+const char *lwr_size(const struct lw_render_opts *o, uint64_t n, char *buf,
+		     size_t size);
+
+/* Flushes f; returns 0, or -1 when any write to f failed. */
+int lwr_finish(FILE *f);
+
+/* Appends a short form of a history created_by to out (raw, not escaped):
+ * the shell prefix, "#(nop)", build-arg prefix and "# buildkit" removed,
+ * whitespace collapsed. NULL gives "". */
+void lwr_history_short(const char *created_by, struct lw_strbuf *out);
+
+/* One output line, built in memory and cut so that it never passes width
+ * columns. Colour codes take no columns and are dropped unless o->color. */
+struct lwr_line {
+	FILE *f;
+	struct lw_strbuf sb;
+	int width;
+	int cols;
+	int color;
+	int full; /* cut: later text is dropped */
+};
+
+#define LWR_BOLD "\033[1m"
+#define LWR_RESET "\033[0m"
+
+void lwr_line_init(struct lwr_line *l, FILE *f,
+		   const struct lw_render_opts *o);
+void lwr_line_release(struct lwr_line *l);
+/* Columns left on the line. */
+int lwr_line_room(const struct lwr_line *l);
+/* Adds trusted text (ASCII or UTF-8 the renderer wrote itself). */
+void lwr_line_add(struct lwr_line *l, const char *text);
+void lwr_line_addf(struct lwr_line *l, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Adds untrusted text, escaped, in at most maxcols columns (< 0: the rest
+ * of the line); see lwr_escape_cut. */
+void lwr_line_esc(struct lwr_line *l, const char *s, int maxcols,
+		  int cut_left);
+/* Adds "/" + path, escaped and cut at the start to maxcols (< 0: rest). */
+void lwr_line_path(struct lwr_line *l, const char *path, int maxcols);
+/* Pads with spaces up to column col. */
+void lwr_line_pad(struct lwr_line *l, int col);
+/* Adds an SGR sequence when colour is on. */
+void lwr_line_sgr(struct lwr_line *l, const char *sgr);
+/* Writes the line and a newline, and starts a new one. */
+void lwr_line_end(struct lwr_line *l);
+/* A heading line, bold when colour is on. */
+void lwr_line_heading(struct lwr_line *l, const char *text);
+
+/* The image block that opens both text reports: source, format, platform,
+ * tags, config digest, layer count. */
+void lwr_text_image(struct lwr_line *l, const struct lw_image *img);
+/* A "Warnings: N" block with the first few messages of a, then of b (b may
+ * be NULL); nothing when there are none. */
+void lwr_text_warnings(struct lwr_line *l, const struct lw_warnings *a,
+		       const struct lw_warnings *b);
+
+/* SGR colour for a kind. */
+const char *lwr_kind_color(int kind);
+
+#endif

@@ -1,0 +1,321 @@
+/* The terminal report: header, summary, layer table, waste by cause, the
+ * largest wasted files, warnings. Every line fits the width; every name
+ * from the archive is escaped. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "layerwaste/analysis.h"
+#include "layerwaste/strbuf.h"
+#include "render.h"
+#include "render_priv.h"
+
+#define LABEL_COLS 15   /* summary labels, after a two-space indent */
+#define MAX_PATHS 3     /* paths listed under a cause */
+#define MIN_INLINE_HISTORY 24 /* columns worth giving a cut history */
+#define MIN_PATH_COLS 16 /* below this, a path gets the whole line */
+
+static const char *kind_str(int kind)
+{
+	const char *s = lw_kind_name(kind);
+
+	return s ? s : "?";
+}
+
+static const char *created_by(const struct lw_image *img, size_t i)
+{
+	if (!img || i >= img->nlayers || !img->layers[i].history)
+		return NULL;
+	return img->layers[i].history->created_by;
+}
+
+static const char *plural(uint64_t n)
+{
+	return n == 1 ? "" : "s";
+}
+
+static void label(struct lwr_line *l, const char *text)
+{
+	lwr_line_add(l, "  ");
+	lwr_line_add(l, text);
+	lwr_line_pad(l, 2 + LABEL_COLS);
+}
+
+static void text_summary(struct lwr_line *l, const struct lw_analysis *an,
+			 const struct lw_render_opts *o)
+{
+	char a[32], b[32];
+	int k;
+
+	lwr_line_end(l);
+	lwr_line_heading(l, "Summary");
+	label(l, "Total size");
+	lwr_line_addf(l, "%s in %zu layer%s",
+		      lwr_size(o, an->total_bytes, a, sizeof(a)),
+		      an->image->nlayers, plural(an->image->nlayers));
+	lwr_line_end(l);
+	label(l, "Final size");
+	lwr_line_addf(l, "%s in %" PRIu64 " file%s",
+		      lwr_size(o, an->visible_bytes, a, sizeof(a)),
+		      an->file_count, plural(an->file_count));
+	lwr_line_end(l);
+	label(l, "Wasted");
+	lwr_line_sgr(l, LWR_BOLD);
+	lwr_line_add(l, lwr_size(o, an->wasted_bytes, a, sizeof(a)));
+	lwr_line_sgr(l, LWR_RESET);
+	lwr_line_addf(l, ", %.2f %% of total", lw_analysis_wasted_percent(an));
+	lwr_line_end(l);
+	for (k = 0; k < LW_KIND_COUNT; k++) {
+		if (an->by_kind[k] == 0)
+			continue;
+		lwr_line_add(l, "    ");
+		lwr_line_sgr(l, lwr_kind_color(k));
+		lwr_line_add(l, kind_str(k));
+		lwr_line_sgr(l, LWR_RESET);
+		lwr_line_pad(l, 2 + LABEL_COLS);
+		lwr_line_addf(l, "%s in %" PRIu64 " file%s",
+			      lwr_size(o, an->by_kind[k], a, sizeof(a)),
+			      an->files_by_kind[k],
+			      plural(an->files_by_kind[k]));
+		lwr_line_end(l);
+	}
+	if (an->duplicate_bytes) {
+		label(l, "Duplicates");
+		lwr_line_addf(l, "%s in identical files at other paths, "
+			      "not counted as waste",
+			      lwr_size(o, an->duplicate_bytes, a, sizeof(a)));
+		lwr_line_end(l);
+	}
+	lwr_line_addf(l, "  dive would report: efficiency %.2f %%, wasted %s, "
+		      "user wasted %.2f %%", an->dive.efficiency * 100.0,
+		      lwr_size(o, an->dive.wasted_bytes, b, sizeof(b)),
+		      an->dive.user_wasted_percent * 100.0);
+	lwr_line_end(l);
+}
+
+static uint64_t layer_bytes(const struct lw_image *img, size_t i)
+{
+	return img->layers[i].index ? img->layers[i].index->file_bytes : 0;
+}
+
+static int max_int(int a, int b)
+{
+	return a > b ? a : b;
+}
+
+static void text_layers(struct lwr_line *l, const struct lw_analysis *an,
+			const struct lw_render_opts *o)
+{
+	const struct lw_image *img = an->image;
+	struct lw_strbuf cb = LW_STRBUF_INIT;
+	int iw = 1, sw = 4, ww = 5;
+	char a[32];
+	size_t i;
+
+	lwr_line_end(l);
+	lwr_line_heading(l, "Layers");
+	for (i = 0; i < img->nlayers; i++) {
+		iw = max_int(iw, snprintf(a, sizeof(a), "%zu", i));
+		lwr_size(o, layer_bytes(img, i), a, sizeof(a));
+		sw = max_int(sw, (int)strlen(a));
+		lwr_size(o, an->layers[i].wasted_bytes, a, sizeof(a));
+		ww = max_int(ww, (int)strlen(a));
+	}
+	lwr_line_addf(l, "  %*s  %*s  %*s  Created by", iw, "#", sw, "Size",
+		      ww, "Waste");
+	lwr_line_end(l);
+	for (i = 0; i < img->nlayers; i++) {
+		lwr_line_addf(l, "  %*zu", iw, i);
+		lwr_size(o, layer_bytes(img, i), a, sizeof(a));
+		lwr_line_addf(l, "  %*s", sw, a);
+		lwr_size(o, an->layers[i].wasted_bytes, a, sizeof(a));
+		lwr_line_addf(l, "  %*s", ww, a);
+		lw_strbuf_reset(&cb);
+		lwr_history_short(created_by(img, i), &cb);
+		if (cb.len) {
+			lwr_line_add(l, "  ");
+			lwr_line_esc(l, cb.buf, -1, 0);
+		}
+		lwr_line_end(l);
+	}
+	lw_strbuf_release(&cb);
+}
+
+/* What a cause did, in three parts: the middle one is coloured. */
+static void group_body(const struct lw_group *g, const struct lw_render_opts *o,
+		       struct lw_strbuf *pre, const char **verb,
+		       struct lw_strbuf *post)
+{
+	char a[32];
+
+	lwr_size(o, g->bytes, a, sizeof(a));
+	switch (g->kind) {
+	case LW_KIND_OVERWRITE:
+	case LW_KIND_DELETE:
+		*verb = g->kind == LW_KIND_DELETE ? "deleted" : "overwrote";
+		lw_strbuf_addf(post, " %" PRIu64 " file%s of layer %" PRIu32
+			       " (%s)%s", g->files, plural(g->files),
+			       g->from_layer, a, g->kind == LW_KIND_DELETE ?
+			       ", still stored there" : "");
+		return;
+	case LW_KIND_CHOWN:
+		*verb = "only to change owner";
+		break;
+	case LW_KIND_CHMOD:
+		*verb = "only to change mode";
+		break;
+	case LW_KIND_CHOWN_CHMOD:
+		*verb = "only to change owner and mode";
+		break;
+	default:
+		*verb = "only to change mtime/xattrs";
+		break;
+	}
+	lw_strbuf_addf(pre, "%s in %" PRIu64 " file%s copied from layer %"
+		       PRIu32 " ", a, g->files, plural(g->files),
+		       g->from_layer);
+}
+
+static void text_group(struct lwr_line *l, const struct lw_analysis *an,
+		       const struct lw_group *g, const struct lw_render_opts *o)
+{
+	struct lw_strbuf pre = LW_STRBUF_INIT, post = LW_STRBUF_INIT;
+	struct lw_strbuf cb = LW_STRBUF_INIT;
+	const char *verb = "";
+	int body, room, inline_cb;
+	size_t i;
+
+	group_body(g, o, &pre, &verb, &post);
+	body = lwr_escaped_cols(pre.buf) + lwr_escaped_cols(verb) +
+	       lwr_escaped_cols(post.buf);
+	lwr_line_addf(l, "  layer %" PRIu32, g->layer);
+	lwr_history_short(created_by(an->image, g->layer), &cb);
+	room = lwr_line_room(l) - 1 - 2 - body;
+	inline_cb = cb.len && (lwr_escaped_cols(cb.buf) <= room ||
+			       room >= MIN_INLINE_HISTORY);
+	if (inline_cb) {
+		lwr_line_add(l, " ");
+		lwr_line_esc(l, cb.buf, room, 0);
+	}
+	lwr_line_add(l, ": ");
+	lwr_line_add(l, pre.buf ? pre.buf : "");
+	lwr_line_sgr(l, lwr_kind_color(g->kind));
+	lwr_line_add(l, verb);
+	lwr_line_sgr(l, LWR_RESET);
+	lwr_line_add(l, post.buf ? post.buf : "");
+	lwr_line_end(l);
+	/* Too narrow to say both on one line: the history gets its own. */
+	if (cb.len && !inline_cb) {
+		lwr_line_add(l, "    ");
+		lwr_line_esc(l, cb.buf, -1, 0);
+		lwr_line_end(l);
+	}
+	for (i = 0; i < g->count && i < MAX_PATHS; i++) {
+		if (g->first + i >= an->nfindings)
+			break;
+		lwr_line_add(l, "      ");
+		lwr_line_path(l, an->findings[g->first + i].path, -1);
+		lwr_line_end(l);
+	}
+	if (g->count > MAX_PATHS) {
+		lwr_line_addf(l, "      ... and %zu more",
+			      g->count - MAX_PATHS);
+		lwr_line_end(l);
+	}
+	lw_strbuf_release(&pre);
+	lw_strbuf_release(&post);
+	lw_strbuf_release(&cb);
+}
+
+static void text_groups(struct lwr_line *l, const struct lw_analysis *an,
+			const struct lw_render_opts *o)
+{
+	size_t i;
+
+	lwr_line_end(l);
+	if (an->ngroups == 0) {
+		lwr_line_heading(l, "No wasted bytes found.");
+		return;
+	}
+	lwr_line_heading(l, "Waste by cause, largest first");
+	for (i = 0; i < an->ngroups && i < (size_t)o->top; i++)
+		text_group(l, an, &an->groups[i], o);
+	if (an->ngroups > (size_t)o->top) {
+		lwr_line_addf(l, "  ... and %zu more causes",
+			      an->ngroups - (size_t)o->top);
+		lwr_line_end(l);
+	}
+}
+
+static int cmp_bytes_desc(const void *a, const void *b)
+{
+	const struct lw_finding *x = *(const struct lw_finding *const *)a;
+	const struct lw_finding *y = *(const struct lw_finding *const *)b;
+
+	if (x->bytes != y->bytes)
+		return x->bytes < y->bytes ? 1 : -1;
+	if (x->layer != y->layer)
+		return x->layer < y->layer ? -1 : 1;
+	return strcmp(x->path, y->path);
+}
+
+static void text_largest(struct lwr_line *l, const struct lw_analysis *an,
+			 const struct lw_render_opts *o)
+{
+	const struct lw_finding **top;
+	size_t i, n = an->nfindings;
+	char a[32], suffix[64];
+	int sw = 0, room;
+
+	if (n == 0)
+		return;
+	top = lw_xmalloc(n * sizeof(*top));
+	for (i = 0; i < n; i++)
+		top[i] = &an->findings[i];
+	qsort(top, n, sizeof(*top), cmp_bytes_desc);
+	if (n > (size_t)o->top)
+		n = (size_t)o->top;
+	for (i = 0; i < n; i++)
+		sw = max_int(sw, (int)strlen(lwr_size(o, top[i]->bytes, a,
+						      sizeof(a))));
+	lwr_line_end(l);
+	lwr_line_heading(l, "Largest wasted files");
+	for (i = 0; i < n; i++) {
+		snprintf(suffix, sizeof(suffix), "  layer %" PRIu32 " <- %"
+			 PRIu32, top[i]->layer, top[i]->from_layer);
+		lwr_line_addf(l, "  %*s  ", sw, lwr_size(o, top[i]->bytes, a,
+							 sizeof(a)));
+		lwr_line_sgr(l, lwr_kind_color(top[i]->kind));
+		lwr_line_addf(l, "%-11s", kind_str(top[i]->kind));
+		lwr_line_sgr(l, LWR_RESET);
+		lwr_line_add(l, "  ");
+		room = lwr_line_room(l) - (int)strlen(suffix);
+		if (room >= MIN_PATH_COLS ||
+		    lwr_escaped_cols(top[i]->path) + 1 <= room) {
+			lwr_line_path(l, top[i]->path, room);
+			lwr_line_add(l, suffix);
+		} else {
+			lwr_line_path(l, top[i]->path, -1);
+		}
+		lwr_line_end(l);
+	}
+	free(top);
+}
+
+int lw_render_text(FILE *f, const struct lw_analysis *an,
+		   const struct lw_render_opts *opts)
+{
+	struct lw_render_opts o = lwr_opts(opts);
+	struct lwr_line l;
+
+	lwr_line_init(&l, f, &o);
+	lwr_text_image(&l, an->image);
+	text_summary(&l, an, &o);
+	text_layers(&l, an, &o);
+	text_groups(&l, an, &o);
+	text_largest(&l, an, &o);
+	lwr_text_warnings(&l, &an->image->warnings, &an->warnings);
+	lwr_line_release(&l);
+	return lwr_finish(f);
+}

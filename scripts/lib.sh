@@ -1,0 +1,45 @@
+# Shared by the scripts: package installation and the build.
+# shellcheck shell=bash
+
+LW_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+export LW_ROOT
+
+# Packages the build needs.
+# shellcheck disable=SC2034
+LW_BUILD_PACKAGES=(gcc make cmake pkg-config libarchive-dev libjansson-dev
+	libzstd-dev libxxhash-dev libisal-dev check)
+# And the tests: real images (buildah, podman, skopeo, busybox), the outer
+# compressors, python3 for checking JSON, tmux for terminal tests.
+# shellcheck disable=SC2034
+LW_TEST_PACKAGES=(buildah podman skopeo busybox-static gzip zstd xz-utils
+	bzip2 python3)
+
+lw_log() { printf '==> %s\n' "$*" >&2; }
+
+# Installs whichever of the given Debian packages are missing.
+lw_ensure_packages() {
+	local missing=() p
+	for p in "$@"; do
+		if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
+			grep -q 'install ok installed'; then
+			missing+=("$p")
+		fi
+	done
+	[ ${#missing[@]} -eq 0 ] && return 0
+	if [ "$(id -u)" -ne 0 ]; then
+		echo "layerwaste: missing packages: ${missing[*]} (run as root, or install them)" >&2
+		return 1
+	fi
+	lw_log "installing ${missing[*]}"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq
+	apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+# Configures and builds into $1 with extra CMake arguments after it.
+lw_build() {
+	local dir=$1
+	shift
+	cmake -S "$LW_ROOT" -B "$dir" -DLW_WERROR=ON "$@" >/dev/null
+	cmake --build "$dir" -j"$(nproc)" >/dev/null
+}

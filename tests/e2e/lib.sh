@@ -1,0 +1,55 @@
+# Helpers for the end-to-end tests. ctest sets LW (the binary), LW_ROOT
+# (the source tree) and LW_SHARED (../shared beside it).
+# shellcheck shell=bash
+set -euo pipefail
+
+: "${LW:?set LW to the layerwaste binary}"
+: "${LW_ROOT:?set LW_ROOT to the source tree}"
+LW_SHARED=${LW_SHARED:-$LW_ROOT/../shared}
+PEER=$LW_SHARED/fixtures/peer-dive
+FIX=$LW_ROOT/fixtures/images
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+failures=0
+checks=0
+
+fail() {
+	echo "FAIL: $*" >&2
+	failures=$((failures + 1))
+}
+
+ok() { checks=$((checks + 1)); }
+
+# check_eq WHAT EXPECTED ACTUAL
+check_eq() {
+	if [ "$2" == "$3" ]; then ok; else fail "$1: expected '$2', got '$3'"; fi
+}
+
+# jq-like access with python3: jget FILE EXPR (python expression on d)
+jget() {
+	python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' "$1" "$2"
+}
+
+# run_lw EXPECTED_EXIT OUTFILE ARGS...: stdout to OUTFILE, stderr to OUTFILE.err
+run_lw() {
+	local want=$1 out=$2 rc=0
+	shift 2
+	"$LW" "$@" >"$out" 2>"$out.err" <"${LW_STDIN:-/dev/null}" || rc=$?
+	if [ "$rc" -ne "$want" ]; then
+		fail "layerwaste $*: exit $rc, expected $want; stderr: $(head -c 300 "$out.err")"
+		return 1
+	fi
+	ok
+}
+
+# The invariant of the definitions, on a JSON report.
+check_invariant() {
+	local f=$1 v
+	v=$(jget "$f" "d['summary']['wasted_bytes'] == d['image']['total_bytes'] - d['image']['visible_bytes'] == sum(x['bytes'] for x in d['findings']) == sum(l['wasted_bytes'] for l in d['layers'])")
+	check_eq "invariant wasted = total - visible on $f" True "$v"
+}
+
+finish() {
+	echo "$checks passed, $failures failed"
+	[ "$failures" -eq 0 ]
+}
