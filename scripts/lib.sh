@@ -7,12 +7,12 @@ export LW_ROOT
 # Packages the build needs.
 # shellcheck disable=SC2034
 LW_BUILD_PACKAGES=(gcc make cmake pkg-config libarchive-dev libjansson-dev
-	libzstd-dev libxxhash-dev libisal-dev check)
+	libzstd-dev libxxhash-dev libisal-dev libyaml-dev libncurses-dev check)
 # And the tests: real images (buildah, podman, skopeo, busybox), the outer
 # compressors, python3 for checking JSON, tmux for terminal tests.
 # shellcheck disable=SC2034
 LW_TEST_PACKAGES=(buildah podman skopeo busybox-static gzip zstd xz-utils
-	bzip2 python3)
+	bzip2 python3 tmux)
 
 lw_log() { printf '==> %s\n' "$*" >&2; }
 

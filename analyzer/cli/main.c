@@ -1,5 +1,5 @@
 /* layerwaste: command line. Parses options, runs the core, picks the
- * renderer, owns the exit status. No analysis happens here. */
+ * renderers, owns the exit status. No analysis happens here. */
 #include <errno.h>
 #include <getopt.h>
 #include <langinfo.h>
@@ -9,64 +9,74 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "layerwaste/analysis.h"
+#include "layerwaste/attrib.h"
+#include "layerwaste/config.h"
 #include "layerwaste/image.h"
+#include "layerwaste/rules.h"
+#include "browse.h"
+#include "cli.h"
 #include "render.h"
-
-enum exit_code {
-	EXIT_OK = 0,
-	EXIT_RULES = 1, /* a configured rule failed */
-	EXIT_USAGE = 2,
-	EXIT_INPUT = 3,
-	EXIT_IO = 4,
-};
-
-enum { FMT_TEXT, FMT_JSON };
-
-struct cli {
-	const char *cmd; /* "analyze" or "inspect" */
-	const char *input;
-	const char *output;
-	int format;
-	int color; /* -1 auto */
-	int exact_bytes;
-	int quiet;
-	int top;
-	int duplicates;
-	struct lw_read_opts ro;
-};
 
 static const char usage_text[] =
 	"usage: layerwaste [options] IMAGE\n"
 	"       layerwaste inspect [options] IMAGE\n"
+	"       layerwaste browse [options] IMAGE   (or -i)\n"
 	"\n"
 	"IMAGE is an archive written by `docker save`, `podman save`, `buildah\n"
 	"push` or `skopeo copy` (plain or compressed), an OCI layout directory,\n"
 	"'-' for standard input, or the name of an image in docker or podman.\n"
 	"\n"
 	"options:\n"
-	"  -f, --format FMT       text (default) or json\n"
+	"  -f, --format FMT       text (default), json, github, markdown, sarif,\n"
+	"                         gitlab or junit\n"
 	"  -o, --output FILE      write the report to FILE instead of stdout\n"
+	"  -o, --output FMT=FILE  also write a report in FMT to FILE (repeat it\n"
+	"                         for several; '-' is stdout)\n"
 	"      --bytes            print exact byte counts\n"
 	"      --color WHEN       auto (default), always or never\n"
 	"      --top N            list the N largest groups and files (10)\n"
 	"      --no-duplicates    skip the duplicate-content search\n"
+	"      --dockerfile PATH  the Dockerfile that built the image: findings\n"
+	"                         name its lines, and fixes are suggested\n"
+	"      --target STAGE     the Dockerfile stage that was built (last)\n"
+	"      --build-arg K=V    a build argument used for the build\n"
+	"      --fix              print a unified diff of the Dockerfile that\n"
+	"                         applies every safe fix (changes no file)\n"
 	"      --image NAME[:TAG] pick one image of an archive that holds several\n"
 	"      --platform P       pick a platform (os/arch[/variant]) of an index\n"
 	"      --source SRC       archive, docker or podman (default: a file if it\n"
 	"                         exists, else whichever engine has the image)\n"
 	"  -j, --jobs N           layers indexed at once (default: cores)\n"
 	"      --max-entries N    refuse layers with more entries (10000000)\n"
+	"  -i, --interactive      open the browser (as `layerwaste browse`)\n"
 	"  -q, --quiet            no progress line\n"
 	"  -h, --help             this help\n"
 	"  -V, --version          print the version\n"
 	"\n"
-	"exit status: 0 done, 1 a rule failed, 2 usage error, 3 bad input,\n"
-	"4 I/O error\n";
+	"rules (docs/ci.md; any of them turns on the CI verdict):\n"
+	"      --config PATH      rules from a .layerwaste.yml (default: the one\n"
+	"                         in the working directory, else its .dive-ci)\n"
+	"      --ci-config PATH   rules from a file in dive's .dive-ci format\n"
+	"      --no-config        read no config file\n"
+	"      --max-wasted-bytes SIZE     e.g. 50MB, 1.5GiB, 20000 (bytes)\n"
+	"      --max-wasted-percent PCT    of all layers' bytes, e.g. 5 or 5%\n"
+	"      --max-KIND-bytes SIZE       per kind: chown, chmod, chown-chmod,\n"
+	"                                  touch, overwrite, delete, metadata\n"
+	"      --lowest-efficiency R       dive's rules: a ratio 0..1 or 90%\n"
+	"      --highest-wasted-bytes SIZE\n"
+	"      --highest-user-wasted-percent R\n"
+	"      --min-finding-bytes SIZE    smaller findings are not judged\n"
+	"      --min-wasted-bytes-for-percent SIZE\n"
+	"                                  ratio rules pass below it (1MB)\n"
+	"      --ignore-path GLOB          findings under it are not judged\n"
+	"  Any rule takes 'disabled'.\n"
+	"\n"
+	"exit status: 0 done (all rules passed), 1 a rule failed, 2 usage or\n"
+	"config error, 3 bad input, 4 I/O error\n";
 
 __attribute__((format(printf, 1, 2)))
 static int die_usage(const char *fmt, ...)
@@ -77,7 +87,7 @@ static int die_usage(const char *fmt, ...)
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
-	fputs("\nTry 'layerwaste --help' for more information.\n", stderr);
+	fputs(" (see 'layerwaste --help')\n", stderr);
 	return EXIT_USAGE;
 }
 
@@ -94,126 +104,288 @@ static int parse_uint(const char *s, long max, long *out)
 	return 0;
 }
 
+enum {
+	O_BYTES = 256, O_COLOR, O_TOP, O_NODUP, O_IMAGE, O_PLATFORM,
+	O_SOURCE, O_MAXENT, O_DOCKERFILE, O_TARGET, O_BUILDARG, O_FIX,
+	O_CONFIG, O_CICONFIG, O_NOCONFIG, O_SETTING,
+	O_RULE = 512, /* + enum lw_rule */
+	O_DIVE_RULE = 768, /* + enum lw_rule, dive's camelCase flags */
+};
+
+static const struct option base_opts[] = {
+	{ "format", required_argument, NULL, 'f' },
+	{ "output", required_argument, NULL, 'o' },
+	{ "bytes", no_argument, NULL, O_BYTES },
+	{ "color", required_argument, NULL, O_COLOR },
+	{ "colour", required_argument, NULL, O_COLOR },
+	{ "top", required_argument, NULL, O_TOP },
+	{ "no-duplicates", no_argument, NULL, O_NODUP },
+	{ "image", required_argument, NULL, O_IMAGE },
+	{ "platform", required_argument, NULL, O_PLATFORM },
+	{ "source", required_argument, NULL, O_SOURCE },
+	{ "jobs", required_argument, NULL, 'j' },
+	{ "max-entries", required_argument, NULL, O_MAXENT },
+	{ "dockerfile", required_argument, NULL, O_DOCKERFILE },
+	{ "target", required_argument, NULL, O_TARGET },
+	{ "build-arg", required_argument, NULL, O_BUILDARG },
+	{ "fix", no_argument, NULL, O_FIX },
+	{ "config", required_argument, NULL, O_CONFIG },
+	{ "ci-config", required_argument, NULL, O_CICONFIG },
+	{ "no-config", no_argument, NULL, O_NOCONFIG },
+	{ "min-finding-bytes", required_argument, NULL, O_SETTING },
+	{ "min-wasted-bytes-for-percent", required_argument, NULL, O_SETTING },
+	{ "ignore-path", required_argument, NULL, O_SETTING },
+	{ "lowestEfficiency", required_argument, NULL,
+	  O_DIVE_RULE + LW_RULE_LOWEST_EFFICIENCY },
+	{ "highestWastedBytes", required_argument, NULL,
+	  O_DIVE_RULE + LW_RULE_HIGHEST_WASTED_BYTES },
+	{ "highestUserWastedPercent", required_argument, NULL,
+	  O_DIVE_RULE + LW_RULE_HIGHEST_USER_WASTED_PERCENT },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "interactive", no_argument, NULL, 'i' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+};
+
+#define NBASE (sizeof(base_opts) / sizeof(base_opts[0]))
+
+/* The options: the fixed ones, then one per rule id. */
+static const struct option *all_opts(void)
+{
+	static struct option opts[NBASE + LW_RULE_COUNT + 1];
+	int r;
+
+	if (opts[0].name)
+		return opts;
+	memcpy(opts, base_opts, sizeof(base_opts));
+	for (r = 0; r < LW_RULE_COUNT; r++) {
+		opts[NBASE + r].name = lw_rule_id(r);
+		opts[NBASE + r].has_arg = required_argument;
+		opts[NBASE + r].val = O_RULE + r;
+	}
+	return opts;
+}
+
+static int add_setting(struct cli *c, int rule, const char *key,
+		       const char *name, const char *value)
+{
+	struct cli_setting *s;
+
+	if (c->nsettings == CLI_SETTINGS_MAX)
+		return die_usage("at most %d rule options", CLI_SETTINGS_MAX);
+	s = &c->settings[c->nsettings++];
+	s->rule = rule;
+	s->key = key;
+	s->name = name;
+	s->value = value;
+	return 0;
+}
+
+/* -o FILE, or -o FORMAT=FILE when the part before '=' names a format. */
+static int add_output(struct cli *c, const char *arg)
+{
+	const char *eq = strchr(arg, '=');
+	char name[16];
+	int fmt = -1;
+
+	if (eq && (size_t)(eq - arg) < sizeof(name)) {
+		memcpy(name, arg, (size_t)(eq - arg));
+		name[eq - arg] = '\0';
+		fmt = cli_format_from_name(name);
+	}
+	if (fmt < 0) {
+		if (c->output)
+			return die_usage("%s", "--output FILE given twice (use "
+					 "--output FORMAT=FILE for more "
+					 "reports)");
+		c->output = arg;
+		return 0;
+	}
+	if (!eq[1])
+		return die_usage("--output %s needs a file name", arg);
+	if (c->nextra == CLI_OUTPUTS_MAX)
+		return die_usage("at most %d --output FORMAT=FILE",
+				 CLI_OUTPUTS_MAX);
+	c->extra[c->nextra].format = fmt;
+	c->extra[c->nextra].path = eq + 1;
+	c->nextra++;
+	return 0;
+}
+
+/* What the options say together, once all are read. */
+static int check_args(struct cli *c)
+{
+	size_t i, on_stdout = !c->output || !strcmp(c->output, "-");
+
+	if (c->fix && !c->ao.dockerfile)
+		return die_usage("%s", "--fix needs --dockerfile");
+	for (i = 0; i < c->nextra; i++)
+		on_stdout += !strcmp(c->extra[i].path, "-");
+	if (on_stdout > 1)
+		return die_usage("%s", "only one report can go to standard "
+				 "output");
+	if (!strcmp(c->cmd, "analyze"))
+		return 0;
+	if (c->format > FMT_JSON || c->nextra)
+		return die_usage("%s takes only --format text or json",
+				 c->cmd);
+	if (c->nsettings || c->config)
+		return die_usage("rules need an analysis; %s has none", c->cmd);
+	return 0;
+}
+
+/* name: the long option's name, or NULL for a short one. */
+static int parse_option(struct cli *c, int o, const char *name, char **argv)
+{
+	long v;
+
+	if (o >= O_DIVE_RULE)
+		return add_setting(c, o - O_DIVE_RULE, NULL, name, optarg);
+	if (o >= O_RULE)
+		return add_setting(c, o - O_RULE, NULL, name, optarg);
+	switch (o) {
+	case 'f':
+		c->format = cli_format_from_name(optarg);
+		if (c->format < 0)
+			return die_usage("unknown format '%s' (text, json, "
+					 "github, markdown, sarif, gitlab, "
+					 "junit)", optarg);
+		return 0;
+	case 'o':
+		return add_output(c, optarg);
+	case O_BYTES:
+		c->exact_bytes = 1;
+		return 0;
+	case O_COLOR:
+		if (!strcmp(optarg, "auto"))
+			c->color = -1;
+		else if (!strcmp(optarg, "always"))
+			c->color = 1;
+		else if (!strcmp(optarg, "never"))
+			c->color = 0;
+		else
+			return die_usage("--color takes auto, always or never, "
+					 "not '%s'", optarg);
+		return 0;
+	case O_TOP:
+		if (parse_uint(optarg, 1000000, &v) || v == 0)
+			return die_usage("--top takes a positive number, not "
+					 "'%s'", optarg);
+		c->top = (int)v;
+		return 0;
+	case O_NODUP:
+		c->duplicates = 0;
+		return 0;
+	case O_IMAGE:
+		c->ro.image = optarg;
+		return 0;
+	case O_PLATFORM:
+		if (!strchr(optarg, '/'))
+			return die_usage("--platform takes os/arch[/variant], "
+					 "not '%s'", optarg);
+		c->ro.platform = optarg;
+		return 0;
+	case O_SOURCE:
+		if (strcmp(optarg, "archive") && strcmp(optarg, "docker") &&
+		    strcmp(optarg, "podman"))
+			return die_usage("--source takes archive, docker or "
+					 "podman, not '%s'", optarg);
+		c->ro.source = optarg;
+		return 0;
+	case 'j':
+		if (parse_uint(optarg, 256, &v) || v == 0)
+			return die_usage("--jobs takes a number from 1 to 256, "
+					 "not '%s'", optarg);
+		c->ro.jobs = (int)v;
+		return 0;
+	case O_MAXENT:
+		if (parse_uint(optarg, LONG_MAX, &v) || v == 0)
+			return die_usage("--max-entries takes a positive "
+					 "number, not '%s'", optarg);
+		c->ro.max_entries = (size_t)v;
+		return 0;
+	case O_DOCKERFILE:
+		c->ao.dockerfile = optarg;
+		return 0;
+	case O_TARGET:
+		c->ao.target = optarg;
+		return 0;
+	case O_BUILDARG:
+		if (!strchr(optarg, '=') || optarg[0] == '=')
+			return die_usage("--build-arg takes KEY=VALUE, not "
+					 "'%s'", optarg);
+		if (c->nbuild_args == CLI_BUILD_ARGS_MAX)
+			return die_usage("at most %d --build-arg",
+					 CLI_BUILD_ARGS_MAX);
+		c->build_args[c->nbuild_args++] = optarg;
+		return 0;
+	case O_FIX:
+		c->fix = 1;
+		return 0;
+	case O_CONFIG:
+	case O_CICONFIG:
+		if (c->config)
+			return die_usage("%s", "one config file at most "
+					 "(--config or --ci-config)");
+		c->config = optarg;
+		c->config_format = o == O_CONFIG ? LW_CONFIG_LAYERWASTE :
+						   LW_CONFIG_DIVE;
+		return 0;
+	case O_NOCONFIG:
+		c->no_config = 1;
+		return 0;
+	case O_SETTING:
+		return add_setting(c, -1, !strcmp(name, "ignore-path") ?
+				   "ignore-paths" : name, name, optarg);
+	case 'q':
+		c->quiet = 1;
+		return 0;
+	case 'i':
+		c->cmd = "browse";
+		return 0;
+	case 'h':
+		fputs(usage_text, stdout);
+		return -1;
+	case 'V':
+		printf("layerwaste %s\n", LW_VERSION);
+		return -1;
+	case ':':
+		return die_usage("option '%s' needs a value", argv[optind - 1]);
+	default:
+		return die_usage("unknown option '%s'", argv[optind - 1]);
+	}
+}
+
 static int parse_args(int argc, char **argv, struct cli *c)
 {
-	enum { O_BYTES = 256, O_COLOR, O_TOP, O_NODUP, O_IMAGE, O_PLATFORM,
-	       O_SOURCE, O_MAXENT };
-	static const struct option opts[] = {
-		{ "format", required_argument, NULL, 'f' },
-		{ "output", required_argument, NULL, 'o' },
-		{ "bytes", no_argument, NULL, O_BYTES },
-		{ "color", required_argument, NULL, O_COLOR },
-		{ "colour", required_argument, NULL, O_COLOR },
-		{ "top", required_argument, NULL, O_TOP },
-		{ "no-duplicates", no_argument, NULL, O_NODUP },
-		{ "image", required_argument, NULL, O_IMAGE },
-		{ "platform", required_argument, NULL, O_PLATFORM },
-		{ "source", required_argument, NULL, O_SOURCE },
-		{ "jobs", required_argument, NULL, 'j' },
-		{ "max-entries", required_argument, NULL, O_MAXENT },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 },
-	};
-	long v;
-	int o;
+	const struct option *opts = all_opts();
+	int o, li, rc;
 
 	c->cmd = "analyze";
-	if (argc > 1 && !strcmp(argv[1], "inspect")) {
-		c->cmd = "inspect";
+	if (argc > 1 && (!strcmp(argv[1], "inspect") ||
+			 !strcmp(argv[1], "browse"))) {
+		c->cmd = argv[1];
 		argv++;
 		argc--;
 	}
 	opterr = 0;
-	while ((o = getopt_long(argc, argv, ":f:o:j:qhV", opts, NULL)) != -1) {
-		switch (o) {
-		case 'f':
-			if (!strcmp(optarg, "text"))
-				c->format = FMT_TEXT;
-			else if (!strcmp(optarg, "json"))
-				c->format = FMT_JSON;
-			else
-				return die_usage("unknown format '%s' (text, "
-						 "json)", optarg);
+	for (;;) {
+		li = -1;
+		o = getopt_long(argc, argv, ":f:o:j:iqhV", opts, &li);
+		if (o == -1)
 			break;
-		case 'o':
-			c->output = optarg;
-			break;
-		case O_BYTES:
-			c->exact_bytes = 1;
-			break;
-		case O_COLOR:
-			if (!strcmp(optarg, "auto"))
-				c->color = -1;
-			else if (!strcmp(optarg, "always"))
-				c->color = 1;
-			else if (!strcmp(optarg, "never"))
-				c->color = 0;
-			else
-				return die_usage("--color takes auto, always "
-						 "or never, not '%s'", optarg);
-			break;
-		case O_TOP:
-			if (parse_uint(optarg, 1000000, &v) || v == 0)
-				return die_usage("--top takes a positive "
-						 "number, not '%s'", optarg);
-			c->top = (int)v;
-			break;
-		case O_NODUP:
-			c->duplicates = 0;
-			break;
-		case O_IMAGE:
-			c->ro.image = optarg;
-			break;
-		case O_PLATFORM:
-			if (!strchr(optarg, '/'))
-				return die_usage("--platform takes os/arch"
-						 "[/variant], not '%s'", optarg);
-			c->ro.platform = optarg;
-			break;
-		case O_SOURCE:
-			if (strcmp(optarg, "archive") && strcmp(optarg, "docker") &&
-			    strcmp(optarg, "podman"))
-				return die_usage("--source takes archive, docker "
-						 "or podman, not '%s'", optarg);
-			c->ro.source = optarg;
-			break;
-		case 'j':
-			if (parse_uint(optarg, 256, &v) || v == 0)
-				return die_usage("--jobs takes a number from 1 "
-						 "to 256, not '%s'", optarg);
-			c->ro.jobs = (int)v;
-			break;
-		case O_MAXENT:
-			if (parse_uint(optarg, LONG_MAX, &v) || v == 0)
-				return die_usage("--max-entries takes a positive "
-						 "number, not '%s'", optarg);
-			c->ro.max_entries = (size_t)v;
-			break;
-		case 'q':
-			c->quiet = 1;
-			break;
-		case 'h':
-			fputs(usage_text, stdout);
-			return -1;
-		case 'V':
-			printf("layerwaste %s\n", LW_VERSION);
-			return -1;
-		case ':':
-			return die_usage("option '%s' needs a value",
-					 argv[optind - 1]);
-		default:
-			return die_usage("unknown option '%s'",
-					 argv[optind - 1]);
-		}
+		rc = parse_option(c, o, li >= 0 ? opts[li].name : NULL, argv);
+		if (rc)
+			return rc;
 	}
 	if (optind >= argc)
 		return die_usage("%s", "no image given");
+	c->build_args[c->nbuild_args] = NULL;
+	c->ao.build_args = c->build_args;
 	if (optind + 1 < argc)
 		return die_usage("unexpected argument '%s'", argv[optind + 1]);
 	c->input = argv[optind];
-	return 0;
+	return check_args(c);
 }
 
 struct progress_state {
@@ -258,29 +430,85 @@ static int exit_for(int code)
 	}
 }
 
-static int terminal_width(void)
+/* inspect: the image alone, text or JSON. */
+static int run_inspect(const struct cli *c, const struct lw_image *img)
 {
-	struct winsize ws;
-	const char *cols = getenv("COLUMNS");
+	struct lw_render_opts ro = { 0, 100, c->exact_bytes, c->top };
+	FILE *out = stdout;
+	int rc, status = EXIT_OK;
 
-	if (isatty(1) && ioctl(1, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
-		return ws.ws_col;
-	if (cols && atoi(cols) > 0)
-		return atoi(cols);
-	return 100;
+	if (c->output && strcmp(c->output, "-") &&
+	    !(out = fopen(c->output, "w"))) {
+		fprintf(stderr, "layerwaste: cannot write '%s': %s\n",
+			c->output, strerror(errno));
+		return EXIT_IO;
+	}
+	errno = 0;
+	rc = c->format == FMT_JSON ? lw_render_inspect_json(out, img, &ro) :
+		lw_render_inspect_text(out, img, &ro);
+	if (rc || fflush(out) || ferror(out)) {
+		fprintf(stderr, "layerwaste: cannot write %s: %s\n",
+			out == stdout ? "to standard output" : c->output,
+			strerror(errno ? errno : EIO));
+		status = EXIT_IO;
+	}
+	if (out != stdout && fclose(out) && !status) {
+		fprintf(stderr, "layerwaste: cannot write '%s': %s\n",
+			c->output, strerror(errno));
+		status = EXIT_IO;
+	}
+	return status;
 }
 
-static int use_color(int want, FILE *out, int to_stdout)
+/* --fix: the diff of the Dockerfile, to stdout or --output FILE. */
+static int run_fix(const struct cli *c, const struct lw_analysis *an)
 {
-	const char *nc = getenv("NO_COLOR");
-	const char *term = getenv("TERM");
+	char *diff = lw_attribution_diff(an->attr);
+	FILE *out = stdout;
+	int status = EXIT_OK;
 
-	if (nc && *nc)
-		return 0;
-	if (want >= 0)
-		return want;
-	(void)out;
-	return to_stdout && isatty(1) && !(term && !strcmp(term, "dumb"));
+	if (c->output && strcmp(c->output, "-") &&
+	    !(out = fopen(c->output, "w"))) {
+		fprintf(stderr, "layerwaste: cannot write '%s': %s\n",
+			c->output, strerror(errno));
+		free(diff);
+		return EXIT_IO;
+	}
+	errno = 0;
+	if (fputs(diff, out) == EOF || fflush(out) || ferror(out)) {
+		fprintf(stderr, "layerwaste: cannot write %s: %s\n",
+			out == stdout ? "to standard output" : c->output,
+			strerror(errno ? errno : EIO));
+		status = EXIT_IO;
+	}
+	if (out != stdout && fclose(out) && !status) {
+		fprintf(stderr, "layerwaste: cannot write '%s': %s\n",
+			c->output, strerror(errno));
+		status = EXIT_IO;
+	}
+	free(diff);
+	return status;
+}
+
+/* Analysis and attribution; prints the error and returns its exit
+ * status on failure. */
+static int analyze(const struct cli *c, struct lw_image *img,
+		   struct lw_analysis **an)
+{
+	struct lw_analyze_opts ao = { c->duplicates };
+	struct lw_attribution *at = NULL;
+	struct lw_error err = { 0, "" };
+	int rc;
+
+	rc = lw_analyze(img, &ao, an, &err);
+	if (!rc)
+		rc = lw_attribute(*an, &c->ao, &at, &err);
+	if (rc) {
+		fprintf(stderr, "layerwaste: %s\n", err.msg);
+		return exit_for(rc);
+	}
+	lw_analysis_attach(*an, at);
+	return EXIT_OK;
 }
 
 int main(int argc, char **argv)
@@ -289,9 +517,9 @@ int main(int argc, char **argv)
 	struct lw_error err = { 0, "" };
 	struct lw_image *img = NULL;
 	struct lw_analysis *an = NULL;
-	struct lw_render_opts ro;
+	struct lw_rules_config rules;
+	struct lw_rules_report *report = NULL;
 	struct progress_state ps = { { 0, 0 }, 0 };
-	FILE *out = stdout;
 	int rc, status = EXIT_OK;
 
 	setlocale(LC_ALL, "");
@@ -300,62 +528,65 @@ int main(int argc, char **argv)
 	memset(&c, 0, sizeof(c));
 	c.color = -1;
 	c.duplicates = 1;
+	lw_rules_config_init(&rules);
 	rc = parse_args(argc, argv, &c);
 	if (rc)
 		return rc < 0 ? EXIT_OK : rc;
+	/* A bad config fails before the image is read. */
+	if (!strcmp(c.cmd, "analyze")) {
+		status = cli_load_rules(&c, &rules);
+		if (status)
+			goto out;
+	}
 	if (!c.quiet && isatty(2)) {
 		c.ro.progress = show_progress;
 		c.ro.progress_ctx = &ps;
+	}
+	if (!strcmp(c.cmd, "browse") && !isatty(1)) {
+		fprintf(stderr, "layerwaste: browse needs a terminal on standard "
+			"output; use --format text or json instead\n");
+		status = EXIT_USAGE;
+		goto out;
 	}
 	c.ro.input = c.input;
 	rc = lw_image_read(&c.ro, &img, &err);
 	clear_progress(&ps);
 	if (rc) {
 		fprintf(stderr, "layerwaste: %s\n", err.msg);
-		return exit_for(rc);
+		status = exit_for(rc);
+		goto out;
 	}
-	if (!strcmp(c.cmd, "analyze")) {
-		struct lw_analyze_opts ao = { c.duplicates };
+	if (!strcmp(c.cmd, "inspect")) {
+		status = run_inspect(&c, img);
+		goto out;
+	}
+	status = analyze(&c, img, &an);
+	if (status)
+		goto out;
+	if (!strcmp(c.cmd, "browse")) {
+		struct lw_browse_opts bo = { c.color != 0 && !getenv("NO_COLOR") };
 
-		rc = lw_analyze(img, &ao, &an, &err);
-		if (rc) {
-			fprintf(stderr, "layerwaste: %s\n", err.msg);
-			lw_image_free(img);
-			return exit_for(rc);
-		}
-	}
-	if (c.output && strcmp(c.output, "-")) {
-		out = fopen(c.output, "w");
-		if (!out) {
-			fprintf(stderr, "layerwaste: cannot write '%s': %s\n",
-				c.output, strerror(errno));
+		if (lw_browse(an, &bo) < 0) {
+			fprintf(stderr, "layerwaste: cannot drive the terminal: "
+				"%s\n", strerror(errno ? errno : ENOTTY));
 			status = EXIT_IO;
-			goto out;
 		}
+		goto out;
 	}
-	memset(&ro, 0, sizeof(ro));
-	ro.color = c.format == FMT_TEXT && use_color(c.color, out, out == stdout);
-	ro.width = out == stdout ? terminal_width() : 100;
-	ro.exact_bytes = c.exact_bytes;
-	ro.top = c.top;
-	if (an)
-		rc = c.format == FMT_JSON ? lw_render_json(out, an, &ro) :
-			lw_render_text(out, an, &ro);
-	else
-		rc = c.format == FMT_JSON ? lw_render_inspect_json(out, img, &ro) :
-			lw_render_inspect_text(out, img, &ro);
-	if (rc || fflush(out) || ferror(out)) {
-		fprintf(stderr, "layerwaste: cannot write %s: %s\n",
-			out == stdout ? "to standard output" : c.output,
-			strerror(errno ? errno : EIO));
-		status = EXIT_IO;
+	if (lw_rules_evaluate(an, &rules, &report, &err)) {
+		fprintf(stderr, "layerwaste: %s\n", err.msg);
+		status = exit_for(err.code);
+		goto out;
 	}
-	if (out != stdout && fclose(out) && !status) {
-		fprintf(stderr, "layerwaste: cannot write '%s': %s\n",
-			c.output, strerror(errno));
-		status = EXIT_IO;
+	status = c.fix ? run_fix(&c, an) : cli_write_outputs(&c, an, report);
+	if (report->evaluated) {
+		lw_render_ci_summary(stderr, an, report);
+		if (!report->passed && !status)
+			status = EXIT_RULES;
 	}
 out:
+	lw_rules_report_free(report);
+	lw_rules_config_release(&rules);
 	lw_analysis_free(an);
 	lw_image_free(img);
 	if (fclose(stdout) && !status) {

@@ -89,7 +89,8 @@ int lw_dive_compute(const struct lw_image *img, const struct lw_pathset *ps,
 			if (ix->entries[i].type != LW_ENTRY_WHITEOUT &&
 			    ix->entries[i].type != LW_ENTRY_OPAQUE)
 				ents[n++] = &ix->entries[i];
-		qsort(ents, n, sizeof(*ents), entry_cmp);
+		if (n)
+			qsort(ents, n, sizeof(*ents), entry_cmp);
 		/* A whiteout is a child node ".wh.NAME" of its directory in
 		 * dive's tree, so that directory is no leaf. */
 		for (i = 0; i < ix->count; i++) {
@@ -126,7 +127,7 @@ int lw_dive_compute(const struct lw_image *img, const struct lw_pathset *ps,
 			const struct lw_entry *e = &ix->entries[i];
 			size_t lo, hi, r;
 			uint64_t sum = 0;
-			int present = 0, children = 0;
+			int present = 0;
 
 			if (e->type != LW_ENTRY_WHITEOUT)
 				continue;
@@ -136,14 +137,12 @@ int lw_dive_compute(const struct lw_image *img, const struct lw_pathset *ps,
 					continue;
 				if (strcmp(ps->paths[r], e->path) == 0)
 					present = 1;
-				else
-					children = 1;
 				sum += (uint64_t)stack[r];
 			}
 			/* dive counts what a whiteout hid only when it was a
-			 * directory: an entry of that type, or a path with
-			 * children (an implied parent). */
-			if (!children && !(present && dirs[lo]))
+			 * directory entry: an implied parent has no FileInfo,
+			 * so dive takes it for a file and counts 0. */
+			if (!(present && dirs[lo]))
 				sum = 0;
 			if (lo < hi && !strcmp(ps->paths[lo], e->path)) {
 				visit(dp, lo, sum);

@@ -5,6 +5,7 @@
 #include <xxhash.h>
 
 #include "internal.h"
+#include "layerwaste/attrib.h"
 #include "layerwaste/strbuf.h"
 
 #define NONE UINT32_MAX
@@ -123,7 +124,9 @@ static int build_paths(struct state *st, struct lw_error *err)
 	for (i = 0; i < size; i++)
 		if (tab[i])
 			st->ps.paths[st->ps.n++] = tab[i];
-	qsort(st->ps.paths, st->ps.n, sizeof(*st->ps.paths), path_ptr_cmp);
+	if (st->ps.n)
+		qsort(st->ps.paths, st->ps.n, sizeof(*st->ps.paths),
+		      path_ptr_cmp);
 	for (i = 0; i < st->ps.n; i++) {
 		const char *p = st->ps.paths[i];
 
@@ -272,9 +275,13 @@ static void replace(struct state *st, uint32_t layer, uint32_t idx)
 		const struct lw_entry *c = entry_of(st, cur);
 
 		if (c->type == LW_ENTRY_DIR && e->type != LW_ENTRY_DIR) {
-			/* A non-directory replaces a whole directory. */
-			hide_range(st, r + 1, st->ps.end[r], layer,
-				   LW_KIND_DELETE);
+			; /* its contents go below */
+		} else if (c->type == LW_ENTRY_FILE &&
+			   e->type != LW_ENTRY_FILE &&
+			   e->type != LW_ENTRY_HARDLINK) {
+			/* A directory, symlink or device took the path
+			 * (`rm f && mkdir f`): the file is gone. */
+			add_finding(st, LW_KIND_DELETE, layer, cur, NULL);
 		} else if (c->type == LW_ENTRY_FILE) {
 			struct ref nc;
 			const struct lw_entry *ce = content_of(st, layer, e,
@@ -294,6 +301,10 @@ static void replace(struct state *st, uint32_t layer, uint32_t idx)
 			}
 		}
 	}
+	/* A non-directory replaces a whole directory, listed or implied by
+	 * the paths below it. */
+	if (e->type != LW_ENTRY_DIR)
+		hide_range(st, r + 1, st->ps.end[r], layer, LW_KIND_DELETE);
 	st->vis[r].layer = layer;
 	st->vis[r].entry = idx;
 }
@@ -398,7 +409,8 @@ static void summarise(struct state *st, struct lw_analysis *an)
 		if (e->type == LW_ENTRY_FILE || e->type == LW_ENTRY_HARDLINK)
 			an->file_count++;
 	}
-	qsort(st->f, st->nf, sizeof(*st->f), finding_cmp);
+	if (st->nf)
+		qsort(st->f, st->nf, sizeof(*st->f), finding_cmp);
 	an->findings = st->f;
 	an->nfindings = st->nf;
 	st->f = NULL;
@@ -500,7 +512,8 @@ static int find_duplicates(struct state *st, struct lw_analysis *an,
 		it[n].path = e->path;
 		n++;
 	}
-	qsort(it, n, sizeof(*it), dup_size_cmp);
+	if (n)
+		qsort(it, n, sizeof(*it), dup_size_cmp);
 	for (i = 0; i < n; i = j) {
 		for (j = i + 1; j < n && it[j].size == it[i].size; j++)
 			;
@@ -515,7 +528,8 @@ static int find_duplicates(struct state *st, struct lw_analysis *an,
 			it[m++] = it[i];
 		}
 	}
-	qsort(it, m, sizeof(*it), dup_cmp);
+	if (m)
+		qsort(it, m, sizeof(*it), dup_cmp);
 	for (i = 0; i < m; i = j) {
 		struct lw_dup_group *g;
 
@@ -597,6 +611,7 @@ void lw_analysis_free(struct lw_analysis *an)
 		free(an->dups[i].members);
 	free(an->dups);
 	free(an->layers);
+	lw_attribution_free(an->attr);
 	lw_warnings_release(&an->warnings);
 	free(an);
 }

@@ -299,8 +299,8 @@ static int plan_from_docker_manifest(struct lw_image *img,
 			int direct = 0;
 
 			for (k = 0; k < src->nmembers; k++)
-				if (!strcmp(src->members[k].name, n))
-					direct = src->members[k].type ==
+				if (!strcmp(src->members[k]->name, n))
+					direct = src->members[k]->type ==
 						LW_ENTRY_FILE;
 			legacy = len > 10 &&
 				 !strcmp(n + len - 10, "/layer.tar") &&

@@ -36,7 +36,7 @@ long lw_path_normalize(const char *in, char *out, size_t outsz)
 			continue;
 		if (len == 2 && start[0] == '.' && start[1] == '.')
 			return -1;
-		if (o + len + 2 > outsz)
+		if (o + (o ? 1 : 0) + len + 1 > outsz)
 			return -1;
 		if (o)
 			out[o++] = '/';

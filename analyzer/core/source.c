@@ -63,8 +63,8 @@ static struct lw_member *add_member(struct lw_source *src, const char *name)
 
 	lw_grow((void **)&src->members, &src->cap, src->nmembers + 1,
 		sizeof(*src->members));
-	m = &src->members[src->nmembers++];
-	memset(m, 0, sizeof(*m));
+	m = lw_xcalloc(1, sizeof(*m));
+	src->members[src->nmembers++] = m;
 	m->name = lw_xstrdup(name);
 	m->compression = -1;
 	return m;
@@ -135,6 +135,20 @@ static int open_outer(struct archive **ap)
 	archive_read_support_format_gnutar(a);
 	*ap = a;
 	return LW_OK;
+}
+
+/* The outer archive's compression, from libarchive's filter codes. */
+static int outer_filter(struct archive *a)
+{
+	if (archive_filter_count(a) < 2)
+		return LW_COMP_NONE;
+	switch (archive_filter_code(a, 0)) {
+	case ARCHIVE_FILTER_GZIP: return LW_COMP_GZIP;
+	case ARCHIVE_FILTER_ZSTD: return LW_COMP_ZSTD;
+	case ARCHIVE_FILTER_XZ: return LW_COMP_XZ;
+	case ARCHIVE_FILTER_BZIP2: return LW_COMP_BZIP2;
+	default: return -1;
+	}
 }
 
 static int archive_fail(struct archive *a, const char *what,
@@ -309,9 +323,7 @@ static int scan_stream(struct lw_source *src, struct archive *a,
 					    "corrupt or truncated archive" :
 					    "not a tar archive", err);
 		if (src->nmembers == 0)
-			src->outer_compression =
-				archive_filter_count(a) > 1 ?
-				archive_filter_code(a, 0) : 0;
+			src->outer_compression = outer_filter(a);
 		rc = normalize_member(ae, name, err);
 		if (rc)
 			return rc;
@@ -463,6 +475,7 @@ static struct lw_member *dir_member(struct lw_source *src, const char *name)
 	if (map == MAP_FAILED) {
 		src->nmembers--;
 		free(m->name);
+		free(m);
 		m = NULL;
 		goto out;
 	}
@@ -489,8 +502,8 @@ struct lw_member *lw_source_find(struct lw_source *src, const char *name)
 		size_t i;
 
 		for (i = src->nmembers; i-- > 0;)
-			if (strcmp(src->members[i].name, buf) == 0) {
-				m = &src->members[i];
+			if (strcmp(src->members[i]->name, buf) == 0) {
+				m = src->members[i];
 				break;
 			}
 		if (!m && src->kind == LW_SOURCE_DIR)
@@ -534,7 +547,7 @@ void lw_source_release(struct lw_source *src)
 	size_t i;
 
 	for (i = 0; i < src->nmembers; i++) {
-		struct lw_member *m = &src->members[i];
+		struct lw_member *m = src->members[i];
 
 		free(m->name);
 		free(m->link);
@@ -544,6 +557,7 @@ void lw_source_release(struct lw_source *src)
 			lw_layer_index_release(m->index);
 			free(m->index);
 		}
+		free(m);
 	}
 	free(src->members);
 	for (i = 0; i < src->nmaps; i++)

@@ -40,7 +40,7 @@ struct lw_source {
 	unsigned char *map;
 	size_t map_len;
 	char *dir;
-	struct lw_member *members;
+	struct lw_member **members; /* owned; pointers stay valid */
 	size_t nmembers, cap;
 	/* Directory sources: files mapped on demand. */
 	void **maps;

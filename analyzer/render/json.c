@@ -15,7 +15,9 @@
 #include "layerwaste/analysis.h"
 #include "layerwaste/image.h"
 #include "layerwaste/strbuf.h"
+#include "ci_priv.h"
 #include "render.h"
+#include "json_attr.h"
 #include "render_priv.h"
 
 #define LW_JSON_SCHEMA 1
@@ -281,6 +283,8 @@ static json_t *json_layer(const struct lw_image *img, size_t i,
 	}
 	jset(o, "created_by",
 	     jtext(ly->history ? ly->history->created_by : NULL));
+	if (an)
+		jset(o, "instruction", lw_json_instruction(an, i));
 	if (!an)
 		jset(o, "member", jtext(ly->member));
 	return o;
@@ -392,6 +396,13 @@ static void jdoc_warnings(struct jdoc *d, const struct lw_warnings *a,
 int lw_render_json(FILE *f, const struct lw_analysis *an,
 		   const struct lw_render_opts *o)
 {
+	return lw_render_json_rules(f, an, NULL, o);
+}
+
+int lw_render_json_rules(FILE *f, const struct lw_analysis *an,
+			 const struct lw_rules_report *rules,
+			 const struct lw_render_opts *o)
+{
 	const struct lw_image *img = an->image;
 	struct jdoc d;
 	size_t i;
@@ -406,9 +417,15 @@ int lw_render_json(FILE *f, const struct lw_analysis *an,
 		jdoc_array_add(&d, json_layer(img, i, an));
 	jdoc_array_end(&d);
 	jdoc_array_begin(&d, "causes");
-	for (i = 0; i < an->ngroups; i++)
-		jdoc_array_add(&d, json_cause(&an->groups[i]));
+	for (i = 0; i < an->ngroups; i++) {
+		json_t *c = json_cause(&an->groups[i]);
+
+		jset(c, "suggestion", lw_json_cause_suggestion(an, i));
+		jdoc_array_add(&d, c);
+	}
 	jdoc_array_end(&d);
+	jdoc_put(&d, "attribution", lw_json_attribution(an));
+	jdoc_put(&d, "suggestions", lw_json_suggestions(an));
 	jdoc_array_begin(&d, "findings");
 	for (i = 0; i < an->nfindings; i++)
 		jdoc_array_add(&d, json_finding(&an->findings[i]));
@@ -418,6 +435,7 @@ int lw_render_json(FILE *f, const struct lw_analysis *an,
 		jdoc_array_add(&d, json_dup(&an->dups[i]));
 	jdoc_array_end(&d);
 	jdoc_warnings(&d, &img->warnings, &an->warnings);
+	jdoc_put(&d, "rules", lwr_rules_json(rules));
 	return jdoc_end(&d);
 }
 

@@ -10,6 +10,7 @@
 
 #include "layerwaste/analysis.h"
 #include "layerwaste/image.h"
+#include "layerwaste/rules.h"
 
 struct lw_render_opts {
 	int color;       /* use ANSI colours */
@@ -22,6 +23,40 @@ int lw_render_text(FILE *f, const struct lw_analysis *an,
 		   const struct lw_render_opts *o);
 int lw_render_json(FILE *f, const struct lw_analysis *an,
 		   const struct lw_render_opts *o);
+
+/* The renderers below also show rule results: rules is borrowed, or NULL
+ * when no rule was evaluated (the two above pass NULL). */
+int lw_render_text_rules(FILE *f, const struct lw_analysis *an,
+			 const struct lw_rules_report *rules,
+			 const struct lw_render_opts *o);
+int lw_render_json_rules(FILE *f, const struct lw_analysis *an,
+			 const struct lw_rules_report *rules,
+			 const struct lw_render_opts *o);
+
+/* CI formats (docs/ci.md). github: workflow-command annotations, one per
+ * cause group (at most o->top), on the Dockerfile line when known, and one
+ * error per failed rule. markdown: a job-page summary. sarif: SARIF 2.1.0
+ * for code scanning. gitlab: Code Quality JSON. junit: one test case per
+ * rule. */
+int lw_render_github(FILE *f, const struct lw_analysis *an,
+		     const struct lw_rules_report *rules,
+		     const struct lw_render_opts *o);
+int lw_render_markdown(FILE *f, const struct lw_analysis *an,
+		       const struct lw_rules_report *rules,
+		       const struct lw_render_opts *o);
+int lw_render_sarif(FILE *f, const struct lw_analysis *an,
+		    const struct lw_rules_report *rules,
+		    const struct lw_render_opts *o);
+int lw_render_gitlab(FILE *f, const struct lw_analysis *an,
+		     const struct lw_rules_report *rules,
+		     const struct lw_render_opts *o);
+int lw_render_junit(FILE *f, const struct lw_analysis *an,
+		    const struct lw_rules_report *rules,
+		    const struct lw_render_opts *o);
+/* The one-line verdict for stderr in CI mode: "layerwaste: FAIL: 20.5 kB
+ * wasted (1.01 %); 2 of 4 rules failed; biggest fix: ... saves 8.0 kB". */
+int lw_render_ci_summary(FILE *f, const struct lw_analysis *an,
+			 const struct lw_rules_report *rules);
 int lw_render_inspect_text(FILE *f, const struct lw_image *img,
 			   const struct lw_render_opts *o);
 int lw_render_inspect_json(FILE *f, const struct lw_image *img,

@@ -303,8 +303,103 @@ static void text_largest(struct lwr_line *l, const struct lw_analysis *an,
 	free(top);
 }
 
+/* Adds text (trusted, ASCII) from the current column, wrapped at spaces;
+ * continuation lines start at column indent. Ends the last line. */
+static void text_wrap(struct lwr_line *l, const char *text, int indent)
+{
+	const char *s = text, *sp, *cut;
+	char buf[512];
+	size_t n;
+	int room;
+
+	while (*s) {
+		room = lwr_line_room(l);
+		if ((int)strlen(s) <= room || room < 20) {
+			lwr_line_add(l, s);
+			break;
+		}
+		/* The last space that leaves the line within its room. */
+		for (cut = NULL, sp = s; (sp = strchr(sp, ' ')) &&
+		     sp - s <= room; sp++)
+			cut = sp;
+		if (!cut) {
+			lwr_line_add(l, s);
+			break;
+		}
+		n = (size_t)(cut - s) < sizeof(buf) ? (size_t)(cut - s) :
+						     sizeof(buf) - 1;
+		memcpy(buf, s, n);
+		buf[n] = '\0';
+		lwr_line_add(l, buf);
+		lwr_line_end(l);
+		lwr_line_pad(l, indent);
+		s = cut + 1;
+	}
+	lwr_line_end(l);
+}
+
+/* Rule results, when rules were evaluated: one line each. */
+static void text_rules(struct lwr_line *l, const struct lw_rules_report *r,
+		       const struct lw_render_opts *o)
+{
+	const struct lw_rule_result *rr;
+	int idw = 0, n;
+	char a[32];
+	size_t i;
+
+	if (!r || !r->evaluated)
+		return;
+	lwr_line_end(l);
+	lwr_line_sgr(l, LWR_BOLD);
+	lwr_line_addf(l, "Rules: %s", r->passed ? "PASS" : "FAIL");
+	lwr_line_sgr(l, LWR_RESET);
+	if (r->nfailed)
+		lwr_line_addf(l, ", %zu of %zu failed", r->nfailed,
+			      r->nresults);
+	else
+		lwr_line_addf(l, ", %zu passed", r->npassed);
+	if (r->nskipped)
+		lwr_line_addf(l, ", %zu disabled", r->nskipped);
+	if (r->config) {
+		lwr_line_add(l, " (config ");
+		lwr_line_esc(l, r->config, -1, 1);
+		lwr_line_add(l, ")");
+	}
+	lwr_line_end(l);
+	for (i = 0; i < r->nresults; i++) {
+		n = (int)strlen(lw_rule_id(r->results[i].rule));
+		idw = max_int(idw, n);
+	}
+	for (i = 0; i < r->nresults; i++) {
+		rr = &r->results[i];
+		lwr_line_add(l, "  ");
+		lwr_line_sgr(l, rr->status == LW_RULE_FAIL ? "\033[31m" :
+			     rr->status == LW_RULE_PASS ? "\033[32m" : "");
+		lwr_line_add(l, rr->status == LW_RULE_FAIL ? "FAIL" :
+			     rr->status == LW_RULE_PASS ? "pass" : "skip");
+		lwr_line_sgr(l, rr->status == LW_RULE_SKIP ? "" : LWR_RESET);
+		lwr_line_addf(l, "  %-*s  ", idw, lw_rule_id(rr->rule));
+		text_wrap(l, rr->message, 2 + 4 + 2 + idw + 2);
+	}
+	if (r->ignored_findings) {
+		lwr_line_addf(l, "  not judged: %zu finding%s (%s) under "
+			      "min-finding-bytes or in ignored paths",
+			      r->ignored_findings,
+			      plural(r->ignored_findings),
+			      lwr_size(o, r->ignored_bytes, a, sizeof(a)));
+		lwr_line_end(l);
+	}
+}
+
 int lw_render_text(FILE *f, const struct lw_analysis *an,
 		   const struct lw_render_opts *opts)
+{
+	return lw_render_text_rules(f, an, NULL, opts);
+}
+
+int lw_render_text_rules(FILE *f, const struct lw_analysis *an,
+			 const struct lw_rules_report *rules,
+			 const struct lw_render_opts *opts)
 {
 	struct lw_render_opts o = lwr_opts(opts);
 	struct lwr_line l;
@@ -315,6 +410,7 @@ int lw_render_text(FILE *f, const struct lw_analysis *an,
 	text_layers(&l, an, &o);
 	text_groups(&l, an, &o);
 	text_largest(&l, an, &o);
+	text_rules(&l, rules, &o);
 	lwr_text_warnings(&l, &an->image->warnings, &an->warnings);
 	lwr_line_release(&l);
 	return lwr_finish(f);

@@ -18,8 +18,9 @@ enum lw_kind {
 	LW_KIND_CHMOD,      /* same content, mode bits changed */
 	LW_KIND_CHOWN_CHMOD,
 	LW_KIND_TOUCH,      /* same content, owner and mode: mtime, xattrs */
-	LW_KIND_OVERWRITE,  /* replaced by other content or another type */
-	LW_KIND_DELETE,     /* hidden by a whiteout or opaque directory */
+	LW_KIND_OVERWRITE,  /* replaced by a file with other content */
+	LW_KIND_DELETE,     /* hidden by a whiteout or an opaque directory,
+			       or replaced by a non-file (dir, symlink) */
 	LW_KIND_COUNT
 };
 
@@ -83,6 +84,8 @@ struct lw_dive {
 	uint64_t user_size_bytes;
 };
 
+struct lw_attribution;
+
 struct lw_analysis {
 	const struct lw_image *image; /* borrowed: must outlive the analysis */
 	uint64_t total_bytes;   /* all regular-file entries of all layers */
@@ -102,6 +105,8 @@ struct lw_analysis {
 	struct lw_layer_result *layers; /* image->nlayers entries */
 	struct lw_dive dive;
 	struct lw_warnings warnings; /* the engine's own; the image has more */
+	/* Dockerfile lines, causes and fixes: owned, NULL until attached. */
+	struct lw_attribution *attr;
 };
 
 struct lw_analyze_opts {
@@ -114,6 +119,9 @@ int lw_analyze(struct lw_image *img, const struct lw_analyze_opts *opts,
 	       struct lw_analysis **out, struct lw_error *err);
 
 void lw_analysis_free(struct lw_analysis *an);
+
+/* Hands an attribution (taken) to the analysis, for the renderers. */
+void lw_analysis_attach(struct lw_analysis *an, struct lw_attribution *at);
 
 /* wasted_bytes as a percentage of total_bytes (0 when empty). */
 double lw_analysis_wasted_percent(const struct lw_analysis *an);

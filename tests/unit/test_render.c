@@ -219,8 +219,8 @@ static const char *jget_str(json_t *o, const char *key)
 START_TEST(test_json_key_order)
 {
 	static const char *const top[] = { "schema_version", "tool", "image",
-		"summary", "layers", "causes", "findings", "duplicates",
-		"warnings", NULL };
+		"summary", "layers", "causes", "attribution", "suggestions",
+		"findings", "duplicates", "warnings", "rules", NULL };
 	static const char *const image[] = { "source", "format",
 		"compression", "tags", "platform", "config_digest",
 		"layer_count", "file_count", "total_bytes", "visible_bytes",
@@ -236,7 +236,7 @@ START_TEST(test_json_key_order)
 	static const char *const layer[] = { "index", "digest", "diff_id",
 		"compression", "compressed_bytes", "tar_bytes", "entry_count",
 		"file_count", "total_bytes", "wasted_bytes", "finding_count",
-		"created_by", NULL };
+		"created_by", "instruction", NULL };
 	static const char *const finding[] = { "kind", "path", "layer",
 		"from_layer", "bytes", "before", "after", NULL };
 	json_t *doc = render_json_doc();

@@ -150,3 +150,90 @@ void tb_image_free(struct lw_image *img)
 	img->nlayers = 0;
 	lw_image_free(img);
 }
+
+struct tb_layer *tb_layer_new_format(int format)
+{
+	struct tb_layer *l = lw_xcalloc(1, sizeof(*l));
+
+	l->a = archive_write_new();
+	archive_write_set_format(l->a, format);
+	archive_write_set_bytes_in_last_block(l->a, 1);
+	archive_write_open(l->a, l, NULL, tb_write, NULL);
+	return l;
+}
+
+static void add_data(struct tb_layer *l, const char *path, const void *data,
+		     size_t len, unsigned uid, unsigned gid, unsigned mode,
+		     const char *xname, const char *xvalue)
+{
+	struct archive_entry *e = archive_entry_new();
+	char *fill = NULL;
+
+	if (!data && len) {
+		fill = lw_xmalloc(len);
+		memset(fill, 'x', len);
+		data = fill;
+	}
+	archive_entry_set_pathname(e, path);
+	archive_entry_set_filetype(e, AE_IFREG);
+	archive_entry_set_perm(e, mode);
+	archive_entry_set_uid(e, uid);
+	archive_entry_set_gid(e, gid);
+	archive_entry_set_mtime(e, 1000, 0);
+	archive_entry_set_size(e, (la_int64_t)len);
+	if (xname)
+		archive_entry_xattr_add_entry(e, xname, xvalue,
+					      strlen(xvalue));
+	archive_write_header(l->a, e);
+	if (len)
+		archive_write_data(l->a, data, len);
+	archive_entry_free(e);
+	free(fill);
+}
+
+void tb_file_data(struct tb_layer *l, const char *path, const void *content,
+		  size_t len, unsigned uid, unsigned gid, unsigned mode)
+{
+	add_data(l, path, content, len, uid, gid, mode, NULL, NULL);
+}
+
+void tb_file_xattr(struct tb_layer *l, const char *path, const char *content,
+		   unsigned uid, unsigned gid, unsigned mode,
+		   const char *xname, const char *xvalue)
+{
+	add_data(l, path, content, content ? strlen(content) : 0, uid, gid,
+		 mode, xname, xvalue);
+}
+
+void tb_hardlink_meta(struct tb_layer *l, const char *path,
+		      const char *target, unsigned uid, unsigned gid,
+		      unsigned mode)
+{
+	add(l, path, AE_IFREG, NULL, uid, gid, mode, 1000, target, 1);
+}
+
+static void add_marker(struct tb_layer *l, const char *dir, const char *name)
+{
+	struct lw_strbuf sb = LW_STRBUF_INIT;
+
+	if (dir && *dir)
+		lw_strbuf_addf(&sb, "%s/", dir);
+	lw_strbuf_addf(&sb, ".wh.%s", name);
+	tb_file(l, sb.buf, NULL, 0, 0, 0);
+	lw_strbuf_release(&sb);
+}
+
+void tb_whiteout(struct tb_layer *l, const char *dir, const char *name)
+{
+	add_marker(l, dir, name);
+}
+
+void tb_opaque(struct tb_layer *l, const char *dir)
+{
+	add_marker(l, dir, ".wh..opq");
+}
+
+void tb_special(struct tb_layer *l, const char *path, unsigned type)
+{
+	add(l, path, (int)type, NULL, 0, 0, 0644, 1000, NULL, 0);
+}

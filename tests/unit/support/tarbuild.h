@@ -23,6 +23,24 @@ void tb_hardlink(struct tb_layer *l, const char *path, const char *target);
 const void *tb_layer_bytes(struct tb_layer *l, size_t *len);
 void tb_layer_free(struct tb_layer *l);
 
+/* A layer written in another libarchive format (ARCHIVE_FORMAT_TAR_*). */
+struct tb_layer *tb_layer_new_format(int format);
+/* content of len bytes (may hold NULs; NULL means len bytes of 'x'). */
+void tb_file_data(struct tb_layer *l, const char *path, const void *content,
+		  size_t len, unsigned uid, unsigned gid, unsigned mode);
+/* A regular file with one extended attribute (value NUL-terminated). */
+void tb_file_xattr(struct tb_layer *l, const char *path, const char *content,
+		   unsigned uid, unsigned gid, unsigned mode,
+		   const char *xname, const char *xvalue);
+void tb_hardlink_meta(struct tb_layer *l, const char *path,
+		      const char *target, unsigned uid, unsigned gid,
+		      unsigned mode);
+/* A fifo, character or block device: type is AE_IFIFO, AE_IFCHR... */
+void tb_special(struct tb_layer *l, const char *path, unsigned type);
+/* "dir/.wh.name" ("" for the root), and "dir/.wh..wh..opq". */
+void tb_whiteout(struct tb_layer *l, const char *dir, const char *name);
+void tb_opaque(struct tb_layer *l, const char *dir);
+
 /* An image whose layers are the given tars (taken), indexed as streams.
  * Free with tb_image_free. */
 struct lw_image *tb_image(struct tb_layer **layers, size_t n);

@@ -1,0 +1,457 @@
+/* The browser's state and key actions: which pane has the focus, the
+ * cursors, the selected layer, the view, the filter, the sort. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "layerwaste/attrib.h"
+#include "vm_priv.h"
+
+#define GROUP_OPEN_MAX 20 /* a cause lists its files when it has no more */
+
+/* The layer that made the largest cause, or the one with most waste. */
+static uint32_t first_layer(const struct lw_analysis *an)
+{
+	size_t i, best = 0;
+
+	if (an->ngroups)
+		return an->groups[0].layer;
+	for (i = 1; i < an->image->nlayers; i++)
+		if (an->layers[i].wasted_bytes >
+		    an->layers[best].wasted_bytes)
+			best = i;
+	return (uint32_t)best;
+}
+
+struct lw_vm *lw_vm_new(const struct lw_analysis *an)
+{
+	struct lw_vm *vm = lw_xcalloc(1, sizeof(*vm));
+	size_t i;
+
+	vm->an = an;
+	vm->pane = LW_VM_LAYERS;
+	for (i = 0; i < LW_VM_NPANES; i++)
+		vm->height[i] = 10;
+	vm->gopen = lw_xcalloc(an->ngroups + 1, 1);
+	for (i = 0; i < an->ngroups; i++)
+		vm->gopen[i] = an->groups[i].count <= GROUP_OPEN_MAX;
+	lwv_paths_init(vm);
+	vm->layer = an->image->nlayers ? first_layer(an) : 0;
+	vm->cursor[LW_VM_LAYERS] = vm->layer;
+	lwv_causes_build(vm);
+	return vm;
+}
+
+void lw_vm_free(struct lw_vm *vm)
+{
+	size_t i;
+
+	if (!vm)
+		return;
+	lwv_tree_free(vm->ltree);
+	lwv_tree_free(vm->itree);
+	for (i = 0; i < vm->caprows; i++)
+		lw_strbuf_release(&vm->rows[i].text);
+	free(vm->rows);
+	free(vm->crows);
+	free(vm->gopen);
+	free(vm->paths);
+	free(vm->pend);
+	lw_strbuf_release(&vm->scratch);
+	free(vm);
+}
+
+struct lw_vm_tree *lw_vm_tree(struct lw_vm *vm)
+{
+	struct lw_vm_tree **slot = vm->view == LW_VM_VIEW_IMAGE ? &vm->itree :
+		&vm->ltree;
+
+	if (*slot && vm->view == LW_VM_VIEW_LAYER &&
+	    (*slot)->layer != vm->layer) {
+		lwv_tree_free(*slot);
+		*slot = NULL;
+	}
+	if (!*slot)
+		*slot = lwv_tree_build(vm, vm->view, vm->layer);
+	if ((*slot)->stale)
+		lwv_tree_refresh(vm, *slot);
+	return *slot;
+}
+
+int lwv_group_fix(const struct lw_vm *vm, size_t group)
+{
+	const struct lw_attribution *at = vm->an->attr;
+	size_t i;
+	int s = -1;
+
+	if (!at || !at->causes)
+		return -1;
+	if (group < at->ncauses && at->causes[group].group == group) {
+		s = at->causes[group].suggestion;
+	} else {
+		for (i = 0; i < at->ncauses; i++)
+			if (at->causes[i].group == group)
+				s = at->causes[i].suggestion;
+	}
+	return s >= 0 && (size_t)s < at->nsuggestions ? s : -1;
+}
+
+static void add_crow(struct lw_vm *vm, size_t group, int32_t finding)
+{
+	lw_grow((void **)&vm->crows, &vm->capcrows, vm->ncrows + 1,
+		sizeof(*vm->crows));
+	vm->crows[vm->ncrows].group = (uint32_t)group;
+	vm->crows[vm->ncrows++].finding = finding;
+}
+
+void lwv_causes_build(struct lw_vm *vm)
+{
+	const struct lw_analysis *an = vm->an;
+	size_t i, j;
+
+	vm->ncrows = 0;
+	for (i = 0; i < an->ngroups; i++) {
+		const struct lw_group *g = &an->groups[i];
+
+		if (g->layer != vm->layer && g->from_layer != vm->layer)
+			continue;
+		add_crow(vm, i, -1);
+		if (lwv_group_fix(vm, i) >= 0)
+			add_crow(vm, i, -2);
+		if (!vm->gopen[i]) {
+			add_crow(vm, i, -3);
+			continue;
+		}
+		for (j = 0; j < g->count && g->first + j < an->nfindings; j++)
+			add_crow(vm, i, (int32_t)(g->first + j));
+	}
+	if (vm->cursor[LW_VM_CAUSES] >= vm->ncrows)
+		vm->cursor[LW_VM_CAUSES] = vm->ncrows ? vm->ncrows - 1 : 0;
+}
+
+size_t lw_vm_nrows(struct lw_vm *vm, int pane)
+{
+	if (pane == LW_VM_LAYERS)
+		return vm->an->image->nlayers;
+	if (pane == LW_VM_CAUSES)
+		return vm->ncrows;
+	return lw_vm_tree(vm)->nrows;
+}
+
+static size_t *cursor_of(struct lw_vm *vm, int pane)
+{
+	return pane == LW_VM_TREE ? &lw_vm_tree(vm)->cursor :
+		&vm->cursor[pane];
+}
+
+static size_t *scroll_of(struct lw_vm *vm, int pane)
+{
+	return pane == LW_VM_TREE ? &lw_vm_tree(vm)->scroll :
+		&vm->scroll[pane];
+}
+
+size_t lw_vm_cursor(struct lw_vm *vm, int pane)
+{
+	return *cursor_of(vm, pane);
+}
+
+size_t lw_vm_scroll(struct lw_vm *vm, int pane)
+{
+	return *scroll_of(vm, pane);
+}
+
+const struct lw_vm_row *lw_vm_rows(struct lw_vm *vm, int pane, int height,
+				   int width, size_t *n)
+{
+	size_t rows = lw_vm_nrows(vm, pane);
+	size_t cur = *cursor_of(vm, pane), *scroll = scroll_of(vm, pane);
+
+	if (height < 1)
+		height = 1;
+	vm->height[pane] = height;
+	if (cur < *scroll)
+		*scroll = cur;
+	if (cur >= *scroll + (size_t)height)
+		*scroll = cur - (size_t)height + 1;
+	if (*scroll + (size_t)height > rows)
+		*scroll = rows > (size_t)height ? rows - (size_t)height : 0;
+	if (pane == LW_VM_LAYERS)
+		*n = lwv_rows_layers(vm, height, width);
+	else if (pane == LW_VM_CAUSES)
+		*n = lwv_rows_causes(vm, height, width);
+	else
+		*n = lwv_rows_tree(vm, height, width);
+	return vm->rows;
+}
+
+int lw_vm_select_layer(struct lw_vm *vm, uint32_t layer)
+{
+	if (layer >= vm->an->image->nlayers || layer == vm->layer)
+		return 0;
+	vm->layer = layer;
+	vm->cursor[LW_VM_LAYERS] = layer;
+	vm->cursor[LW_VM_CAUSES] = vm->scroll[LW_VM_CAUSES] = 0;
+	lwv_causes_build(vm);
+	return 1;
+}
+
+static int set_cursor(struct lw_vm *vm, int pane, long to)
+{
+	size_t n = lw_vm_nrows(vm, pane), *cur = cursor_of(vm, pane);
+	size_t old = *cur;
+
+	if (!n)
+		return 0;
+	if (to < 0)
+		to = 0;
+	if ((size_t)to >= n)
+		to = (long)n - 1;
+	*cur = (size_t)to;
+	if (pane == LW_VM_LAYERS)
+		lw_vm_select_layer(vm, (uint32_t)to);
+	return *cur != old;
+}
+
+int lw_vm_move(struct lw_vm *vm, long delta)
+{
+	return set_cursor(vm, vm->pane, (long)lw_vm_cursor(vm, vm->pane) +
+			  delta);
+}
+
+int lw_vm_page(struct lw_vm *vm, int dir)
+{
+	long h = vm->height[vm->pane] > 1 ? vm->height[vm->pane] : 1;
+
+	return lw_vm_move(vm, dir < 0 ? -h : h);
+}
+
+int lw_vm_home(struct lw_vm *vm)
+{
+	return set_cursor(vm, vm->pane, 0);
+}
+
+int lw_vm_end(struct lw_vm *vm)
+{
+	return set_cursor(vm, vm->pane, (long)lw_vm_nrows(vm, vm->pane) - 1);
+}
+
+int lw_vm_focus(struct lw_vm *vm, int pane)
+{
+	if (pane < 0 || pane >= LW_VM_NPANES || pane == vm->pane)
+		return 0;
+	vm->pane = pane;
+	return 1;
+}
+
+int lw_vm_next_pane(struct lw_vm *vm, int dir)
+{
+	return lw_vm_focus(vm, (vm->pane + (dir < 0 ? LW_VM_NPANES - 1 : 1)) %
+			   LW_VM_NPANES);
+}
+
+static void stale_trees(struct lw_vm *vm)
+{
+	if (vm->ltree)
+		vm->ltree->stale = 1;
+	if (vm->itree)
+		vm->itree->stale = 1;
+}
+
+int lw_vm_set_filter(struct lw_vm *vm, const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n >= sizeof(vm->filter))
+		n = sizeof(vm->filter) - 1;
+	if (strlen(vm->filter) == n && !strncmp(vm->filter, s, n))
+		return 0;
+	memcpy(vm->filter, s, n);
+	vm->filter[n] = '\0';
+	stale_trees(vm);
+	return 1;
+}
+
+int lw_vm_toggle_sort(struct lw_vm *vm)
+{
+	vm->sort = vm->sort == LW_VM_SORT_SIZE ? LW_VM_SORT_NAME :
+		LW_VM_SORT_SIZE;
+	stale_trees(vm);
+	return 1;
+}
+
+int lw_vm_toggle_wasted(struct lw_vm *vm)
+{
+	vm->wasted_only = !vm->wasted_only;
+	stale_trees(vm);
+	return 1;
+}
+
+int lw_vm_toggle_view(struct lw_vm *vm)
+{
+	vm->view = vm->view == LW_VM_VIEW_LAYER ? LW_VM_VIEW_IMAGE :
+		LW_VM_VIEW_LAYER;
+	return 1;
+}
+
+int lw_vm_toggle_help(struct lw_vm *vm)
+{
+	vm->help = !vm->help;
+	return 1;
+}
+
+int lw_vm_reveal(struct lw_vm *vm, const char *path)
+{
+	struct lw_vm_tree *t = lw_vm_tree(vm);
+	uint32_t i = lwv_tree_find(t, path), p;
+	long row;
+
+	if (i == LW_VM_NONE || i == 0 || !(t->nodes[i].flags & LW_VM_N_KEEP))
+		return -1;
+	for (p = t->nodes[i].parent; p != LW_VM_NONE; p = t->nodes[p].parent)
+		t->nodes[p].flags |= LW_VM_N_OPEN;
+	lwv_tree_rows(vm, t);
+	row = lwv_tree_row_of(t, i);
+	if (row < 0)
+		return -1;
+	t->cursor = (size_t)row;
+	return 0;
+}
+
+static int tree_fold(struct lw_vm *vm, int want_open)
+{
+	struct lw_vm_tree *t = lw_vm_tree(vm);
+	struct lw_vm_node *nd;
+	int open;
+
+	if (t->cursor >= t->nrows)
+		return 0;
+	nd = &t->nodes[t->rows[t->cursor]];
+	open = !!(nd->flags & LW_VM_N_OPEN);
+	if (!(nd->flags & LW_VM_N_KIDS) || open == want_open)
+		return 0;
+	nd->flags ^= LW_VM_N_OPEN;
+	lwv_tree_rows(vm, t);
+	return 1;
+}
+
+static int causes_activate(struct lw_vm *vm)
+{
+	const struct lw_vm_crow *cr;
+	const char *path;
+
+	if (vm->cursor[LW_VM_CAUSES] >= vm->ncrows)
+		return 0;
+	cr = &vm->crows[vm->cursor[LW_VM_CAUSES]];
+	if (cr->finding == -1 || cr->finding == -3) {
+		uint32_t g = cr->group;
+		size_t i;
+
+		vm->gopen[g] = !vm->gopen[g];
+		lwv_causes_build(vm);
+		for (i = 0; i < vm->ncrows; i++)
+			if (vm->crows[i].group == g) {
+				vm->cursor[LW_VM_CAUSES] = i;
+				break;
+			}
+		return 1;
+	}
+	if (cr->finding < 0)
+		return 0;
+	path = vm->an->findings[cr->finding].path;
+	if (lw_vm_reveal(vm, path) < 0) {
+		/* Hidden by the filter or 'w': show everything again. */
+		vm->filter[0] = '\0';
+		vm->wasted_only = 0;
+		stale_trees(vm);
+		if (lw_vm_reveal(vm, path) < 0)
+			return 0;
+	}
+	vm->pane = LW_VM_TREE;
+	return 1;
+}
+
+int lw_vm_activate(struct lw_vm *vm)
+{
+	if (vm->pane == LW_VM_TREE) {
+		struct lw_vm_tree *t = lw_vm_tree(vm);
+
+		if (t->cursor >= t->nrows)
+			return 0;
+		return tree_fold(vm, !(t->nodes[t->rows[t->cursor]].flags &
+				       LW_VM_N_OPEN));
+	}
+	if (vm->pane == LW_VM_CAUSES)
+		return causes_activate(vm);
+	vm->view = LW_VM_VIEW_LAYER;
+	vm->pane = LW_VM_TREE;
+	return 1;
+}
+
+int lw_vm_left(struct lw_vm *vm)
+{
+	struct lw_vm_tree *t;
+	uint32_t parent;
+	long row;
+
+	if (vm->pane == LW_VM_CAUSES)
+		return lw_vm_focus(vm, LW_VM_LAYERS);
+	if (vm->pane != LW_VM_TREE)
+		return 0;
+	if (tree_fold(vm, 0))
+		return 1;
+	t = lw_vm_tree(vm);
+	if (t->cursor >= t->nrows)
+		return 0;
+	parent = t->nodes[t->rows[t->cursor]].parent;
+	if (parent == 0 || parent == LW_VM_NONE)
+		return 0;
+	row = lwv_tree_row_of(t, parent);
+	if (row < 0)
+		return 0;
+	t->cursor = (size_t)row;
+	return 1;
+}
+
+int lw_vm_right(struct lw_vm *vm)
+{
+	struct lw_vm_tree *t;
+
+	if (vm->pane == LW_VM_LAYERS)
+		return lw_vm_focus(vm, LW_VM_CAUSES);
+	if (vm->pane != LW_VM_TREE)
+		return 0;
+	if (tree_fold(vm, 1))
+		return 1;
+	t = lw_vm_tree(vm);
+	if (t->cursor < t->nrows &&
+	    (t->nodes[t->rows[t->cursor]].flags & LW_VM_N_KIDS))
+		return lw_vm_move(vm, 1);
+	return 0;
+}
+
+int lw_vm_key(struct lw_vm *vm, int key)
+{
+	if (vm->help) {
+		vm->help = 0;
+		return 1;
+	}
+	switch (key) {
+	case 'q': return LW_VM_QUIT;
+	case 'k': case LW_VM_K_UP: return lw_vm_move(vm, -1);
+	case 'j': case LW_VM_K_DOWN: return lw_vm_move(vm, 1);
+	case 'h': case LW_VM_K_LEFT: return lw_vm_left(vm);
+	case 'l': case LW_VM_K_RIGHT: return lw_vm_right(vm);
+	case LW_VM_K_PGUP: return lw_vm_page(vm, -1);
+	case LW_VM_K_PGDN: return lw_vm_page(vm, 1);
+	case 'g': case LW_VM_K_HOME: return lw_vm_home(vm);
+	case 'G': case LW_VM_K_END: return lw_vm_end(vm);
+	case '\t': case LW_VM_K_TAB: return lw_vm_next_pane(vm, 1);
+	case LW_VM_K_BTAB: return lw_vm_next_pane(vm, -1);
+	case ' ': case '\n': case '\r': case LW_VM_K_ENTER:
+		return lw_vm_activate(vm);
+	case 's': return lw_vm_toggle_sort(vm);
+	case 'w': return lw_vm_toggle_wasted(vm);
+	case 'a': return lw_vm_toggle_view(vm);
+	case '?': return lw_vm_toggle_help(vm);
+	default: return 0;
+	}
+}

@@ -1,0 +1,203 @@
+/* The rows of a tree: what the filter and 'w' keep, sizes rolled up over
+ * what is kept, and the open directories flattened in the sort order. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "layerwaste/index.h"
+#include "render.h"
+#include "vm_priv.h"
+
+uint32_t lwv_tree_find(const struct lw_vm_tree *t, const char *path)
+{
+	size_t lo = 0, hi = t->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (lw_path_cmp(t->nodes[mid].path, path) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < t->n && !lw_path_cmp(t->nodes[lo].path, path))
+		return (uint32_t)lo;
+	return LW_VM_NONE;
+}
+
+long lwv_tree_row_of(const struct lw_vm_tree *t, uint32_t node)
+{
+	size_t i;
+
+	for (i = 0; i < t->nrows; i++)
+		if (t->rows[i] == node)
+			return (long)i;
+	return -1;
+}
+
+static int filter_match(const char *filter, const char *path)
+{
+	if (!filter[0])
+		return 1;
+	/* A substring of "/" + path. */
+	if (filter[0] == '/' && !strncmp(path, filter + 1, strlen(filter + 1)))
+		return 1;
+	return strstr(path, filter) != NULL;
+}
+
+void lwv_tree_refresh(struct lw_vm *vm, struct lw_vm_tree *t)
+{
+	const uint16_t mask = LW_VM_N_PASS | LW_VM_N_KEEP | LW_VM_N_KIDS;
+	int narrowed = vm->filter[0] || vm->wasted_only;
+	size_t i;
+
+	for (i = 0; i < t->n; i++) {
+		t->nodes[i].flags &= (uint16_t)~mask;
+		t->nodes[i].sum_size = t->nodes[i].sum_waste = 0;
+	}
+	t->nkeep = 0;
+	/* Children follow their parent: a reverse walk sums bottom-up. */
+	for (i = t->n; i-- > 1;) {
+		struct lw_vm_node *nd = &t->nodes[i], *p;
+
+		if (filter_match(vm->filter, nd->path) &&
+		    (!vm->wasted_only || nd->waste > 0)) {
+			nd->flags |= LW_VM_N_PASS | LW_VM_N_KEEP;
+			nd->sum_size += nd->size;
+			nd->sum_waste += nd->waste;
+		}
+		if (!(nd->flags & LW_VM_N_KEEP))
+			continue;
+		t->nkeep++;
+		p = &t->nodes[nd->parent];
+		p->flags |= LW_VM_N_KEEP | LW_VM_N_KIDS;
+		p->sum_size += nd->sum_size;
+		p->sum_waste += nd->sum_waste;
+	}
+	t->nodes[0].flags |= LW_VM_N_PASS | LW_VM_N_KEEP;
+	if (narrowed && t->nkeep <= LW_VM_AUTO_OPEN)
+		for (i = 1; i < t->n; i++)
+			if (t->nodes[i].flags & LW_VM_N_KIDS)
+				t->nodes[i].flags |= LW_VM_N_OPEN;
+	t->stale = 0;
+	lwv_tree_rows(vm, t);
+}
+
+
+static int size_cmp(const void *x, const void *y, void *ctx)
+{
+	const struct lw_vm_node *nodes = ctx;
+	uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
+	const struct lw_vm_node *na = &nodes[a], *nb = &nodes[b];
+
+	if (na->sum_size != nb->sum_size)
+		return na->sum_size > nb->sum_size ? -1 : 1;
+	if (na->sum_waste != nb->sum_waste)
+		return na->sum_waste > nb->sum_waste ? -1 : 1;
+	return a < b ? -1 : a > b;
+}
+
+static void add_row(struct lw_vm_tree *t, uint32_t node)
+{
+	lw_grow((void **)&t->rows, &t->caprows, t->nrows + 1,
+		sizeof(*t->rows));
+	t->rows[t->nrows++] = node;
+}
+
+static void emit(struct lw_vm *vm, struct lw_vm_tree *t, uint32_t dir)
+{
+	const struct lw_vm_node *nodes = t->nodes;
+	uint32_t *kids = NULL, j;
+	size_t n = 0, cap = 0, i;
+
+	for (j = dir + 1; j < nodes[dir].end; j = nodes[j].end) {
+		if (!(nodes[j].flags & LW_VM_N_KEEP))
+			continue;
+		lw_grow((void **)&kids, &cap, n + 1, sizeof(*kids));
+		kids[n++] = j;
+	}
+	if (vm->sort == LW_VM_SORT_SIZE && n > 1)
+		qsort_r(kids, n, sizeof(*kids), size_cmp, (void *)nodes);
+	for (i = 0; i < n; i++) {
+		add_row(t, kids[i]);
+		if ((nodes[kids[i]].flags & (LW_VM_N_OPEN | LW_VM_N_KIDS)) ==
+		    (LW_VM_N_OPEN | LW_VM_N_KIDS))
+			emit(vm, t, kids[i]);
+	}
+	free(kids);
+}
+
+void lwv_tree_rows(struct lw_vm *vm, struct lw_vm_tree *t)
+{
+	uint32_t keep = t->cursor < t->nrows ? t->rows[t->cursor] : LW_VM_NONE;
+	long row = -1;
+
+	t->nrows = 0;
+	emit(vm, t, 0);
+	/* The cursor stays on its node, or on the nearest shown ancestor. */
+	while (keep != LW_VM_NONE && keep != 0) {
+		row = lwv_tree_row_of(t, keep);
+		if (row >= 0)
+			break;
+		keep = t->nodes[keep].parent;
+	}
+	if (row >= 0)
+		t->cursor = (size_t)row;
+	else if (t->cursor >= t->nrows)
+		t->cursor = t->nrows ? t->nrows - 1 : 0;
+}
+
+#define SIZE_COLS 8   /* "999.9 kB" */
+#define MIN_NAME_COLS 12 /* indentation stops short of this */
+
+size_t lwv_rows_tree(struct lw_vm *vm, int height, int width)
+{
+	struct lw_vm_tree *t = lw_vm_tree(vm);
+	const struct lw_image *img = vm->an->image;
+	size_t i, n = 0;
+	char a[32], b[32];
+
+	lwv_rows_reserve(vm, (size_t)height);
+	for (i = t->scroll; i < t->nrows && n < (size_t)height; i++, n++) {
+		const struct lw_vm_node *nd = &t->nodes[t->rows[i]];
+		struct lw_vm_row *r = &vm->rows[n];
+		const char *name = strrchr(nd->path, '/');
+		int dir = nd->type == LW_ENTRY_DIR || (nd->flags &
+						      LW_VM_N_KIDS);
+		int indent = 2 * nd->depth;
+		struct lwv_line l;
+
+		lwv_line_start(&l, &r->text, width);
+		r->kind = nd->kind;
+		r->kind_col = 1;
+		r->flags = (i == t->cursor ? LW_VM_R_CURSOR : 0) |
+			(dir ? LW_VM_R_DIR : 0) |
+			(nd->flags & LW_VM_N_HIDDEN ? LW_VM_R_HIDDEN : 0) |
+			(nd->sum_waste ? LW_VM_R_WASTE : 0);
+		lwv_line_addf(&l, "%c%c %*s %*s ", i == t->cursor ? '>' : ' ',
+			      lw_vm_kind_letter(nd->kind), SIZE_COLS,
+			      lw_human_bytes(nd->sum_size, a, sizeof(a)),
+			      SIZE_COLS, nd->sum_waste ? lw_human_bytes(
+				      nd->sum_waste, b, sizeof(b)) : "");
+		if (indent > lwv_line_room(&l) - MIN_NAME_COLS)
+			indent = lwv_line_room(&l) - MIN_NAME_COLS;
+		lwv_line_pad(&l, l.cols + (indent > 0 ? indent : 0));
+		if (nd->flags & LW_VM_N_KIDS)
+			lwv_line_add(&l, nd->flags & LW_VM_N_OPEN ? "- " : "+ ");
+		else
+			lwv_line_add(&l, "  ");
+		lwv_line_esc(&l, name ? name + 1 : nd->path, -1, 0);
+		if (dir)
+			lwv_line_add(&l, "/");
+		if (nd->type == LW_ENTRY_SYMLINK && nd->entry != LW_VM_NONE) {
+			const struct lw_entry *e =
+				&img->layers[nd->layer].index->entries[nd->entry];
+
+			if (e->link) {
+				lwv_line_add(&l, " -> ");
+				lwv_line_esc(&l, e->link, -1, 0);
+			}
+		}
+		r->cols = l.cols;
+	}
+	return n;
+}

@@ -1,0 +1,92 @@
+/* The command line's own pieces, shared by main.c (options, the run) and
+ * outputs.c (rule settings and the reports written). Private to the CLI. */
+#ifndef LAYERWASTE_CLI_H
+#define LAYERWASTE_CLI_H
+
+#include <stddef.h>
+
+#include "layerwaste/analysis.h"
+#include "layerwaste/attrib.h"
+#include "layerwaste/image.h"
+#include "layerwaste/rules.h"
+
+/* The exit status table (docs/ci.md, --help). */
+enum exit_code {
+	EXIT_OK = 0,
+	EXIT_RULES = 1, /* a configured rule failed */
+	EXIT_USAGE = 2, /* a bad option, or a bad config file */
+	EXIT_INPUT = 3, /* the image is malformed or unsupported */
+	EXIT_IO = 4,    /* reading or writing failed */
+};
+
+enum cli_format {
+	FMT_TEXT = 0,
+	FMT_JSON,
+	FMT_GITHUB,
+	FMT_MARKDOWN,
+	FMT_SARIF,
+	FMT_GITLAB,
+	FMT_JUNIT,
+	FMT_COUNT
+};
+
+#define CLI_OUTPUTS_MAX 16
+#define CLI_SETTINGS_MAX 128
+#define CLI_BUILD_ARGS_MAX 64
+
+/* One more report: --output FORMAT=FILE. */
+struct cli_output {
+	int format;       /* enum cli_format */
+	const char *path; /* borrowed from argv; "-" is standard output */
+};
+
+/* A rule setting from a flag, applied over the config file's. */
+struct cli_setting {
+	const char *key;   /* for lw_rules_set: "--max-wasted-bytes" */
+	int rule;          /* enum lw_rule, or -1 for key */
+	const char *name;  /* the flag as typed, for errors */
+	const char *value; /* borrowed from argv */
+};
+
+struct cli {
+	const char *cmd; /* "analyze", "inspect" or "browse" */
+	const char *input;
+	const char *output; /* the main report's file, or NULL: stdout */
+	int format;         /* enum cli_format of the main report */
+	int color;          /* -1 auto */
+	int exact_bytes;
+	int quiet;
+	int top;
+	int duplicates;
+	int fix;
+	struct lw_read_opts ro;
+	struct lw_attrib_opts ao;
+	const char *build_args[CLI_BUILD_ARGS_MAX + 1];
+	size_t nbuild_args;
+	struct cli_output extra[CLI_OUTPUTS_MAX];
+	size_t nextra;
+	const char *config;   /* --config or --ci-config PATH, or NULL */
+	int config_format;    /* enum lw_config_format of config */
+	int no_config;        /* --no-config: no file is looked for */
+	struct cli_setting settings[CLI_SETTINGS_MAX];
+	size_t nsettings;
+};
+
+/* "text", "json", "github", ...; -1 for an unknown name. */
+int cli_format_from_name(const char *name);
+const char *cli_format_name(int format);
+
+/* Fills rc (initialised by the caller) from the config file (--config,
+ * --ci-config, else one found in the working directory unless
+ * --no-config) and then the flags. Prints the error and returns
+ * EXIT_USAGE on a bad file or value, EXIT_OK otherwise. */
+int cli_load_rules(const struct cli *c, struct lw_rules_config *rc);
+
+/* Writes the main report and every --output FORMAT=FILE, and, when a
+ * github report is written and GITHUB_STEP_SUMMARY is set, appends the
+ * Markdown summary to that file. rules may be NULL. Prints errors;
+ * returns EXIT_OK or EXIT_IO. */
+int cli_write_outputs(const struct cli *c, const struct lw_analysis *an,
+		      const struct lw_rules_report *rules);
+
+#endif

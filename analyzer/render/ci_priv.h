@@ -1,0 +1,88 @@
+/* Helpers shared by the CI renderers (github, markdown, sarif, gitlab,
+ * junit): where a cause group sits in the Dockerfile, how to say what it
+ * did, stable fingerprints, and text cleaning. Private to analyzer/render.
+ *
+ * Everything returned as text is raw (it may hold bytes from the archive);
+ * each format escapes it its own way. */
+#ifndef LAYERWASTE_CI_PRIV_H
+#define LAYERWASTE_CI_PRIV_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "layerwaste/analysis.h"
+#include "layerwaste/attrib.h"
+#include "layerwaste/rules.h"
+#include "layerwaste/strbuf.h"
+#include "render.h"
+
+/* Example paths named in a message. */
+#define LWR_CI_PATHS 3
+
+/* A place in the Dockerfile. file is NULL when no Dockerfile is known;
+ * line is 0 when the instruction is not known. */
+struct lwr_loc {
+	const char *file; /* borrowed from the attribution */
+	int line, end_line;
+};
+
+/* The suggestion that fixes group gi, or NULL. */
+const struct lw_suggestion *lwr_group_fix(const struct lw_analysis *an,
+					  size_t gi);
+
+/* Where group gi belongs: its suggestion's lines, else the line of the
+ * instruction that made the group's layer, else the Dockerfile alone. */
+struct lwr_loc lwr_group_loc(const struct lw_analysis *an, size_t gi);
+
+/* The Dockerfile as a path relative to the working directory (for SARIF,
+ * GitHub and GitLab, which want repository paths): an absolute path under
+ * the working directory loses that prefix, "./" is dropped; "Dockerfile"
+ * when file is NULL. */
+void lwr_rel_path(struct lw_strbuf *sb, const char *file);
+
+/* The instruction that made layer li: as written in the Dockerfile when
+ * attributed, else the short history form; "" when unknown. */
+void lwr_layer_instruction(const struct lw_analysis *an, size_t li,
+			   struct lw_strbuf *sb);
+
+/* A one-line title for group gi, its bytes and kind: "8.0 kB copied only
+ * to change owner". */
+void lwr_group_title(const struct lw_analysis *an, size_t gi,
+		     struct lw_strbuf *sb);
+
+/* A sentence (or a few) for people: what the layer did to which files,
+ * some example paths, and the fix when one is known. */
+void lwr_group_message(const struct lw_analysis *an, size_t gi,
+		       struct lw_strbuf *sb);
+
+/* Fingerprints, one per group (owned array of owned 16-hex strings, free
+ * with lwr_fingerprints_free): a hash of the kind, the two layers'
+ * history text (without content hashes) and the sorted paths; no layer
+ * numbers and no line numbers, so they survive edits that move lines or
+ * insert layers. Repeats get "-2", "-3" so that each is unique. */
+char **lwr_fingerprints(const struct lw_analysis *an);
+void lwr_fingerprints_free(char **fp, size_t n);
+
+/* Appends s with valid UTF-8 kept and every other byte as \xNN (as the
+ * JSON report does), so that JSON encoders accept it. */
+void lwr_utf8_clean(struct lw_strbuf *sb, const char *s);
+
+/* Appends s with control characters, DEL, C1 controls, bidi controls and
+ * invalid UTF-8 as \xNN; backslashes are kept as they are (for code
+ * blocks and annotations, where "\\" would change the text). */
+void lwr_printable(struct lw_strbuf *sb, const char *s);
+/* The same, keeping newlines and tabs (for multi-line code blocks). */
+void lwr_printable_lines(struct lw_strbuf *sb, const char *s);
+
+/* The image as people name it: the first tag, else the source. */
+const char *lwr_image_name(const struct lw_analysis *an);
+
+/* "PASS", "FAIL", or "REPORT" when no rule was evaluated. */
+const char *lwr_verdict(const struct lw_rules_report *r);
+
+/* The JSON object of a rules report, as in the JSON report's "rules"
+ * (built with jansson; returned as json_t *, new reference). r may be
+ * NULL: not evaluated. */
+void *lwr_rules_json(const struct lw_rules_report *r);
+
+#endif

@@ -1,0 +1,143 @@
+/* GitLab Code Quality report (artifacts:reports:codequality): a JSON array
+ * of issues in the Code Climate subset GitLab reads (description,
+ * check_name, fingerprint, severity, location.path, location.lines.begin).
+ *
+ * One issue per cause group, with the same stable fingerprint as the
+ * SARIF result (no line or layer number in it; unique in the report), and
+ * one per failed rule, on the Dockerfile's first line. Severity: "major"
+ * when a rule failed, else "minor"; a failed rule is "critical". */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "ci_priv.h"
+#include "render.h"
+#include "render_priv.h"
+
+static json_t *must(json_t *v)
+{
+	if (!v)
+		abort();
+	return v;
+}
+
+static void put(json_t *o, const char *key, json_t *v)
+{
+	if (json_object_set_new(o, key, must(v)))
+		abort();
+}
+
+/* One line of text for the merge-request widget: newlines as spaces,
+ * invalid UTF-8 as \xNN. */
+static json_t *line_string(const char *s)
+{
+	struct lw_strbuf sb = LW_STRBUF_INIT;
+	json_t *v;
+	size_t i;
+
+	lwr_utf8_clean(&sb, s ? s : "");
+	for (i = 0; i < sb.len; i++)
+		if (sb.buf[i] == '\n' || sb.buf[i] == '\r')
+			sb.buf[i] = ' ';
+	v = must(json_stringn(sb.buf ? sb.buf : "", sb.len));
+	lw_strbuf_release(&sb);
+	return v;
+}
+
+static json_t *issue(const char *check, const char *description,
+		     const char *fingerprint, const char *severity,
+		     const char *file, int line)
+{
+	json_t *o = must(json_object()), *loc = must(json_object());
+	json_t *lines = must(json_object()), *cats = must(json_array());
+	struct lw_strbuf path = LW_STRBUF_INIT;
+
+	put(o, "type", json_string("issue"));
+	put(o, "engine_name", json_string("layerwaste"));
+	put(o, "check_name", json_string(check));
+	put(o, "description", line_string(description));
+	if (json_array_append_new(cats, must(json_string("Performance"))))
+		abort();
+	put(o, "categories", cats);
+	put(o, "fingerprint", json_string(fingerprint));
+	put(o, "severity", json_string(severity));
+	lwr_rel_path(&path, file);
+	put(loc, "path", line_string(path.buf));
+	put(lines, "begin", json_integer(line > 0 ? line : 1));
+	put(loc, "lines", lines);
+	put(o, "location", loc);
+	lw_strbuf_release(&path);
+	return o;
+}
+
+/* FNV-1a of a rule id: a fingerprint that never changes for the rule. */
+static void rule_fingerprint(const char *id, char *buf, size_t size)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	h ^= 'R';
+	h *= 0x100000001b3ULL;
+	for (; *id; id++) {
+		h ^= (unsigned char)*id;
+		h *= 0x100000001b3ULL;
+	}
+	snprintf(buf, size, "%016llx", (unsigned long long)h);
+}
+
+int lw_render_gitlab(FILE *f, const struct lw_analysis *an,
+		     const struct lw_rules_report *rules,
+		     const struct lw_render_opts *o)
+{
+	int failed = rules && rules->evaluated && !rules->passed;
+	const char *file = an->attr ? an->attr->dockerfile : NULL;
+	struct lw_strbuf desc = LW_STRBUF_INIT, check = LW_STRBUF_INIT;
+	const struct lw_rule_result *rr;
+	json_t *doc = must(json_array());
+	char **fp = lwr_fingerprints(an);
+	struct lwr_loc loc;
+	char rfp[32], kind[32], *p;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < an->ngroups; i++) {
+		loc = lwr_group_loc(an, i);
+		lw_strbuf_reset(&desc);
+		lw_strbuf_reset(&check);
+		lwr_group_message(an, i, &desc);
+		snprintf(kind, sizeof(kind), "%s",
+			 lw_kind_name(an->groups[i].kind));
+		while ((p = strchr(kind, '+')))
+			*p = '-';
+		lw_strbuf_addf(&check, "layerwaste/%s", kind);
+		if (json_array_append_new(doc, issue(check.buf, desc.buf, fp[i],
+						     failed ? "major" : "minor",
+						     loc.file, loc.line)))
+			abort();
+	}
+	for (i = 0; rules && i < rules->nresults; i++) {
+		rr = &rules->results[i];
+		if (rr->status != LW_RULE_FAIL)
+			continue;
+		lw_strbuf_reset(&desc);
+		lw_strbuf_reset(&check);
+		lw_strbuf_addf(&desc, "layerwaste rule %s failed: %s",
+			       lw_rule_id(rr->rule), rr->message);
+		lw_strbuf_addf(&check, "layerwaste/rule/%s",
+			       lw_rule_id(rr->rule));
+		rule_fingerprint(lw_rule_id(rr->rule), rfp, sizeof(rfp));
+		if (json_array_append_new(doc, issue(check.buf, desc.buf, rfp,
+						     "critical", file, 1)))
+			abort();
+	}
+	rc = json_dumpf(doc, f, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	json_decref(doc);
+	lwr_fingerprints_free(fp, an->ngroups);
+	lw_strbuf_release(&desc);
+	lw_strbuf_release(&check);
+	if (rc || fputc('\n', f) == EOF)
+		return -1;
+	(void)o;
+	return lwr_finish(f);
+}

@@ -1,0 +1,19 @@
+/* JSON for attribution: instructions, the alignment, suggestions. */
+#ifndef LAYERWASTE_JSON_ATTR_H
+#define LAYERWASTE_JSON_ATTR_H
+
+#include <jansson.h>
+
+#include "layerwaste/analysis.h"
+
+/* layers[].instruction: {keyword, args, file, line, end_line, text, stage,
+ * base, base_ref}, or null when nothing is known. New reference. */
+json_t *lw_json_instruction(const struct lw_analysis *an, size_t layer);
+/* attribution: {dockerfile, aligned, note}. New reference. */
+json_t *lw_json_attribution(const struct lw_analysis *an);
+/* suggestions[]: every suggestion, largest saving first. */
+json_t *lw_json_suggestions(const struct lw_analysis *an);
+/* causes[].suggestion: the index of the group's suggestion, or null. */
+json_t *lw_json_cause_suggestion(const struct lw_analysis *an, size_t group);
+
+#endif

@@ -1,0 +1,159 @@
+/* JUnit XML, for CI systems that show test reports (GitLab's
+ * artifacts:reports:junit, Jenkins, Azure): one test suite, one test case
+ * per evaluated rule (a failure element when it failed, skipped when it
+ * is disabled), and a plain-text summary of the waste as system-out.
+ * No timestamps or durations: the same image gives the same bytes. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ci_priv.h"
+#include "render.h"
+#include "render_priv.h"
+
+/* XML character data or attribute value: markup escaped, and bytes XML
+ * 1.0 cannot hold (controls, invalid UTF-8) as \xNN; newlines kept. */
+static void xml(struct lw_strbuf *sb, const char *s)
+{
+	struct lw_strbuf p = LW_STRBUF_INIT;
+	const char *c;
+
+	lwr_printable_lines(&p, s);
+	for (c = p.buf ? p.buf : ""; *c; c++) {
+		switch (*c) {
+		case '&': lw_strbuf_adds(sb, "&amp;"); break;
+		case '<': lw_strbuf_adds(sb, "&lt;"); break;
+		case '>': lw_strbuf_adds(sb, "&gt;"); break;
+		case '"': lw_strbuf_adds(sb, "&quot;"); break;
+		case '\'': lw_strbuf_adds(sb, "&apos;"); break;
+		case '\n': lw_strbuf_adds(sb, "&#10;"); break;
+		case '\t': lw_strbuf_adds(sb, "&#9;"); break;
+		default: lw_strbuf_addc(sb, *c); break;
+		}
+	}
+	lw_strbuf_release(&p);
+}
+
+/* The same for element text, where a newline can stay a newline. */
+static void xml_text(struct lw_strbuf *sb, const char *s)
+{
+	struct lw_strbuf e = LW_STRBUF_INIT;
+	const char *c;
+
+	xml(&e, s);
+	for (c = e.buf ? e.buf : ""; *c; c++) {
+		if (!strncmp(c, "&#10;", 5)) {
+			lw_strbuf_addc(sb, '\n');
+			c += 4;
+		} else {
+			lw_strbuf_addc(sb, *c);
+		}
+	}
+	lw_strbuf_release(&e);
+}
+
+/* The waste in a few lines of plain text (raw; escaped by the caller). */
+static void summary(struct lw_strbuf *sb, const struct lw_analysis *an,
+		    const struct lw_rules_report *r, int top)
+{
+	const struct lw_group *g;
+	char a[32], b[32];
+	size_t i;
+	int k, first = 1;
+
+	lw_strbuf_addf(sb, "image: %s\n", lwr_image_name(an));
+	lw_strbuf_addf(sb, "wasted: %s (%.2f %% of %s in %zu layers)\n",
+		       lw_format_bytes(an->wasted_bytes, a, sizeof(a)),
+		       lw_analysis_wasted_percent(an),
+		       lw_format_bytes(an->total_bytes, b, sizeof(b)),
+		       an->image->nlayers);
+	for (k = 0; k < LW_KIND_COUNT; k++) {
+		if (!an->by_kind[k])
+			continue;
+		lw_strbuf_addf(sb, "%s%s %s", first ? "by kind: " : ", ",
+			       lw_kind_name(k),
+			       lw_format_bytes(an->by_kind[k], a, sizeof(a)));
+		first = 0;
+	}
+	if (!first)
+		lw_strbuf_addc(sb, '\n');
+	if (an->ngroups)
+		lw_strbuf_adds(sb, "largest causes:\n");
+	for (i = 0; i < an->ngroups && i < (size_t)top; i++) {
+		g = &an->groups[i];
+		lw_strbuf_addf(sb, "  layer %" PRIu32 ": ", g->layer);
+		lwr_group_title(an, i, sb);
+		lw_strbuf_addf(sb, " (%" PRIu64 " file%s of layer %" PRIu32
+			       ")\n", g->files, g->files == 1 ? "" : "s",
+			       g->from_layer);
+	}
+	lw_strbuf_addf(sb, "rules: %s", lwr_verdict(r));
+	if (r && r->evaluated)
+		lw_strbuf_addf(sb, ", %zu passed, %zu failed, %zu disabled",
+			       r->npassed, r->nfailed, r->nskipped);
+	else
+		lw_strbuf_adds(sb, " (no rule configured)");
+	lw_strbuf_addc(sb, '\n');
+}
+
+static void testcase(struct lw_strbuf *sb, const struct lw_rule_result *rr)
+{
+	const char *id = lw_rule_id(rr->rule);
+	struct lw_strbuf body = LW_STRBUF_INIT;
+
+	lw_strbuf_addf(sb, "    <testcase classname=\"layerwaste.rules\" "
+		       "name=\"%s\"", id);
+	if (rr->status == LW_RULE_PASS) {
+		lw_strbuf_adds(sb, "/>\n");
+		return;
+	}
+	lw_strbuf_adds(sb, ">\n");
+	if (rr->status == LW_RULE_SKIP) {
+		lw_strbuf_adds(sb, "      <skipped message=\"rule disabled\"/>\n");
+	} else {
+		lw_strbuf_adds(sb, "      <failure message=\"");
+		xml(sb, rr->message);
+		lw_strbuf_addf(sb, "\" type=\"%s\">", id);
+		lw_strbuf_addf(&body, "%s\nthreshold: %s\nactual: %s\n",
+			       lw_rule_description(rr->rule), rr->threshold,
+			       rr->actual);
+		xml_text(sb, body.buf);
+		lw_strbuf_adds(sb, "</failure>\n");
+	}
+	lw_strbuf_adds(sb, "    </testcase>\n");
+	lw_strbuf_release(&body);
+}
+
+int lw_render_junit(FILE *f, const struct lw_analysis *an,
+		    const struct lw_rules_report *rules,
+		    const struct lw_render_opts *opts)
+{
+	struct lw_render_opts o = lwr_opts(opts);
+	struct lw_strbuf sb = LW_STRBUF_INIT, text = LW_STRBUF_INIT;
+	size_t n = 0, failed = 0, skipped = 0, i;
+	char counts[128];
+
+	if (rules && rules->evaluated) {
+		n = rules->nresults;
+		failed = rules->nfailed;
+		skipped = rules->nskipped;
+	}
+	snprintf(counts, sizeof(counts), "tests=\"%zu\" failures=\"%zu\" "
+		 "errors=\"0\" skipped=\"%zu\"", n, failed, skipped);
+	lw_strbuf_adds(&sb, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+	lw_strbuf_addf(&sb, "<testsuites name=\"layerwaste\" %s>\n", counts);
+	lw_strbuf_adds(&sb, "  <testsuite name=\"layerwaste rules: ");
+	xml(&sb, lwr_image_name(an));
+	lw_strbuf_addf(&sb, "\" %s>\n", counts);
+	for (i = 0; i < n; i++)
+		testcase(&sb, &rules->results[i]);
+	summary(&text, an, rules, o.top);
+	lw_strbuf_adds(&sb, "    <system-out>");
+	xml_text(&sb, text.buf);
+	lw_strbuf_adds(&sb, "</system-out>\n  </testsuite>\n</testsuites>\n");
+	fwrite(sb.buf, 1, sb.len, f);
+	lw_strbuf_release(&sb);
+	lw_strbuf_release(&text);
+	return lwr_finish(f);
+}

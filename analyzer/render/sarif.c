@@ -1,0 +1,272 @@
+/* SARIF 2.1.0 for code scanning (GitHub's upload-sarif and others).
+ *
+ * One reporting rule per finding kind; one result per cause group, always
+ * located on a Dockerfile line: the instruction's (or the fix's) when the
+ * attribution knows it, else line 1 of the Dockerfile (of "Dockerfile"
+ * when none was given), because code scanning rejects results without a
+ * location. partialFingerprints hold no line or layer number, so an alert
+ * survives edits that move it. tests/sarif checks the output against the
+ * SARIF 2.1.0 schema. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "ci_priv.h"
+#include "render.h"
+#include "render_priv.h"
+
+#ifndef LW_HOMEPAGE
+#define LW_HOMEPAGE "https://github.com/layerwaste/layerwaste"
+#endif
+#define SARIF_SCHEMA "https://json.schemastore.org/sarif-2.1.0.json"
+#define FINGERPRINT_KEY "layerwasteCause/v1"
+
+struct kind_rule {
+	const char *id, *name, *shortd, *fulld, *help;
+};
+
+/* Indexed by enum lw_kind. */
+static const struct kind_rule kind_rules[LW_KIND_COUNT] = {
+	{ "chown", "ChownCopy",
+	  "Files copied into a new layer only to change their owner",
+	  "A layer changes only the owner (uid/gid) of files that a lower "
+	  "layer added. The storage driver copies each such file whole into "
+	  "the new layer, so the image stores it twice.",
+	  "Set the owner where the files are made: `COPY --chown=USER:GROUP` "
+	  "(or `ADD --chown`), or `chown` in the same `RUN` that creates "
+	  "the files, and drop the separate `RUN chown`." },
+	{ "chmod", "ChmodCopy",
+	  "Files copied into a new layer only to change their mode",
+	  "A layer changes only the permission bits of files that a lower "
+	  "layer added. Each such file is copied whole into the new layer.",
+	  "Set the mode where the files are made: `COPY --chmod=MODE` "
+	  "(BuildKit), fix the mode in the build context, or `chmod` in the "
+	  "same `RUN` that creates the files." },
+	{ "chown-chmod", "ChownChmodCopy",
+	  "Files copied into a new layer only to change owner and mode",
+	  "A layer changes only the owner and the permission bits of files "
+	  "that a lower layer added. Each such file is copied whole.",
+	  "Use `COPY --chown=USER:GROUP --chmod=MODE`, or change both in the "
+	  "`RUN` that creates the files." },
+	{ "touch", "TouchCopy",
+	  "Files copied into a new layer only to change mtime or xattrs",
+	  "A layer rewrites files of a lower layer with the same content, "
+	  "owner and mode (a `touch`, or extended attributes). Each such "
+	  "file is copied whole.",
+	  "Do not touch files in a later step; set times or attributes in "
+	  "the step that creates the files." },
+	{ "overwrite", "OverwrittenFile",
+	  "Files overwritten by a later layer stay stored in the lower layer",
+	  "A layer replaces files of a lower layer with other content or "
+	  "another file type. The old copies are unreachable but still "
+	  "stored, pulled and unpacked.",
+	  "Write each file once: merge the steps, reorder them so the final "
+	  "content is written first, or build it in another stage and "
+	  "`COPY --from` the result." },
+	{ "delete", "DeletedFile",
+	  "Files deleted by a later layer stay stored in the lower layer",
+	  "A layer deletes files of a lower layer. A whiteout hides them, "
+	  "but their bytes stay in the lower layer.",
+	  "Delete files in the same `RUN` that creates them, or use a "
+	  "multi-stage build and copy only what the final image needs." },
+};
+
+static json_t *must(json_t *v)
+{
+	if (!v)
+		abort();
+	return v;
+}
+
+static void put(json_t *o, const char *key, json_t *v)
+{
+	if (json_object_set_new(o, key, must(v)))
+		abort();
+}
+
+static void append(json_t *a, json_t *v)
+{
+	if (json_array_append_new(a, must(v)))
+		abort();
+}
+
+static json_t *text_obj(const char *text)
+{
+	json_t *o = must(json_object());
+
+	put(o, "text", json_string(text));
+	return o;
+}
+
+/* A string from the image or the Dockerfile: invalid UTF-8 as \xNN. */
+static json_t *clean_string(const char *s)
+{
+	struct lw_strbuf sb = LW_STRBUF_INIT;
+	json_t *v;
+
+	lwr_utf8_clean(&sb, s ? s : "");
+	v = must(json_stringn(sb.buf ? sb.buf : "", sb.len));
+	lw_strbuf_release(&sb);
+	return v;
+}
+
+static json_t *driver_rules(void)
+{
+	json_t *a = must(json_array()), *r, *help, *cfg, *props, *tags;
+	struct lw_strbuf md = LW_STRBUF_INIT;
+	int k;
+
+	for (k = 0; k < LW_KIND_COUNT; k++) {
+		r = must(json_object());
+		put(r, "id", json_string(kind_rules[k].id));
+		put(r, "name", json_string(kind_rules[k].name));
+		put(r, "shortDescription", text_obj(kind_rules[k].shortd));
+		put(r, "fullDescription", text_obj(kind_rules[k].fulld));
+		help = must(json_object());
+		put(help, "text", json_string(kind_rules[k].help));
+		lw_strbuf_reset(&md);
+		lw_strbuf_addf(&md, "%s\n\n%s", kind_rules[k].fulld,
+			       kind_rules[k].help);
+		put(help, "markdown", json_string(md.buf));
+		put(r, "help", help);
+		cfg = must(json_object());
+		put(cfg, "level", json_string("warning"));
+		put(r, "defaultConfiguration", cfg);
+		props = must(json_object());
+		tags = must(json_array());
+		append(tags, json_string("container-image"));
+		append(tags, json_string("dockerfile"));
+		append(tags, json_string("image-size"));
+		put(props, "tags", tags);
+		put(props, "precision", json_string("very-high"));
+		put(r, "properties", props);
+		append(a, r);
+	}
+	lw_strbuf_release(&md);
+	return a;
+}
+
+/* A relative path as a URI reference: unreserved characters and '/'
+ * as they are, every other byte percent-encoded. */
+static json_t *uri(const char *file)
+{
+	struct lw_strbuf p = LW_STRBUF_INIT, u = LW_STRBUF_INIT;
+	const unsigned char *c;
+	json_t *v;
+
+	lwr_rel_path(&p, file);
+	for (c = (const unsigned char *)p.buf; *c; c++) {
+		if ((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
+		    (*c >= '0' && *c <= '9') || strchr("-._~/", *c))
+			lw_strbuf_addc(&u, (char)*c);
+		else
+			lw_strbuf_addf(&u, "%%%02X", *c);
+	}
+	v = must(json_string(u.buf));
+	lw_strbuf_release(&p);
+	lw_strbuf_release(&u);
+	return v;
+}
+
+static json_t *location(const struct lw_analysis *an, size_t gi)
+{
+	struct lwr_loc loc = lwr_group_loc(an, gi);
+	json_t *l = must(json_object()), *phys = must(json_object());
+	json_t *art = must(json_object()), *reg = must(json_object());
+
+	put(art, "uri", uri(loc.file));
+	put(phys, "artifactLocation", art);
+	put(reg, "startLine", json_integer(loc.line > 0 ? loc.line : 1));
+	if (loc.line > 0 && loc.end_line > loc.line)
+		put(reg, "endLine", json_integer(loc.end_line));
+	put(phys, "region", reg);
+	put(l, "physicalLocation", phys);
+	return l;
+}
+
+static json_t *result(const struct lw_analysis *an, size_t gi,
+		      const char *level, const char *fp)
+{
+	const struct lw_group *g = &an->groups[gi];
+	const struct lw_suggestion *s = lwr_group_fix(an, gi);
+	json_t *r = must(json_object()), *locs = must(json_array());
+	json_t *fps = must(json_object()), *props = must(json_object());
+	json_t *paths = must(json_array());
+	struct lw_strbuf msg = LW_STRBUF_INIT, path = LW_STRBUF_INIT;
+	size_t i;
+
+	put(r, "ruleId", json_string(kind_rules[g->kind].id));
+	put(r, "ruleIndex", json_integer(g->kind));
+	put(r, "level", json_string(level));
+	lwr_group_message(an, gi, &msg);
+	put(r, "message", must(json_pack("{s:o}", "text",
+					 clean_string(msg.buf))));
+	append(locs, location(an, gi));
+	put(r, "locations", locs);
+	put(fps, FINGERPRINT_KEY, json_string(fp));
+	put(r, "partialFingerprints", fps);
+	put(props, "bytes", json_integer((json_int_t)g->bytes));
+	put(props, "fileCount", json_integer((json_int_t)g->files));
+	put(props, "layer", json_integer(g->layer));
+	put(props, "fromLayer", json_integer(g->from_layer));
+	put(props, "kind", json_string(lw_kind_name(g->kind)));
+	for (i = 0; i < g->count && i < LWR_CI_PATHS &&
+		    g->first + i < an->nfindings; i++) {
+		lw_strbuf_reset(&path);
+		lw_strbuf_addc(&path, '/');
+		lw_strbuf_adds(&path, an->findings[g->first + i].path);
+		append(paths, clean_string(path.buf));
+	}
+	put(props, "paths", paths);
+	put(props, "suggestion", s && s->id ? clean_string(s->id) :
+	    json_null());
+	put(r, "properties", props);
+	lw_strbuf_release(&msg);
+	lw_strbuf_release(&path);
+	return r;
+}
+
+int lw_render_sarif(FILE *f, const struct lw_analysis *an,
+		    const struct lw_rules_report *rules,
+		    const struct lw_render_opts *o)
+{
+	const char *level = rules && rules->evaluated && !rules->passed ?
+			    "error" : "warning";
+	json_t *doc = must(json_object()), *runs = must(json_array());
+	json_t *run = must(json_object()), *tool = must(json_object());
+	json_t *drv = must(json_object()), *results = must(json_array());
+	json_t *props = must(json_object());
+	char **fp = lwr_fingerprints(an);
+	size_t i;
+	int rc;
+
+	put(doc, "$schema", json_string(SARIF_SCHEMA));
+	put(doc, "version", json_string("2.1.0"));
+	put(drv, "name", json_string("layerwaste"));
+	put(drv, "version", json_string(LW_VERSION));
+	put(drv, "semanticVersion", json_string(LW_VERSION));
+	put(drv, "informationUri", json_string(LW_HOMEPAGE));
+	put(drv, "rules", driver_rules());
+	put(tool, "driver", drv);
+	put(run, "tool", tool);
+	for (i = 0; i < an->ngroups; i++)
+		append(results, result(an, i, level, fp[i]));
+	put(run, "results", results);
+	put(props, "image", clean_string(lwr_image_name(an)));
+	put(props, "totalBytes", json_integer((json_int_t)an->total_bytes));
+	put(props, "wastedBytes", json_integer((json_int_t)an->wasted_bytes));
+	put(props, "rules", lwr_rules_json(rules));
+	put(run, "properties", props);
+	append(runs, run);
+	put(doc, "runs", runs);
+	rc = json_dumpf(doc, f, JSON_INDENT(2) | JSON_PRESERVE_ORDER |
+			JSON_REAL_PRECISION(15));
+	json_decref(doc);
+	lwr_fingerprints_free(fp, an->ngroups);
+	if (rc || fputc('\n', f) == EOF)
+		return -1;
+	(void)o;
+	return lwr_finish(f);
+}

@@ -1,0 +1,109 @@
+/* Attribution: which Dockerfile instruction made each layer, which pair of
+ * instructions caused each group of findings, and the edit that removes
+ * the waste.
+ *
+ * Built from the image's history (always) and a Dockerfile (when given).
+ * Where the Dockerfile cannot be aligned with confidence, layers keep only
+ * their history text: a wrong line is never attached silently. */
+#ifndef LAYERWASTE_ATTRIB_H
+#define LAYERWASTE_ATTRIB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "layerwaste/error.h"
+
+struct lw_analysis;
+
+/* The instruction that made a layer, as far as it is known. */
+struct lw_layer_attr {
+	char *keyword;  /* "RUN", "COPY", "ADD", ... from history or the
+			   Dockerfile; NULL when unknown */
+	char *args;     /* the instruction's arguments, history form */
+	int base;       /* 1: the layer comes from the base image */
+	char *base_ref; /* the final stage's FROM reference, for base layers */
+	/* Dockerfile location, when aligned; file NULL otherwise. */
+	const char *file; /* borrowed from lw_attribution.dockerfile */
+	int line, end_line; /* 1-based */
+	char *text;     /* the instruction as written (continuations joined) */
+	char *stage;    /* the stage's name or index, "0", "builder" */
+};
+
+enum lw_fix_kind {
+	LW_FIX_COPY_CHOWN = 0, /* COPY --chown and drop the chown */
+	LW_FIX_COPY_CHMOD,     /* COPY --chmod and drop the chmod */
+	LW_FIX_SAME_RUN,       /* change owner/mode/mtime in the RUN that
+				  makes the files, or run it as the USER */
+	LW_FIX_CLEANUP,        /* delete in the RUN that creates, or use a
+				  multi-stage build */
+	LW_FIX_REORDER,        /* overwrites: merge or reorder the steps */
+	LW_FIX_COUNT
+};
+
+/* "copy-chown", "copy-chmod", "same-run", "cleanup", "reorder". */
+const char *lw_fix_kind_name(int kind);
+
+/* One change to the Dockerfile: lines [line, end_line] become text. */
+struct lw_fix_edit {
+	int line, end_line;
+	char *text; /* owned: the new lines, '\n'-joined, no final newline;
+		       NULL deletes the lines */
+};
+
+struct lw_suggestion {
+	char *id;        /* stable: kind + layers, e.g. "copy-chown-3-2" */
+	int kind;        /* enum lw_fix_kind */
+	char *title;     /* one line, for people */
+	char *detail;    /* why and what, may be NULL */
+	int safe;        /* 1: --fix applies it; 0: advice only */
+	const char *file; /* borrowed; NULL when there is no Dockerfile */
+	int line, end_line; /* the first and last line it touches */
+	char *before;    /* exact Dockerfile text it replaces (may be NULL) */
+	char *after;     /* exact replacement text (may be NULL) */
+	uint64_t saves_bytes;
+	uint64_t saves_compressed_bytes; /* estimate */
+	uint32_t *finding_layers; /* layers whose findings it removes */
+	size_t nfinding_layers;
+	struct lw_fix_edit *edits; /* what --fix applies, in line order */
+	size_t nedits;
+};
+
+/* Per group of findings (lw_analysis.groups, same order). */
+struct lw_cause {
+	size_t group;          /* index into lw_analysis.groups */
+	int suggestion;        /* index into suggestions, or -1 */
+};
+
+struct lw_attribution {
+	char *dockerfile;        /* path as given, or NULL */
+	int aligned;             /* the Dockerfile was aligned with history */
+	char *alignment_note;    /* why it was not, or a caution; may be NULL */
+	struct lw_layer_attr *layers; /* one per image layer */
+	size_t nlayers;
+	struct lw_cause *causes; /* one per analysis group */
+	size_t ncauses;
+	struct lw_suggestion *suggestions; /* sorted: saves_bytes desc */
+	size_t nsuggestions;
+	char **df_lines;         /* the Dockerfile's lines, for diffs */
+	size_t ndf_lines;
+	struct lw_warnings warnings;
+};
+
+struct lw_attrib_opts {
+	const char *dockerfile; /* path, or NULL */
+	const char *target;     /* --target stage, or NULL: the last */
+	const char *const *build_args; /* "KEY=VALUE", NULL-terminated */
+};
+
+/* Attributes an analysis. On success *out is owned by the caller. A
+ * Dockerfile that cannot be read or parsed is an error (LW_ERR_INPUT or
+ * LW_ERR_IO); one that does not align is not (see aligned). */
+int lw_attribute(const struct lw_analysis *an, const struct lw_attrib_opts *o,
+		 struct lw_attribution **out, struct lw_error *err);
+void lw_attribution_free(struct lw_attribution *at);
+
+/* Renders the safe suggestions as a unified diff of the Dockerfile into a
+ * newly allocated string (owned by the caller), "" when nothing applies. */
+char *lw_attribution_diff(const struct lw_attribution *at);
+
+#endif
