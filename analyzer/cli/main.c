@@ -61,7 +61,7 @@ static const char usage_text[] =
 	"      --config PATH      rules from a .layerwaste.yml (default: the one\n"
 	"                         in the working directory, else its .dive-ci)\n"
 	"      --ci-config PATH   rules from a file in dive's .dive-ci format\n"
-	"      --no-config        read no config file\n"
+	"      --no-config        do not look for a config file\n"
 	"      --max-wasted-bytes SIZE     e.g. 50MB, 1.5GiB, 20000 (bytes)\n"
 	"      --max-wasted-percent PCT    of all layers' bytes, e.g. 5 or 5%\n"
 	"      --max-KIND-bytes SIZE       per kind: chown, chmod, chown-chmod,\n"
@@ -495,7 +495,7 @@ static int run_fix(const struct cli *c, const struct lw_analysis *an)
 static int analyze(const struct cli *c, struct lw_image *img,
 		   struct lw_analysis **an)
 {
-	struct lw_analyze_opts ao = { c->duplicates };
+	struct lw_analyze_opts ao = { c->duplicates, c->ro.jobs };
 	struct lw_attribution *at = NULL;
 	struct lw_error err = { 0, "" };
 	int rc;

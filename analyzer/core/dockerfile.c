@@ -2,6 +2,7 @@
  * parser does (directives, comments, continuations, flags, heredocs).
  * Substitution and stages are resolved in dockerfile_expand.c. */
 #include <errno.h>
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -619,4 +620,68 @@ size_t lw_df_stage_chain(const struct lw_dockerfile *df, int stage,
 	for (s = stage, i = n; i > 0 && s >= 0; s = df->stages[s].base_stage)
 		chain[--i] = s;
 	return n;
+}
+
+int lw_df_json_argv(const char *s, char ***argv, size_t *argc)
+{
+	json_t *j;
+	size_t i;
+
+	while (is_blank(*s) || *s == '\n')
+		s++;
+	if (*s != '[' || !(j = json_loads(s, 0, NULL)))
+		return 0;
+	if (!json_is_array(j)) {
+		json_decref(j);
+		return 0;
+	}
+	for (i = 0; i < json_array_size(j); i++)
+		if (!json_is_string(json_array_get(j, i))) {
+			json_decref(j);
+			return -1;
+		}
+	*argc = json_array_size(j);
+	*argv = lw_xcalloc(*argc + 1, sizeof(char *));
+	for (i = 0; i < *argc; i++)
+		(*argv)[i] = lw_xstrdup(json_string_value(json_array_get(j, i)));
+	json_decref(j);
+	return 1;
+}
+
+char *lw_df_join_path(const char *dir, const char *p)
+{
+	struct lw_strbuf sb = LW_STRBUF_INIT, in = LW_STRBUF_INIT;
+	char *tok, *save = NULL;
+
+	if ((p[0] && p[1] == ':') || p[0] == '\\')
+		return lw_xstrdup(p);
+	if (dir[0] && dir[1] == ':') {
+		lw_strbuf_adds(&sb, dir);
+		if (sb.len && sb.buf[sb.len - 1] != '\\')
+			lw_strbuf_addc(&sb, '\\');
+		lw_strbuf_adds(&sb, p);
+		return lw_strbuf_detach(&sb);
+	}
+	if (*p != '/')
+		lw_strbuf_adds(&in, dir);
+	lw_strbuf_addc(&in, '/');
+	lw_strbuf_adds(&in, p);
+	lw_strbuf_add(&sb, "", 0);
+	for (tok = strtok_r(in.buf, "/", &save); tok; tok = strtok_r(NULL, "/", &save)) {
+		if (!strcmp(tok, "."))
+			continue;
+		if (!strcmp(tok, "..")) {
+			char *slash = strrchr(sb.buf, '/');
+
+			sb.len = slash ? (size_t)(slash - sb.buf) : 0;
+			sb.buf[sb.len] = '\0';
+			continue;
+		}
+		lw_strbuf_addc(&sb, '/');
+		lw_strbuf_adds(&sb, tok);
+	}
+	if (!sb.len)
+		lw_strbuf_addc(&sb, '/');
+	lw_strbuf_release(&in);
+	return lw_strbuf_detach(&sb);
 }

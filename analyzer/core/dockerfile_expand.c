@@ -1,7 +1,7 @@
 /* Variable substitution as BuildKit's shell lexer does it, and the
  * resolution of stages, ARG/ENV scopes and expanded arguments. */
 #include <fnmatch.h>
-#include <jansson.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -51,9 +51,9 @@ static const struct lw_df_var *xfind(const struct lw_df_var *vars, size_t n,
 }
 
 static const char *xget(const struct lw_df_var *vars, size_t n,
-			const char *name, size_t len)
+			const char *name)
 {
-	const struct lw_df_var *e = xfind(vars, n, name, len);
+	const struct lw_df_var *e = xfind(vars, n, name, strlen(name));
 
 	return e ? e->value : NULL;
 }
@@ -531,72 +531,6 @@ static void free_words(char **v, size_t n)
 	free(v);
 }
 
-/* 1: s is a JSON array of strings, copied to argv; 0: it is not JSON (shell
- * form); -1: a JSON array holding something else. */
-static int json_argv(const char *s, struct lw_df_instr *in)
-{
-	json_t *j;
-	size_t i, cap = 0;
-
-	while (is_space(*s))
-		s++;
-	if (*s != '[' || !(j = json_loads(s, 0, NULL)))
-		return 0;
-	if (!json_is_array(j)) {
-		json_decref(j);
-		return 0;
-	}
-	for (i = 0; i < json_array_size(j); i++)
-		if (!json_is_string(json_array_get(j, i))) {
-			json_decref(j);
-			return -1;
-		}
-	for (i = 0; i < json_array_size(j); i++)
-		push_argv(in, &cap, lw_xstrdup(json_string_value(json_array_get(j, i))));
-	json_decref(j);
-	return 1;
-}
-
-/* The lexically cleaned absolute path of p relative to dir; Windows
- * paths ("C:\app") are taken as written. */
-static char *join_path(const char *dir, const char *p)
-{
-	struct lw_strbuf sb = LW_STRBUF_INIT, in = LW_STRBUF_INIT;
-	char *tok, *save = NULL;
-
-	if ((p[0] && p[1] == ':') || p[0] == '\\')
-		return lw_xstrdup(p);
-	if (dir[0] && dir[1] == ':') {
-		lw_strbuf_adds(&sb, dir);
-		if (sb.len && sb.buf[sb.len - 1] != '\\')
-			lw_strbuf_addc(&sb, '\\');
-		lw_strbuf_adds(&sb, p);
-		return lw_strbuf_detach(&sb);
-	}
-	if (*p != '/')
-		lw_strbuf_adds(&in, dir);
-	lw_strbuf_addc(&in, '/');
-	lw_strbuf_adds(&in, p);
-	lw_strbuf_add(&sb, "", 0);
-	for (tok = strtok_r(in.buf, "/", &save); tok; tok = strtok_r(NULL, "/", &save)) {
-		if (!strcmp(tok, "."))
-			continue;
-		if (!strcmp(tok, "..")) {
-			char *slash = strrchr(sb.buf, '/');
-
-			sb.len = slash ? (size_t)(slash - sb.buf) : 0;
-			sb.buf[sb.len] = '\0';
-			continue;
-		}
-		lw_strbuf_addc(&sb, '/');
-		lw_strbuf_adds(&sb, tok);
-	}
-	if (!sb.len)
-		lw_strbuf_addc(&sb, '/');
-	lw_strbuf_release(&in);
-	return lw_strbuf_detach(&sb);
-}
-
 static int res_from(struct df_res *r, struct lw_df_instr *in)
 {
 	struct lw_dockerfile *df = r->df;
@@ -656,7 +590,8 @@ static int res_from(struct df_res *r, struct lw_df_instr *in)
 		base = &df->stages[st->base_stage];
 		for (i = 0; i < base->nvars && !rc; i++)
 			if (base->vars[i].env)
-				rc = var_push(r, base->vars[i].name, base->vars[i].value, 1);
+				rc = var_push(r, base->vars[i].name,
+					      base->vars[i].value, 1);
 		if (base->count) {
 			const struct lw_df_instr *last = &df->instrs[base->first +
 								     base->count - 1];
@@ -710,7 +645,7 @@ static int res_arg(struct df_res *r, struct lw_df_instr *in)
 		val = build_arg(r, w[i]);
 		if (!val)
 			val = eq ? def : r->stage < 0 ? NULL :
-			      xget(df->global_vars, df->nglobal_vars, w[i], strlen(w[i]));
+			      xget(df->global_vars, df->nglobal_vars, w[i]);
 		/* an ENV of the same name wins over the ARG; an ARG without
 		 * a value is declared, and so expands to "" */
 		if (!env_set(*r->vars, *r->nvars, w[i]))
@@ -807,7 +742,7 @@ static int res_paths(struct df_res *r, struct lw_df_instr *in)
 {
 	struct lw_dockerfile *df = r->df;
 	size_t i;
-	int j = json_argv(in->raw_args, in), rc = 0;
+	int j = lw_df_json_argv(in->raw_args, &in->argv, &in->argc), rc = 0;
 
 	if (j < 0)
 		return res_fail(r, in, in->keyword, ": JSON array must hold "
@@ -896,7 +831,7 @@ static int res_instr(struct df_res *r, struct lw_df_instr *in)
 	}
 	if (!strcmp(kw, "RUN") || !strcmp(kw, "CMD") || !strcmp(kw, "ENTRYPOINT") ||
 	    !strcmp(kw, "SHELL")) {
-		j = json_argv(in->raw_args, in);
+		j = lw_df_json_argv(in->raw_args, &in->argv, &in->argc);
 		if (j < 0)
 			return res_fail(r, in, kw, ": JSON array must hold only strings");
 		if (!j && kw[0] == 'S')
@@ -912,7 +847,7 @@ static int res_instr(struct df_res *r, struct lw_df_instr *in)
 		if (!rc && !*word)
 			rc = res_fail(r, in, kw, " requires exactly one argument");
 		if (!rc && kw[0] == 'W') {
-			char *p = join_path(r->workdir, word);
+			char *p = lw_df_join_path(r->workdir, word);
 
 			free(r->workdir);
 			r->workdir = p;
@@ -968,20 +903,9 @@ static void clear_resolved(struct lw_dockerfile *df)
 	}
 }
 
-#if defined(__x86_64__)
-#define DF_ARCH "amd64"
-#elif defined(__aarch64__)
+/* The predefined platform ARGs describe the host, as a local build does. */
+#if defined(__aarch64__)
 #define DF_ARCH "arm64"
-#elif defined(__arm__)
-#define DF_ARCH "arm"
-#elif defined(__i386__)
-#define DF_ARCH "386"
-#elif defined(__powerpc64__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-#define DF_ARCH "ppc64le"
-#elif defined(__s390x__)
-#define DF_ARCH "s390x"
-#elif defined(__riscv)
-#define DF_ARCH "riscv64"
 #else
 #define DF_ARCH "amd64"
 #endif
@@ -1055,5 +979,5 @@ const char *lw_df_var(const struct lw_dockerfile *df,
 	const struct lw_df_var *v = in->stage < 0 ? df->global_vars :
 				    df->stages[in->stage].vars;
 
-	return xget(v, in->nvars, name, strlen(name));
+	return xget(v, in->nvars, name);
 }

@@ -334,10 +334,24 @@ static void walk_layer(struct state *st, uint32_t k)
 			replace(st, k, (uint32_t)i);
 }
 
-static int resolve_pending(struct state *st, struct lw_error *err)
+static int resolve_pending(struct state *st, int jobs, struct lw_error *err)
 {
+	struct lw_entry_ref *refs;
 	size_t i;
 	int rc;
+
+	/* Read what must be compared first, on every core. */
+	refs = lw_xcalloc(st->npending * 2 + 1, sizeof(*refs));
+	for (i = 0; i < st->npending; i++) {
+		refs[2 * i].layer = st->pending[i].old.layer;
+		refs[2 * i].entry = st->pending[i].old.entry;
+		refs[2 * i + 1].layer = st->pending[i].new.layer;
+		refs[2 * i + 1].entry = st->pending[i].new.entry;
+	}
+	rc = lw_image_hash_many(st->img, refs, st->npending * 2, jobs, err);
+	free(refs);
+	if (rc)
+		return rc;
 
 	for (i = 0; i < st->npending; i++) {
 		struct pend *p = &st->pending[i];
@@ -490,7 +504,7 @@ static int dupgroup_cmp(const void *x, const void *y)
 /* Identical content under several visible paths. Only files whose sizes
  * collide are read. */
 static int find_duplicates(struct state *st, struct lw_analysis *an,
-			   struct lw_error *err)
+			   int jobs, struct lw_error *err)
 {
 	struct dup_item *it;
 	size_t n = 0, i, j, m = 0;
@@ -519,14 +533,25 @@ static int find_duplicates(struct state *st, struct lw_analysis *an,
 			;
 		if (j - i < 2)
 			continue;
-		for (; i < j; i++) {
+		for (; i < j; i++)
+			it[m++] = it[i];
+	}
+	/* Only files whose sizes collide are read, on every core. */
+	{
+		struct lw_entry_ref *refs = lw_xcalloc(m + 1, sizeof(*refs));
+
+		for (i = 0; i < m; i++) {
+			refs[i].layer = it[i].ref.layer;
+			refs[i].entry = it[i].ref.entry;
+		}
+		rc = lw_image_hash_many(st->img, refs, m, jobs, err);
+		free(refs);
+		for (i = 0; !rc && i < m; i++)
 			rc = lw_image_hash_entry(st->img, it[i].ref.layer,
 						 it[i].ref.entry, &it[i].hash,
 						 err);
-			if (rc)
-				goto out;
-			it[m++] = it[i];
-		}
+		if (rc)
+			goto out;
 	}
 	if (m)
 		qsort(it, m, sizeof(*it), dup_cmp);
@@ -575,12 +600,12 @@ int lw_analyze(struct lw_image *img, const struct lw_analyze_opts *opts,
 		goto out;
 	for (k = 0; k < img->nlayers; k++)
 		walk_layer(&st, k);
-	rc = resolve_pending(&st, err);
+	rc = resolve_pending(&st, opts ? opts->jobs : 0, err);
 	if (rc)
 		goto out;
 	summarise(&st, an);
 	if (!opts || opts->find_duplicates) {
-		rc = find_duplicates(&st, an, err);
+		rc = find_duplicates(&st, an, opts ? opts->jobs : 0, err);
 		if (rc)
 			goto out;
 	}

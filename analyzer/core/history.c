@@ -61,6 +61,17 @@ static int word_is(const char *w, size_t n, const char *s)
 	return strlen(s) == n && !strncasecmp(w, s, n);
 }
 
+static int all_letters(const char *p, size_t n)
+{
+	while (n--) {
+		char c = *p++;
+
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')))
+			return 0;
+	}
+	return 1;
+}
+
 /* Length of a shell prefix at p ("/bin/sh -c ", "/bin/bash -o pipefail
  * -c ", "cmd /S /C ", "powershell -Command "), its trailing blank
  * included; 0 when p does not start with one. */
@@ -87,8 +98,7 @@ static size_t shell_prefix(const char *p)
 			return 0;
 		if (windows ? (word_is(q, k, "/C") || word_is(q, k, "-Command") ||
 			       word_is(q, k, "-c"))
-			    : (q[0] == '-' && q[k - 1] == 'c' &&
-			       strspn(q + 1, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ") == k - 1))
+			    : (q[0] == '-' && q[k - 1] == 'c' && all_letters(q + 1, k - 1)))
 			return (size_t)(q - p) + k + (q[k] == ' ');
 		if (q[0] != '-' && q[0] != '+' && !(windows && q[0] == '/'))
 			return 0;

@@ -7,6 +7,7 @@
 #include <xxhash.h>
 
 #include "layerwaste/strbuf.h"
+#include "inflate.h"
 #include "layers.h"
 
 #define CHUNK (1u << 20)
@@ -32,6 +33,8 @@ void lw_layers_progress_init(struct lw_image_priv *priv,
 	priv->max_entries = o->max_entries ? o->max_entries :
 		LW_MAX_ENTRIES_DEFAULT;
 	priv->stream_opts.max_entries = priv->max_entries;
+	priv->stream_opts.plain = o->plain;
+	priv->plain = o->plain;
 	priv->stream_opts.tick = stream_tick;
 	priv->stream_opts.tick_ctx = priv;
 }
@@ -64,6 +67,11 @@ static la_ssize_t chunk_read(struct archive *a, void *ctx, const void **buf)
 	*buf = r->p + r->pos;
 	r->pos += n;
 	return (la_ssize_t)n;
+}
+
+static la_ssize_t chunk_pull(void *ctx, const void **buf)
+{
+	return chunk_read(NULL, ctx, buf);
 }
 
 struct job {
@@ -114,6 +122,7 @@ static void run_job(struct pool *pool, size_t ji)
 	struct lw_scan s = { NULL, 0, pool->priv->max_entries, job_tick, &tc };
 	struct chunk_reader cr = { j->m->data, (size_t)j->m->size, 0, 0 };
 	struct archive *a = archive_read_new();
+	struct lw_gunzip gz = { 0 };
 	int r;
 
 	j->ix = lw_xmalloc(sizeof(*j->ix));
@@ -137,6 +146,9 @@ static void run_job(struct pool *pool, size_t ji)
 		s.map_len = (size_t)j->m->size;
 		j->base = j->m->data;
 		r = archive_read_open_memory(a, j->m->data, (size_t)j->m->size);
+	} else if (j->compression == LW_COMP_GZIP && !pool->priv->plain) {
+		lw_gunzip_init(&gz, chunk_pull, &cr);
+		r = archive_read_open(a, &gz, NULL, lw_gunzip_read, NULL);
 	} else {
 		archive_read_support_filter_all(a);
 		r = archive_read_open(a, &cr, NULL, chunk_read, NULL);
@@ -151,6 +163,7 @@ static void run_job(struct pool *pool, size_t ji)
 		(uint64_t)archive_filter_bytes(a, 0);
 out:
 	archive_read_free(a);
+	lw_gunzip_release(&gz);
 	job_tick(&tc, j->m->size);
 }
 
@@ -361,4 +374,102 @@ void lw_layers_release(struct lw_image_priv *priv)
 	free(priv->job_bytes);
 	lw_source_release(&priv->src);
 	pthread_mutex_destroy(&priv->lock);
+}
+
+struct hash_job {
+	struct lw_image *img;
+	struct lw_entry_ref *refs;
+	size_t n;
+	atomic_size_t next;
+	atomic_int failed;
+	struct lw_error err;
+	pthread_mutex_t lock;
+};
+
+static void *hash_worker(void *arg)
+{
+	struct hash_job *h = arg;
+	size_t i;
+
+	while (!atomic_load(&h->failed) &&
+	       (i = atomic_fetch_add(&h->next, 1)) < h->n) {
+		struct lw_hash out;
+		struct lw_error e;
+
+		if (lw_image_hash_entry(h->img, h->refs[i].layer,
+					h->refs[i].entry, &out, &e)) {
+			pthread_mutex_lock(&h->lock);
+			if (!atomic_exchange(&h->failed, 1))
+				h->err = e;
+			pthread_mutex_unlock(&h->lock);
+		}
+	}
+	return NULL;
+}
+
+static int ref_cmp(const void *x, const void *y)
+{
+	const struct lw_entry_ref *a = x, *b = y;
+
+	if (a->layer != b->layer)
+		return a->layer < b->layer ? -1 : 1;
+	return a->entry < b->entry ? -1 : a->entry > b->entry;
+}
+
+int lw_image_hash_many(struct lw_image *img, const struct lw_entry_ref *refs,
+		       size_t n, int jobs, struct lw_error *err)
+{
+	struct hash_job h;
+	pthread_t tids[64];
+	size_t i, m = 0, nt;
+
+	memset(&h, 0, sizeof(h));
+	h.img = img;
+	h.refs = lw_xcalloc(n + 1, sizeof(*h.refs));
+	/* One job per content entry: a hard link hashes its target, and
+	 * two threads must never fill in the same entry. Layers that share
+	 * a blob share entries too, so the blob's first layer stands in. */
+	for (i = 0; i < n; i++) {
+		struct lw_entry_ref r = refs[i];
+		struct lw_layer_index *ix = img->layers[r.layer].index;
+		const struct lw_entry *e = &ix->entries[r.entry];
+		size_t l;
+
+		if (e->type == LW_ENTRY_HARDLINK && e->target != LW_NO_OFFSET) {
+			r.entry = (uint32_t)e->target;
+			e = &ix->entries[r.entry];
+		}
+		if (e->flags & LW_ENTRY_HASHED)
+			continue;
+		for (l = 0; l < r.layer && img->layers[l].index != ix; l++)
+			;
+		r.layer = (uint32_t)l;
+		h.refs[m++] = r;
+	}
+	if (m > 1)
+		qsort(h.refs, m, sizeof(*h.refs), ref_cmp);
+	for (i = 0, h.n = 0; i < m; i++)
+		if (!h.n || ref_cmp(&h.refs[h.n - 1], &h.refs[i]))
+			h.refs[h.n++] = h.refs[i];
+	pthread_mutex_init(&h.lock, NULL);
+	nt = (size_t)(jobs > 0 ? jobs : default_jobs());
+	if (nt > 64)
+		nt = 64;
+	if (nt > h.n)
+		nt = h.n;
+	for (i = 1; i < nt; i++)
+		if (pthread_create(&tids[i], NULL, hash_worker, &h) != 0)
+			break;
+	m = i;
+	hash_worker(&h);
+	for (i = 1; i < m; i++)
+		pthread_join(tids[i], NULL);
+	pthread_mutex_destroy(&h.lock);
+	free(h.refs);
+	if (atomic_load(&h.failed)) {
+		if (err)
+			*err = h.err;
+		return h.err.code;
+	}
+	return LW_OK;
 }

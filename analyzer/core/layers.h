@@ -21,6 +21,7 @@ struct lw_image_priv {
 	struct lw_progress prog;
 	uint64_t *job_bytes;
 	size_t max_entries;
+	int plain;
 };
 
 void lw_layers_progress_init(struct lw_image_priv *priv,

@@ -217,6 +217,10 @@ int lw_parse_size(const char *s, uint64_t *out, const char **why)
 		long double f = (long double)rest * (long double)mult /
 				(long double)pow10[d];
 		*out += (uint64_t)(f + 0.5L);
+		if (*out > (uint64_t)INT64_MAX) {
+			*why = "is too large";
+			return -1;
+		}
 	}
 	return 0;
 }

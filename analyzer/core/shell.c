@@ -107,6 +107,15 @@ static int is_meta(char c)
 	       c == '>';
 }
 
+/* A backquote, $( or ${ at lx->pos. */
+static int starts_subst(const struct sh_lexer *lx)
+{
+	const char *s = lx->s + lx->pos;
+
+	return s[0] == '`' || (s[0] == '$' && lx->pos + 1 < lx->len &&
+			       (s[1] == '(' || s[1] == '{'));
+}
+
 /* Reads one word at lx->pos into sb (quotes removed). */
 static int lex_word(struct sh_lexer *lx, struct lw_strbuf *sb)
 {
@@ -140,8 +149,7 @@ static int lex_word(struct sh_lexer *lx, struct lw_strbuf *sb)
 				    strchr("$`\"\\", s[lx->pos + 1])) {
 					lw_strbuf_addc(sb, s[lx->pos + 1]);
 					lx->pos += 2;
-				} else if (c == '`' || (c == '$' && lx->pos + 1 < lx->len &&
-					   (s[lx->pos + 1] == '(' || s[lx->pos + 1] == '{'))) {
+				} else if (starts_subst(lx)) {
 					if (copy_subst(lx, sb))
 						return LW_ERR_INPUT;
 				} else {
@@ -152,8 +160,7 @@ static int lex_word(struct sh_lexer *lx, struct lw_strbuf *sb)
 			if (lx->pos >= lx->len)
 				return lex_fail(lx, "unterminated double quote");
 			lx->pos++;
-		} else if (c == '`' || (c == '$' && lx->pos + 1 < lx->len &&
-			   (s[lx->pos + 1] == '(' || s[lx->pos + 1] == '{'))) {
+		} else if (starts_subst(lx)) {
 			if (copy_subst(lx, sb))
 				return LW_ERR_INPUT;
 		} else {
@@ -327,7 +334,10 @@ int lw_sh_split(const char *text, size_t len, char df_escape,
 					goto out;
 				while (op == LW_SH_OPEN && st.need_next < out->ncmds)
 					out->cmds[st.need_next++].next_start = p;
-				st.depth += op == LW_SH_OPEN ? 1 : (st.depth > 0 ? -1 : 0);
+				if (op == LW_SH_OPEN)
+					st.depth++;
+				else if (st.depth > 0)
+					st.depth--;
 				st.last_tok_end = lx.pos;
 				continue;
 			}

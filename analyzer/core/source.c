@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "layerwaste/strbuf.h"
+#include "inflate.h"
 #include "source.h"
 
 #define STREAM_BLOCK (1u << 20)
@@ -253,12 +254,20 @@ static la_ssize_t inner_read(struct archive *a, void *ctx, const void **buf)
 	n = archive_read_data(r->outer, r->buf, STREAM_BLOCK);
 	if (n < 0) {
 		r->failed = 1;
-		archive_set_error(a, EIO, "%s",
-				  archive_error_string(r->outer));
+		if (a)
+			archive_set_error(a, EIO, "%s",
+					  archive_error_string(r->outer));
 		return -1;
 	}
 	*buf = r->buf;
 	return n;
+}
+
+static la_ssize_t inner_pull(void *ctx, const void **buf)
+{
+	struct inner_reader *r = ctx;
+
+	return inner_read(NULL, r, buf);
 }
 
 /* Indexes one member of a stream as a layer blob. A failure is kept on
@@ -272,17 +281,24 @@ static int stream_layer(struct lw_source *src, struct archive *outer,
 	struct archive *a = archive_read_new();
 	struct lw_scan s = { NULL, 0, so->max_entries, so->tick, so->tick_ctx };
 	struct lw_error e2 = { 0, "" };
-	int rc;
+	struct lw_gunzip gz = { 0 };
+	int rc, r;
 
 	if (!a)
 		return lw_error_set(err, LW_ERR_NOMEM, "out of memory");
-	archive_read_support_filter_all(a);
 	archive_read_support_format_tar(a);
 	archive_read_support_format_gnutar(a);
 	rd.buf = lw_xmalloc(STREAM_BLOCK);
 	m->index = lw_xmalloc(sizeof(*m->index));
 	lw_layer_index_init(m->index);
-	if (archive_read_open(a, &rd, NULL, inner_read, NULL) != ARCHIVE_OK) {
+	if (m->compression == LW_COMP_GZIP && !so->plain) {
+		lw_gunzip_init(&gz, inner_pull, &rd);
+		r = archive_read_open(a, &gz, NULL, lw_gunzip_read, NULL);
+	} else {
+		archive_read_support_filter_all(a);
+		r = archive_read_open(a, &rd, NULL, inner_read, NULL);
+	}
+	if (r != ARCHIVE_OK) {
 		rc = lw_error_set(&e2, LW_ERR_INPUT, "%s",
 				  archive_error_string(a));
 	} else {
@@ -290,6 +306,7 @@ static int stream_layer(struct lw_source *src, struct archive *outer,
 	}
 	m->tar_bytes = (uint64_t)archive_filter_bytes(a, 0);
 	archive_read_free(a);
+	lw_gunzip_release(&gz);
 	free(rd.buf);
 	if (rd.failed)
 		return archive_fail(outer, "corrupt or truncated archive", err);
@@ -432,7 +449,7 @@ int lw_source_open(struct lw_source *src, const char *path,
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return lw_error_set(err, LW_ERR_IO, "%s", strerror(errno));
-	if (S_ISREG(st.st_mode) && st.st_size >= SNIFF_BYTES) {
+	if (S_ISREG(st.st_mode) && st.st_size >= SNIFF_BYTES && !so->plain) {
 		void *map = mmap(NULL, (size_t)st.st_size, PROT_READ,
 				 MAP_PRIVATE, fd, 0);
 

@@ -50,6 +50,7 @@ struct lw_source {
 
 struct lw_stream_opts {
 	size_t max_entries;
+	int plain; /* no mapping, no ISA-L */
 	void (*tick)(void *ctx, uint64_t bytes);
 	void *tick_ctx;
 };

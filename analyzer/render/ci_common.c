@@ -480,7 +480,8 @@ int lw_render_ci_summary(FILE *f, const struct lw_analysis *an,
 		lw_strbuf_addf(&sb, ", %zu disabled", r->nskipped);
 	if (s && s->title && s->saves_bytes) {
 		lw_strbuf_adds(&t, s->title);
-		if (s->file && s->line > 0) {
+		/* Titles usually name their place already. */
+		if (s->file && s->line > 0 && !strstr(s->title, s->file)) {
 			lw_strbuf_adds(&t, " at ");
 			lwr_rel_path(&t, s->file);
 			lw_strbuf_addf(&t, ":%d", s->line);

@@ -111,6 +111,7 @@ struct lw_analysis {
 
 struct lw_analyze_opts {
 	int find_duplicates; /* compute the duplicate class (reads content) */
+	int jobs;            /* threads that read content; <= 0: per core */
 };
 
 /* Analyses img (borrowed; hashes are filled in on the way, which is why it

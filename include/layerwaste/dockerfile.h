@@ -19,7 +19,8 @@
 struct lw_df_flag {
 	char *name;      /* owned, without the dashes: "chown" */
 	char *value;     /* owned; expanded where BuildKit expands it (FROM,
-			    COPY and ADD flags); NULL for a bare --link */
+			    COPY and ADD flags), else a copy of raw_value;
+			    NULL for a bare --link */
 	char *raw_value; /* owned; as written; NULL for a bare flag */
 };
 
@@ -54,18 +55,24 @@ struct lw_df_instr {
 			       variables substituted where BuildKit does
 			       (ADD ARG COPY ENV EXPOSE FROM LABEL STOPSIGNAL
 			       USER VOLUME WORKDIR), quotes and escapes
-			       kept; RUN/CMD/ENTRYPOINT/... stay raw */
+			       kept; RUN/CMD/ENTRYPOINT/... stay raw. A name
+			       no ARG or ENV of the stage set ($PATH from the
+			       base image) stays as written; FROM sees only
+			       the global ARGs */
 	char *raw_args;     /* owned: the same before substitution */
 	struct lw_df_flag *flags; /* owned, in order; repeatable (--mount) */
 	size_t nflags;
 	int exec_form;      /* RUN/CMD/ENTRYPOINT/SHELL given as a JSON
 			       array of strings */
-	char **argv;        /* owned; exec form: the array; COPY/ADD: the
-			       sources then the destination (JSON array or
-			       shell words, quotes removed, expanded);
-			       ENV/LABEL/ARG: "KEY=VALUE" ("KEY" for an ARG
-			       without value), quotes removed, expanded;
-			       VOLUME: the paths; FROM: its words; else NULL */
+	char **argv;        /* owned; exec form: the array, as written;
+			       COPY/ADD: the sources then the destination
+			       (JSON array or shell words, quotes removed,
+			       expanded); ENV/LABEL: "KEY=VALUE", quotes
+			       removed, expanded; ARG: "KEY=VALUE" with the
+			       value in effect (build arg, default or global
+			       value), "KEY" when it has none; VOLUME: the
+			       paths; FROM: the expanded base, then "AS" and
+			       the name as written; else NULL */
 	size_t argc;
 	struct lw_df_heredoc *heredocs; /* owned; RUN/COPY/ADD */
 	size_t nheredocs;
@@ -104,8 +111,9 @@ struct lw_dockerfile {
 	size_t ninstrs;
 	struct lw_df_stage *stages;
 	size_t nstages;
-	struct lw_df_var *global_vars; /* global ARGs with a value, and the
-					  predefined platform ARGs */
+	struct lw_df_var *global_vars; /* the predefined platform ARGs, then
+					  the global ARGs (value NULL when
+					  declared without one) */
 	size_t nglobal_vars;
 	struct lw_warnings warnings; /* empty continuation lines, unused
 					build args, ... */
@@ -147,9 +155,21 @@ size_t lw_df_stage_chain(const struct lw_dockerfile *df, int stage,
 			 int *chain, size_t max);
 
 /* The value of variable name in effect for instruction in (ENV over ARG,
- * latest first), borrowed; NULL when unset. */
+ * latest first), borrowed; NULL when unset or set by no ARG/ENV. */
 const char *lw_df_var(const struct lw_dockerfile *df,
 		      const struct lw_df_instr *in, const char *name);
+
+/* Reads s (borrowed) as BuildKit reads RUN/CMD/ENTRYPOINT/SHELL/COPY
+ * arguments: 1 when it is a JSON array of strings (*argv, owned and
+ * NULL-terminated, and *argc are set), 0 when it is not JSON (shell form),
+ * -1 for a JSON array holding anything else (an error in BuildKit). */
+int lw_df_json_argv(const char *s, char ***argv, size_t *argc);
+
+/* p (borrowed) made absolute against dir (borrowed) and cleaned lexically
+ * ("." and ".." resolved), as WORKDIR and relative COPY destinations
+ * resolve; a Windows path ("C:\\x") is kept, or joined with '\\' to a
+ * Windows dir. Returns an owned string. */
+char *lw_df_join_path(const char *dir, const char *p);
 
 /* Resolves stages, variables and the expanded fields (args, argv, flag
  * values, stage, from_stage, nvars, workdir, user) from what the reader

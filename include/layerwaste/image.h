@@ -83,6 +83,9 @@ struct lw_read_opts {
 				 "archive" (never run an engine) */
 	int jobs;             /* worker threads; <= 0 means one per core */
 	size_t max_entries;   /* entries allowed in one layer; 0: default */
+	int plain;            /* read everything as one stream through
+				 libarchive alone: no mapping, no ISA-L. The
+				 reference the fast paths are tested against */
 	/* Called from any thread, serialised by the reader. */
 	void (*progress)(void *ctx, const struct lw_progress *p);
 	void *progress_ctx;
@@ -101,6 +104,16 @@ void lw_image_free(struct lw_image *img);
  * For a hard link, hashes its target. Returns LW_OK or a negative code. */
 int lw_image_hash_entry(struct lw_image *img, size_t li, size_t ei,
 			struct lw_hash *out, struct lw_error *err);
+
+struct lw_entry_ref {
+	uint32_t layer, entry;
+};
+
+/* lw_image_hash_entry for many entries at once, on `jobs` threads (<= 0:
+ * one per core). Reading the mapped bytes is the cost; entries already
+ * hashed cost nothing. */
+int lw_image_hash_many(struct lw_image *img, const struct lw_entry_ref *refs,
+		       size_t n, int jobs, struct lw_error *err);
 
 /* The default platform: the host's "os/arch[/variant]". */
 const char *lw_host_platform(void);

@@ -93,8 +93,8 @@ run_block github "$w"
 check_eq "github: exit status" 0 "$rc"
 grep -q '^::warning ' "$w/stdout" && ok || fail "github: no ::warning annotation: $(head -3 "$w/stdout")"
 grep -vq '^::' "$w/stdout" && fail "github: stdout has lines that are not workflow commands" || ok
-grep -q '^::warning file=Dockerfile,line=[0-9]' "$w/stdout" && ok ||
-	echo "note: no annotation on a Dockerfile line yet (attribution)" >&2
+grep -q '^::warning file=Dockerfile,line=[0-9][0-9]*,endLine=[0-9][0-9]*,title=layerwaste%3A 8.0 kB copied only to change owner::' "$w/stdout" && ok ||
+	fail "github: the chown annotation is not on its Dockerfile lines: $(head -1 "$w/stdout")"
 check_eq "github: summary line" "layerwaste: PASS: 20.5 kB wasted (1.01 %); 2 rules passed" \
 	"$(grep '^layerwaste: PASS' "$w/stderr" | sed 's/; biggest fix.*//')"
 python3 "$LW_ROOT/tests/sarif/validate.py" "$w/layerwaste.sarif" && ok ||

@@ -47,7 +47,7 @@ static void check_own_invariant(const struct lw_analysis *an)
 
 static struct run analyze(size_t n)
 {
-	struct lw_analyze_opts opts = { 1 };
+	struct lw_analyze_opts opts = { 1, 0 };
 	struct lw_error err;
 	struct run r;
 
@@ -470,7 +470,7 @@ static int have_fixture(void)
 static struct run read_fixture(int dups)
 {
 	struct lw_read_opts o;
-	struct lw_analyze_opts ao = { dups };
+	struct lw_analyze_opts ao = { dups, 0 };
 	struct lw_error err;
 	struct run r;
 

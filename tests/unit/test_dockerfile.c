@@ -10,20 +10,8 @@
 #include "layerwaste/dockerfile.h"
 
 /* The predefined TARGETARCH/BUILDARCH when no build arg sets them. */
-#if defined(__x86_64__)
-#define LW_TEST_ARCH "amd64"
-#elif defined(__aarch64__)
+#if defined(__aarch64__)
 #define LW_TEST_ARCH "arm64"
-#elif defined(__arm__)
-#define LW_TEST_ARCH "arm"
-#elif defined(__i386__)
-#define LW_TEST_ARCH "386"
-#elif defined(__powerpc64__)
-#define LW_TEST_ARCH "ppc64le"
-#elif defined(__s390x__)
-#define LW_TEST_ARCH "s390x"
-#elif defined(__riscv)
-#define LW_TEST_ARCH "riscv64"
 #else
 #define LW_TEST_ARCH "amd64"
 #endif
@@ -512,6 +500,41 @@ START_TEST(test_expand_api)
 }
 END_TEST
 
+START_TEST(test_helpers)
+{
+	char **argv = NULL, *p;
+	size_t argc = 0;
+
+	ck_assert_int_eq(lw_df_json_argv(" [\"a\", \"b c\", \"\\u00e9\"] ", &argv,
+					 &argc), 1);
+	ck_assert_uint_eq(argc, 3);
+	ck_assert_str_eq(argv[1], "b c");
+	ck_assert_str_eq(argv[2], "\xc3\xa9");
+	ck_assert_ptr_null(argv[3]);
+	while (argc)
+		free(argv[--argc]);
+	free(argv);
+	argv = NULL;
+	ck_assert_int_eq(lw_df_json_argv("[ -f x ] && y", &argv, &argc), 0);
+	ck_assert_int_eq(lw_df_json_argv("[\"a\"] trailing", &argv, &argc), 0);
+	ck_assert_int_eq(lw_df_json_argv("{\"a\": 1}", &argv, &argc), 0);
+	ck_assert_int_eq(lw_df_json_argv("[\"a\", null]", &argv, &argc), -1);
+	ck_assert_ptr_null(argv);
+	p = lw_df_join_path("/app", "./src/../lib/");
+	ck_assert_str_eq(p, "/app/lib");
+	free(p);
+	p = lw_df_join_path("/app", "/etc/../../x");
+	ck_assert_str_eq(p, "/x");
+	free(p);
+	p = lw_df_join_path("/", "..");
+	ck_assert_str_eq(p, "/");
+	free(p);
+	p = lw_df_join_path("C:\\app", "D:\\x");
+	ck_assert_str_eq(p, "D:\\x");
+	free(p);
+}
+END_TEST
+
 START_TEST(test_exec_form_and_flags)
 {
 	static const char text[] =
@@ -791,6 +814,7 @@ static Suite *dockerfile_suite(void)
 	tcase_add_test(syn, test_escape_backtick);
 	tcase_add_test(syn, test_directives);
 	tcase_add_test(syn, test_exec_form_and_flags);
+	tcase_add_test(syn, test_helpers);
 	tcase_add_test(syn, test_lines_exact);
 	suite_add_tcase(s, syn);
 	tcase_add_test(sub, test_substitution);

@@ -150,7 +150,7 @@ static void check_invariants(const struct lw_image *img,
 
 static struct run analyze_dups(size_t n, int dups)
 {
-	struct lw_analyze_opts opts = { dups };
+	struct lw_analyze_opts opts = { dups, 0 };
 	struct lw_error err;
 	struct run r;
 
