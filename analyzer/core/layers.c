@@ -380,31 +380,83 @@ struct hash_job {
 	struct lw_image *img;
 	struct lw_entry_ref *refs;
 	size_t n;
+	size_t *batch; /* start of each batch in refs; nbatch + 1 entries */
+	size_t nbatch;
 	atomic_size_t next;
 	atomic_int failed;
 	struct lw_error err;
 	pthread_mutex_t lock;
 };
 
+#define HASH_BATCH (4u << 20)
+
+static const unsigned char *ref_addr(const struct lw_image *img,
+				     const struct lw_entry_ref *r)
+{
+	const unsigned char *base = img->priv ? img->priv->bases[r->layer] :
+		NULL;
+	const struct lw_entry *e = &img->layers[r->layer].index->entries[r->entry];
+
+	return base && e->data_off != LW_NO_OFFSET ? base + e->data_off : NULL;
+}
+
+/* Hashes batches of entries that lie close together in the mapping, then
+ * drops the pages read from our resident set. */
 static void *hash_worker(void *arg)
 {
 	struct hash_job *h = arg;
-	size_t i;
+	long page = sysconf(_SC_PAGESIZE);
+	size_t b, i;
 
 	while (!atomic_load(&h->failed) &&
-	       (i = atomic_fetch_add(&h->next, 1)) < h->n) {
-		struct lw_hash out;
-		struct lw_error e;
+	       (b = atomic_fetch_add(&h->next, 1)) < h->nbatch) {
+		const unsigned char *lo = NULL, *hi = NULL;
 
-		if (lw_image_hash_entry(h->img, h->refs[i].layer,
-					h->refs[i].entry, &out, &e)) {
-			pthread_mutex_lock(&h->lock);
-			if (!atomic_exchange(&h->failed, 1))
-				h->err = e;
-			pthread_mutex_unlock(&h->lock);
+		for (i = h->batch[b]; i < h->batch[b + 1]; i++) {
+			const struct lw_entry_ref *r = &h->refs[i];
+			const unsigned char *p = ref_addr(h->img, r);
+			struct lw_hash out;
+			struct lw_error e;
+
+			if (lw_image_hash_entry(h->img, r->layer, r->entry, &out,
+						&e)) {
+				pthread_mutex_lock(&h->lock);
+				if (!atomic_exchange(&h->failed, 1))
+					h->err = e;
+				pthread_mutex_unlock(&h->lock);
+				break;
+			}
+			if (p) {
+				const unsigned char *end = p +
+					h->img->layers[r->layer].index->
+					entries[r->entry].size;
+
+				if (!lo || p < lo)
+					lo = p;
+				if (!hi || end > hi)
+					hi = end;
+			}
+		}
+		if (lo && page > 0) {
+			uintptr_t mask = (uintptr_t)page - 1;
+			uintptr_t a = ((uintptr_t)lo + mask) & ~mask;
+			uintptr_t z = (uintptr_t)hi & ~mask;
+
+			if (z > a)
+				madvise((void *)a, z - a, MADV_DONTNEED);
 		}
 	}
 	return NULL;
+}
+
+static const struct lw_image *addr_img;
+
+static int ref_addr_cmp(const void *x, const void *y)
+{
+	const unsigned char *a = ref_addr(addr_img, x);
+	const unsigned char *b = ref_addr(addr_img, y);
+
+	return a < b ? -1 : a > b;
 }
 
 static int ref_cmp(const void *x, const void *y)
@@ -451,12 +503,32 @@ int lw_image_hash_many(struct lw_image *img, const struct lw_entry_ref *refs,
 	for (i = 0, h.n = 0; i < m; i++)
 		if (!h.n || ref_cmp(&h.refs[h.n - 1], &h.refs[i]))
 			h.refs[h.n++] = h.refs[i];
+	/* In mapping order, cut into batches of nearby bytes. qsort is not
+	 * reentrant-safe with a global, so this runs before any thread. */
+	addr_img = img;
+	if (h.n > 1)
+		qsort(h.refs, h.n, sizeof(*h.refs), ref_addr_cmp);
+	h.batch = lw_xcalloc(h.n + 2, sizeof(*h.batch));
+	{
+		const unsigned char *start = NULL;
+
+		for (i = 0; i < h.n; i++) {
+			const unsigned char *p = ref_addr(img, &h.refs[i]);
+
+			if (i == 0 || !p || !start ||
+			    (size_t)(p - start) > HASH_BATCH) {
+				h.batch[h.nbatch++] = i;
+				start = p;
+			}
+		}
+		h.batch[h.nbatch] = h.n;
+	}
 	pthread_mutex_init(&h.lock, NULL);
 	nt = (size_t)(jobs > 0 ? jobs : default_jobs());
 	if (nt > 64)
 		nt = 64;
-	if (nt > h.n)
-		nt = h.n;
+	if (nt > h.nbatch)
+		nt = h.nbatch;
 	for (i = 1; i < nt; i++)
 		if (pthread_create(&tids[i], NULL, hash_worker, &h) != 0)
 			break;
@@ -465,6 +537,7 @@ int lw_image_hash_many(struct lw_image *img, const struct lw_entry_ref *refs,
 	for (i = 1; i < m; i++)
 		pthread_join(tids[i], NULL);
 	pthread_mutex_destroy(&h.lock);
+	free(h.batch);
 	free(h.refs);
 	if (atomic_load(&h.failed)) {
 		if (err)
