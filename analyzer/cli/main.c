@@ -230,7 +230,7 @@ static int check_args(struct cli *c)
 		return die_usage("%s takes only --format text or json",
 				 c->cmd);
 	if (c->nsettings || c->config)
-		return die_usage("rules need an analysis; %s has none", c->cmd);
+		return die_usage("%s does not evaluate rules", c->cmd);
 	return 0;
 }
 
@@ -525,6 +525,8 @@ int main(int argc, char **argv)
 	setlocale(LC_ALL, "");
 	if (strcmp(nl_langinfo(CODESET), "UTF-8") != 0)
 		setlocale(LC_CTYPE, "C.UTF-8");
+	/* Every report writes numbers the same way: "1.01", never "1,01". */
+	setlocale(LC_NUMERIC, "C");
 	memset(&c, 0, sizeof(c));
 	c.color = -1;
 	c.duplicates = 1;

@@ -640,9 +640,16 @@ static void fix_metadata_group(struct fixer *fx, size_t gi)
 		b->s.title = fmt(&sb, "Files copied at %s are stored again by %s "
 				 "only to change their %s", wj, wk,
 				 kind_verbs[g->kind]);
-		b->s.detail = fmt(&sb, "Set the %s while copying (COPY --chown, "
-				  "COPY --chmod) or in the build context, and "
-				  "drop the later change.", kind_verbs[g->kind]);
+		if (g->kind == LW_KIND_TOUCH)
+			b->s.detail = fmt(&sb, "Only the modification time or "
+					  "extended attributes changed: drop "
+					  "the later step, or set them in the "
+					  "build context before copying.");
+		else
+			b->s.detail = fmt(&sb, "Set the %s while copying (COPY "
+					  "--chown, COPY --chmod) or in the "
+					  "build context, and drop the later "
+					  "change.", kind_verbs[g->kind]);
 	} else {
 		b = new_sugg(fx, LW_FIX_SAME_RUN, g->layer, g->from_layer);
 		add_group(fx, b, gi);

@@ -99,4 +99,17 @@ void lwr_text_warnings(struct lwr_line *l, const struct lw_warnings *a,
 /* SGR colour for a kind. */
 const char *lwr_kind_color(int kind);
 
+/* Attribution in the text report (text_attr.c). */
+struct lw_suggestion;
+/* The layer's Dockerfile instruction ("Dockerfile:12 COPY . /app"), or its
+ * base-image origin, or its short history text, into out (reset first). */
+void lwr_layer_label(const struct lw_analysis *an, size_t layer,
+		     struct lw_strbuf *out);
+/* The fix suggested for a group, or NULL. */
+const struct lw_suggestion *lwr_text_group_fix(const struct lw_analysis *an,
+					       const struct lw_group *g);
+/* The alignment note and the suggested fixes with their edits. */
+void lwr_text_fixes(struct lwr_line *l, const struct lw_analysis *an,
+		    const struct lw_render_opts *o);
+
 #endif

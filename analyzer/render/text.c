@@ -9,6 +9,7 @@
 #include "layerwaste/analysis.h"
 #include "layerwaste/strbuf.h"
 #include "render.h"
+#include "layerwaste/attrib.h"
 #include "render_priv.h"
 
 #define LABEL_COLS 15   /* summary labels, after a two-space indent */
@@ -21,13 +22,6 @@ static const char *kind_str(int kind)
 	const char *s = lw_kind_name(kind);
 
 	return s ? s : "?";
-}
-
-static const char *created_by(const struct lw_image *img, size_t i)
-{
-	if (!img || i >= img->nlayers || !img->layers[i].history)
-		return NULL;
-	return img->layers[i].history->created_by;
 }
 
 static const char *plural(uint64_t n)
@@ -131,8 +125,7 @@ static void text_layers(struct lwr_line *l, const struct lw_analysis *an,
 		lwr_line_addf(l, "  %*s", sw, a);
 		lwr_size(o, an->layers[i].wasted_bytes, a, sizeof(a));
 		lwr_line_addf(l, "  %*s", ww, a);
-		lw_strbuf_reset(&cb);
-		lwr_history_short(created_by(img, i), &cb);
+		lwr_layer_label(an, i, &cb);
 		if (cb.len) {
 			lwr_line_add(l, "  ");
 			lwr_line_esc(l, cb.buf, -1, 0);
@@ -190,7 +183,7 @@ static void text_group(struct lwr_line *l, const struct lw_analysis *an,
 	body = lwr_escaped_cols(pre.buf) + lwr_escaped_cols(verb) +
 	       lwr_escaped_cols(post.buf);
 	lwr_line_addf(l, "  layer %" PRIu32, g->layer);
-	lwr_history_short(created_by(an->image, g->layer), &cb);
+	lwr_layer_label(an, g->layer, &cb);
 	room = lwr_line_room(l) - 1 - 2 - body;
 	inline_cb = cb.len && (lwr_escaped_cols(cb.buf) <= room ||
 			       room >= MIN_INLINE_HISTORY);
@@ -221,6 +214,11 @@ static void text_group(struct lwr_line *l, const struct lw_analysis *an,
 	if (g->count > MAX_PATHS) {
 		lwr_line_addf(l, "      ... and %zu more",
 			      g->count - MAX_PATHS);
+		lwr_line_end(l);
+	}
+	if (lwr_text_group_fix(an, g)) {
+		lwr_line_add(l, "    fix: ");
+		lwr_line_esc(l, lwr_text_group_fix(an, g)->title, -1, 0);
 		lwr_line_end(l);
 	}
 	lw_strbuf_release(&pre);
@@ -409,6 +407,7 @@ int lw_render_text_rules(FILE *f, const struct lw_analysis *an,
 	text_summary(&l, an, &o);
 	text_layers(&l, an, &o);
 	text_groups(&l, an, &o);
+	lwr_text_fixes(&l, an, &o);
 	text_largest(&l, an, &o);
 	text_rules(&l, rules, &o);
 	lwr_text_warnings(&l, &an->image->warnings, &an->warnings);

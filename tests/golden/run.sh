@@ -32,7 +32,7 @@ while read -r name args; do
 	names="$names$name "
 	rc=0
 	# shellcheck disable=SC2086 # the arguments are split on purpose
-	env -u COLUMNS -u NO_COLOR -u GITHUB_STEP_SUMMARY -u CI \
+	env -u COLUMNS -u NO_COLOR -u GITHUB_STEP_SUMMARY -u CI LC_ALL=C.UTF-8 \
 		"$LW" -q --no-config --color never $args \
 		>"$tmp/$name.stdout" 2>"$tmp/err" </dev/null || rc=$?
 	{ echo "exit: $rc"; cat "$tmp/err"; } >"$tmp/$name.stderr"
