@@ -52,6 +52,9 @@ static const char usage_text[] =
 	"                         exists, else whichever engine has the image)\n"
 	"  -j, --jobs N           layers indexed at once (default: cores)\n"
 	"      --max-entries N    refuse layers with more entries (10000000)\n"
+	"      --plain-reader     read the archive as one stream through\n"
+	"                         libarchive alone (slow; the reference the\n"
+	"                         fast paths are tested against)\n"
 	"  -i, --interactive      open the browser (as `layerwaste browse`)\n"
 	"  -q, --quiet            no progress line\n"
 	"  -h, --help             this help\n"
@@ -107,7 +110,7 @@ static int parse_uint(const char *s, long max, long *out)
 enum {
 	O_BYTES = 256, O_COLOR, O_TOP, O_NODUP, O_IMAGE, O_PLATFORM,
 	O_SOURCE, O_MAXENT, O_DOCKERFILE, O_TARGET, O_BUILDARG, O_FIX,
-	O_CONFIG, O_CICONFIG, O_NOCONFIG, O_SETTING,
+	O_CONFIG, O_CICONFIG, O_NOCONFIG, O_SETTING, O_PLAIN,
 	O_RULE = 512, /* + enum lw_rule */
 	O_DIVE_RULE = 768, /* + enum lw_rule, dive's camelCase flags */
 };
@@ -125,6 +128,7 @@ static const struct option base_opts[] = {
 	{ "source", required_argument, NULL, O_SOURCE },
 	{ "jobs", required_argument, NULL, 'j' },
 	{ "max-entries", required_argument, NULL, O_MAXENT },
+	{ "plain-reader", no_argument, NULL, O_PLAIN },
 	{ "dockerfile", required_argument, NULL, O_DOCKERFILE },
 	{ "target", required_argument, NULL, O_TARGET },
 	{ "build-arg", required_argument, NULL, O_BUILDARG },
@@ -297,6 +301,9 @@ static int parse_option(struct cli *c, int o, const char *name, char **argv)
 			return die_usage("--jobs takes a number from 1 to 256, "
 					 "not '%s'", optarg);
 		c->ro.jobs = (int)v;
+		return 0;
+	case O_PLAIN:
+		c->ro.plain = 1;
 		return 0;
 	case O_MAXENT:
 		if (parse_uint(optarg, LONG_MAX, &v) || v == 0)
