@@ -39,6 +39,63 @@ static void add_prefixed(struct lw_strbuf *sb, char c, const char *t)
 	}
 }
 
+/* Line i of an edit's new text, as a fresh string (NULL past the end). */
+static char *new_line(const char *t, size_t i)
+{
+	const char *nl;
+
+	while (t && i--) {
+		nl = strchr(t, '\n');
+		t = nl ? nl + 1 : NULL;
+	}
+	if (!t)
+		return NULL;
+	nl = strchr(t, '\n');
+	return strndup(t, nl ? (size_t)(nl - t) : strlen(t));
+}
+
+/* One edit: lines it leaves alone at either end stay context, so a
+ * continuation line gets one changed line, not a rewritten block. */
+static void emit_edit(struct lw_strbuf *body, const struct lw_attribution *at,
+		      const struct lw_fix_edit *e, long *oldc, long *newc)
+{
+	size_t m = (size_t)(e->end_line - e->line + 1);
+	size_t k = count_lines(e->text), pre = 0, suf = 0, i;
+	char *x;
+
+	while (pre < m && pre < k) {
+		x = new_line(e->text, pre);
+		if (!x || strcmp(x, at->df_lines[e->line - 1 + pre])) {
+			free(x);
+			break;
+		}
+		free(x);
+		pre++;
+	}
+	while (suf < m - pre && suf < k - pre) {
+		x = new_line(e->text, k - 1 - suf);
+		if (!x || strcmp(x, at->df_lines[e->line - 1 + m - 1 - suf])) {
+			free(x);
+			break;
+		}
+		free(x);
+		suf++;
+	}
+	for (i = 0; i < pre; i++)
+		add_prefixed(body, ' ', at->df_lines[e->line - 1 + i]);
+	for (i = pre; i < m - suf; i++)
+		add_prefixed(body, '-', at->df_lines[e->line - 1 + i]);
+	for (i = pre; i < k - suf; i++) {
+		x = new_line(e->text, i);
+		add_prefixed(body, '+', x ? x : "");
+		free(x);
+	}
+	for (i = m - suf; i < m; i++)
+		add_prefixed(body, ' ', at->df_lines[e->line - 1 + i]);
+	*oldc += (long)m;
+	*newc += (long)k;
+}
+
 char *lw_attribution_diff(const struct lw_attribution *at)
 {
 	struct lw_strbuf out = LW_STRBUF_INIT;
@@ -104,17 +161,7 @@ char *lw_attribution_diff(const struct lw_attribution *at)
 		k = first;
 		for (l = start; l <= end; l++) {
 			if (k <= e && ed[k]->line == l) {
-				int m;
-
-				for (m = ed[k]->line; m <= ed[k]->end_line; m++) {
-					add_prefixed(&body, '-',
-						     at->df_lines[m - 1]);
-					oldc++;
-				}
-				if (ed[k]->text) {
-					add_prefixed(&body, '+', ed[k]->text);
-					newc += (long)count_lines(ed[k]->text);
-				}
+				emit_edit(&body, at, ed[k], &oldc, &newc);
 				l = ed[k]->end_line;
 				k++;
 				continue;

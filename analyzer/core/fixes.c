@@ -554,11 +554,28 @@ static int move_to_run(struct fixer *fx, struct sugg_build *b, uint32_t k,
 	if (ok) {
 		const struct lw_sh_cmd *last = &rj.sh.cmds[rj.sh.ncmds - 1];
 
-		lw_strbuf_add(&sb, rj.d->source, rj.off + last->end);
+		const char *src = rj.d->source;
+		const char *lastnl = strrchr(src, '\n');
+		char cont[3] = { rj.escape ? rj.escape : '\\', '\n', '\0' };
+		size_t indent = 0;
+
+		lw_strbuf_add(&sb, src, rj.off + last->end);
+		/* A RUN written one command per continuation line gets the
+		 * moved commands the same way. */
+		if (lastnl && lastnl > src && lastnl[-1] == cont[0])
+			while (lastnl[1 + indent] == ' ' ||
+			       lastnl[1 + indent] == '\t')
+				indent++;
 		for (c = 0; c < rk.sh.ncmds; c++) {
 			const struct lw_sh_cmd *cmd = &rk.sh.cmds[c];
 
-			lw_strbuf_adds(&sb, " && ");
+			if (lastnl && lastnl > src && lastnl[-1] == cont[0]) {
+				lw_strbuf_addf(&sb, " %s", cont);
+				lw_strbuf_add(&sb, lastnl + 1, indent);
+				lw_strbuf_adds(&sb, "&& ");
+			} else {
+				lw_strbuf_adds(&sb, " && ");
+			}
 			lw_strbuf_add(&sb, rk.text + cmd->start,
 				      cmd->end - cmd->start);
 		}
