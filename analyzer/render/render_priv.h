@@ -99,6 +99,11 @@ void lwr_text_warnings(struct lwr_line *l, const struct lw_warnings *a,
 /* SGR colour for a kind. */
 const char *lwr_kind_color(int kind);
 
+/* Writes text (already safe for a terminal) from the current column,
+ * wrapping at spaces to the line's width; continuation lines start at
+ * column indent. Ends the line. */
+void lwr_text_wrap(struct lwr_line *l, const char *text, int indent);
+
 /* Attribution in the text report (text_attr.c). */
 struct lw_suggestion;
 /* The layer's Dockerfile instruction ("Dockerfile:12 COPY . /app"), or its

@@ -303,7 +303,7 @@ static void text_largest(struct lwr_line *l, const struct lw_analysis *an,
 
 /* Adds text (trusted, ASCII) from the current column, wrapped at spaces;
  * continuation lines start at column indent. Ends the last line. */
-static void text_wrap(struct lwr_line *l, const char *text, int indent)
+void lwr_text_wrap(struct lwr_line *l, const char *text, int indent)
 {
 	const char *s = text, *sp, *cut;
 	char buf[512];
@@ -377,7 +377,7 @@ static void text_rules(struct lwr_line *l, const struct lw_rules_report *r,
 			     rr->status == LW_RULE_PASS ? "pass" : "skip");
 		lwr_line_sgr(l, rr->status == LW_RULE_SKIP ? "" : LWR_RESET);
 		lwr_line_addf(l, "  %-*s  ", idw, lw_rule_id(rr->rule));
-		text_wrap(l, rr->message, 2 + 4 + 2 + idw + 2);
+		lwr_text_wrap(l, rr->message, 2 + 4 + 2 + idw + 2);
 	}
 	if (r->ignored_findings) {
 		lwr_line_addf(l, "  not judged: %zu finding%s (%s) under "

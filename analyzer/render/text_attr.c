@@ -96,7 +96,7 @@ void lwr_text_fixes(struct lwr_line *l, const struct lw_analysis *an,
 {
 	const struct lw_attribution *at = an->attr;
 	size_t i, n;
-	char a[32], b[32];
+	char a[32], b[32], safe[2048];
 
 	if (!at)
 		return;
@@ -123,15 +123,15 @@ void lwr_text_fixes(struct lwr_line *l, const struct lw_analysis *an,
 			      s->safe ? ", applied by --fix" : "");
 		lwr_line_end(l);
 		lwr_line_add(l, "     ");
-		lwr_line_esc(l, s->title ? s->title : "", -1, 0);
-		lwr_line_end(l);
+		lw_escape(s->title ? s->title : "", safe, sizeof(safe));
+		lwr_text_wrap(l, safe, 5);
 		if (s->safe && (s->before || s->after)) {
 			add_lines(l, s->before, '-', "\033[31m");
 			add_lines(l, s->after, '+', "\033[32m");
 		} else if (s->detail) {
 			lwr_line_add(l, "     ");
-			lwr_line_esc(l, s->detail, -1, 0);
-			lwr_line_end(l);
+			lw_escape(s->detail, safe, sizeof(safe));
+			lwr_text_wrap(l, safe, 5);
 		}
 	}
 	if (at->nsuggestions > n) {
