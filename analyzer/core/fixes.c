@@ -521,8 +521,19 @@ static int move_to_run(struct fixer *fx, struct sugg_build *b, uint32_t k,
 	run_text_init(&rj, ctx->instr[j], ctx->df ? ctx->df->escape : '\\');
 	if (!rk.ok || !rj.ok || !rk.sh.ncmds || !rj.sh.ncmds ||
 	    !ctx->workdir[k] || !ctx->workdir[j] ||
-	    strcmp(ctx->workdir[k], ctx->workdir[j]))
+	    strcmp(ctx->workdir[k], ctx->workdir[j]) ||
+	    rk.d->stage != rj.d->stage)
 		ok = 0;
+	/* A RUN in between could see the files before the moved command
+	 * changes them (`cp` keeps a mode, `tar` an owner): then moving it
+	 * is no longer provably the same. */
+	if (ok) {
+		const struct lw_df_instr *in;
+
+		for (in = rj.d + 1; in < rk.d; in++)
+			if (!strcmp(in->keyword, "RUN"))
+				ok = 0;
+	}
 	for (c = 0; ok && c < rk.sh.ncmds; c++) {
 		const struct lw_sh_cmd *cmd = &rk.sh.cmds[c];
 
@@ -841,9 +852,21 @@ void lw_attr_fixes(struct attr_ctx *ctx)
 		else
 			fix_overwrite_group(&fx, i);
 	}
-	for (i = 0; i < fx.n; i++)
-		if (fx.v[i].s.nedits)
+	for (i = 0; i < fx.n; i++) {
+		const struct lw_layer_attr *la;
+
+		if (fx.v[i].s.nedits) {
 			describe_edits(&fx, &fx.v[i].s);
+			continue;
+		}
+		/* Advice points at the instruction that caused the waste. */
+		la = &at->layers[an->groups[fx.v[i].groups[0]].layer];
+		if (la->file) {
+			fx.v[i].s.file = la->file;
+			fx.v[i].s.line = la->line;
+			fx.v[i].s.end_line = la->end_line;
+		}
+	}
 	/* Largest saving first; causes follow their suggestions. */
 	order = lw_xcalloc(fx.n + 1, sizeof(*order));
 	for (i = 0; i < fx.n; i++)
