@@ -83,25 +83,6 @@ static json_t *jint(uint64_t v)
 	return jok(json_integer(v > INT64_MAX ? INT64_MAX : (json_int_t)v));
 }
 
-/* Valid UTF-8 as it is; each byte of an invalid sequence as the four
- * characters \xNN, so that the string is valid and still tells bytes. */
-static void jsan(struct lw_strbuf *sb, const char *s)
-{
-	uint32_t cp;
-	int n;
-
-	while (*s) {
-		n = lwr_utf8_seq(s, &cp);
-		if (n == 0) {
-			lw_strbuf_addf(sb, "\\x%02x", (unsigned char)*s);
-			s++;
-		} else {
-			lw_strbuf_add(sb, s, (size_t)n);
-			s += n;
-		}
-	}
-}
-
 static json_t *jstr(struct lw_strbuf *sb)
 {
 	json_t *v = jok(json_stringn(sb->buf ? sb->buf : "", sb->len));
@@ -117,7 +98,7 @@ static json_t *jtext(const char *s)
 
 	if (!s)
 		return jok(json_null());
-	jsan(&sb, s);
+	lwr_utf8_clean(&sb, s);
 	return jstr(&sb);
 }
 
@@ -127,7 +108,7 @@ static json_t *jpath(const char *p)
 	struct lw_strbuf sb = LW_STRBUF_INIT;
 
 	lw_strbuf_addc(&sb, '/');
-	jsan(&sb, p ? p : "");
+	lwr_utf8_clean(&sb, p ? p : "");
 	return jstr(&sb);
 }
 

@@ -3,6 +3,7 @@
 #include "json_attr.h"
 #include "layerwaste/attrib.h"
 #include "layerwaste/strbuf.h"
+#include "ci_priv.h"
 #include "render_priv.h"
 
 static json_t *must(json_t *v)
@@ -16,22 +17,11 @@ static json_t *must(json_t *v)
 static json_t *atext(const char *s)
 {
 	struct lw_strbuf sb = LW_STRBUF_INIT;
-	uint32_t cp;
-	int n;
 	json_t *v;
 
 	if (!s)
 		return must(json_null());
-	while (*s) {
-		n = lwr_utf8_seq(s, &cp);
-		if (n == 0) {
-			lw_strbuf_addf(&sb, "\\x%02x", (unsigned char)*s);
-			s++;
-		} else {
-			lw_strbuf_add(&sb, s, (size_t)n);
-			s += n;
-		}
-	}
+	lwr_utf8_clean(&sb, s);
 	v = must(json_stringn(sb.buf ? sb.buf : "", sb.len));
 	lw_strbuf_release(&sb);
 	return v;
