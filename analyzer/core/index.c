@@ -17,9 +17,11 @@ void lw_layer_index_release(struct lw_layer_index *ix)
 	memset(ix, 0, sizeof(*ix));
 }
 
-long lw_path_normalize(const char *in, char *out, size_t outsz)
+/* Appends the components of in to out[0..*o): "" and "." skipped, ".."
+ * popping one (when allowed) or failing. */
+static int add_components(const char *in, int dotdot, char *out, size_t *o,
+			  size_t outsz)
 {
-	size_t o = 0;
 	const char *p = in;
 
 	while (*p) {
@@ -34,16 +36,45 @@ long lw_path_normalize(const char *in, char *out, size_t outsz)
 		len = (size_t)(p - start);
 		if (len == 0 || (len == 1 && start[0] == '.'))
 			continue;
-		if (len == 2 && start[0] == '.' && start[1] == '.')
+		if (len == 2 && start[0] == '.' && start[1] == '.') {
+			if (!dotdot || *o == 0)
+				return -1;
+			while (*o > 0 && out[*o - 1] != '/')
+				(*o)--;
+			if (*o > 0)
+				(*o)--;
+			continue;
+		}
+		if (*o + (*o ? 1 : 0) + len + 1 > outsz)
 			return -1;
-		if (o + (o ? 1 : 0) + len + 1 > outsz)
-			return -1;
-		if (o)
-			out[o++] = '/';
-		memcpy(out + o, start, len);
-		o += len;
+		if (*o)
+			out[(*o)++] = '/';
+		memcpy(out + *o, start, len);
+		*o += len;
 	}
+	return 0;
+}
+
+long lw_path_normalize(const char *in, char *out, size_t outsz)
+{
+	size_t o = 0;
+
+	if (outsz == 0 || add_components(in, 0, out, &o, outsz) < 0)
+		return -1;
+	out[o] = '\0';
+	return (long)o;
+}
+
+long lw_path_resolve(const char *dir, const char *rel, char *out,
+		     size_t outsz)
+{
+	size_t o = 0;
+
 	if (outsz == 0)
+		return -1;
+	if (rel[0] != '/' && add_components(dir, 1, out, &o, outsz) < 0)
+		return -1;
+	if (add_components(rel, 1, out, &o, outsz) < 0)
 		return -1;
 	out[o] = '\0';
 	return (long)o;

@@ -15,49 +15,6 @@
 #define STREAM_BLOCK (1u << 20)
 #define SNIFF_BYTES 512
 
-long lw_path_resolve(const char *dir, const char *rel, char *out,
-		     size_t outsz)
-{
-	char tmp[LW_PATH_MAX * 2];
-	size_t o = 0;
-	const char *p;
-
-	if (snprintf(tmp, sizeof(tmp), "%s/%s", rel[0] == '/' ? "" : dir,
-		     rel) >= (int)sizeof(tmp))
-		return -1;
-	p = tmp;
-	while (*p) {
-		const char *start;
-		size_t len;
-
-		while (*p == '/')
-			p++;
-		start = p;
-		while (*p && *p != '/')
-			p++;
-		len = (size_t)(p - start);
-		if (len == 0 || (len == 1 && start[0] == '.'))
-			continue;
-		if (len == 2 && start[0] == '.' && start[1] == '.') {
-			if (o == 0)
-				return -1;
-			while (o > 0 && out[o - 1] != '/')
-				o--;
-			if (o > 0)
-				o--;
-			continue;
-		}
-		if (o + len + 2 > outsz)
-			return -1;
-		if (o)
-			out[o++] = '/';
-		memcpy(out + o, start, len);
-		o += len;
-	}
-	out[o] = '\0';
-	return (long)o;
-}
-
 static struct lw_member *add_member(struct lw_source *src, const char *name)
 {
 	struct lw_member *m;

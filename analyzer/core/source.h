@@ -74,9 +74,5 @@ struct lw_member *lw_source_find(struct lw_source *src, const char *name);
 int lw_source_json(struct lw_source *src, struct lw_member *m,
 		   const char **p, size_t *len, struct lw_error *err);
 
-/* Resolves "dir/../x" style paths lexically. Returns -1 if it climbs
- * above the root or is too long. */
-long lw_path_resolve(const char *dir, const char *rel, char *out,
-		     size_t outsz);
 
 #endif

@@ -79,6 +79,12 @@ void lw_layer_index_release(struct lw_layer_index *ix);
  * than outsz-1). "./", "/" and "." normalise to "" (the root). */
 long lw_path_normalize(const char *in, char *out, size_t outsz);
 
+/* Joins rel to dir (ignored when rel is absolute) and normalises the
+ * result, resolving ".." lexically, as archive members' links need.
+ * Returns the length, or -1 when it climbs above the root or is too long. */
+long lw_path_resolve(const char *dir, const char *rel, char *out,
+		     size_t outsz);
+
 /* Compares two normalised paths in tree order: a directory's descendants
  * sort right after it, before any sibling whose name extends its own
  * ("a", "a/b", "a-b"). */
