@@ -66,11 +66,6 @@ static struct lw_entry *entry_of(struct state *st, struct ref r)
 	return &st->img->layers[r.layer].index->entries[r.entry];
 }
 
-static int path_ptr_cmp(const void *a, const void *b)
-{
-	return lw_path_cmp(*(const char *const *)a, *(const char *const *)b);
-}
-
 static int is_marker(const struct lw_entry *e)
 {
 	return e->type == LW_ENTRY_WHITEOUT || e->type == LW_ENTRY_OPAQUE;
@@ -78,58 +73,88 @@ static int is_marker(const struct lw_entry *e)
 
 /* Interns every path once, sorts them in tree order, and gives each entry
  * its rank, so that a directory's subtree is a range of ranks. */
+static int same_index_seen(const struct lw_image *img, size_t k)
+{
+	size_t j;
+
+	for (j = 0; j < k; j++)
+		if (img->layers[j].index == img->layers[k].index)
+			return 1;
+	return 0;
+}
+
+static const char *const *sort_paths;
+
+static int uidx_cmp(const void *a, const void *b)
+{
+	return lw_path_cmp(sort_paths[*(const uint32_t *)a],
+			   sort_paths[*(const uint32_t *)b]);
+}
+
 static int build_paths(struct state *st, struct lw_error *err)
 {
 	struct lw_image *img = st->img;
-	size_t total = 0, size = 16, i, k, n = 0;
-	const char **tab;
-	uint32_t *stack;
-	size_t depth = 0;
+	size_t total = 0, size = 16, i, k, n = 0, depth = 0;
+	uint32_t *tab, *order = NULL, *rank = NULL, *stack = NULL;
+	const char **uniq;
+	int rc = LW_OK;
 
 	for (k = 0; k < img->nlayers; k++)
 		total += img->layers[k].index->count;
 	while (size < total * 2)
 		size *= 2;
 	tab = calloc(size, sizeof(*tab));
-	if (!tab)
-		return lw_error_set(err, LW_ERR_NOMEM, "out of memory");
+	uniq = malloc((total + 1) * sizeof(*uniq));
+	if (!tab || !uniq) {
+		rc = lw_error_set(err, LW_ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	/* Each distinct path once; entries note its number for now. */
 	for (k = 0; k < img->nlayers; k++) {
 		struct lw_layer_index *ix = img->layers[k].index;
 
+		if (same_index_seen(img, k))
+			continue;
 		for (i = 0; i < ix->count; i++) {
-			const char *p = ix->entries[i].path;
+			struct lw_entry *e = &ix->entries[i];
 			size_t h;
 
-			if (is_marker(&ix->entries[i]))
+			if (is_marker(e))
 				continue;
-			h = XXH3_64bits(p, strlen(p)) & (size - 1);
-			while (tab[h] && strcmp(tab[h], p))
+			h = XXH3_64bits(e->path, strlen(e->path)) & (size - 1);
+			while (tab[h] && strcmp(uniq[tab[h] - 1], e->path))
 				h = (h + 1) & (size - 1);
 			if (!tab[h]) {
-				tab[h] = p;
-				n++;
+				uniq[n] = e->path;
+				tab[h] = (uint32_t)++n;
 			}
+			e->path_id = tab[h] - 1;
 		}
 	}
+	free(tab);
+	tab = NULL;
 	st->ps.paths = malloc((n + 1) * sizeof(*st->ps.paths));
 	st->ps.end = malloc((n + 1) * sizeof(*st->ps.end));
 	st->vis = malloc((n + 1) * sizeof(*st->vis));
+	order = malloc((n + 1) * sizeof(*order));
+	rank = malloc((n + 1) * sizeof(*rank));
 	stack = malloc((n + 1) * sizeof(*stack));
-	if (!st->ps.paths || !st->ps.end || !st->vis || !stack) {
-		free(tab);
-		free(stack);
-		return lw_error_set(err, LW_ERR_NOMEM, "out of memory");
+	if (!st->ps.paths || !st->ps.end || !st->vis || !order || !rank ||
+	    !stack) {
+		rc = lw_error_set(err, LW_ERR_NOMEM, "out of memory");
+		goto out;
 	}
-	st->ps.n = 0;
-	for (i = 0; i < size; i++)
-		if (tab[i])
-			st->ps.paths[st->ps.n++] = tab[i];
-	if (st->ps.n)
-		qsort(st->ps.paths, st->ps.n, sizeof(*st->ps.paths),
-		      path_ptr_cmp);
-	for (i = 0; i < st->ps.n; i++) {
-		const char *p = st->ps.paths[i];
+	for (i = 0; i < n; i++)
+		order[i] = (uint32_t)i;
+	sort_paths = uniq;
+	if (n)
+		qsort(order, n, sizeof(*order), uidx_cmp);
+	st->ps.n = n;
+	for (i = 0; i < n; i++) {
+		const char *p = uniq[order[i]];
 
+		rank[order[i]] = (uint32_t)i;
+		st->ps.paths[i] = p;
 		while (depth) {
 			const char *d = st->ps.paths[stack[depth - 1]];
 			size_t dl = strlen(d);
@@ -142,31 +167,25 @@ static int build_paths(struct state *st, struct lw_error *err)
 		st->vis[i].layer = NONE;
 	}
 	while (depth)
-		st->ps.end[stack[--depth]] = (uint32_t)st->ps.n;
-	free(stack);
-	/* Ranks by binary search: the table is gone, the sorted list is not. */
-	free(tab);
+		st->ps.end[stack[--depth]] = (uint32_t)n;
+	/* From path numbers to ranks in tree order. */
 	for (k = 0; k < img->nlayers; k++) {
 		struct lw_layer_index *ix = img->layers[k].index;
 
-		for (i = 0; i < ix->count; i++) {
-			struct lw_entry *e = &ix->entries[i];
-			size_t lo = 0, hi = st->ps.n;
-
-			if (is_marker(e))
-				continue;
-			while (lo < hi) {
-				size_t mid = lo + (hi - lo) / 2;
-
-				if (lw_path_cmp(st->ps.paths[mid], e->path) < 0)
-					lo = mid + 1;
-				else
-					hi = mid;
-			}
-			e->path_id = (uint32_t)lo;
-		}
+		if (same_index_seen(img, k))
+			continue;
+		for (i = 0; i < ix->count; i++)
+			if (!is_marker(&ix->entries[i]))
+				ix->entries[i].path_id =
+					rank[ix->entries[i].path_id];
 	}
-	return LW_OK;
+out:
+	free(tab);
+	free(uniq);
+	free(order);
+	free(rank);
+	free(stack);
+	return rc;
 }
 
 void lw_pathset_subtree(const struct lw_pathset *ps, const char *path,

@@ -1,4 +1,5 @@
 #include <archive.h>
+#include <errno.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +10,7 @@
 #include "layerwaste/strbuf.h"
 #include "inflate.h"
 #include "layers.h"
+#include "tarfast.h" /* tarfast hook */
 
 #define CHUNK (1u << 20)
 
@@ -145,6 +147,18 @@ static void run_job(struct pool *pool, size_t ji)
 		s.map = j->m->data;
 		s.map_len = (size_t)j->m->size;
 		j->base = j->m->data;
+		/* tarfast hook: the header walker first (never for the plain
+		 * reader, the reference); libarchive if it hands back. */
+		if (!pool->priv->plain) {
+			j->rc = lw_tar_scan_mapped(s.map, s.map_len, &s, j->ix,
+						   &j->err);
+			if (j->rc != LW_TAR_FALLBACK) {
+				j->tar_bytes = j->m->size;
+				goto out;
+			}
+			j->rc = LW_OK;
+		}
+		/* tarfast hook: end */
 		r = archive_read_open_memory(a, j->m->data, (size_t)j->m->size);
 	} else if (j->compression == LW_COMP_GZIP && !pool->priv->plain) {
 		lw_gunzip_init(&gz, chunk_pull, &cr);
@@ -323,6 +337,47 @@ out:
 	return rc;
 }
 
+#define PREAD_MIN (64u << 10)
+#define PREAD_BUF (1u << 20)
+
+static int hash_pread(int fd, uint64_t off, struct lw_entry *e,
+		      struct lw_error *err)
+{
+	static __thread unsigned char *buf;
+	XXH3_state_t *st = XXH3_createState();
+	uint64_t done = 0;
+	int rc = LW_OK;
+
+	if (!st)
+		return lw_error_set(err, LW_ERR_NOMEM, "out of memory");
+	if (!buf)
+		buf = lw_xmalloc(PREAD_BUF);
+	XXH3_128bits_reset(st);
+	while (done < e->size) {
+		size_t want = e->size - done > PREAD_BUF ? PREAD_BUF :
+			(size_t)(e->size - done);
+		ssize_t n = pread(fd, buf, want, (off_t)(off + done));
+
+		if (n <= 0) {
+			rc = lw_error_set(err, n < 0 ? LW_ERR_IO : LW_ERR_INPUT,
+					  "cannot read '%s': %s", e->path,
+					  n < 0 ? strerror(errno) :
+					  "unexpected end of file");
+			break;
+		}
+		XXH3_128bits_update(st, buf, (size_t)n);
+		done += (uint64_t)n;
+	}
+	if (!rc) {
+		XXH128_hash_t h = XXH3_128bits_digest(st);
+
+		e->hash.lo = h.low64;
+		e->hash.hi = h.high64;
+	}
+	XXH3_freeState(st);
+	return rc;
+}
+
 int lw_image_hash_entry(struct lw_image *img, size_t li, size_t ei,
 			struct lw_hash *out, struct lw_error *err)
 {
@@ -338,24 +393,27 @@ int lw_image_hash_entry(struct lw_image *img, size_t li, size_t ei,
 		e = &ix->entries[e->target];
 	}
 	if (!(e->flags & LW_ENTRY_HASHED)) {
-		long page = sysconf(_SC_PAGESIZE);
+		const struct lw_source *src = img->priv ? &img->priv->src :
+			NULL;
 
 		if (!base || e->data_off == LW_NO_OFFSET)
 			return lw_error_set(err, LW_ERR_INPUT, "layer %zu: "
 					    "content of '%s' is not available",
 					    li, e->path);
-		e->hash = lw_hash_bytes(base + e->data_off, (size_t)e->size);
-		e->flags |= LW_ENTRY_HASHED;
-		if (page > 0 && e->size >= (uint64_t)page * 4) {
-			uintptr_t mask = (uintptr_t)page - 1;
-			uintptr_t lo = ((uintptr_t)base + e->data_off + mask) &
-				~mask;
-			uintptr_t hi = ((uintptr_t)base + e->data_off +
-					e->size) & ~mask;
+		if (e->size >= PREAD_MIN && src && src->kind == LW_SOURCE_MAPPED &&
+		    base >= src->map && base < src->map + src->map_len) {
+			/* Large files are read, not faulted in page by page:
+			 * fewer faults, and nothing left in our RSS. */
+			int rc = hash_pread(src->fd, (uint64_t)(base - src->map) +
+					    e->data_off, e, err);
 
-			if (hi > lo)
-				madvise((void *)lo, hi - lo, MADV_DONTNEED);
+			if (rc)
+				return rc;
+		} else {
+			e->hash = lw_hash_bytes(base + e->data_off,
+						(size_t)e->size);
 		}
+		e->flags |= LW_ENTRY_HASHED;
 	}
 	*out = e->hash;
 	return LW_OK;

@@ -13,6 +13,7 @@
 #include <jansson.h>
 
 #include "layerwaste/analysis.h"
+#include "layerwaste/checks.h"
 #include "layerwaste/image.h"
 #include "layerwaste/strbuf.h"
 #include "ci_priv.h"
@@ -102,6 +103,17 @@ static json_t *jtext(const char *s)
 	return jstr(&sb);
 }
 
+/* A history created_by, with the values of secret-looking build args
+ * and ENVs hidden (lw_redact_history), or null. */
+static json_t *jhistory(const char *created_by)
+{
+	char *r = lw_redact_history(created_by);
+	json_t *v = jtext(r);
+
+	free(r);
+	return v;
+}
+
 /* A normalised path, shown with its leading slash. */
 static json_t *jpath(const char *p)
 {
@@ -126,13 +138,18 @@ static void jdoc_key(struct jdoc *d, const char *key)
 	fprintf(d->f, "%s\n  \"%s\": ", d->members++ ? "," : "", key);
 }
 
-/* Writes v (taken) at the given nesting. */
+/* Writes v (taken) at the given nesting. Dumped whole, then written in
+ * one piece per line: jansson's callback would hand over every token. */
 static void jdoc_value(struct jdoc *d, json_t *v, const char *indent)
 {
 	struct jsink s = { d->f, indent };
+	char *text = json_dumps(jok(v), DUMP_FLAGS);
 
-	if (json_dump_callback(jok(v), sink_write, &s, DUMP_FLAGS))
+	if (!text)
+		abort();
+	if (sink_write(text, strlen(text), &s))
 		d->err = 1;
+	free(text);
 	json_decref(v);
 }
 
@@ -263,7 +280,7 @@ static json_t *json_layer(const struct lw_image *img, size_t i,
 		jset(o, "finding_count", jint(an->layers[i].findings));
 	}
 	jset(o, "created_by",
-	     jtext(ly->history ? ly->history->created_by : NULL));
+	     jhistory(ly->history ? ly->history->created_by : NULL));
 	if (an)
 		jset(o, "instruction", lw_json_instruction(an, i));
 	if (!an)
@@ -417,6 +434,8 @@ int lw_render_json_rules(FILE *f, const struct lw_analysis *an,
 	jdoc_array_end(&d);
 	jdoc_warnings(&d, &img->warnings, &an->warnings);
 	jdoc_put(&d, "rules", lwr_rules_json(rules));
+	jdoc_put(&d, "profile", lwr_profile_json(rules));
+	jdoc_put(&d, "checks", lwr_checks_json(rules));
 	return jdoc_end(&d);
 }
 
