@@ -13,7 +13,8 @@
 /* The exit status table (docs/ci.md, --help). */
 enum exit_code {
 	EXIT_OK = 0,
-	EXIT_RULES = 1, /* a configured rule failed */
+	EXIT_RULES = 1, /* a configured rule, or a check of severity
+			   error of the profile, failed */
 	EXIT_USAGE = 2, /* a bad option, or a bad config file */
 	EXIT_INPUT = 3, /* the image is malformed or unsupported */
 	EXIT_IO = 4,    /* reading or writing failed */
@@ -81,6 +82,27 @@ const char *cli_format_name(int format);
  * --no-config) and then the flags. Prints the error and returns
  * EXIT_USAGE on a bad file or value, EXIT_OK otherwise. */
 int cli_load_rules(const struct cli *c, struct lw_rules_config *rc);
+
+struct lw_space_readme;
+
+/* Reads the Space's README.md the settings name (rc borrowed) into *out
+ * (owned; NULL when none is named). Prints the error and returns
+ * EXIT_USAGE when it cannot be read or no profile reads it. */
+int cli_load_readme(const struct lw_rules_config *rc,
+		    struct lw_space_readme **out);
+
+/* Runs the profile the settings name, if any, over an (borrowed) and
+ * hands its results to report. Prints the error and returns its exit
+ * status on failure, EXIT_OK otherwise. */
+int cli_run_checks(const struct cli *c, const struct lw_analysis *an,
+		   const struct lw_rules_config *rc,
+		   const struct lw_space_readme *readme,
+		   struct lw_rules_report *report);
+
+/* --fix: writes the diff of the Dockerfile that applies every safe fix
+ * to standard output or --output FILE. Prints errors; returns EXIT_OK or
+ * EXIT_IO. */
+int cli_write_fix(const struct cli *c, const struct lw_analysis *an);
 
 /* Writes the main report and every --output FORMAT=FILE, and, when a
  * github report is written and GITHUB_STEP_SUMMARY is set, appends the

@@ -14,6 +14,7 @@
 
 #include "layerwaste/analysis.h"
 #include "layerwaste/attrib.h"
+#include "layerwaste/checks.h"
 #include "layerwaste/config.h"
 #include "layerwaste/image.h"
 #include "layerwaste/rules.h"
@@ -78,8 +79,12 @@ static const char usage_text[] =
 	"      --ignore-path GLOB          findings under it are not judged\n"
 	"  Any rule takes 'disabled'.\n"
 	"\n"
-	"exit status: 0 done (all rules passed), 1 a rule failed, 2 usage or\n"
-	"config error, 3 bad input, 4 I/O error\n";
+	"profiles (extra checks; a failed error check fails the run too):\n"
+	"      --profile spaces   Hugging Face Docker Spaces (docs/spaces.md)\n"
+	"      --space-readme PATH  the Space's README.md (sdk, app_port)\n"
+	"\n"
+	"exit status: 0 done (all rules passed), 1 a rule or an error check\n"
+	"failed, 2 usage or config error, 3 bad input, 4 I/O error\n";
 
 __attribute__((format(printf, 1, 2)))
 static int die_usage(const char *fmt, ...)
@@ -139,6 +144,8 @@ static const struct option base_opts[] = {
 	{ "min-finding-bytes", required_argument, NULL, O_SETTING },
 	{ "min-wasted-bytes-for-percent", required_argument, NULL, O_SETTING },
 	{ "ignore-path", required_argument, NULL, O_SETTING },
+	{ "profile", required_argument, NULL, O_SETTING },
+	{ "space-readme", required_argument, NULL, O_SETTING },
 	{ "lowestEfficiency", required_argument, NULL,
 	  O_DIVE_RULE + LW_RULE_LOWEST_EFFICIENCY },
 	{ "highestWastedBytes", required_argument, NULL,
@@ -467,36 +474,6 @@ static int run_inspect(const struct cli *c, const struct lw_image *img)
 	return status;
 }
 
-/* --fix: the diff of the Dockerfile, to stdout or --output FILE. */
-static int run_fix(const struct cli *c, const struct lw_analysis *an)
-{
-	char *diff = lw_attribution_diff(an->attr);
-	FILE *out = stdout;
-	int status = EXIT_OK;
-
-	if (c->output && strcmp(c->output, "-") &&
-	    !(out = fopen(c->output, "w"))) {
-		fprintf(stderr, "layerwaste: cannot write '%s': %s\n",
-			c->output, strerror(errno));
-		free(diff);
-		return EXIT_IO;
-	}
-	errno = 0;
-	if (fputs(diff, out) == EOF || fflush(out) || ferror(out)) {
-		fprintf(stderr, "layerwaste: cannot write %s: %s\n",
-			out == stdout ? "to standard output" : c->output,
-			strerror(errno ? errno : EIO));
-		status = EXIT_IO;
-	}
-	if (out != stdout && fclose(out) && !status) {
-		fprintf(stderr, "layerwaste: cannot write '%s': %s\n",
-			c->output, strerror(errno));
-		status = EXIT_IO;
-	}
-	free(diff);
-	return status;
-}
-
 /* Analysis and attribution; prints the error and returns its exit
  * status on failure. */
 static int analyze(const struct cli *c, struct lw_image *img,
@@ -526,6 +503,7 @@ int main(int argc, char **argv)
 	struct lw_analysis *an = NULL;
 	struct lw_rules_config rules;
 	struct lw_rules_report *report = NULL;
+	struct lw_space_readme *readme = NULL;
 	struct progress_state ps = { { 0, 0 }, 0 };
 	int rc, status = EXIT_OK;
 
@@ -544,6 +522,8 @@ int main(int argc, char **argv)
 	/* A bad config fails before the image is read. */
 	if (!strcmp(c.cmd, "analyze")) {
 		status = cli_load_rules(&c, &rules);
+		if (!status)
+			status = cli_load_readme(&rules, &readme);
 		if (status)
 			goto out;
 	}
@@ -587,14 +567,20 @@ int main(int argc, char **argv)
 		status = exit_for(err.code);
 		goto out;
 	}
-	status = c.fix ? run_fix(&c, an) : cli_write_outputs(&c, an, report);
-	if (report->evaluated) {
+	status = cli_run_checks(&c, an, &rules, readme, report);
+	if (status)
+		goto out;
+	status = c.fix ? cli_write_fix(&c, an) :
+		cli_write_outputs(&c, an, report);
+	if (report->evaluated || report->checks) {
 		lw_render_ci_summary(stderr, an, report);
-		if (!report->passed && !status)
+		if (((report->evaluated && !report->passed) ||
+		     lw_checks_failed(report->checks)) && !status)
 			status = EXIT_RULES;
 	}
 out:
 	lw_rules_report_free(report);
+	lw_space_readme_free(readme);
 	lw_rules_config_release(&rules);
 	lw_analysis_free(an);
 	lw_image_free(img);

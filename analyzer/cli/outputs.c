@@ -1,4 +1,5 @@
-/* Rule settings (config file, then flags) and the reports a run writes:
+/* Rule settings (config file, then flags), the profile's checks, and the
+ * reports a run writes:
  * the main one (--format, on stdout or --output FILE) and any number of
  * --output FORMAT=FILE, plus GitHub's step summary. */
 #include <errno.h>
@@ -8,6 +9,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include "layerwaste/checks.h"
 #include "layerwaste/config.h"
 #include "cli.h"
 #include "render.h"
@@ -63,6 +65,76 @@ int cli_load_rules(const struct cli *c, struct lw_rules_config *rc)
 		return EXIT_USAGE;
 	}
 	return EXIT_OK;
+}
+
+int cli_load_readme(const struct lw_rules_config *rc,
+		    struct lw_space_readme **out)
+{
+	struct lw_error err = { 0, "" };
+
+	*out = NULL;
+	if (!rc->space_readme)
+		return EXIT_OK;
+	if (rc->profile != LW_PROFILE_SPACES) {
+		fprintf(stderr, "layerwaste: --space-readme is read by the "
+			"spaces profile only (add --profile spaces)\n");
+		return EXIT_USAGE;
+	}
+	if (lw_space_readme_load(rc->space_readme, out, &err)) {
+		fprintf(stderr, "layerwaste: %s\n", err.msg);
+		return EXIT_USAGE;
+	}
+	return EXIT_OK;
+}
+
+int cli_run_checks(const struct cli *c, const struct lw_analysis *an,
+		   const struct lw_rules_config *rc,
+		   const struct lw_space_readme *readme,
+		   struct lw_rules_report *report)
+{
+	struct lw_checks_opts o = { rc->profile, readme, c->ao.target,
+				    c->ao.build_args };
+	struct lw_error err = { 0, "" };
+	int rc_;
+
+	if (rc->profile == LW_PROFILE_NONE)
+		return EXIT_OK;
+	rc_ = lw_checks_run(an, &o, &report->checks, &err);
+	if (rc_ == LW_OK)
+		return EXIT_OK;
+	fprintf(stderr, "layerwaste: %s\n", err.msg);
+	return rc_ == LW_ERR_USAGE ? EXIT_USAGE : rc_ == LW_ERR_INPUT ?
+		EXIT_INPUT : EXIT_IO;
+}
+
+/* --fix: the diff of the Dockerfile, to stdout or --output FILE. */
+int cli_write_fix(const struct cli *c, const struct lw_analysis *an)
+{
+	char *diff = lw_attribution_diff(an->attr);
+	FILE *out = stdout;
+	int status = EXIT_OK;
+
+	if (c->output && strcmp(c->output, "-") &&
+	    !(out = fopen(c->output, "w"))) {
+		fprintf(stderr, "layerwaste: cannot write '%s': %s\n",
+			c->output, strerror(errno));
+		free(diff);
+		return EXIT_IO;
+	}
+	errno = 0;
+	if (fputs(diff, out) == EOF || fflush(out) || ferror(out)) {
+		fprintf(stderr, "layerwaste: cannot write %s: %s\n",
+			out == stdout ? "to standard output" : c->output,
+			strerror(errno ? errno : EIO));
+		status = EXIT_IO;
+	}
+	if (out != stdout && fclose(out) && !status) {
+		fprintf(stderr, "layerwaste: cannot write '%s': %s\n",
+			c->output, strerror(errno));
+		status = EXIT_IO;
+	}
+	free(diff);
+	return status;
 }
 
 static int terminal_width(void)

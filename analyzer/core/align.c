@@ -15,6 +15,7 @@
 #include <strings.h>
 
 #include "attrib_priv.h"
+#include "layerwaste/checks.h"
 #include "layerwaste/strbuf.h"
 
 #define MAX_CHAIN 64
@@ -62,6 +63,25 @@ static const char *last_word(const struct lw_df_instr *in)
 	return in->argc ? in->argv[in->argc - 1] : NULL;
 }
 
+/* The last word of a shell-form COPY/ADD as written (before variables
+ * are substituted), or NULL. Owned. */
+static char *raw_dest(const struct lw_df_instr *d)
+{
+	const char *s = d->raw_args, *e;
+	size_t n;
+
+	if (!s || *s == '[')
+		return NULL;
+	n = strlen(s);
+	while (n && strchr(" \t", s[n - 1]))
+		n--;
+	for (e = s + n; e > s && !strchr(" \t", e[-1]); e--)
+		;
+	if (e == s + n)
+		return NULL;
+	return strndup(e, (size_t)(s + n - e));
+}
+
 /* Does history entry h record Dockerfile instruction d (run in wd)? */
 static int agrees(const struct lw_hist_instr *h, const struct lw_df_instr *d,
 		  const char *wd)
@@ -103,6 +123,18 @@ static int agrees(const struct lw_hist_instr *h, const struct lw_df_instr *d,
 		y = abs_path(wd, h->dest);
 		ok = !strcmp(x, y);
 		free(x);
+		if (!ok && strchr(h->dest, '$')) {
+			/* buildah records the destination unexpanded
+			 * ("in $HOME/app/"): compare it as written. */
+			x = raw_dest(d);
+			if (x) {
+				char *z = abs_path(wd, x);
+
+				ok = !strcmp(z, y);
+				free(z);
+				free(x);
+			}
+		}
 		free(y);
 		return ok;
 	}
@@ -229,13 +261,15 @@ void lw_attr_align(struct attr_ctx *ctx, const char *target)
 			hi--; /* an empty metadata entry: ARG and the like */
 		} else {
 			char *want = lw_attr_squash(d->source);
+			/* No secret build-arg value in a message. */
+			char *got = lw_redact_history(
+				img->history[hi].created_by);
 
 			note(at, "the Dockerfile does not match the image: "
 			     "%s:%d '%.80s' against history '%.80s'",
-			     df->path, d->line, want,
-			     img->history[hi].created_by ?
-			     img->history[hi].created_by : "");
+			     df->path, d->line, want, got ? got : "");
 			free(want);
+			free(got);
 			lw_hist_instr_release(&h);
 			goto fail;
 		}

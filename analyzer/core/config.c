@@ -175,7 +175,8 @@ static int our_top(struct cfg *g, const char *key, yaml_node_t *v)
 		return LW_OK;
 	}
 	if (!strcmp(key, "min-finding-bytes") ||
-	    !strcmp(key, "min-wasted-bytes-for-percent")) {
+	    !strcmp(key, "min-wasted-bytes-for-percent") ||
+	    !strcmp(key, "profile") || !strcmp(key, "space-readme")) {
 		if (is_null(v))
 			return fail(g, v, "%s: no value", key);
 		s = scalar(g, key, v);
@@ -187,7 +188,8 @@ static int our_top(struct cfg *g, const char *key, yaml_node_t *v)
 		return fail(g, v, "%s: unknown key (rules go under 'rules:')",
 			    key);
 	return fail(g, v, "%s: unknown key (known: rules, ignore-paths, "
-		    "min-finding-bytes, min-wasted-bytes-for-percent)", key);
+		    "min-finding-bytes, min-wasted-bytes-for-percent, "
+		    "profile, space-readme)", key);
 }
 
 static int dive_rule(struct cfg *g, const char *key, yaml_node_t *v)

@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include "layerwaste/analysis.h"
+#include "layerwaste/checks.h"
 #include "layerwaste/rules.h"
 #include "layerwaste/strbuf.h"
 
@@ -63,6 +64,7 @@ void lw_rules_config_release(struct lw_rules_config *c)
 		free(c->ignore[i]);
 	free(c->ignore);
 	free(c->source);
+	free(c->space_readme);
 	lw_rules_config_init(c);
 }
 
@@ -346,6 +348,26 @@ int lw_rules_set(struct lw_rules_config *c, const char *key,
 		return lw_rules_set_value(c, rule, name, value, err);
 	if (!strcmp(key, "ignore-paths"))
 		return add_ignore(c, name, value, err);
+	if (!strcmp(key, "profile")) {
+		if (!strcmp(value, "none")) {
+			c->profile = LW_PROFILE_NONE;
+			return LW_OK;
+		}
+		if (lw_profile_from_name(value) < 0)
+			return lw_error_set(err, LW_ERR_USAGE, "%s: unknown "
+					    "profile '%s' (known: spaces, "
+					    "none)", name, value);
+		c->profile = lw_profile_from_name(value);
+		return LW_OK;
+	}
+	if (!strcmp(key, "space-readme")) {
+		if (!*value)
+			return lw_error_set(err, LW_ERR_USAGE, "%s: no path",
+					    name);
+		free(c->space_readme);
+		c->space_readme = lw_xstrdup(value);
+		return LW_OK;
+	}
 	if (strcmp(key, "min-finding-bytes") &&
 	    strcmp(key, "min-wasted-bytes-for-percent"))
 		return lw_error_set(err, LW_ERR_USAGE, "%s: unknown setting",

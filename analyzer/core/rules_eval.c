@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "layerwaste/analysis.h"
+#include "layerwaste/checks.h"
 #include "layerwaste/rules.h"
 #include "layerwaste/strbuf.h"
 
@@ -243,5 +244,6 @@ void lw_rules_report_free(struct lw_rules_report *r)
 	}
 	free(r->results);
 	free(r->config);
+	lw_checks_free(r->checks);
 	free(r);
 }

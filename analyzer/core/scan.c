@@ -15,8 +15,8 @@
 #define WH_OPAQUE ".wh..wh..opq"
 /* Mapped bytes behind the header cursor are dropped from our resident set
  * at this stride: the page cache keeps them, our RSS does not. */
-#define DROP_STRIDE (8u << 20)
-#define TICK_ENTRIES 4096
+#define DROP_STRIDE LW_SCAN_DROP_STRIDE
+#define TICK_ENTRIES LW_SCAN_TICK_ENTRIES
 
 struct lw_hash lw_hash_bytes(const void *p, size_t n)
 {
@@ -26,65 +26,76 @@ struct lw_hash lw_hash_bytes(const void *p, size_t n)
 	return r;
 }
 
-static const char *intern_name(struct lw_layer_index *ix, const char **seen,
-			       size_t *nseen, const char *name)
+static const char *intern_name(struct lw_layer_index *ix,
+			       struct lw_scan_names *names, const char *name)
 {
 	size_t i;
 	const char *p;
 
 	if (!name || !*name)
 		return NULL;
-	for (i = 0; i < *nseen; i++)
-		if (strcmp(seen[i], name) == 0)
-			return seen[i];
+	for (i = 0; i < names->n; i++)
+		if (strcmp(names->seen[i], name) == 0)
+			return names->seen[i];
 	p = lw_arena_strndup(&ix->arena, name, strlen(name));
-	if (p && *nseen < 32)
-		seen[(*nseen)++] = p;
+	if (p && names->n < sizeof(names->seen) / sizeof(names->seen[0]))
+		names->seen[names->n++] = p;
 	return p;
+}
+
+void lw_xattr_fold(uint64_t *sum, const char *name, const void *value,
+		   size_t size)
+{
+	/* Order-independent: sum of per-attribute hashes. */
+	*sum += XXH64(name, strlen(name) + 1, XXH64(value, size, 0));
+}
+
+uint32_t lw_xattr_digest(uint64_t sum, size_t count)
+{
+	if (!count)
+		return 0;
+	return (uint32_t)(sum ^ (sum >> 32)) | 1;
 }
 
 static uint32_t xattr_digest(struct archive_entry *ae, int *has_cap)
 {
-	XXH64_hash_t h = 0;
+	uint64_t h = 0;
 	const char *name;
 	const void *value;
 	size_t size;
-	int n = 0;
+	size_t n = 0;
 
 	*has_cap = 0;
 	if (archive_entry_xattr_reset(ae) == 0)
 		return 0;
 	while (archive_entry_xattr_next(ae, &name, &value, &size) ==
 	       ARCHIVE_OK) {
-		/* Order-independent: sum of per-attribute hashes. */
-		h += XXH64(name, strlen(name) + 1, XXH64(value, size, 0));
+		lw_xattr_fold(&h, name, value, size);
 		if (strcmp(name, "security.capability") == 0)
 			*has_cap = 1;
 		n++;
 	}
-	if (!n)
-		return 0;
-	return (uint32_t)(h ^ (h >> 32)) | 1;
+	return lw_xattr_digest(h, n);
 }
 
-/* Hashes the content of the current entry from the stream. Sparse holes
- * are hashed as the zeros they read as. */
+/* Hashes the content of the current entry from the stream, starting with
+ * a block already read (len 0 when none). Sparse holes are hashed as the
+ * zeros they read as. */
 static int hash_stream(struct archive *a, struct lw_entry *e,
+		       const void *buf, size_t len, la_int64_t off,
 		       struct lw_error *err)
 {
 	static const unsigned char zeros[4096];
 	XXH3_state_t *st = XXH3_createState();
 	uint64_t pos = 0;
-	const void *buf;
-	size_t len;
-	la_int64_t off;
-	int r;
+	int r = ARCHIVE_OK;
 
 	if (!st)
 		return lw_error_set(err, LW_ERR_NOMEM, "out of memory");
 	XXH3_128bits_reset(st);
-	while ((r = archive_read_data_block(a, &buf, &len, &off)) ==
-	       ARCHIVE_OK) {
+	if (!len)
+		r = archive_read_data_block(a, &buf, &len, &off);
+	while (r == ARCHIVE_OK) {
 		while (pos < (uint64_t)off) {
 			size_t n = (uint64_t)off - pos > sizeof(zeros) ?
 				sizeof(zeros) : (size_t)((uint64_t)off - pos);
@@ -93,6 +104,7 @@ static int hash_stream(struct archive *a, struct lw_entry *e,
 		}
 		XXH3_128bits_update(st, buf, len);
 		pos += len;
+		r = archive_read_data_block(a, &buf, &len, &off);
 	}
 	if (r != ARCHIVE_EOF) {
 		XXH3_freeState(st);
@@ -128,7 +140,7 @@ static int locate_content(struct archive *a, const struct lw_scan *s,
 	const unsigned char *p;
 
 	if (archive_entry_sparse_count(ae) > 0)
-		return hash_stream(a, e, err);
+		return hash_stream(a, e, NULL, 0, 0, err);
 	if (archive_read_data_block(a, &buf, &len, &off) != ARCHIVE_OK ||
 	    off != 0)
 		return lw_error_set(err, LW_ERR_INPUT,
@@ -142,36 +154,7 @@ static int locate_content(struct archive *a, const struct lw_scan *s,
 		return LW_OK;
 	}
 	/* libarchive handed us a copy: read the rest the slow way. */
-	{
-		XXH3_state_t *st = XXH3_createState();
-		const void *b2;
-		size_t l2;
-		la_int64_t o2;
-		int r;
-
-		if (!st)
-			return lw_error_set(err, LW_ERR_NOMEM, "out of memory");
-		XXH3_128bits_reset(st);
-		XXH3_128bits_update(st, buf, len);
-		while ((r = archive_read_data_block(a, &b2, &l2, &o2)) ==
-		       ARCHIVE_OK)
-			XXH3_128bits_update(st, b2, l2);
-		if (r != ARCHIVE_EOF) {
-			XXH3_freeState(st);
-			return lw_error_set(err, LW_ERR_INPUT,
-					    "cannot read '%s': %s", e->path,
-					    archive_error_string(a));
-		}
-		{
-			XXH128_hash_t h = XXH3_128bits_digest(st);
-
-			e->hash.lo = h.low64;
-			e->hash.hi = h.high64;
-		}
-		XXH3_freeState(st);
-		e->flags |= LW_ENTRY_HASHED;
-	}
-	return LW_OK;
+	return hash_stream(a, e, buf, len, off, err);
 }
 
 /* Splits a normalised path into its whiteout meaning. Returns the entry
@@ -208,7 +191,7 @@ struct link_slot {
 };
 
 /* Points every hard link at its target's entry in the same layer. */
-static void resolve_hardlinks(struct lw_layer_index *ix)
+void lw_scan_resolve_hardlinks(struct lw_layer_index *ix)
 {
 	struct link_slot *tab;
 	size_t i, nlinks = 0, size = 16;
@@ -262,20 +245,19 @@ static void resolve_hardlinks(struct lw_layer_index *ix)
 	free(tab);
 }
 
-static int add_entry(struct archive *a, const struct lw_scan *s,
-		     struct archive_entry *ae, struct lw_layer_index *ix,
-		     const char **names, size_t *nnames, struct lw_error *err)
+int lw_scan_add(const struct lw_scan *s, const struct lw_scan_item *it,
+		struct lw_layer_index *ix, struct lw_scan_names *names,
+		struct lw_entry **file, struct lw_error *err)
 {
 	char path[LW_PATH_MAX];
-	const char *raw = archive_entry_pathname(ae);
-	const char *hl = archive_entry_hardlink(ae);
+	const char *raw = it->path;
+	const char *hl = it->hardlink;
 	struct lw_entry *e;
 	long len;
 	size_t plen;
-	int wh, has_cap = 0;
+	int wh;
 
-	if (!raw)
-		raw = archive_entry_pathname_utf8(ae);
+	*file = NULL;
 	if (!raw) {
 		lw_warnings_add(&ix->warnings,
 				"skipped an entry whose name cannot be read");
@@ -309,16 +291,16 @@ static int add_entry(struct archive *a, const struct lw_scan *s,
 	if (!e->path)
 		return lw_error_set(err, LW_ERR_NOMEM, "out of memory");
 	e->data_off = LW_NO_OFFSET;
-	e->mtime = archive_entry_mtime(ae);
-	e->uid = (uint32_t)archive_entry_uid(ae);
-	e->gid = (uint32_t)archive_entry_gid(ae);
-	e->mode = archive_entry_perm(ae) & 07777;
-	e->uname = intern_name(ix, names, nnames, archive_entry_uname(ae));
-	e->gname = intern_name(ix, names, nnames, archive_entry_gname(ae));
-	e->xattr_hash = xattr_digest(ae, &has_cap);
+	e->mtime = it->mtime;
+	e->uid = (uint32_t)it->uid;
+	e->gid = (uint32_t)it->gid;
+	e->mode = it->perm & 07777;
+	e->uname = intern_name(ix, names, it->uname);
+	e->gname = intern_name(ix, names, it->gname);
+	e->xattr_hash = it->xattr_hash;
 	if (e->xattr_hash)
 		e->flags |= LW_ENTRY_HAS_XATTR;
-	if (has_cap)
+	if (it->has_cap)
 		e->flags |= LW_ENTRY_HAS_CAP;
 	ix->count++;
 
@@ -339,11 +321,10 @@ static int add_entry(struct archive *a, const struct lw_scan *s,
 			return lw_error_set(err, LW_ERR_NOMEM, "out of memory");
 		return LW_OK;
 	}
-	switch (archive_entry_filetype(ae)) {
+	switch (it->filetype) {
 	case AE_IFREG:
 		e->type = LW_ENTRY_FILE;
-		e->size = archive_entry_size_is_set(ae) ?
-			(uint64_t)archive_entry_size(ae) : 0;
+		e->size = it->size_set ? (uint64_t)it->size : 0;
 		ix->file_bytes += e->size;
 		ix->file_count++;
 		if (e->size == 0) {
@@ -351,13 +332,13 @@ static int add_entry(struct archive *a, const struct lw_scan *s,
 			e->flags |= LW_ENTRY_HASHED;
 			return LW_OK;
 		}
-		return s->map ? locate_content(a, s, ae, e, err) :
-			hash_stream(a, e, err);
+		*file = e;
+		return LW_OK;
 	case AE_IFDIR:
 		e->type = LW_ENTRY_DIR;
 		return LW_OK;
 	case AE_IFLNK: {
-		const char *t = archive_entry_symlink(ae);
+		const char *t = it->symlink;
 
 		e->type = LW_ENTRY_SYMLINK;
 		if (t && strlen(t) >= LW_PATH_MAX)
@@ -376,12 +357,42 @@ static int add_entry(struct archive *a, const struct lw_scan *s,
 	}
 }
 
+static int add_entry(struct archive *a, const struct lw_scan *s,
+		     struct archive_entry *ae, struct lw_layer_index *ix,
+		     struct lw_scan_names *names, struct lw_error *err)
+{
+	struct lw_scan_item it;
+	struct lw_entry *e;
+	int r;
+
+	it.path = archive_entry_pathname(ae);
+	if (!it.path)
+		it.path = archive_entry_pathname_utf8(ae);
+	it.hardlink = archive_entry_hardlink(ae);
+	it.symlink = archive_entry_symlink(ae);
+	it.uname = archive_entry_uname(ae);
+	it.gname = archive_entry_gname(ae);
+	it.filetype = archive_entry_filetype(ae);
+	it.size_set = archive_entry_size_is_set(ae) != 0;
+	it.size = archive_entry_size(ae);
+	it.mtime = archive_entry_mtime(ae);
+	it.uid = archive_entry_uid(ae);
+	it.gid = archive_entry_gid(ae);
+	it.perm = archive_entry_perm(ae);
+	it.xattr_hash = xattr_digest(ae, &it.has_cap);
+	r = lw_scan_add(s, &it, ix, names, &e, err);
+	if (r || !e)
+		return r;
+	return s->map ? locate_content(a, s, ae, e, err) :
+		hash_stream(a, e, NULL, 0, 0, err);
+}
+
 int lw_layer_scan(struct archive *a, const struct lw_scan *s,
 		  struct lw_layer_index *ix, struct lw_error *err)
 {
 	struct archive_entry *ae;
-	const char *names[32];
-	size_t nnames = 0, n = 0;
+	struct lw_scan_names names = { { NULL }, 0 };
+	size_t n = 0;
 	uint64_t dropped = 0;
 	long page = sysconf(_SC_PAGESIZE);
 	int r;
@@ -403,7 +414,7 @@ int lw_layer_scan(struct archive *a, const struct lw_scan *s,
 					    "%zu entries: %s", n,
 					    archive_error_string(a));
 		}
-		r = add_entry(a, s, ae, ix, names, &nnames, err);
+		r = add_entry(a, s, ae, ix, &names, err);
 		if (r)
 			return r;
 		n++;
@@ -425,6 +436,6 @@ int lw_layer_scan(struct archive *a, const struct lw_scan *s,
 		if (s->tick && n % TICK_ENTRIES == 0)
 			s->tick(s->tick_ctx, (uint64_t)archive_filter_bytes(a, -1));
 	}
-	resolve_hardlinks(ix);
+	lw_scan_resolve_hardlinks(ix);
 	return LW_OK;
 }

@@ -8,6 +8,7 @@
 
 #include <jansson.h>
 
+#include "layerwaste/checks.h"
 #include "ci_priv.h"
 #include "render_priv.h"
 
@@ -384,9 +385,10 @@ const char *lwr_image_name(const struct lw_analysis *an)
 
 const char *lwr_verdict(const struct lw_rules_report *r)
 {
-	if (!r || !r->evaluated)
+	if (!r || (!r->evaluated && !lwr_checks(r)))
 		return "REPORT";
-	return r->passed ? "PASS" : "FAIL";
+	return (r->evaluated && !r->passed) || lwr_checks_failed(r) ?
+		"FAIL" : "PASS";
 }
 
 static json_t *must(json_t *v)
@@ -460,6 +462,7 @@ int lw_render_ci_summary(FILE *f, const struct lw_analysis *an,
 			 const struct lw_rules_report *r)
 {
 	const struct lw_suggestion *s = NULL;
+	const struct lw_checks *c;
 	struct lw_strbuf sb = LW_STRBUF_INIT, t = LW_STRBUF_INIT;
 	char a[32];
 	int rc;
@@ -478,6 +481,17 @@ int lw_render_ci_summary(FILE *f, const struct lw_analysis *an,
 			       r->npassed == 1 ? "" : "s");
 	if (r && r->evaluated && r->nskipped)
 		lw_strbuf_addf(&sb, ", %zu disabled", r->nskipped);
+	if ((c = lwr_checks(r)) && c->nfailed)
+		lw_strbuf_addf(&sb, "; %zu of %zu %s checks failed (%zu "
+			       "error%s)", c->nfailed, c->n,
+			       lw_profile_name(c->profile), c->nerrors,
+			       c->nerrors == 1 ? "" : "s");
+	else if (c)
+		lw_strbuf_addf(&sb, "; %zu %s check%s passed", c->npassed,
+			       lw_profile_name(c->profile),
+			       c->npassed == 1 ? "" : "s");
+	if (c && c->nskipped)
+		lw_strbuf_addf(&sb, ", %zu skipped", c->nskipped);
 	if (s && s->title && s->saves_bytes) {
 		lw_strbuf_adds(&t, s->title);
 		/* Titles usually name their place already. */

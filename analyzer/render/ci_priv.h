@@ -77,12 +77,40 @@ void lwr_printable_lines(struct lw_strbuf *sb, const char *s);
 /* The image as people name it: the first tag, else the source. */
 const char *lwr_image_name(const struct lw_analysis *an);
 
-/* "PASS", "FAIL", or "REPORT" when no rule was evaluated. */
+/* "PASS", "FAIL" (a rule or an error-severity check failed), or "REPORT"
+ * when no rule was evaluated and no profile ran. */
 const char *lwr_verdict(const struct lw_rules_report *r);
 
 /* The JSON object of a rules report, as in the JSON report's "rules"
  * (built with jansson; returned as json_t *, new reference). r may be
  * NULL: not evaluated. */
 void *lwr_rules_json(const struct lw_rules_report *r);
+
+/* Profile checks (checks_out.c). r may be NULL everywhere. */
+struct lw_checks;
+struct lw_check;
+struct lw_check_item;
+
+/* The check results a report carries (borrowed), or NULL when no profile
+ * ran. */
+const struct lw_checks *lwr_checks(const struct lw_rules_report *r);
+/* 1 when a check of severity error failed. */
+int lwr_checks_failed(const struct lw_rules_report *r);
+/* The item whose place a check is shown at: the first with a line, else
+ * the first; NULL when it has none. */
+const struct lw_check_item *lwr_check_place(const struct lw_check *k);
+/* For an annotation: the check's message, the item (subject, detail,
+ * "Fix:" and its text) when given, and the platform's words. Raw text. */
+void lwr_check_message(const struct lw_check *k,
+		       const struct lw_check_item *it, struct lw_strbuf *sb);
+/* 16 hex digits of the check id and the item's subject: no line, no
+ * layer number, so the alert stays the same when lines move. */
+void lwr_check_fingerprint(const struct lw_check *k,
+			   const struct lw_check_item *it, char *buf,
+			   size_t size);
+/* The JSON report's "checks" array and "profile" (a string or null), as
+ * json_t * (new references). */
+void *lwr_checks_json(const struct lw_rules_report *r);
+void *lwr_profile_json(const struct lw_rules_report *r);
 
 #endif

@@ -6,7 +6,9 @@
  * One annotation per cause group, largest first, at most o->top (GitHub
  * shows only ten of each level per step); groups that one suggestion
  * fixes share its annotation. The level is "error" when a rule failed,
- * else "warning". Each failed rule gets an error of its own. Data is
+ * else "warning". Each failed rule gets an error of its own, and each
+ * place that fails a profile check an annotation at the check's level
+ * (error, warning, notice). Data is
  * escaped as the runner expects (% CR LF; also : and , in properties),
  * and bytes that could drive a terminal are shown as \xNN. */
 #include <inttypes.h>
@@ -14,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "layerwaste/checks.h"
 #include "ci_priv.h"
 #include "render.h"
 #include "render_priv.h"
@@ -105,6 +108,41 @@ static void group_annotation(struct lw_strbuf *out,
 	lw_strbuf_release(&msg);
 }
 
+/* One annotation per place that fails a check (one for the check when
+ * it names no place), at the check's own level. */
+static void check_annotations(struct lw_strbuf *out,
+			      const struct lw_rules_report *rules)
+{
+	const struct lw_checks *c = lwr_checks(rules);
+	struct lw_strbuf title = LW_STRBUF_INIT, msg = LW_STRBUF_INIT;
+	const struct lw_check_item *it;
+	const struct lw_check *k;
+	struct lwr_loc loc;
+	size_t i, j;
+
+	for (i = 0; c && i < c->n; i++) {
+		k = &c->checks[i];
+		if (k->status != LW_CHECK_FAIL)
+			continue;
+		for (j = 0; j < k->nitems || j == 0; j++) {
+			it = k->nitems ? &k->items[j] : NULL;
+			lw_strbuf_reset(&title);
+			lw_strbuf_reset(&msg);
+			lw_strbuf_addf(&title, "layerwaste %s: %s", k->id,
+				       k->title);
+			lwr_check_message(k, it, &msg);
+			loc.file = it ? it->file : NULL;
+			loc.line = it && it->file ? it->line : 0;
+			loc.end_line = it ? it->end_line : 0;
+			command(out, k->severity == LW_SEV_ERROR ? "error" :
+				k->severity == LW_SEV_WARNING ? "warning" :
+				"notice", &loc, title.buf, msg.buf);
+		}
+	}
+	lw_strbuf_release(&title);
+	lw_strbuf_release(&msg);
+}
+
 /* 1 when an earlier group has the same fix (its annotation covers gi). */
 static int covered(const struct lw_analysis *an, size_t gi)
 {
@@ -151,6 +189,7 @@ int lw_render_github(FILE *f, const struct lw_analysis *an,
 			       lw_rule_id(rr->rule));
 		command(&out, "error", NULL, t.buf, rr->message);
 	}
+	check_annotations(&out, rules);
 	if (out.len)
 		fwrite(out.buf, 1, out.len, f);
 	lw_strbuf_release(&out);

@@ -4,14 +4,18 @@
  *
  * One issue per cause group, with the same stable fingerprint as the
  * SARIF result (no line or layer number in it; unique in the report), and
- * one per failed rule, on the Dockerfile's first line. Severity: "major"
- * when a rule failed, else "minor"; a failed rule is "critical". */
+ * one per failed rule, on the Dockerfile's first line, and one per place
+ * that fails a profile check (check_name "layerwaste/<check id>"; its
+ * severity "critical", "major" or "info" for an error, a warning or a
+ * note). Severity of waste: "major" when a rule failed, else "minor"; a
+ * failed rule is "critical". */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <jansson.h>
 
+#include "layerwaste/checks.h"
 #include "ci_priv.h"
 #include "render.h"
 #include "render_priv.h"
@@ -48,7 +52,7 @@ static json_t *line_string(const char *s)
 
 static json_t *issue(const char *check, const char *description,
 		     const char *fingerprint, const char *severity,
-		     const char *file, int line)
+		     const char *category, const char *file, int line)
 {
 	json_t *o = must(json_object()), *loc = must(json_object());
 	json_t *lines = must(json_object()), *cats = must(json_array());
@@ -58,7 +62,7 @@ static json_t *issue(const char *check, const char *description,
 	put(o, "engine_name", json_string("layerwaste"));
 	put(o, "check_name", json_string(check));
 	put(o, "description", line_string(description));
-	if (json_array_append_new(cats, must(json_string("Performance"))))
+	if (json_array_append_new(cats, must(json_string(category))))
 		abort();
 	put(o, "categories", cats);
 	put(o, "fingerprint", json_string(fingerprint));
@@ -84,6 +88,53 @@ static void rule_fingerprint(const char *id, char *buf, size_t size)
 		h *= 0x100000001b3ULL;
 	}
 	snprintf(buf, size, "%016llx", (unsigned long long)h);
+}
+
+/* Code Climate's category for a check's category. */
+static const char *category(const char *c)
+{
+	if (!strcmp(c, "security"))
+		return "Security";
+	if (!strcmp(c, "image-size"))
+		return "Performance";
+	if (!strcmp(c, "permissions"))
+		return "Bug Risk";
+	return "Compatibility";
+}
+
+/* One issue per place that fails a profile check. */
+static void check_issues(json_t *doc, const struct lw_rules_report *rules,
+			 const char *file)
+{
+	const struct lw_checks *c = lwr_checks(rules);
+	struct lw_strbuf desc = LW_STRBUF_INIT, check = LW_STRBUF_INIT;
+	const struct lw_check_item *it;
+	const struct lw_check *k;
+	char fp[32];
+	size_t i, j;
+
+	for (i = 0; c && i < c->n; i++) {
+		k = &c->checks[i];
+		if (k->status != LW_CHECK_FAIL)
+			continue;
+		for (j = 0; j < k->nitems || j == 0; j++) {
+			it = k->nitems ? &k->items[j] : NULL;
+			lw_strbuf_reset(&desc);
+			lw_strbuf_reset(&check);
+			lwr_check_message(k, it, &desc);
+			lw_strbuf_addf(&check, "layerwaste/%s", k->id);
+			lwr_check_fingerprint(k, it, fp, sizeof(fp));
+			if (json_array_append_new(doc, issue(check.buf,
+				desc.buf, fp, k->severity == LW_SEV_ERROR ?
+				"critical" : k->severity == LW_SEV_WARNING ?
+				"major" : "info", category(k->category),
+				it && it->file ? it->file : file,
+				it && it->file ? it->line : 1)))
+				abort();
+		}
+	}
+	lw_strbuf_release(&desc);
+	lw_strbuf_release(&check);
 }
 
 int lw_render_gitlab(FILE *f, const struct lw_analysis *an,
@@ -113,7 +164,8 @@ int lw_render_gitlab(FILE *f, const struct lw_analysis *an,
 		lw_strbuf_addf(&check, "layerwaste/%s", kind);
 		if (json_array_append_new(doc, issue(check.buf, desc.buf, fp[i],
 						     failed ? "major" : "minor",
-						     loc.file, loc.line)))
+						     "Performance", loc.file,
+						     loc.line)))
 			abort();
 	}
 	for (i = 0; rules && i < rules->nresults; i++) {
@@ -128,9 +180,11 @@ int lw_render_gitlab(FILE *f, const struct lw_analysis *an,
 			       lw_rule_id(rr->rule));
 		rule_fingerprint(lw_rule_id(rr->rule), rfp, sizeof(rfp));
 		if (json_array_append_new(doc, issue(check.buf, desc.buf, rfp,
-						     "critical", file, 1)))
+						     "critical", "Performance",
+						     file, 1)))
 			abort();
 	}
+	check_issues(doc, rules, file);
 	rc = json_dumpf(doc, f, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	json_decref(doc);
 	lwr_fingerprints_free(fp, an->ngroups);

@@ -3,7 +3,9 @@
  * blocks that the waste report shares. */
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 
+#include "layerwaste/checks.h"
 #include "layerwaste/image.h"
 #include "layerwaste/strbuf.h"
 #include "render.h"
@@ -90,7 +92,7 @@ static void inspect_layer(struct lwr_line *l, const struct lw_image *img,
 	const struct lw_layer *ly = &img->layers[i];
 	const struct lw_layer_index *ix = ly->index;
 	const char *comp = lw_compression_name(ly->compression);
-	char a[32], b[32];
+	char a[32], b[32], *history;
 
 	lwr_line_sgr(l, LWR_BOLD);
 	lwr_line_addf(l, "Layer %zu", i);
@@ -117,7 +119,10 @@ static void inspect_layer(struct lwr_line *l, const struct lw_image *img,
 	detail(l, "digest", ly->digest);
 	detail(l, "diff_id", ly->diff_id);
 	detail(l, "member", ly->member);
-	detail(l, "history", ly->history ? ly->history->created_by : NULL);
+	history = lw_redact_history(ly->history ? ly->history->created_by :
+				    NULL);
+	detail(l, "history", history);
+	free(history);
 }
 
 int lw_render_inspect_text(FILE *f, const struct lw_image *img,

@@ -1,13 +1,16 @@
 /* JUnit XML, for CI systems that show test reports (GitLab's
  * artifacts:reports:junit, Jenkins, Azure): one test suite, one test case
  * per evaluated rule (a failure element when it failed, skipped when it
- * is disabled), and a plain-text summary of the waste as system-out.
+ * is disabled), one per profile check (class layerwaste.checks; failed
+ * whatever its severity, which the failure's type names; skipped with its
+ * reason), and a plain-text summary of the waste as system-out.
  * No timestamps or durations: the same image gives the same bytes. */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "layerwaste/checks.h"
 #include "ci_priv.h"
 #include "render.h"
 #include "render_priv.h"
@@ -57,6 +60,7 @@ static void xml_text(struct lw_strbuf *sb, const char *s)
 static void summary(struct lw_strbuf *sb, const struct lw_analysis *an,
 		    const struct lw_rules_report *r, int top)
 {
+	const struct lw_checks *c;
 	const struct lw_group *g;
 	char a[32], b[32];
 	size_t i;
@@ -88,13 +92,18 @@ static void summary(struct lw_strbuf *sb, const struct lw_analysis *an,
 			       ")\n", g->files, g->files == 1 ? "" : "s",
 			       g->from_layer);
 	}
-	lw_strbuf_addf(sb, "rules: %s", lwr_verdict(r));
 	if (r && r->evaluated)
-		lw_strbuf_addf(sb, ", %zu passed, %zu failed, %zu disabled",
+		lw_strbuf_addf(sb, "rules: %s, %zu passed, %zu failed, %zu "
+			       "disabled\n", r->passed ? "PASS" : "FAIL",
 			       r->npassed, r->nfailed, r->nskipped);
 	else
-		lw_strbuf_adds(sb, " (no rule configured)");
-	lw_strbuf_addc(sb, '\n');
+		lw_strbuf_adds(sb, "rules: REPORT (no rule configured)\n");
+	if ((c = lwr_checks(r)))
+		lw_strbuf_addf(sb, "checks (profile %s): %s, %zu passed, %zu "
+			       "failed (%zu errors), %zu skipped\n",
+			       lw_profile_name(c->profile),
+			       c->nerrors ? "FAIL" : "PASS", c->npassed,
+			       c->nfailed, c->nerrors, c->nskipped);
 }
 
 static void testcase(struct lw_strbuf *sb, const struct lw_rule_result *rr)
@@ -125,6 +134,56 @@ static void testcase(struct lw_strbuf *sb, const struct lw_rule_result *rr)
 	lw_strbuf_release(&body);
 }
 
+/* A profile check as a test case: failed (whatever its severity; the
+ * type attribute says which), skipped with its reason, or passed. */
+static void check_case(struct lw_strbuf *sb, const struct lw_check *k)
+{
+	struct lw_strbuf body = LW_STRBUF_INIT;
+	size_t i;
+
+	lw_strbuf_addf(sb, "    <testcase classname=\"layerwaste.checks\" "
+		       "name=\"%s\"", k->id);
+	if (k->status == LW_CHECK_PASS) {
+		lw_strbuf_adds(sb, "/>\n");
+		return;
+	}
+	lw_strbuf_adds(sb, ">\n");
+	if (k->status == LW_CHECK_SKIP) {
+		lw_strbuf_adds(sb, "      <skipped message=\"");
+		xml(sb, k->message ? k->message : "");
+		lw_strbuf_adds(sb, "\"/>\n");
+	} else {
+		lw_strbuf_adds(sb, "      <failure message=\"");
+		xml(sb, k->message ? k->message : "");
+		lw_strbuf_addf(sb, "\" type=\"%s\">",
+			       lw_check_severity_name(k->severity));
+		lw_strbuf_addf(&body, "%s (%s)\n", k->title,
+			       lw_check_severity_name(k->severity));
+		for (i = 0; i < k->nitems; i++) {
+			const struct lw_check_item *it = &k->items[i];
+
+			lw_strbuf_adds(&body, "- ");
+			if (it->file && it->line > 0) {
+				lwr_rel_path(&body, it->file);
+				lw_strbuf_addf(&body, ":%d: ", it->line);
+			}
+			lw_strbuf_addf(&body, "%s\n", it->subject ?
+				       it->subject : "");
+			if (it->detail)
+				lw_strbuf_addf(&body, "  %s\n", it->detail);
+			if (it->fix)
+				lw_strbuf_addf(&body, "  fix:\n%s\n", it->fix);
+		}
+		if (k->nmore)
+			lw_strbuf_addf(&body, "- and %zu more\n", k->nmore);
+		lw_strbuf_addf(&body, "%s\n", k->docs);
+		xml_text(sb, body.buf);
+		lw_strbuf_adds(sb, "</failure>\n");
+	}
+	lw_strbuf_adds(sb, "    </testcase>\n");
+	lw_strbuf_release(&body);
+}
+
 int lw_render_junit(FILE *f, const struct lw_analysis *an,
 		    const struct lw_rules_report *rules,
 		    const struct lw_render_opts *opts)
@@ -132,6 +191,7 @@ int lw_render_junit(FILE *f, const struct lw_analysis *an,
 	struct lw_render_opts o = lwr_opts(opts);
 	struct lw_strbuf sb = LW_STRBUF_INIT, text = LW_STRBUF_INIT;
 	size_t n = 0, failed = 0, skipped = 0, i;
+	const struct lw_checks *c = lwr_checks(rules);
 	char counts[128];
 
 	if (rules && rules->evaluated) {
@@ -139,8 +199,13 @@ int lw_render_junit(FILE *f, const struct lw_analysis *an,
 		failed = rules->nfailed;
 		skipped = rules->nskipped;
 	}
+	if (c) {
+		failed += c->nfailed;
+		skipped += c->nskipped;
+	}
 	snprintf(counts, sizeof(counts), "tests=\"%zu\" failures=\"%zu\" "
-		 "errors=\"0\" skipped=\"%zu\"", n, failed, skipped);
+		 "errors=\"0\" skipped=\"%zu\"", n + (c ? c->n : 0), failed,
+		 skipped);
 	lw_strbuf_adds(&sb, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
 	lw_strbuf_addf(&sb, "<testsuites name=\"layerwaste\" %s>\n", counts);
 	lw_strbuf_adds(&sb, "  <testsuite name=\"layerwaste rules: ");
@@ -148,6 +213,8 @@ int lw_render_junit(FILE *f, const struct lw_analysis *an,
 	lw_strbuf_addf(&sb, "\" %s>\n", counts);
 	for (i = 0; i < n; i++)
 		testcase(&sb, &rules->results[i]);
+	for (i = 0; c && i < c->n; i++)
+		check_case(&sb, &c->checks[i]);
 	summary(&text, an, rules, o.top);
 	lw_strbuf_adds(&sb, "    <system-out>");
 	xml_text(&sb, text.buf);

@@ -2,9 +2,11 @@
  * terminal renderers. */
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "layerwaste/analysis.h"
+#include "layerwaste/checks.h"
 #include "render_priv.h"
 
 void lwr_line_init(struct lwr_line *l, FILE *f,
@@ -171,18 +173,26 @@ static int is_space(char c)
 
 void lwr_history_short(const char *created_by, struct lw_strbuf *out)
 {
-	const char *s = created_by, *sh;
+	char *red = lw_redact_history(created_by);
+	const char *s = red, *sh;
 	size_t start = out->len;
-	int space = 0;
+	int space = 0, run = 0;
 
 	if (!s)
 		return;
 	while (is_space(*s))
 		s++;
+	/* BuildKit with build args: "RUN |1 A=1 /bin/sh -c cmd". */
+	if (starts(s, "RUN |")) {
+		run = 1;
+		s += 4;
+	}
 	/* Classic builder with build args: "|2 A=1 B=2 /bin/sh -c cmd". */
 	if (s[0] == '|' && s[1] >= '0' && s[1] <= '9' &&
 	    (sh = strstr(s, "/bin/sh -c ")))
 		s = sh;
+	if (run)
+		lw_strbuf_adds(out, "RUN ");
 	if (starts(s, "RUN /bin/sh -c ")) {
 		lw_strbuf_adds(out, "RUN ");
 		s += strlen("RUN /bin/sh -c ");
@@ -213,4 +223,5 @@ void lwr_history_short(const char *created_by, struct lw_strbuf *out)
 			out->len--;
 		out->buf[out->len] = '\0';
 	}
+	free(red);
 }

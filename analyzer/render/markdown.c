@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "layerwaste/checks.h"
 #include "ci_priv.h"
 #include "render.h"
 #include "render_priv.h"
@@ -83,6 +84,7 @@ static const char *size(uint64_t n, char *buf, size_t len)
 static void md_header(struct lw_strbuf *sb, const struct lw_analysis *an,
 		      const struct lw_rules_report *r)
 {
+	const struct lw_checks *ck;
 	uint64_t files = 0;
 	char a[32], b[32], c[32];
 	int k;
@@ -104,6 +106,15 @@ static void md_header(struct lw_strbuf *sb, const struct lw_analysis *an,
 			       r->npassed == 1 ? "" : "s");
 	if (r && r->evaluated && r->nskipped)
 		lw_strbuf_addf(sb, " (%zu disabled)", r->nskipped);
+	if ((ck = lwr_checks(r)) && ck->nfailed)
+		lw_strbuf_addf(sb, "; %zu of %zu %s checks failed (%zu "
+			       "error%s)", ck->nfailed, ck->n,
+			       lw_profile_name(ck->profile), ck->nerrors,
+			       ck->nerrors == 1 ? "" : "s");
+	else if (ck)
+		lw_strbuf_addf(sb, "; %zu %s check%s passed", ck->npassed,
+			       lw_profile_name(ck->profile),
+			       ck->npassed == 1 ? "" : "s");
 	lw_strbuf_adds(sb, ".\n\n| | size | files |\n|---|---:|---:|\n");
 	lw_strbuf_addf(sb, "| all layers | %s | |\n",
 		       size(an->total_bytes, a, sizeof(a)));
@@ -261,6 +272,92 @@ static void md_rules(struct lw_strbuf *sb, const struct lw_rules_report *r)
 	lw_strbuf_addc(sb, '\n');
 }
 
+/* A fenced block of Dockerfile text (the fix of a check). */
+static void md_block(struct lw_strbuf *sb, const char *text)
+{
+	struct lw_strbuf p = LW_STRBUF_INIT;
+	size_t n = longest_backticks(text), i;
+
+	n = n < 3 ? 3 : n + 1;
+	lwr_printable_lines(&p, text);
+	for (i = 0; i < n; i++)
+		lw_strbuf_addc(sb, '`');
+	lw_strbuf_addf(sb, "dockerfile\n%s%s", p.buf ? p.buf : "",
+		       p.len && p.buf[p.len - 1] == '\n' ? "" : "\n");
+	for (i = 0; i < n; i++)
+		lw_strbuf_addc(sb, '`');
+	lw_strbuf_adds(sb, "\n\n");
+	lw_strbuf_release(&p);
+}
+
+static void md_check_item(struct lw_strbuf *sb, const struct lw_check_item *it)
+{
+	struct lwr_loc loc = { it->file, it->line, it->end_line };
+
+	lw_strbuf_adds(sb, "- ");
+	if (it->file && it->line > 0) {
+		md_where(sb, &loc);
+		lw_strbuf_adds(sb, ": ");
+	}
+	md_code(sb, it->subject ? it->subject : "", 0);
+	if (it->detail) {
+		lw_strbuf_addc(sb, ' ');
+		md_text(sb, it->detail);
+	}
+	lw_strbuf_adds(sb, "\n\n");
+	if (it->fix)
+		md_block(sb, it->fix);
+}
+
+/* The profile's checks: a table, then each failed check's places and
+ * fixes, and the platform's words. */
+static void md_checks(struct lw_strbuf *sb, const struct lw_rules_report *r)
+{
+	const struct lw_checks *c = lwr_checks(r);
+	const struct lw_check_item *pl;
+	const struct lw_check *k;
+	struct lwr_loc loc;
+	size_t i, j;
+
+	if (!c)
+		return;
+	lw_strbuf_addf(sb, "### Checks (profile %s)\n\n| check | result | "
+		       "severity | where | |\n|---|---|---|---|---|\n",
+		       lw_profile_name(c->profile));
+	for (i = 0; i < c->n; i++) {
+		k = &c->checks[i];
+		lw_strbuf_addf(sb, "| %s | %s | %s | ", k->id,
+			       k->status == LW_CHECK_FAIL ? "**FAIL**" :
+			       lw_check_status_name(k->status),
+			       lw_check_severity_name(k->severity));
+		if ((pl = lwr_check_place(k)) && pl->file) {
+			loc.file = pl->file;
+			loc.line = pl->line;
+			loc.end_line = pl->end_line;
+			md_where(sb, &loc);
+		}
+		lw_strbuf_adds(sb, " | ");
+		md_text(sb, k->message ? k->message : "");
+		lw_strbuf_adds(sb, " |\n");
+	}
+	lw_strbuf_addc(sb, '\n');
+	for (i = 0; i < c->n; i++) {
+		k = &c->checks[i];
+		if (k->status != LW_CHECK_FAIL)
+			continue;
+		lw_strbuf_addf(sb, "#### %s: ", k->id);
+		md_text(sb, k->title);
+		lw_strbuf_adds(sb, "\n\n");
+		for (j = 0; j < k->nitems; j++)
+			md_check_item(sb, &k->items[j]);
+		if (k->nmore)
+			lw_strbuf_addf(sb, "- and %zu more\n\n", k->nmore);
+		lw_strbuf_adds(sb, "> ");
+		md_text(sb, k->docs);
+		lw_strbuf_adds(sb, "\n\n");
+	}
+}
+
 /* before/after as a diff: "-" and "+" before each line. */
 static void md_diff(struct lw_strbuf *sb, const char *before,
 		    const char *after)
@@ -345,6 +442,7 @@ int lw_render_markdown(FILE *f, const struct lw_analysis *an,
 
 	md_header(&sb, an, rules);
 	md_rules(&sb, rules);
+	md_checks(&sb, rules);
 	md_kinds(&sb, an);
 	md_layers(&sb, an);
 	md_causes(&sb, an, o.top);

@@ -46,7 +46,8 @@ const char *lwr_size(const struct lw_render_opts *o, uint64_t n, char *buf,
 int lwr_finish(FILE *f);
 
 /* Appends a short form of a history created_by to out (raw, not escaped):
- * the shell prefix, "#(nop)", build-arg prefix and "# buildkit" removed,
+ * the shell prefix, "#(nop)", build-arg prefix (classic and BuildKit) and
+ * "# buildkit" removed, secret-looking values hidden (lw_redact_history),
  * whitespace collapsed. NULL gives "". */
 void lwr_history_short(const char *created_by, struct lw_strbuf *out);
 
@@ -103,6 +104,11 @@ const char *lwr_kind_color(int kind);
  * wrapping at spaces to the line's width; continuation lines start at
  * column indent. Ends the line. */
 void lwr_text_wrap(struct lwr_line *l, const char *text, int indent);
+
+/* The profile checks' section of the text report (checks_out.c);
+ * nothing when no profile ran. */
+void lwr_text_checks(struct lwr_line *l, const struct lw_rules_report *r,
+		     const struct lw_render_opts *o);
 
 /* Attribution in the text report (text_attr.c). */
 struct lw_suggestion;

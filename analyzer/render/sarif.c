@@ -1,18 +1,22 @@
 /* SARIF 2.1.0 for code scanning (GitHub's upload-sarif and others).
  *
- * One reporting rule per finding kind; one result per cause group, always
+ * One reporting rule per finding kind (then one per profile check, when
+ * a profile ran); one result per cause group (and per place that fails a
+ * check, at the check's level), always
  * located on a Dockerfile line: the instruction's (or the fix's) when the
  * attribution knows it, else line 1 of the Dockerfile (of "Dockerfile"
  * when none was given), because code scanning rejects results without a
  * location. partialFingerprints hold no line or layer number, so an alert
  * survives edits that move it. tests/sarif checks the output against the
  * SARIF 2.1.0 schema. */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <jansson.h>
 
+#include "layerwaste/checks.h"
 #include "ci_priv.h"
 #include "render.h"
 #include "render_priv.h"
@@ -22,6 +26,7 @@
 #endif
 #define SARIF_SCHEMA "https://json.schemastore.org/sarif-2.1.0.json"
 #define FINGERPRINT_KEY "layerwasteCause/v1"
+#define CHECK_FINGERPRINT_KEY "layerwasteCheck/v1"
 
 struct kind_rule {
 	const char *id, *name, *shortd, *fulld, *help;
@@ -112,7 +117,72 @@ static json_t *clean_string(const char *s)
 	return v;
 }
 
-static json_t *driver_rules(void)
+static const char *sarif_level(int severity)
+{
+	return severity == LW_SEV_ERROR ? "error" :
+		severity == LW_SEV_WARNING ? "warning" : "note";
+}
+
+/* "spaces/run-as-uid-1000" -> "SpacesRunAsUid1000". */
+static json_t *camel(const char *id)
+{
+	struct lw_strbuf sb = LW_STRBUF_INIT;
+	json_t *v;
+	int up = 1;
+
+	for (; *id; id++) {
+		if (!isalnum((unsigned char)*id)) {
+			up = 1;
+			continue;
+		}
+		lw_strbuf_addc(&sb, up ? (char)toupper((unsigned char)*id) :
+			       *id);
+		up = 0;
+	}
+	v = must(json_string(sb.buf ? sb.buf : ""));
+	lw_strbuf_release(&sb);
+	return v;
+}
+
+/* One reporting rule per check of the profile that ran. */
+static void check_rules(json_t *a, const struct lw_rules_report *rules)
+{
+	const struct lw_checks *c = lwr_checks(rules);
+	json_t *r, *help, *cfg, *props, *tags;
+	struct lw_strbuf md = LW_STRBUF_INIT;
+	const struct lw_check *k;
+	size_t i;
+
+	for (i = 0; c && i < c->n; i++) {
+		k = &c->checks[i];
+		r = must(json_object());
+		put(r, "id", json_string(k->id));
+		put(r, "name", camel(k->id));
+		put(r, "shortDescription", text_obj(k->title));
+		put(r, "fullDescription", text_obj(k->docs));
+		help = must(json_object());
+		put(help, "text", json_string(k->docs));
+		lw_strbuf_reset(&md);
+		lw_strbuf_addf(&md, "**%s**\n\n%s", k->title, k->docs);
+		put(help, "markdown", json_string(md.buf));
+		put(r, "help", help);
+		cfg = must(json_object());
+		put(cfg, "level", json_string(sarif_level(k->severity)));
+		put(r, "defaultConfiguration", cfg);
+		props = must(json_object());
+		tags = must(json_array());
+		append(tags, json_string("container-image"));
+		append(tags, json_string("dockerfile"));
+		append(tags, json_string(k->category));
+		put(props, "tags", tags);
+		put(props, "precision", json_string("high"));
+		put(r, "properties", props);
+		append(a, r);
+	}
+	lw_strbuf_release(&md);
+}
+
+static json_t *driver_rules(const struct lw_rules_report *rules)
 {
 	json_t *a = must(json_array()), *r, *help, *cfg, *props, *tags;
 	struct lw_strbuf md = LW_STRBUF_INIT;
@@ -145,6 +215,7 @@ static json_t *driver_rules(void)
 		append(a, r);
 	}
 	lw_strbuf_release(&md);
+	check_rules(a, rules);
 	return a;
 }
 
@@ -170,9 +241,8 @@ static json_t *uri(const char *file)
 	return v;
 }
 
-static json_t *location(const struct lw_analysis *an, size_t gi)
+static json_t *place(struct lwr_loc loc)
 {
-	struct lwr_loc loc = lwr_group_loc(an, gi);
 	json_t *l = must(json_object()), *phys = must(json_object());
 	json_t *art = must(json_object()), *reg = must(json_object());
 
@@ -184,6 +254,65 @@ static json_t *location(const struct lw_analysis *an, size_t gi)
 	put(phys, "region", reg);
 	put(l, "physicalLocation", phys);
 	return l;
+}
+
+static json_t *location(const struct lw_analysis *an, size_t gi)
+{
+	return place(lwr_group_loc(an, gi));
+}
+
+/* One result per place that fails a profile check. */
+static void check_results(json_t *results, const struct lw_analysis *an,
+			  const struct lw_rules_report *rules)
+{
+	const struct lw_checks *c = lwr_checks(rules);
+	struct lw_strbuf msg = LW_STRBUF_INIT;
+	const struct lw_check_item *it;
+	const struct lw_check *k;
+	json_t *r, *locs, *fps, *props;
+	struct lwr_loc loc;
+	char fp[32];
+	size_t i, j;
+
+	for (i = 0; c && i < c->n; i++) {
+		k = &c->checks[i];
+		if (k->status != LW_CHECK_FAIL)
+			continue;
+		for (j = 0; j < k->nitems || j == 0; j++) {
+			it = k->nitems ? &k->items[j] : NULL;
+			r = must(json_object());
+			put(r, "ruleId", json_string(k->id));
+			put(r, "ruleIndex", json_integer(LW_KIND_COUNT +
+							 (json_int_t)i));
+			put(r, "level", json_string(sarif_level(k->severity)));
+			lw_strbuf_reset(&msg);
+			lwr_check_message(k, it, &msg);
+			put(r, "message", must(json_pack("{s:o}", "text",
+						clean_string(msg.buf))));
+			loc.file = it && it->file ? it->file :
+				an->attr ? an->attr->dockerfile : NULL;
+			loc.line = it && it->file ? it->line : 0;
+			loc.end_line = it && it->file ? it->end_line : 0;
+			locs = must(json_array());
+			append(locs, place(loc));
+			put(r, "locations", locs);
+			fps = must(json_object());
+			lwr_check_fingerprint(k, it, fp, sizeof(fp));
+			put(fps, CHECK_FINGERPRINT_KEY, json_string(fp));
+			put(r, "partialFingerprints", fps);
+			props = must(json_object());
+			put(props, "check", json_string(k->id));
+			put(props, "subject", clean_string(it && it->subject ?
+							   it->subject : ""));
+			put(props, "layer", it && it->layer >= 0 ?
+			    json_integer(it->layer) : json_null());
+			put(props, "fix", it && it->fix ?
+			    clean_string(it->fix) : json_null());
+			put(r, "properties", props);
+			append(results, r);
+		}
+	}
+	lw_strbuf_release(&msg);
 }
 
 static json_t *result(const struct lw_analysis *an, size_t gi,
@@ -248,16 +377,21 @@ int lw_render_sarif(FILE *f, const struct lw_analysis *an,
 	put(drv, "version", json_string(LW_VERSION));
 	put(drv, "semanticVersion", json_string(LW_VERSION));
 	put(drv, "informationUri", json_string(LW_HOMEPAGE));
-	put(drv, "rules", driver_rules());
+	put(drv, "rules", driver_rules(rules));
 	put(tool, "driver", drv);
 	put(run, "tool", tool);
 	for (i = 0; i < an->ngroups; i++)
 		append(results, result(an, i, level, fp[i]));
+	check_results(results, an, rules);
 	put(run, "results", results);
 	put(props, "image", clean_string(lwr_image_name(an)));
 	put(props, "totalBytes", json_integer((json_int_t)an->total_bytes));
 	put(props, "wastedBytes", json_integer((json_int_t)an->wasted_bytes));
 	put(props, "rules", lwr_rules_json(rules));
+	if (lwr_checks(rules)) {
+		put(props, "profile", lwr_profile_json(rules));
+		put(props, "checks", lwr_checks_json(rules));
+	}
 	put(run, "properties", props);
 	append(runs, run);
 	put(doc, "runs", runs);

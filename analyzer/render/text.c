@@ -410,6 +410,7 @@ int lw_render_text_rules(FILE *f, const struct lw_analysis *an,
 	lwr_text_fixes(&l, an, &o);
 	text_largest(&l, an, &o);
 	text_rules(&l, rules, &o);
+	lwr_text_checks(&l, rules, &o);
 	lwr_text_warnings(&l, &an->image->warnings, &an->warnings);
 	lwr_line_release(&l);
 	return lwr_finish(f);

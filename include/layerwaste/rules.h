@@ -71,6 +71,10 @@ struct lw_rules_config {
 	size_t nignore;
 	char *source;               /* owned: the config file read, or NULL */
 	int dive_format;            /* source was a .dive-ci file */
+	int profile;                /* enum lw_profile (checks.h): extra
+				       checks to run, 0 for none */
+	char *space_readme;         /* owned: the Space's README.md path
+				       for the spaces profile, or NULL */
 };
 
 /* Sets the defaults: every rule unset, floor 0, percent floor 1 MB. */
@@ -89,8 +93,9 @@ int lw_rule_unit(int rule);
 int lw_rule_from_id(const char *id);
 
 /* Sets one setting from text, as written in a flag or a config file:
- * a rule id, "min-finding-bytes", "min-wasted-bytes-for-percent" or
- * "ignore-paths" (which adds one glob), optionally with a leading "--"
+ * a rule id, "min-finding-bytes", "min-wasted-bytes-for-percent",
+ * "ignore-paths" (which adds one glob), "profile" (a profile name, or
+ * "none") or "space-readme" (a path), optionally with a leading "--"
  * (a flag). key and value are borrowed. Returns LW_OK, or LW_ERR_USAGE
  * with "KEY: message" in err. */
 int lw_rules_set(struct lw_rules_config *c, const char *key,
@@ -140,6 +145,8 @@ struct lw_rule_result {
 	char *message;   /* owned sentence for people */
 };
 
+struct lw_checks;
+
 struct lw_rules_report {
 	int evaluated;  /* any rule configured */
 	int passed;     /* no result failed */
@@ -151,6 +158,10 @@ struct lw_rules_report {
 	uint64_t judged_bytes;  /* wasted bytes after floor and ignores */
 	uint64_t ignored_bytes; /* findings' bytes left out */
 	size_t ignored_findings;
+	/* The profile's check results (checks.h), owned, or NULL when no
+	 * profile ran; the CLI attaches them. A failed check of severity
+	 * error fails the run as a failed rule does. */
+	struct lw_checks *checks;
 };
 
 /* Evaluates the configured rules over an (borrowed). On success *out is

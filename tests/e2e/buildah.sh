@@ -16,11 +16,13 @@ CONF
 	export BUILDAH_ISOLATION=chroot
 }
 
-# lw_buildah_build CONTEXT NAME OUT.tar: builds and saves a docker-archive.
+# lw_buildah_build CONTEXT NAME OUT.tar [BUD-OPTION...]: builds and saves a
+# docker-archive; the options (--build-arg, --secret) go to buildah bud.
 lw_buildah_build() {
 	local ctx=$1 name=$2 out=$3
+	shift 3
 	buildah bud --quiet --layers --isolation chroot --storage-driver vfs \
-		--timestamp 0 -t "$name" "$ctx" >"$TMP/build-$name.log" 2>&1 || {
+		--timestamp 0 "$@" -t "$name" "$ctx" >"$TMP/build-$name.log" 2>&1 || {
 		cat "$TMP/build-$name.log" >&2
 		return 1
 	}

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "layerwaste/checks.h"
 #include "layerwaste/config.h"
 #include "layerwaste/rules.h"
 
@@ -40,6 +41,33 @@ static void load_fails(const char *text, int format, const char *want)
 	ck_assert_msg(strstr(err.msg, want) != NULL, "'%s' lacks '%s'",
 		      err.msg, want);
 }
+
+/* The profile and the Space's README: keys of .layerwaste.yml and flags,
+ * neither of which configures a rule. */
+START_TEST(test_profile)
+{
+	ck_assert_int_eq(load("profile: spaces\nspace-readme: README.md\n",
+			      LW_CONFIG_LAYERWASTE), LW_OK);
+	ck_assert_int_eq(cfg.profile, LW_PROFILE_SPACES);
+	ck_assert_str_eq(cfg.space_readme, "README.md");
+	ck_assert(!lw_rules_configured(&cfg));
+	ck_assert_int_eq(lw_rules_set(&cfg, "--profile", "none", &err), LW_OK);
+	ck_assert_int_eq(cfg.profile, LW_PROFILE_NONE);
+	ck_assert_int_eq(lw_rules_set(&cfg, "--profile", "heroku", &err),
+			 LW_ERR_USAGE);
+	ck_assert_ptr_nonnull(strstr(err.msg, "unknown profile 'heroku'"));
+	load_fails("rules:\n  max-wasted-bytes: 1MB\nprofile: heroku\n",
+		   LW_CONFIG_LAYERWASTE, ".layerwaste.yml:3: profile: unknown "
+		   "profile 'heroku'");
+	load_fails("profile:\n", LW_CONFIG_LAYERWASTE, "profile: no value");
+	load_fails("space-readme: [a, b]\n", LW_CONFIG_LAYERWASTE,
+		   "space-readme: must be a value");
+	load_fails("rules:\n  profile: spaces\n", LW_CONFIG_LAYERWASTE,
+		   "profile: unknown rule");
+	load_fails("rules:\n  lowestEfficiency: 0.9\nprofile: spaces\n",
+		   LW_CONFIG_DIVE, "unknown key");
+}
+END_TEST
 
 START_TEST(test_full_config)
 {
@@ -333,6 +361,7 @@ static Suite *config_suite(void)
 	tcase_add_test(ours, test_full_config);
 	tcase_add_test(ours, test_empty_files);
 	tcase_add_test(ours, test_our_errors);
+	tcase_add_test(ours, test_profile);
 	suite_add_tcase(s, ours);
 	tcase_add_checked_fixture(dive, setup, teardown);
 	tcase_add_test(dive, test_dive_defaults);

@@ -220,7 +220,8 @@ START_TEST(test_json_key_order)
 {
 	static const char *const top[] = { "schema_version", "tool", "image",
 		"summary", "layers", "causes", "attribution", "suggestions",
-		"findings", "duplicates", "warnings", "rules", NULL };
+		"findings", "duplicates", "warnings", "rules", "profile", "checks",
+		NULL };
 	static const char *const image[] = { "source", "format",
 		"compression", "tags", "platform", "config_digest",
 		"layer_count", "file_count", "total_bytes", "visible_bytes",

@@ -1,0 +1,267 @@
+/* Profile checks in the reports: the JSON "checks" array, the text
+ * report's section, and what the CI formats share (the primary place of
+ * a check, its sentence with the fix, a stable fingerprint). Every string
+ * of a result is raw (it may name paths from the image); each format
+ * escapes it its own way. No result holds a secret's value. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "layerwaste/checks.h"
+#include "ci_priv.h"
+#include "render_priv.h"
+
+#define WRAP_BUF 4096
+#define INDENT 8
+
+const struct lw_checks *lwr_checks(const struct lw_rules_report *r)
+{
+	return r && r->checks && r->checks->n ? r->checks : NULL;
+}
+
+int lwr_checks_failed(const struct lw_rules_report *r)
+{
+	return lw_checks_failed(r ? r->checks : NULL);
+}
+
+const struct lw_check_item *lwr_check_place(const struct lw_check *k)
+{
+	size_t i;
+
+	for (i = 0; i < k->nitems; i++)
+		if (k->items[i].file && k->items[i].line > 0)
+			return &k->items[i];
+	return k->nitems ? &k->items[0] : NULL;
+}
+
+void lwr_check_message(const struct lw_check *k,
+		       const struct lw_check_item *it, struct lw_strbuf *sb)
+{
+	lw_strbuf_adds(sb, k->message ? k->message : "");
+	if (it && it->subject)
+		lw_strbuf_addf(sb, "\n%s", it->subject);
+	if (it && it->detail)
+		lw_strbuf_addf(sb, ": %s", it->detail);
+	if (it && it->fix)
+		lw_strbuf_addf(sb, "\nFix:\n%s", it->fix);
+	lw_strbuf_addf(sb, "\n%s", k->docs);
+}
+
+void lwr_check_fingerprint(const struct lw_check *k,
+			   const struct lw_check_item *it, char *buf,
+			   size_t size)
+{
+	const char *parts[2] = { k->id, it && it->subject ? it->subject : "" };
+	unsigned long long h = 0xcbf29ce484222325ULL;
+	const char *s;
+	size_t i;
+
+	for (i = 0; i < 2; i++) {
+		for (s = parts[i]; ; s++) {
+			h ^= (unsigned char)*s;
+			h *= 0x100000001b3ULL;
+			if (!*s)
+				break;
+		}
+	}
+	snprintf(buf, size, "%016llx", h);
+}
+
+static json_t *must(json_t *v)
+{
+	if (!v)
+		abort();
+	return v;
+}
+
+static void put(json_t *o, const char *key, json_t *v)
+{
+	if (json_object_set_new(o, key, must(v)))
+		abort();
+}
+
+static json_t *text(const char *s)
+{
+	struct lw_strbuf sb = LW_STRBUF_INIT;
+	json_t *v;
+
+	if (!s)
+		return must(json_null());
+	lwr_utf8_clean(&sb, s);
+	v = must(json_stringn(sb.buf ? sb.buf : "", sb.len));
+	lw_strbuf_release(&sb);
+	return v;
+}
+
+static json_t *location(const struct lw_check_item *it)
+{
+	json_t *o;
+
+	if (!it || !it->file || it->line <= 0)
+		return must(json_null());
+	o = must(json_object());
+	put(o, "file", text(it->file));
+	put(o, "line", json_integer(it->line));
+	put(o, "end_line", json_integer(it->end_line > it->line ?
+					it->end_line : it->line));
+	return o;
+}
+
+static json_t *check_json(const struct lw_check *k)
+{
+	const struct lw_check_item *place = lwr_check_place(k), *it;
+	json_t *o = must(json_object()), *items = must(json_array()), *x;
+	size_t i;
+
+	put(o, "id", json_string(k->id));
+	put(o, "title", json_string(k->title));
+	put(o, "category", json_string(k->category));
+	put(o, "severity", json_string(lw_check_severity_name(k->severity)));
+	put(o, "status", json_string(lw_check_status_name(k->status)));
+	put(o, "message", text(k->message ? k->message : ""));
+	put(o, "location", location(place));
+	put(o, "fix", text(place ? place->fix : NULL));
+	for (i = 0; i < k->nitems; i++) {
+		it = &k->items[i];
+		x = must(json_object());
+		put(x, "subject", text(it->subject ? it->subject : ""));
+		put(x, "detail", text(it->detail));
+		put(x, "layer", it->layer >= 0 ? json_integer(it->layer) :
+		    json_null());
+		put(x, "location", location(it));
+		put(x, "fix", text(it->fix));
+		if (json_array_append_new(items, x))
+			abort();
+	}
+	put(o, "items", items);
+	put(o, "more_items", json_integer((json_int_t)k->nmore));
+	put(o, "docs", json_string(k->docs));
+	return o;
+}
+
+void *lwr_checks_json(const struct lw_rules_report *r)
+{
+	json_t *a = must(json_array());
+	size_t i;
+
+	for (i = 0; r && r->checks && i < r->checks->n; i++)
+		if (json_array_append_new(a, check_json(&r->checks->checks[i])))
+			abort();
+	return a;
+}
+
+void *lwr_profile_json(const struct lw_rules_report *r)
+{
+	const char *name = r && r->checks ?
+		lw_profile_name(r->checks->profile) : NULL;
+
+	return name ? must(json_string(name)) : must(json_null());
+}
+
+/* Untrusted text, escaped for a terminal, wrapped from the current
+ * column. */
+static void wrap_esc(struct lwr_line *l, const char *s, int indent)
+{
+	char buf[WRAP_BUF];
+
+	lw_escape(s ? s : "", buf, sizeof(buf));
+	lwr_text_wrap(l, buf, indent);
+}
+
+/* The fix, one line of the Dockerfile per line (wrapped, not cut: the
+ * text is to be copied). */
+static void fix_lines(struct lwr_line *l, const char *fix)
+{
+	struct lw_strbuf line = LW_STRBUF_INIT;
+	const char *p = fix, *nl;
+	int first = 1;
+
+	while (p && *p) {
+		nl = strchr(p, '\n');
+		lw_strbuf_reset(&line);
+		lw_strbuf_add(&line, p, nl ? (size_t)(nl - p) : strlen(p));
+		lwr_line_pad(l, INDENT + 2);
+		lwr_line_add(l, first ? "fix: " : "     ");
+		wrap_esc(l, line.buf, INDENT + 9);
+		first = 0;
+		p = nl ? nl + 1 : NULL;
+	}
+	lw_strbuf_release(&line);
+}
+
+static void text_item(struct lwr_line *l, const struct lw_check_item *it)
+{
+	struct lw_strbuf sb = LW_STRBUF_INIT;
+
+	if (it->file && it->line > 0) {
+		lwr_rel_path(&sb, it->file);
+		lw_strbuf_addf(&sb, ":%d: ", it->line);
+	}
+	lw_strbuf_adds(&sb, it->subject ? it->subject : "");
+	lwr_line_pad(l, INDENT);
+	lwr_line_add(l, "- ");
+	wrap_esc(l, sb.buf, INDENT + 2);
+	if (it->detail) {
+		lwr_line_pad(l, INDENT + 2);
+		wrap_esc(l, it->detail, INDENT + 2);
+	}
+	if (it->fix)
+		fix_lines(l, it->fix);
+	lw_strbuf_release(&sb);
+}
+
+static const char *status_word(int status)
+{
+	return status == LW_CHECK_FAIL ? "FAIL" : status == LW_CHECK_PASS ?
+		"pass" : "skip";
+}
+
+void lwr_text_checks(struct lwr_line *l, const struct lw_rules_report *r,
+		     const struct lw_render_opts *o)
+{
+	const struct lw_checks *c = lwr_checks(r);
+	const struct lw_check *k;
+	size_t i, j;
+
+	(void)o;
+	if (!c)
+		return;
+	lwr_line_end(l);
+	lwr_line_sgr(l, LWR_BOLD);
+	lwr_line_addf(l, "Checks (profile %s): %s", lw_profile_name(c->profile),
+		      c->nerrors ? "FAIL" : "PASS");
+	lwr_line_sgr(l, LWR_RESET);
+	lwr_line_addf(l, ", %zu of %zu failed", c->nfailed, c->n);
+	if (c->nfailed)
+		lwr_line_addf(l, " (%zu error%s)", c->nerrors,
+			      c->nerrors == 1 ? "" : "s");
+	if (c->nskipped)
+		lwr_line_addf(l, ", %zu skipped", c->nskipped);
+	lwr_line_end(l);
+	for (i = 0; i < c->n; i++) {
+		k = &c->checks[i];
+		lwr_line_add(l, "  ");
+		lwr_line_sgr(l, k->status == LW_CHECK_FAIL ? "\033[31m" :
+			     k->status == LW_CHECK_PASS ? "\033[32m" : "");
+		lwr_line_add(l, status_word(k->status));
+		lwr_line_sgr(l, k->status == LW_CHECK_SKIP ? "" : LWR_RESET);
+		lwr_line_addf(l, "  %-7s  %s",
+			      lw_check_severity_name(k->severity), k->id);
+		lwr_line_end(l);
+		lwr_line_pad(l, INDENT);
+		wrap_esc(l, k->message, INDENT);
+		for (j = 0; j < k->nitems; j++)
+			text_item(l, &k->items[j]);
+		if (k->nmore) {
+			lwr_line_pad(l, INDENT);
+			lwr_line_addf(l, "- and %zu more", k->nmore);
+			lwr_line_end(l);
+		}
+		if (k->status == LW_CHECK_FAIL) {
+			lwr_line_pad(l, INDENT);
+			wrap_esc(l, k->docs, INDENT);
+		}
+	}
+}
