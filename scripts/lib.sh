@@ -9,10 +9,11 @@ export LW_ROOT
 LW_BUILD_PACKAGES=(gcc make cmake pkg-config libarchive-dev libjansson-dev
 	libzstd-dev libxxhash-dev libisal-dev libyaml-dev libncurses-dev check)
 # And the tests: real images (buildah, podman, skopeo, busybox), the outer
-# compressors, python3 for checking JSON, tmux for terminal tests.
+# compressors, python3 (with jsonschema and yaml) for checking JSON and
+# the CI docs, jq for scripts/make-fixtures, tmux for terminal tests.
 # shellcheck disable=SC2034
 LW_TEST_PACKAGES=(buildah podman skopeo busybox-static gzip zstd xz-utils
-	bzip2 python3 tmux)
+	bzip2 python3 python3-jsonschema python3-yaml jq tmux)
 
 lw_log() { printf '==> %s\n' "$*" >&2; }
 
