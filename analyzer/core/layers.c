@@ -76,6 +76,22 @@ static la_ssize_t chunk_pull(void *ctx, const void **buf)
 	return chunk_read(NULL, ctx, buf);
 }
 
+/* Drops the whole pages of a mapped range from our resident set: the page
+ * cache keeps them; the rare file content read later faults back in. */
+static void drop_pages(const unsigned char *p, size_t len)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	uintptr_t mask, lo, hi;
+
+	if (!p || page <= 0)
+		return;
+	mask = (uintptr_t)page - 1;
+	lo = ((uintptr_t)p + mask) & ~mask;
+	hi = ((uintptr_t)p + len) & ~mask;
+	if (hi > lo)
+		madvise((void *)lo, hi - lo, MADV_DONTNEED);
+}
+
 struct job {
 	struct lw_member *m;
 	struct lw_layer_index *ix;
@@ -178,6 +194,7 @@ static void run_job(struct pool *pool, size_t ji)
 out:
 	archive_read_free(a);
 	lw_gunzip_release(&gz);
+	drop_pages(j->m->data, (size_t)j->m->size);
 	job_tick(&tc, j->m->size);
 }
 
@@ -337,7 +354,6 @@ out:
 	return rc;
 }
 
-#define PREAD_MIN (64u << 10)
 #define PREAD_BUF (1u << 20)
 
 static int hash_pread(int fd, uint64_t off, struct lw_entry *e,
@@ -400,10 +416,10 @@ int lw_image_hash_entry(struct lw_image *img, size_t li, size_t ei,
 			return lw_error_set(err, LW_ERR_INPUT, "layer %zu: "
 					    "content of '%s' is not available",
 					    li, e->path);
-		if (e->size >= PREAD_MIN && src && src->kind == LW_SOURCE_MAPPED &&
+		if (src && src->kind == LW_SOURCE_MAPPED &&
 		    base >= src->map && base < src->map + src->map_len) {
-			/* Large files are read, not faulted in page by page:
-			 * fewer faults, and nothing left in our RSS. */
+			/* Read, not faulted in page by page: fewer faults, and
+			 * nothing left in our resident set. */
 			int rc = hash_pread(src->fd, (uint64_t)(base - src->map) +
 					    e->data_off, e, err);
 
