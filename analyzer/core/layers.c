@@ -100,6 +100,7 @@ struct job {
 	uint64_t tar_bytes;
 	struct lw_error err;
 	int rc;
+	int collected;
 };
 
 struct pool {
@@ -198,6 +199,13 @@ out:
 	job_tick(&tc, j->m->size);
 }
 
+static int job_size_cmp(const void *x, const void *y)
+{
+	const struct job *a = x, *b = y;
+
+	return a->m->size > b->m->size ? -1 : a->m->size < b->m->size;
+}
+
 static void *worker(void *arg)
 {
 	struct pool *pool = arg;
@@ -236,6 +244,10 @@ static int index_mapped(struct lw_image *img, struct lw_source *src,
 		}
 	}
 	priv->prog.layers_total = img->nlayers;
+	/* The largest blobs first, so that no core is left with one big
+	 * layer at the end while the other idles. */
+	if (pool.njobs > 1)
+		qsort(pool.jobs, pool.njobs, sizeof(*pool.jobs), job_size_cmp);
 	priv->job_bytes = lw_xcalloc(pool.njobs + 1, sizeof(uint64_t));
 	nthreads = (size_t)(o->jobs > 0 ? o->jobs : default_jobs());
 	if (nthreads > pool.njobs)
@@ -250,21 +262,22 @@ static int index_mapped(struct lw_image *img, struct lw_source *src,
 		pthread_join(tids[i], NULL);
 	free(tids);
 
-	for (i = 0; i < pool.njobs; i++) {
-		struct job *j = &pool.jobs[i];
-
-		if (j->rc && !rc) {
-			for (k = 0; k < img->nlayers && mem[k] != j->m; k++)
-				;
-			rc = lw_error_set(err, j->rc, "layer %zu (%s): %s", k,
-					  j->m->name, j->err.msg);
-		}
-		lw_warnings_move(&img->warnings, &j->ix->warnings);
-		priv->indexes[priv->nindexes++] = j->ix;
-	}
+	/* Results in layer order, whatever order the jobs ran in: the first
+	 * failing layer is the one reported, warnings come in layer order. */
 	for (i = 0; i < img->nlayers; i++) {
+		struct job *j;
+
 		for (k = 0; pool.jobs[k].m != mem[i]; k++)
 			;
+		j = &pool.jobs[k];
+		if (!j->collected) {
+			j->collected = 1;
+			if (j->rc && !rc)
+				rc = lw_error_set(err, j->rc, "layer %zu (%s): %s",
+						  i, j->m->name, j->err.msg);
+			lw_warnings_move(&img->warnings, &j->ix->warnings);
+			priv->indexes[priv->nindexes++] = j->ix;
+		}
 		img->layers[i].index = pool.jobs[k].ix;
 		img->layers[i].compression = pool.jobs[k].compression;
 		img->layers[i].tar_bytes = pool.jobs[k].tar_bytes;
