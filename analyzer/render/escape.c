@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "layerwaste/rules.h"
 #include "render.h"
 #include "render_priv.h"
 
@@ -183,26 +184,8 @@ int lwr_escape_cut(struct lw_strbuf *sb, const char *s, int maxcols,
 
 const char *lw_human_bytes(uint64_t n, char *buf, size_t size)
 {
-	static const char *const units[] = { "B", "kB", "MB", "GB", "TB" };
-	uint64_t unit = 1000, div, tenths;
-	size_t k = 1;
-
-	if (n < 1000) {
-		snprintf(buf, size, "%" PRIu64 " B", n);
-		return buf;
-	}
-	for (;;) {
-		/* Rounded half up, in integers: no libm, no float surprises. */
-		div = unit / 10;
-		tenths = n / div + ((n % div) * 2 >= div);
-		if (tenths < 10000 || k == 4)
-			break;
-		k++;
-		unit *= 1000;
-	}
-	snprintf(buf, size, "%" PRIu64 ".%" PRIu64 " %s", tenths / 10,
-		 tenths % 10, units[k]);
-	return buf;
+	/* The core words its messages with the same units. */
+	return lw_format_bytes(n, buf, size);
 }
 
 const char *lwr_size(const struct lw_render_opts *o, uint64_t n, char *buf,
