@@ -69,42 +69,16 @@ void lwr_check_fingerprint(const struct lw_check *k,
 	snprintf(buf, size, "%016llx", h);
 }
 
-static json_t *must(json_t *v)
-{
-	if (!v)
-		abort();
-	return v;
-}
-
-static void put(json_t *o, const char *key, json_t *v)
-{
-	if (json_object_set_new(o, key, must(v)))
-		abort();
-}
-
-static json_t *text(const char *s)
-{
-	struct lw_strbuf sb = LW_STRBUF_INIT;
-	json_t *v;
-
-	if (!s)
-		return must(json_null());
-	lwr_utf8_clean(&sb, s);
-	v = must(json_stringn(sb.buf ? sb.buf : "", sb.len));
-	lw_strbuf_release(&sb);
-	return v;
-}
-
 static json_t *location(const struct lw_check_item *it)
 {
 	json_t *o;
 
 	if (!it || !it->file || it->line <= 0)
-		return must(json_null());
-	o = must(json_object());
-	put(o, "file", text(it->file));
-	put(o, "line", json_integer(it->line));
-	put(o, "end_line", json_integer(it->end_line > it->line ?
+		return lwr_jmust(json_null());
+	o = lwr_jmust(json_object());
+	lwr_jput(o, "file", lwr_jtext(it->file));
+	lwr_jput(o, "line", json_integer(it->line));
+	lwr_jput(o, "end_line", json_integer(it->end_line > it->line ?
 					it->end_line : it->line));
 	return o;
 }
@@ -112,38 +86,38 @@ static json_t *location(const struct lw_check_item *it)
 static json_t *check_json(const struct lw_check *k)
 {
 	const struct lw_check_item *place = lwr_check_place(k), *it;
-	json_t *o = must(json_object()), *items = must(json_array()), *x;
+	json_t *o = lwr_jmust(json_object()), *items = lwr_jmust(json_array()), *x;
 	size_t i;
 
-	put(o, "id", json_string(k->id));
-	put(o, "title", json_string(k->title));
-	put(o, "category", json_string(k->category));
-	put(o, "severity", json_string(lw_check_severity_name(k->severity)));
-	put(o, "status", json_string(lw_check_status_name(k->status)));
-	put(o, "message", text(k->message ? k->message : ""));
-	put(o, "location", location(place));
-	put(o, "fix", text(place ? place->fix : NULL));
+	lwr_jput(o, "id", json_string(k->id));
+	lwr_jput(o, "title", json_string(k->title));
+	lwr_jput(o, "category", json_string(k->category));
+	lwr_jput(o, "severity", json_string(lw_check_severity_name(k->severity)));
+	lwr_jput(o, "status", json_string(lw_check_status_name(k->status)));
+	lwr_jput(o, "message", lwr_jtext(k->message ? k->message : ""));
+	lwr_jput(o, "location", location(place));
+	lwr_jput(o, "fix", lwr_jtext(place ? place->fix : NULL));
 	for (i = 0; i < k->nitems; i++) {
 		it = &k->items[i];
-		x = must(json_object());
-		put(x, "subject", text(it->subject ? it->subject : ""));
-		put(x, "detail", text(it->detail));
-		put(x, "layer", it->layer >= 0 ? json_integer(it->layer) :
+		x = lwr_jmust(json_object());
+		lwr_jput(x, "subject", lwr_jtext(it->subject ? it->subject : ""));
+		lwr_jput(x, "detail", lwr_jtext(it->detail));
+		lwr_jput(x, "layer", it->layer >= 0 ? json_integer(it->layer) :
 		    json_null());
-		put(x, "location", location(it));
-		put(x, "fix", text(it->fix));
+		lwr_jput(x, "location", location(it));
+		lwr_jput(x, "fix", lwr_jtext(it->fix));
 		if (json_array_append_new(items, x))
 			abort();
 	}
-	put(o, "items", items);
-	put(o, "more_items", json_integer((json_int_t)k->nmore));
-	put(o, "docs", json_string(k->docs));
+	lwr_jput(o, "items", items);
+	lwr_jput(o, "more_items", json_integer((json_int_t)k->nmore));
+	lwr_jput(o, "docs", json_string(k->docs));
 	return o;
 }
 
 void *lwr_checks_json(const struct lw_rules_report *r)
 {
-	json_t *a = must(json_array());
+	json_t *a = lwr_jmust(json_array());
 	size_t i;
 
 	for (i = 0; r && r->checks && i < r->checks->n; i++)
@@ -157,7 +131,7 @@ void *lwr_profile_json(const struct lw_rules_report *r)
 	const char *name = r && r->checks ?
 		lw_profile_name(r->checks->profile) : NULL;
 
-	return name ? must(json_string(name)) : must(json_null());
+	return name ? lwr_jmust(json_string(name)) : lwr_jmust(json_null());
 }
 
 /* Untrusted text, escaped for a terminal, wrapped from the current

@@ -332,6 +332,32 @@ void lwr_fingerprints_free(char **fp, size_t n)
 	free(fp);
 }
 
+json_t *lwr_jmust(json_t *v)
+{
+	if (!v)
+		abort();
+	return v;
+}
+
+void lwr_jput(json_t *o, const char *key, json_t *v)
+{
+	if (json_object_set_new(o, key, lwr_jmust(v)))
+		abort();
+}
+
+json_t *lwr_jtext(const char *s)
+{
+	struct lw_strbuf sb = LW_STRBUF_INIT;
+	json_t *v;
+
+	if (!s)
+		return lwr_jmust(json_null());
+	lwr_utf8_clean(&sb, s);
+	v = lwr_jmust(json_stringn(sb.buf ? sb.buf : "", sb.len));
+	lw_strbuf_release(&sb);
+	return v;
+}
+
 void lwr_utf8_clean(struct lw_strbuf *sb, const char *s)
 {
 	uint32_t cp;
@@ -391,19 +417,6 @@ const char *lwr_verdict(const struct lw_rules_report *r)
 		"FAIL" : "PASS";
 }
 
-static json_t *must(json_t *v)
-{
-	if (!v)
-		abort();
-	return v;
-}
-
-static void put(json_t *o, const char *key, json_t *v)
-{
-	if (json_object_set_new(o, key, must(v)))
-		abort();
-}
-
 static json_t *number(int unit, double v)
 {
 	if (unit == LW_UNIT_BYTES)
@@ -422,39 +435,39 @@ static const char *unit_name(int unit)
 
 void *lwr_rules_json(const struct lw_rules_report *r)
 {
-	json_t *o = must(json_object()), *a = must(json_array()), *x;
+	json_t *o = lwr_jmust(json_object()), *a = lwr_jmust(json_array()), *x;
 	const struct lw_rule_result *rr;
 	size_t i;
 
-	put(o, "evaluated", json_boolean(r && r->evaluated));
-	put(o, "passed", json_boolean(!r || r->passed));
-	put(o, "config", r && r->config ? json_string(r->config) :
+	lwr_jput(o, "evaluated", json_boolean(r && r->evaluated));
+	lwr_jput(o, "passed", json_boolean(!r || r->passed));
+	lwr_jput(o, "config", r && r->config ? json_string(r->config) :
 	    json_null());
-	put(o, "judged_bytes", json_integer(r ? (json_int_t)r->judged_bytes
+	lwr_jput(o, "judged_bytes", json_integer(r ? (json_int_t)r->judged_bytes
 					      : 0));
-	put(o, "ignored_bytes", json_integer(r ? (json_int_t)r->ignored_bytes
+	lwr_jput(o, "ignored_bytes", json_integer(r ? (json_int_t)r->ignored_bytes
 					       : 0));
-	put(o, "ignored_finding_count",
+	lwr_jput(o, "ignored_finding_count",
 	    json_integer(r ? (json_int_t)r->ignored_findings : 0));
 	for (i = 0; r && i < r->nresults; i++) {
 		rr = &r->results[i];
-		x = must(json_object());
-		put(x, "id", json_string(lw_rule_id(rr->rule)));
-		put(x, "description", json_string(lw_rule_description(rr->rule)));
-		put(x, "status", json_string(lw_rule_status_name(rr->status)));
-		put(x, "unit", json_string(unit_name(rr->unit)));
-		put(x, "limit", rr->status == LW_RULE_SKIP ? json_null() :
+		x = lwr_jmust(json_object());
+		lwr_jput(x, "id", json_string(lw_rule_id(rr->rule)));
+		lwr_jput(x, "description", json_string(lw_rule_description(rr->rule)));
+		lwr_jput(x, "status", json_string(lw_rule_status_name(rr->status)));
+		lwr_jput(x, "unit", json_string(unit_name(rr->unit)));
+		lwr_jput(x, "limit", rr->status == LW_RULE_SKIP ? json_null() :
 		    number(rr->unit, rr->limit));
-		put(x, "value", rr->status == LW_RULE_SKIP ? json_null() :
+		lwr_jput(x, "value", rr->status == LW_RULE_SKIP ? json_null() :
 		    number(rr->unit, rr->value));
-		put(x, "below_floor", json_boolean(rr->below_floor));
-		put(x, "threshold", json_string(rr->threshold));
-		put(x, "actual", json_string(rr->actual));
-		put(x, "message", json_string(rr->message));
+		lwr_jput(x, "below_floor", json_boolean(rr->below_floor));
+		lwr_jput(x, "threshold", json_string(rr->threshold));
+		lwr_jput(x, "actual", json_string(rr->actual));
+		lwr_jput(x, "message", json_string(rr->message));
 		if (json_array_append_new(a, x))
 			abort();
 	}
-	put(o, "results", a);
+	lwr_jput(o, "results", a);
 	return o;
 }
 

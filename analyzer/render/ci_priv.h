@@ -67,6 +67,16 @@ void lwr_fingerprints_free(char **fp, size_t n);
  * JSON report does), so that JSON encoders accept it. */
 void lwr_utf8_clean(struct lw_strbuf *sb, const char *s);
 
+/* JSON building for the renderers. jansson's allocation failures abort,
+ * as lw_xmalloc does: each value is one small item. */
+struct json_t;
+/* v itself, or abort() when it is NULL. */
+struct json_t *lwr_jmust(struct json_t *v);
+/* Sets key of o to v (taken). */
+void lwr_jput(struct json_t *o, const char *key, struct json_t *v);
+/* s (archive or Dockerfile text) cleaned to UTF-8, or null. New ref. */
+struct json_t *lwr_jtext(const char *s);
+
 /* Appends s with control characters, DEL, C1 controls, bidi controls and
  * invalid UTF-8 as \xNN; backslashes are kept as they are (for code
  * blocks and annotations, where "\\" would change the text). */

@@ -20,19 +20,6 @@
 #include "render.h"
 #include "render_priv.h"
 
-static json_t *must(json_t *v)
-{
-	if (!v)
-		abort();
-	return v;
-}
-
-static void put(json_t *o, const char *key, json_t *v)
-{
-	if (json_object_set_new(o, key, must(v)))
-		abort();
-}
-
 /* One line of text for the merge-request widget: newlines as spaces,
  * invalid UTF-8 as \xNN. */
 static json_t *line_string(const char *s)
@@ -45,7 +32,7 @@ static json_t *line_string(const char *s)
 	for (i = 0; i < sb.len; i++)
 		if (sb.buf[i] == '\n' || sb.buf[i] == '\r')
 			sb.buf[i] = ' ';
-	v = must(json_stringn(sb.buf ? sb.buf : "", sb.len));
+	v = lwr_jmust(json_stringn(sb.buf ? sb.buf : "", sb.len));
 	lw_strbuf_release(&sb);
 	return v;
 }
@@ -54,24 +41,24 @@ static json_t *issue(const char *check, const char *description,
 		     const char *fingerprint, const char *severity,
 		     const char *category, const char *file, int line)
 {
-	json_t *o = must(json_object()), *loc = must(json_object());
-	json_t *lines = must(json_object()), *cats = must(json_array());
+	json_t *o = lwr_jmust(json_object()), *loc = lwr_jmust(json_object());
+	json_t *lines = lwr_jmust(json_object()), *cats = lwr_jmust(json_array());
 	struct lw_strbuf path = LW_STRBUF_INIT;
 
-	put(o, "type", json_string("issue"));
-	put(o, "engine_name", json_string("layerwaste"));
-	put(o, "check_name", json_string(check));
-	put(o, "description", line_string(description));
-	if (json_array_append_new(cats, must(json_string(category))))
+	lwr_jput(o, "type", json_string("issue"));
+	lwr_jput(o, "engine_name", json_string("layerwaste"));
+	lwr_jput(o, "check_name", json_string(check));
+	lwr_jput(o, "description", line_string(description));
+	if (json_array_append_new(cats, lwr_jmust(json_string(category))))
 		abort();
-	put(o, "categories", cats);
-	put(o, "fingerprint", json_string(fingerprint));
-	put(o, "severity", json_string(severity));
+	lwr_jput(o, "categories", cats);
+	lwr_jput(o, "fingerprint", json_string(fingerprint));
+	lwr_jput(o, "severity", json_string(severity));
 	lwr_rel_path(&path, file);
-	put(loc, "path", line_string(path.buf));
-	put(lines, "begin", json_integer(line > 0 ? line : 1));
-	put(loc, "lines", lines);
-	put(o, "location", loc);
+	lwr_jput(loc, "path", line_string(path.buf));
+	lwr_jput(lines, "begin", json_integer(line > 0 ? line : 1));
+	lwr_jput(loc, "lines", lines);
+	lwr_jput(o, "location", loc);
 	lw_strbuf_release(&path);
 	return o;
 }
@@ -145,7 +132,7 @@ int lw_render_gitlab(FILE *f, const struct lw_analysis *an,
 	const char *file = an->attr ? an->attr->dockerfile : NULL;
 	struct lw_strbuf desc = LW_STRBUF_INIT, check = LW_STRBUF_INIT;
 	const struct lw_rule_result *rr;
-	json_t *doc = must(json_array());
+	json_t *doc = lwr_jmust(json_array());
 	char **fp = lwr_fingerprints(an);
 	struct lwr_loc loc;
 	char rfp[32], kind[32], *p;

@@ -6,36 +6,9 @@
 #include "ci_priv.h"
 #include "render_priv.h"
 
-static json_t *must(json_t *v)
-{
-	if (!v)
-		abort();
-	return v;
-}
-
-/* Archive and Dockerfile text: invalid UTF-8 bytes as \xNN. */
-static json_t *atext(const char *s)
-{
-	struct lw_strbuf sb = LW_STRBUF_INIT;
-	json_t *v;
-
-	if (!s)
-		return must(json_null());
-	lwr_utf8_clean(&sb, s);
-	v = must(json_stringn(sb.buf ? sb.buf : "", sb.len));
-	lw_strbuf_release(&sb);
-	return v;
-}
-
-static void put(json_t *o, const char *key, json_t *v)
-{
-	if (json_object_set_new(o, key, v))
-		abort();
-}
-
 static json_t *line_or_null(const char *file, int line)
 {
-	return file ? must(json_integer(line)) : must(json_null());
+	return file ? lwr_jmust(json_integer(line)) : lwr_jmust(json_null());
 }
 
 json_t *lw_json_instruction(const struct lw_analysis *an, size_t layer)
@@ -44,63 +17,63 @@ json_t *lw_json_instruction(const struct lw_analysis *an, size_t layer)
 	json_t *o;
 
 	if (!an->attr || layer >= an->attr->nlayers)
-		return must(json_null());
+		return lwr_jmust(json_null());
 	la = &an->attr->layers[layer];
 	if (!la->keyword && !la->file && !la->base)
-		return must(json_null());
-	o = must(json_object());
-	put(o, "keyword", atext(la->keyword));
-	put(o, "args", atext(la->args));
-	put(o, "file", atext(la->file));
-	put(o, "line", line_or_null(la->file, la->line));
-	put(o, "end_line", line_or_null(la->file, la->end_line));
-	put(o, "text", atext(la->text));
-	put(o, "stage", atext(la->stage));
-	put(o, "base", must(json_boolean(la->base)));
-	put(o, "base_ref", atext(la->base_ref));
+		return lwr_jmust(json_null());
+	o = lwr_jmust(json_object());
+	lwr_jput(o, "keyword", lwr_jtext(la->keyword));
+	lwr_jput(o, "args", lwr_jtext(la->args));
+	lwr_jput(o, "file", lwr_jtext(la->file));
+	lwr_jput(o, "line", line_or_null(la->file, la->line));
+	lwr_jput(o, "end_line", line_or_null(la->file, la->end_line));
+	lwr_jput(o, "text", lwr_jtext(la->text));
+	lwr_jput(o, "stage", lwr_jtext(la->stage));
+	lwr_jput(o, "base", lwr_jmust(json_boolean(la->base)));
+	lwr_jput(o, "base_ref", lwr_jtext(la->base_ref));
 	return o;
 }
 
 json_t *lw_json_attribution(const struct lw_analysis *an)
 {
-	json_t *o = must(json_object());
+	json_t *o = lwr_jmust(json_object());
 	const struct lw_attribution *at = an->attr;
 
-	put(o, "dockerfile", atext(at ? at->dockerfile : NULL));
-	put(o, "aligned", must(json_boolean(at && at->aligned)));
-	put(o, "note", atext(at ? at->alignment_note : NULL));
+	lwr_jput(o, "dockerfile", lwr_jtext(at ? at->dockerfile : NULL));
+	lwr_jput(o, "aligned", lwr_jmust(json_boolean(at && at->aligned)));
+	lwr_jput(o, "note", lwr_jtext(at ? at->alignment_note : NULL));
 	return o;
 }
 
 static json_t *suggestion(const struct lw_suggestion *s)
 {
-	json_t *o = must(json_object()), *a = must(json_array());
+	json_t *o = lwr_jmust(json_object()), *a = lwr_jmust(json_array());
 	size_t i;
 
-	put(o, "id", atext(s->id));
-	put(o, "kind", atext(lw_fix_kind_name(s->kind)));
-	put(o, "title", atext(s->title));
-	put(o, "detail", atext(s->detail));
-	put(o, "safe", must(json_boolean(s->safe)));
-	put(o, "file", atext(s->file));
-	put(o, "line", line_or_null(s->file, s->line));
-	put(o, "end_line", line_or_null(s->file, s->end_line));
-	put(o, "before", atext(s->before));
-	put(o, "after", atext(s->after));
-	put(o, "saves_bytes", must(json_integer((json_int_t)s->saves_bytes)));
-	put(o, "saves_compressed_bytes",
-	    must(json_integer((json_int_t)s->saves_compressed_bytes)));
+	lwr_jput(o, "id", lwr_jtext(s->id));
+	lwr_jput(o, "kind", lwr_jtext(lw_fix_kind_name(s->kind)));
+	lwr_jput(o, "title", lwr_jtext(s->title));
+	lwr_jput(o, "detail", lwr_jtext(s->detail));
+	lwr_jput(o, "safe", lwr_jmust(json_boolean(s->safe)));
+	lwr_jput(o, "file", lwr_jtext(s->file));
+	lwr_jput(o, "line", line_or_null(s->file, s->line));
+	lwr_jput(o, "end_line", line_or_null(s->file, s->end_line));
+	lwr_jput(o, "before", lwr_jtext(s->before));
+	lwr_jput(o, "after", lwr_jtext(s->after));
+	lwr_jput(o, "saves_bytes", lwr_jmust(json_integer((json_int_t)s->saves_bytes)));
+	lwr_jput(o, "saves_compressed_bytes",
+	    lwr_jmust(json_integer((json_int_t)s->saves_compressed_bytes)));
 	for (i = 0; i < s->nfinding_layers; i++)
-		if (json_array_append_new(a, must(json_integer(
+		if (json_array_append_new(a, lwr_jmust(json_integer(
 				s->finding_layers[i]))))
 			abort();
-	put(o, "finding_layers", a);
+	lwr_jput(o, "finding_layers", a);
 	return o;
 }
 
 json_t *lw_json_suggestions(const struct lw_analysis *an)
 {
-	json_t *a = must(json_array());
+	json_t *a = lwr_jmust(json_array());
 	size_t i;
 
 	for (i = 0; an->attr && i < an->attr->nsuggestions; i++)
@@ -114,6 +87,6 @@ json_t *lw_json_cause_suggestion(const struct lw_analysis *an, size_t group)
 {
 	if (!an->attr || group >= an->attr->ncauses ||
 	    an->attr->causes[group].suggestion < 0)
-		return must(json_null());
-	return must(json_integer(an->attr->causes[group].suggestion));
+		return lwr_jmust(json_null());
+	return lwr_jmust(json_integer(an->attr->causes[group].suggestion));
 }

@@ -78,30 +78,17 @@ static const struct kind_rule kind_rules[LW_KIND_COUNT] = {
 	  "multi-stage build and copy only what the final image needs." },
 };
 
-static json_t *must(json_t *v)
-{
-	if (!v)
-		abort();
-	return v;
-}
-
-static void put(json_t *o, const char *key, json_t *v)
-{
-	if (json_object_set_new(o, key, must(v)))
-		abort();
-}
-
 static void append(json_t *a, json_t *v)
 {
-	if (json_array_append_new(a, must(v)))
+	if (json_array_append_new(a, lwr_jmust(v)))
 		abort();
 }
 
 static json_t *text_obj(const char *text)
 {
-	json_t *o = must(json_object());
+	json_t *o = lwr_jmust(json_object());
 
-	put(o, "text", json_string(text));
+	lwr_jput(o, "text", json_string(text));
 	return o;
 }
 
@@ -112,7 +99,7 @@ static json_t *clean_string(const char *s)
 	json_t *v;
 
 	lwr_utf8_clean(&sb, s ? s : "");
-	v = must(json_stringn(sb.buf ? sb.buf : "", sb.len));
+	v = lwr_jmust(json_stringn(sb.buf ? sb.buf : "", sb.len));
 	lw_strbuf_release(&sb);
 	return v;
 }
@@ -139,7 +126,7 @@ static json_t *camel(const char *id)
 			       *id);
 		up = 0;
 	}
-	v = must(json_string(sb.buf ? sb.buf : ""));
+	v = lwr_jmust(json_string(sb.buf ? sb.buf : ""));
 	lw_strbuf_release(&sb);
 	return v;
 }
@@ -155,28 +142,28 @@ static void check_rules(json_t *a, const struct lw_rules_report *rules)
 
 	for (i = 0; c && i < c->n; i++) {
 		k = &c->checks[i];
-		r = must(json_object());
-		put(r, "id", json_string(k->id));
-		put(r, "name", camel(k->id));
-		put(r, "shortDescription", text_obj(k->title));
-		put(r, "fullDescription", text_obj(k->docs));
-		help = must(json_object());
-		put(help, "text", json_string(k->docs));
+		r = lwr_jmust(json_object());
+		lwr_jput(r, "id", json_string(k->id));
+		lwr_jput(r, "name", camel(k->id));
+		lwr_jput(r, "shortDescription", text_obj(k->title));
+		lwr_jput(r, "fullDescription", text_obj(k->docs));
+		help = lwr_jmust(json_object());
+		lwr_jput(help, "text", json_string(k->docs));
 		lw_strbuf_reset(&md);
 		lw_strbuf_addf(&md, "**%s**\n\n%s", k->title, k->docs);
-		put(help, "markdown", json_string(md.buf));
-		put(r, "help", help);
-		cfg = must(json_object());
-		put(cfg, "level", json_string(sarif_level(k->severity)));
-		put(r, "defaultConfiguration", cfg);
-		props = must(json_object());
-		tags = must(json_array());
+		lwr_jput(help, "markdown", json_string(md.buf));
+		lwr_jput(r, "help", help);
+		cfg = lwr_jmust(json_object());
+		lwr_jput(cfg, "level", json_string(sarif_level(k->severity)));
+		lwr_jput(r, "defaultConfiguration", cfg);
+		props = lwr_jmust(json_object());
+		tags = lwr_jmust(json_array());
 		append(tags, json_string("container-image"));
 		append(tags, json_string("dockerfile"));
 		append(tags, json_string(k->category));
-		put(props, "tags", tags);
-		put(props, "precision", json_string("high"));
-		put(r, "properties", props);
+		lwr_jput(props, "tags", tags);
+		lwr_jput(props, "precision", json_string("high"));
+		lwr_jput(r, "properties", props);
 		append(a, r);
 	}
 	lw_strbuf_release(&md);
@@ -184,34 +171,34 @@ static void check_rules(json_t *a, const struct lw_rules_report *rules)
 
 static json_t *driver_rules(const struct lw_rules_report *rules)
 {
-	json_t *a = must(json_array()), *r, *help, *cfg, *props, *tags;
+	json_t *a = lwr_jmust(json_array()), *r, *help, *cfg, *props, *tags;
 	struct lw_strbuf md = LW_STRBUF_INIT;
 	int k;
 
 	for (k = 0; k < LW_KIND_COUNT; k++) {
-		r = must(json_object());
-		put(r, "id", json_string(kind_rules[k].id));
-		put(r, "name", json_string(kind_rules[k].name));
-		put(r, "shortDescription", text_obj(kind_rules[k].shortd));
-		put(r, "fullDescription", text_obj(kind_rules[k].fulld));
-		help = must(json_object());
-		put(help, "text", json_string(kind_rules[k].help));
+		r = lwr_jmust(json_object());
+		lwr_jput(r, "id", json_string(kind_rules[k].id));
+		lwr_jput(r, "name", json_string(kind_rules[k].name));
+		lwr_jput(r, "shortDescription", text_obj(kind_rules[k].shortd));
+		lwr_jput(r, "fullDescription", text_obj(kind_rules[k].fulld));
+		help = lwr_jmust(json_object());
+		lwr_jput(help, "text", json_string(kind_rules[k].help));
 		lw_strbuf_reset(&md);
 		lw_strbuf_addf(&md, "%s\n\n%s", kind_rules[k].fulld,
 			       kind_rules[k].help);
-		put(help, "markdown", json_string(md.buf));
-		put(r, "help", help);
-		cfg = must(json_object());
-		put(cfg, "level", json_string("warning"));
-		put(r, "defaultConfiguration", cfg);
-		props = must(json_object());
-		tags = must(json_array());
+		lwr_jput(help, "markdown", json_string(md.buf));
+		lwr_jput(r, "help", help);
+		cfg = lwr_jmust(json_object());
+		lwr_jput(cfg, "level", json_string("warning"));
+		lwr_jput(r, "defaultConfiguration", cfg);
+		props = lwr_jmust(json_object());
+		tags = lwr_jmust(json_array());
 		append(tags, json_string("container-image"));
 		append(tags, json_string("dockerfile"));
 		append(tags, json_string("image-size"));
-		put(props, "tags", tags);
-		put(props, "precision", json_string("very-high"));
-		put(r, "properties", props);
+		lwr_jput(props, "tags", tags);
+		lwr_jput(props, "precision", json_string("very-high"));
+		lwr_jput(r, "properties", props);
 		append(a, r);
 	}
 	lw_strbuf_release(&md);
@@ -235,7 +222,7 @@ static json_t *uri(const char *file)
 		else
 			lw_strbuf_addf(&u, "%%%02X", *c);
 	}
-	v = must(json_string(u.buf));
+	v = lwr_jmust(json_string(u.buf));
 	lw_strbuf_release(&p);
 	lw_strbuf_release(&u);
 	return v;
@@ -243,16 +230,16 @@ static json_t *uri(const char *file)
 
 static json_t *place(struct lwr_loc loc)
 {
-	json_t *l = must(json_object()), *phys = must(json_object());
-	json_t *art = must(json_object()), *reg = must(json_object());
+	json_t *l = lwr_jmust(json_object()), *phys = lwr_jmust(json_object());
+	json_t *art = lwr_jmust(json_object()), *reg = lwr_jmust(json_object());
 
-	put(art, "uri", uri(loc.file));
-	put(phys, "artifactLocation", art);
-	put(reg, "startLine", json_integer(loc.line > 0 ? loc.line : 1));
+	lwr_jput(art, "uri", uri(loc.file));
+	lwr_jput(phys, "artifactLocation", art);
+	lwr_jput(reg, "startLine", json_integer(loc.line > 0 ? loc.line : 1));
 	if (loc.line > 0 && loc.end_line > loc.line)
-		put(reg, "endLine", json_integer(loc.end_line));
-	put(phys, "region", reg);
-	put(l, "physicalLocation", phys);
+		lwr_jput(reg, "endLine", json_integer(loc.end_line));
+	lwr_jput(phys, "region", reg);
+	lwr_jput(l, "physicalLocation", phys);
 	return l;
 }
 
@@ -280,35 +267,35 @@ static void check_results(json_t *results, const struct lw_analysis *an,
 			continue;
 		for (j = 0; j < k->nitems || j == 0; j++) {
 			it = k->nitems ? &k->items[j] : NULL;
-			r = must(json_object());
-			put(r, "ruleId", json_string(k->id));
-			put(r, "ruleIndex", json_integer(LW_KIND_COUNT +
+			r = lwr_jmust(json_object());
+			lwr_jput(r, "ruleId", json_string(k->id));
+			lwr_jput(r, "ruleIndex", json_integer(LW_KIND_COUNT +
 							 (json_int_t)i));
-			put(r, "level", json_string(sarif_level(k->severity)));
+			lwr_jput(r, "level", json_string(sarif_level(k->severity)));
 			lw_strbuf_reset(&msg);
 			lwr_check_message(k, it, &msg);
-			put(r, "message", must(json_pack("{s:o}", "text",
+			lwr_jput(r, "message", lwr_jmust(json_pack("{s:o}", "text",
 						clean_string(msg.buf))));
 			loc.file = it && it->file ? it->file :
 				an->attr ? an->attr->dockerfile : NULL;
 			loc.line = it && it->file ? it->line : 0;
 			loc.end_line = it && it->file ? it->end_line : 0;
-			locs = must(json_array());
+			locs = lwr_jmust(json_array());
 			append(locs, place(loc));
-			put(r, "locations", locs);
-			fps = must(json_object());
+			lwr_jput(r, "locations", locs);
+			fps = lwr_jmust(json_object());
 			lwr_check_fingerprint(k, it, fp, sizeof(fp));
-			put(fps, CHECK_FINGERPRINT_KEY, json_string(fp));
-			put(r, "partialFingerprints", fps);
-			props = must(json_object());
-			put(props, "check", json_string(k->id));
-			put(props, "subject", clean_string(it && it->subject ?
+			lwr_jput(fps, CHECK_FINGERPRINT_KEY, json_string(fp));
+			lwr_jput(r, "partialFingerprints", fps);
+			props = lwr_jmust(json_object());
+			lwr_jput(props, "check", json_string(k->id));
+			lwr_jput(props, "subject", clean_string(it && it->subject ?
 							   it->subject : ""));
-			put(props, "layer", it && it->layer >= 0 ?
+			lwr_jput(props, "layer", it && it->layer >= 0 ?
 			    json_integer(it->layer) : json_null());
-			put(props, "fix", it && it->fix ?
+			lwr_jput(props, "fix", it && it->fix ?
 			    clean_string(it->fix) : json_null());
-			put(r, "properties", props);
+			lwr_jput(r, "properties", props);
 			append(results, r);
 		}
 	}
@@ -320,27 +307,27 @@ static json_t *result(const struct lw_analysis *an, size_t gi,
 {
 	const struct lw_group *g = &an->groups[gi];
 	const struct lw_suggestion *s = lwr_group_fix(an, gi);
-	json_t *r = must(json_object()), *locs = must(json_array());
-	json_t *fps = must(json_object()), *props = must(json_object());
-	json_t *paths = must(json_array());
+	json_t *r = lwr_jmust(json_object()), *locs = lwr_jmust(json_array());
+	json_t *fps = lwr_jmust(json_object()), *props = lwr_jmust(json_object());
+	json_t *paths = lwr_jmust(json_array());
 	struct lw_strbuf msg = LW_STRBUF_INIT, path = LW_STRBUF_INIT;
 	size_t i;
 
-	put(r, "ruleId", json_string(kind_rules[g->kind].id));
-	put(r, "ruleIndex", json_integer(g->kind));
-	put(r, "level", json_string(level));
+	lwr_jput(r, "ruleId", json_string(kind_rules[g->kind].id));
+	lwr_jput(r, "ruleIndex", json_integer(g->kind));
+	lwr_jput(r, "level", json_string(level));
 	lwr_group_message(an, gi, &msg);
-	put(r, "message", must(json_pack("{s:o}", "text",
+	lwr_jput(r, "message", lwr_jmust(json_pack("{s:o}", "text",
 					 clean_string(msg.buf))));
 	append(locs, location(an, gi));
-	put(r, "locations", locs);
-	put(fps, FINGERPRINT_KEY, json_string(fp));
-	put(r, "partialFingerprints", fps);
-	put(props, "bytes", json_integer((json_int_t)g->bytes));
-	put(props, "fileCount", json_integer((json_int_t)g->files));
-	put(props, "layer", json_integer(g->layer));
-	put(props, "fromLayer", json_integer(g->from_layer));
-	put(props, "kind", json_string(lw_kind_name(g->kind)));
+	lwr_jput(r, "locations", locs);
+	lwr_jput(fps, FINGERPRINT_KEY, json_string(fp));
+	lwr_jput(r, "partialFingerprints", fps);
+	lwr_jput(props, "bytes", json_integer((json_int_t)g->bytes));
+	lwr_jput(props, "fileCount", json_integer((json_int_t)g->files));
+	lwr_jput(props, "layer", json_integer(g->layer));
+	lwr_jput(props, "fromLayer", json_integer(g->from_layer));
+	lwr_jput(props, "kind", json_string(lw_kind_name(g->kind)));
 	for (i = 0; i < g->count && i < LWR_CI_PATHS &&
 		    g->first + i < an->nfindings; i++) {
 		lw_strbuf_reset(&path);
@@ -348,10 +335,10 @@ static json_t *result(const struct lw_analysis *an, size_t gi,
 		lw_strbuf_adds(&path, an->findings[g->first + i].path);
 		append(paths, clean_string(path.buf));
 	}
-	put(props, "paths", paths);
-	put(props, "suggestion", s && s->id ? clean_string(s->id) :
+	lwr_jput(props, "paths", paths);
+	lwr_jput(props, "suggestion", s && s->id ? clean_string(s->id) :
 	    json_null());
-	put(r, "properties", props);
+	lwr_jput(r, "properties", props);
 	lw_strbuf_release(&msg);
 	lw_strbuf_release(&path);
 	return r;
@@ -363,38 +350,38 @@ int lw_render_sarif(FILE *f, const struct lw_analysis *an,
 {
 	const char *level = rules && rules->evaluated && !rules->passed ?
 			    "error" : "warning";
-	json_t *doc = must(json_object()), *runs = must(json_array());
-	json_t *run = must(json_object()), *tool = must(json_object());
-	json_t *drv = must(json_object()), *results = must(json_array());
-	json_t *props = must(json_object());
+	json_t *doc = lwr_jmust(json_object()), *runs = lwr_jmust(json_array());
+	json_t *run = lwr_jmust(json_object()), *tool = lwr_jmust(json_object());
+	json_t *drv = lwr_jmust(json_object()), *results = lwr_jmust(json_array());
+	json_t *props = lwr_jmust(json_object());
 	char **fp = lwr_fingerprints(an);
 	size_t i;
 	int rc;
 
-	put(doc, "$schema", json_string(SARIF_SCHEMA));
-	put(doc, "version", json_string("2.1.0"));
-	put(drv, "name", json_string("layerwaste"));
-	put(drv, "version", json_string(LW_VERSION));
-	put(drv, "semanticVersion", json_string(LW_VERSION));
-	put(drv, "informationUri", json_string(LW_HOMEPAGE));
-	put(drv, "rules", driver_rules(rules));
-	put(tool, "driver", drv);
-	put(run, "tool", tool);
+	lwr_jput(doc, "$schema", json_string(SARIF_SCHEMA));
+	lwr_jput(doc, "version", json_string("2.1.0"));
+	lwr_jput(drv, "name", json_string("layerwaste"));
+	lwr_jput(drv, "version", json_string(LW_VERSION));
+	lwr_jput(drv, "semanticVersion", json_string(LW_VERSION));
+	lwr_jput(drv, "informationUri", json_string(LW_HOMEPAGE));
+	lwr_jput(drv, "rules", driver_rules(rules));
+	lwr_jput(tool, "driver", drv);
+	lwr_jput(run, "tool", tool);
 	for (i = 0; i < an->ngroups; i++)
 		append(results, result(an, i, level, fp[i]));
 	check_results(results, an, rules);
-	put(run, "results", results);
-	put(props, "image", clean_string(lwr_image_name(an)));
-	put(props, "totalBytes", json_integer((json_int_t)an->total_bytes));
-	put(props, "wastedBytes", json_integer((json_int_t)an->wasted_bytes));
-	put(props, "rules", lwr_rules_json(rules));
+	lwr_jput(run, "results", results);
+	lwr_jput(props, "image", clean_string(lwr_image_name(an)));
+	lwr_jput(props, "totalBytes", json_integer((json_int_t)an->total_bytes));
+	lwr_jput(props, "wastedBytes", json_integer((json_int_t)an->wasted_bytes));
+	lwr_jput(props, "rules", lwr_rules_json(rules));
 	if (lwr_checks(rules)) {
-		put(props, "profile", lwr_profile_json(rules));
-		put(props, "checks", lwr_checks_json(rules));
+		lwr_jput(props, "profile", lwr_profile_json(rules));
+		lwr_jput(props, "checks", lwr_checks_json(rules));
 	}
-	put(run, "properties", props);
+	lwr_jput(run, "properties", props);
 	append(runs, run);
-	put(doc, "runs", runs);
+	lwr_jput(doc, "runs", runs);
 	rc = json_dumpf(doc, f, JSON_INDENT(2) | JSON_PRESERVE_ORDER |
 			JSON_REAL_PRECISION(15));
 	json_decref(doc);
