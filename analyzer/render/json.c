@@ -58,21 +58,6 @@ static int sink_write(const char *buf, size_t size, void *data)
 	return 0;
 }
 
-/* jansson allocation failures abort, as lw_xmalloc does: each value built
- * here is one small item. */
-static json_t *jok(json_t *v)
-{
-	if (!v)
-		abort();
-	return v;
-}
-
-static void jset(json_t *o, const char *key, json_t *v)
-{
-	if (!o || !v || json_object_set_new(o, key, v))
-		abort();
-}
-
 static void jappend(json_t *a, json_t *v)
 {
 	if (!a || !v || json_array_append_new(a, v))
@@ -81,26 +66,15 @@ static void jappend(json_t *a, json_t *v)
 
 static json_t *jint(uint64_t v)
 {
-	return jok(json_integer(v > INT64_MAX ? INT64_MAX : (json_int_t)v));
+	return lwr_jmust(json_integer(v > INT64_MAX ? INT64_MAX : (json_int_t)v));
 }
 
 static json_t *jstr(struct lw_strbuf *sb)
 {
-	json_t *v = jok(json_stringn(sb->buf ? sb->buf : "", sb->len));
+	json_t *v = lwr_jmust(json_stringn(sb->buf ? sb->buf : "", sb->len));
 
 	lw_strbuf_release(sb);
 	return v;
-}
-
-/* A string from the archive or the user, or null. */
-static json_t *jtext(const char *s)
-{
-	struct lw_strbuf sb = LW_STRBUF_INIT;
-
-	if (!s)
-		return jok(json_null());
-	lwr_utf8_clean(&sb, s);
-	return jstr(&sb);
 }
 
 /* A history created_by, with the values of secret-looking build args
@@ -108,7 +82,7 @@ static json_t *jtext(const char *s)
 static json_t *jhistory(const char *created_by)
 {
 	char *r = lw_redact_history(created_by);
-	json_t *v = jtext(r);
+	json_t *v = lwr_jtext(r);
 
 	free(r);
 	return v;
@@ -143,7 +117,7 @@ static void jdoc_key(struct jdoc *d, const char *key)
 static void jdoc_value(struct jdoc *d, json_t *v, const char *indent)
 {
 	struct jsink s = { d->f, indent };
-	char *text = json_dumps(jok(v), DUMP_FLAGS);
+	char *text = json_dumps(lwr_jmust(v), DUMP_FLAGS);
 
 	if (!text)
 		abort();
@@ -187,10 +161,10 @@ static int jdoc_end(struct jdoc *d)
 
 static json_t *json_tool(void)
 {
-	json_t *o = jok(json_object());
+	json_t *o = lwr_jmust(json_object());
 
-	jset(o, "name", jok(json_string("layerwaste")));
-	jset(o, "version", jok(json_string(LW_VERSION)));
+	lwr_jput(o, "name", lwr_jmust(json_string("layerwaste")));
+	lwr_jput(o, "version", lwr_jmust(json_string(LW_VERSION)));
 	return o;
 }
 
@@ -198,34 +172,34 @@ static json_t *json_tool(void)
 static json_t *json_image(const struct lw_image *img,
 			  const struct lw_analysis *an)
 {
-	json_t *o = jok(json_object()), *tags = jok(json_array());
+	json_t *o = lwr_jmust(json_object()), *tags = lwr_jmust(json_array());
 	size_t i;
 
-	jset(o, "source", jtext(img->source));
-	jset(o, "format", jtext(img->format));
-	jset(o, "compression",
-	     jtext(lw_compression_name(img->outer_compression)));
+	lwr_jput(o, "source", lwr_jtext(img->source));
+	lwr_jput(o, "format", lwr_jtext(img->format));
+	lwr_jput(o, "compression",
+	     lwr_jtext(lw_compression_name(img->outer_compression)));
 	for (i = 0; i < img->ntags; i++)
-		jappend(tags, jtext(img->tags[i]));
-	jset(o, "tags", tags);
-	jset(o, "platform", jtext(img->platform));
-	jset(o, "config_digest", jtext(img->config_digest));
-	jset(o, "layer_count", jint(img->nlayers));
+		jappend(tags, lwr_jtext(img->tags[i]));
+	lwr_jput(o, "tags", tags);
+	lwr_jput(o, "platform", lwr_jtext(img->platform));
+	lwr_jput(o, "config_digest", lwr_jtext(img->config_digest));
+	lwr_jput(o, "layer_count", jint(img->nlayers));
 	if (an) {
-		jset(o, "file_count", jint(an->file_count));
-		jset(o, "total_bytes", jint(an->total_bytes));
-		jset(o, "visible_bytes", jint(an->visible_bytes));
+		lwr_jput(o, "file_count", jint(an->file_count));
+		lwr_jput(o, "total_bytes", jint(an->total_bytes));
+		lwr_jput(o, "visible_bytes", jint(an->visible_bytes));
 	}
 	return o;
 }
 
 static json_t *json_kinds(const uint64_t *v)
 {
-	json_t *o = jok(json_object());
+	json_t *o = lwr_jmust(json_object());
 	int k;
 
 	for (k = 0; k < LW_KIND_COUNT; k++)
-		jset(o, lw_kind_name(k), jint(v[k]));
+		lwr_jput(o, lw_kind_name(k), jint(v[k]));
 	return o;
 }
 
@@ -237,24 +211,24 @@ static double round2(double p)
 
 static json_t *json_summary(const struct lw_analysis *an)
 {
-	json_t *o = jok(json_object()), *dive = jok(json_object());
+	json_t *o = lwr_jmust(json_object()), *dive = lwr_jmust(json_object());
 
-	jset(o, "wasted_bytes", jint(an->wasted_bytes));
-	jset(o, "wasted_percent",
-	     jok(json_real(round2(lw_analysis_wasted_percent(an)))));
-	jset(o, "by_kind", json_kinds(an->by_kind));
-	jset(o, "files_by_kind", json_kinds(an->files_by_kind));
-	jset(o, "duplicate_bytes", jint(an->duplicate_bytes));
-	jset(o, "finding_count", jint(an->nfindings));
-	jset(o, "warning_count",
+	lwr_jput(o, "wasted_bytes", jint(an->wasted_bytes));
+	lwr_jput(o, "wasted_percent",
+	     lwr_jmust(json_real(round2(lw_analysis_wasted_percent(an)))));
+	lwr_jput(o, "by_kind", json_kinds(an->by_kind));
+	lwr_jput(o, "files_by_kind", json_kinds(an->files_by_kind));
+	lwr_jput(o, "duplicate_bytes", jint(an->duplicate_bytes));
+	lwr_jput(o, "finding_count", jint(an->nfindings));
+	lwr_jput(o, "warning_count",
 	     jint(an->image->warnings.total + an->warnings.total));
-	jset(dive, "efficiency", jok(json_real(an->dive.efficiency)));
-	jset(dive, "wasted_bytes", jint(an->dive.wasted_bytes));
-	jset(dive, "user_wasted_percent",
-	     jok(json_real(an->dive.user_wasted_percent)));
-	jset(dive, "size_bytes", jint(an->dive.size_bytes));
-	jset(dive, "user_size_bytes", jint(an->dive.user_size_bytes));
-	jset(o, "dive", dive);
+	lwr_jput(dive, "efficiency", lwr_jmust(json_real(an->dive.efficiency)));
+	lwr_jput(dive, "wasted_bytes", jint(an->dive.wasted_bytes));
+	lwr_jput(dive, "user_wasted_percent",
+	     lwr_jmust(json_real(an->dive.user_wasted_percent)));
+	lwr_jput(dive, "size_bytes", jint(an->dive.size_bytes));
+	lwr_jput(dive, "user_size_bytes", jint(an->dive.user_size_bytes));
+	lwr_jput(o, "dive", dive);
 	return o;
 }
 
@@ -264,41 +238,41 @@ static json_t *json_layer(const struct lw_image *img, size_t i,
 {
 	const struct lw_layer *ly = &img->layers[i];
 	const struct lw_layer_index *ix = ly->index;
-	json_t *o = jok(json_object());
+	json_t *o = lwr_jmust(json_object());
 
-	jset(o, "index", jint(i));
-	jset(o, "digest", jtext(ly->digest));
-	jset(o, "diff_id", jtext(ly->diff_id));
-	jset(o, "compression", jtext(lw_compression_name(ly->compression)));
-	jset(o, "compressed_bytes", jint(ly->compressed_bytes));
-	jset(o, "tar_bytes", jint(ly->tar_bytes));
-	jset(o, "entry_count", jint(ix ? ix->count : 0));
-	jset(o, "file_count", jint(ix ? ix->file_count : 0));
-	jset(o, "total_bytes", jint(ix ? ix->file_bytes : 0));
+	lwr_jput(o, "index", jint(i));
+	lwr_jput(o, "digest", lwr_jtext(ly->digest));
+	lwr_jput(o, "diff_id", lwr_jtext(ly->diff_id));
+	lwr_jput(o, "compression", lwr_jtext(lw_compression_name(ly->compression)));
+	lwr_jput(o, "compressed_bytes", jint(ly->compressed_bytes));
+	lwr_jput(o, "tar_bytes", jint(ly->tar_bytes));
+	lwr_jput(o, "entry_count", jint(ix ? ix->count : 0));
+	lwr_jput(o, "file_count", jint(ix ? ix->file_count : 0));
+	lwr_jput(o, "total_bytes", jint(ix ? ix->file_bytes : 0));
 	if (an) {
-		jset(o, "wasted_bytes", jint(an->layers[i].wasted_bytes));
-		jset(o, "finding_count", jint(an->layers[i].findings));
+		lwr_jput(o, "wasted_bytes", jint(an->layers[i].wasted_bytes));
+		lwr_jput(o, "finding_count", jint(an->layers[i].findings));
 	}
-	jset(o, "created_by",
+	lwr_jput(o, "created_by",
 	     jhistory(ly->history ? ly->history->created_by : NULL));
 	if (an)
-		jset(o, "instruction", lw_json_instruction(an, i));
+		lwr_jput(o, "instruction", lw_json_instruction(an, i));
 	if (!an)
-		jset(o, "member", jtext(ly->member));
+		lwr_jput(o, "member", lwr_jtext(ly->member));
 	return o;
 }
 
 static json_t *json_cause(const struct lw_group *g)
 {
-	json_t *o = jok(json_object());
+	json_t *o = lwr_jmust(json_object());
 
-	jset(o, "layer", jint(g->layer));
-	jset(o, "from_layer", jint(g->from_layer));
-	jset(o, "kind", jtext(lw_kind_name(g->kind)));
-	jset(o, "bytes", jint(g->bytes));
-	jset(o, "file_count", jint(g->files));
-	jset(o, "first_finding", jint(g->first));
-	jset(o, "finding_count", jint(g->count));
+	lwr_jput(o, "layer", jint(g->layer));
+	lwr_jput(o, "from_layer", jint(g->from_layer));
+	lwr_jput(o, "kind", lwr_jtext(lw_kind_name(g->kind)));
+	lwr_jput(o, "bytes", jint(g->bytes));
+	lwr_jput(o, "file_count", jint(g->files));
+	lwr_jput(o, "first_finding", jint(g->first));
+	lwr_jput(o, "finding_count", jint(g->count));
 	return o;
 }
 
@@ -321,47 +295,47 @@ static const char *type_name(int type)
 
 static json_t *json_meta(const struct lw_meta *m, int type)
 {
-	json_t *o = jok(json_object());
+	json_t *o = lwr_jmust(json_object());
 	char mode[16];
 
 	snprintf(mode, sizeof(mode), "%04o", (unsigned)(m->mode & 07777));
-	jset(o, "uid", jint(m->uid));
-	jset(o, "gid", jint(m->gid));
-	jset(o, "mode", jok(json_string(mode)));
+	lwr_jput(o, "uid", jint(m->uid));
+	lwr_jput(o, "gid", jint(m->gid));
+	lwr_jput(o, "mode", lwr_jmust(json_string(mode)));
 	if (type >= 0)
-		jset(o, "type", jtext(type_name(type)));
+		lwr_jput(o, "type", lwr_jtext(type_name(type)));
 	return o;
 }
 
 static json_t *json_finding(const struct lw_finding *fd)
 {
-	json_t *o = jok(json_object());
+	json_t *o = lwr_jmust(json_object());
 
-	jset(o, "kind", jtext(lw_kind_name(fd->kind)));
-	jset(o, "path", jpath(fd->path));
-	jset(o, "layer", jint(fd->layer));
-	jset(o, "from_layer", jint(fd->from_layer));
-	jset(o, "bytes", jint(fd->bytes));
-	jset(o, "before", json_meta(&fd->before, -1));
-	jset(o, "after", fd->has_after ? json_meta(&fd->after, fd->after_type)
-				       : jok(json_null()));
+	lwr_jput(o, "kind", lwr_jtext(lw_kind_name(fd->kind)));
+	lwr_jput(o, "path", jpath(fd->path));
+	lwr_jput(o, "layer", jint(fd->layer));
+	lwr_jput(o, "from_layer", jint(fd->from_layer));
+	lwr_jput(o, "bytes", jint(fd->bytes));
+	lwr_jput(o, "before", json_meta(&fd->before, -1));
+	lwr_jput(o, "after", fd->has_after ? json_meta(&fd->after, fd->after_type)
+				       : lwr_jmust(json_null()));
 	return o;
 }
 
 static json_t *json_dup(const struct lw_dup_group *dg)
 {
-	json_t *o = jok(json_object()), *paths = jok(json_array()), *m;
+	json_t *o = lwr_jmust(json_object()), *paths = lwr_jmust(json_array()), *m;
 	size_t i;
 
-	jset(o, "size", jint(dg->size));
-	jset(o, "bytes", jint(dg->bytes));
+	lwr_jput(o, "size", jint(dg->size));
+	lwr_jput(o, "bytes", jint(dg->bytes));
 	for (i = 0; i < dg->count; i++) {
-		m = jok(json_object());
-		jset(m, "path", jpath(dg->members[i].path));
-		jset(m, "layer", jint(dg->members[i].layer));
+		m = lwr_jmust(json_object());
+		lwr_jput(m, "path", jpath(dg->members[i].path));
+		lwr_jput(m, "layer", jint(dg->members[i].layer));
 		jappend(paths, m);
 	}
-	jset(o, "paths", paths);
+	lwr_jput(o, "paths", paths);
 	return o;
 }
 
@@ -379,14 +353,14 @@ static void jdoc_warnings(struct jdoc *d, const struct lw_warnings *a,
 		if (!w[j])
 			continue;
 		for (i = 0; i < w[j]->count; i++)
-			jdoc_array_add(d, jtext(w[j]->items[i]));
+			jdoc_array_add(d, lwr_jtext(w[j]->items[i]));
 		kept += w[j]->count;
 		total += w[j]->total;
 	}
 	if (total > kept) {
 		snprintf(more, sizeof(more), "%zu more warnings not shown",
 			 total - kept);
-		jdoc_array_add(d, jok(json_string(more)));
+		jdoc_array_add(d, lwr_jmust(json_string(more)));
 	}
 	jdoc_array_end(d);
 }
@@ -418,7 +392,7 @@ int lw_render_json_rules(FILE *f, const struct lw_analysis *an,
 	for (i = 0; i < an->ngroups; i++) {
 		json_t *c = json_cause(&an->groups[i]);
 
-		jset(c, "suggestion", lw_json_cause_suggestion(an, i));
+		lwr_jput(c, "suggestion", lw_json_cause_suggestion(an, i));
 		jdoc_array_add(&d, c);
 	}
 	jdoc_array_end(&d);
