@@ -6,7 +6,8 @@
  * it is uncompressed, else from the layer blob read again through
  * libarchive (still mapped from the archive or the OCI directory); a
  * layer that arrived as a stream (stdin, a compressed archive, `podman
- * image save`) has no bytes left, and says so. */
+ * image save`) kept only a few small configuration files (lw_keeps_file),
+ * and says so for the rest. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -270,6 +271,12 @@ int lw_image_read_entries(const struct lw_image *img, uint32_t layer,
 		} else if (base && want[i]->data_off != LW_NO_OFFSET) {
 			take(&outs[i], base + want[i]->data_off,
 			     (size_t)want[i]->size);
+		} else if (lw_layer_index_kept(ix, (size_t)(want[i] -
+							    ix->entries))) {
+			const struct lw_kept_file *k = lw_layer_index_kept(
+				ix, (size_t)(want[i] - ix->entries));
+
+			take(&outs[i], k->data, k->len);
 		} else {
 			outs[i].state = LW_FILE_STREAMED;
 			pending++;

@@ -13,6 +13,7 @@ void lw_layer_index_release(struct lw_layer_index *ix)
 {
 	lw_arena_release(&ix->arena);
 	free(ix->entries);
+	free(ix->kept);
 	lw_warnings_release(&ix->warnings);
 	memset(ix, 0, sizeof(*ix));
 }
@@ -117,5 +118,40 @@ const struct lw_entry *lw_layer_index_find(const struct lw_layer_index *ix,
 		    strcmp(e->path, path) == 0)
 			return e;
 	}
+	return NULL;
+}
+
+int lw_keeps_file(const char *path)
+{
+	static const char *const exact[] = { "etc/passwd", "etc/group" };
+	static const char *const names[] = { ".env", ".npmrc", ".pypirc",
+		".netrc", ".git-credentials" };
+	static const char *const ends[] = { ".pem", ".key" };
+	const char *base = strrchr(path, '/');
+	size_t i, n;
+
+	base = base ? base + 1 : path;
+	for (i = 0; i < sizeof(exact) / sizeof(*exact); i++)
+		if (!strcmp(path, exact[i]))
+			return 1;
+	for (i = 0; i < sizeof(names) / sizeof(*names); i++)
+		if (!strcmp(base, names[i]))
+			return 1;
+	n = strlen(base);
+	for (i = 0; i < sizeof(ends) / sizeof(*ends); i++)
+		if (n > strlen(ends[i]) &&
+		    !strcmp(base + n - strlen(ends[i]), ends[i]))
+			return 1;
+	return 0;
+}
+
+const struct lw_kept_file *lw_layer_index_kept(const struct lw_layer_index *ix,
+					       size_t ei)
+{
+	size_t i;
+
+	for (i = 0; i < ix->nkept; i++)
+		if (ix->kept[i].entry == ei)
+			return &ix->kept[i];
 	return NULL;
 }

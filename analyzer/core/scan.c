@@ -83,7 +83,7 @@ static uint32_t xattr_digest(struct archive_entry *ae, int *has_cap)
  * zeros they read as. */
 static int hash_stream(struct archive *a, struct lw_entry *e,
 		       const void *buf, size_t len, la_int64_t off,
-		       struct lw_error *err)
+		       struct lw_strbuf *keep, struct lw_error *err)
 {
 	static const unsigned char zeros[4096];
 	XXH3_state_t *st = XXH3_createState();
@@ -103,6 +103,8 @@ static int hash_stream(struct archive *a, struct lw_entry *e,
 			pos += n;
 		}
 		XXH3_128bits_update(st, buf, len);
+		if (keep)
+			lw_strbuf_add(keep, buf, len);
 		pos += len;
 		r = archive_read_data_block(a, &buf, &len, &off);
 	}
@@ -140,7 +142,7 @@ static int locate_content(struct archive *a, const struct lw_scan *s,
 	const unsigned char *p;
 
 	if (archive_entry_sparse_count(ae) > 0)
-		return hash_stream(a, e, NULL, 0, 0, err);
+		return hash_stream(a, e, NULL, 0, 0, NULL, err);
 	if (archive_read_data_block(a, &buf, &len, &off) != ARCHIVE_OK ||
 	    off != 0)
 		return lw_error_set(err, LW_ERR_INPUT,
@@ -154,7 +156,7 @@ static int locate_content(struct archive *a, const struct lw_scan *s,
 		return LW_OK;
 	}
 	/* libarchive handed us a copy: read the rest the slow way. */
-	return hash_stream(a, e, buf, len, off, err);
+	return hash_stream(a, e, buf, len, off, NULL, err);
 }
 
 /* Splits a normalised path into its whiteout meaning. Returns the entry
@@ -357,6 +359,36 @@ int lw_scan_add(const struct lw_scan *s, const struct lw_scan_item *it,
 	}
 }
 
+/* Hashes a streamed file's content; keeps the bytes of the few small
+ * configuration files the profile checks read (lw_keeps_file), since a
+ * stream cannot be read twice. Sparse files are never kept. */
+static int stream_content(struct archive *a, struct lw_layer_index *ix,
+			  struct lw_entry *e, struct lw_error *err)
+{
+	struct lw_strbuf keep = LW_STRBUF_INIT;
+	int want = e->size <= LW_KEPT_FILE_MAX &&
+		ix->kept_bytes + e->size <= LW_KEPT_LAYER_MAX &&
+		lw_keeps_file(e->path);
+	int rc = hash_stream(a, e, NULL, 0, 0, want ? &keep : NULL, err);
+
+	if (!rc && want && keep.len == e->size) {
+		unsigned char *p = lw_arena_alloc(&ix->arena, keep.len + 1);
+
+		if (p) {
+			memcpy(p, keep.buf ? keep.buf : "", keep.len);
+			p[keep.len] = '\0';
+			ix->kept = lw_xrealloc(ix->kept, (ix->nkept + 1) *
+					       sizeof(*ix->kept));
+			ix->kept[ix->nkept].entry = (size_t)(e - ix->entries);
+			ix->kept[ix->nkept].data = p;
+			ix->kept[ix->nkept++].len = keep.len;
+			ix->kept_bytes += keep.len;
+		}
+	}
+	lw_strbuf_release(&keep);
+	return rc;
+}
+
 static int add_entry(struct archive *a, const struct lw_scan *s,
 		     struct archive_entry *ae, struct lw_layer_index *ix,
 		     struct lw_scan_names *names, struct lw_error *err)
@@ -383,8 +415,9 @@ static int add_entry(struct archive *a, const struct lw_scan *s,
 	r = lw_scan_add(s, &it, ix, names, &e, err);
 	if (r || !e)
 		return r;
-	return s->map ? locate_content(a, s, ae, e, err) :
-		hash_stream(a, e, NULL, 0, 0, err);
+	if (s->map)
+		return locate_content(a, s, ae, e, err);
+	return stream_content(a, ix, e, err);
 }
 
 int lw_layer_scan(struct archive *a, const struct lw_scan *s,

@@ -61,6 +61,18 @@ struct lw_entry {
 	uint8_t flags;
 };
 
+/* The bytes of a small configuration file of a layer that came as a
+ * stream (/etc/passwd, /etc/group, .env, .npmrc, keys): the profile checks
+ * read them, and a stream cannot be read twice. */
+struct lw_kept_file {
+	size_t entry;              /* index into entries */
+	const unsigned char *data; /* borrowed from the arena */
+	size_t len;
+};
+
+#define LW_KEPT_FILE_MAX (64u << 10)   /* one file */
+#define LW_KEPT_LAYER_MAX (1u << 20)   /* all of a layer's */
+
 struct lw_layer_index {
 	struct lw_arena arena;
 	struct lw_entry *entries; /* owned; in tar order */
@@ -68,8 +80,19 @@ struct lw_layer_index {
 	size_t cap;
 	uint64_t file_bytes;   /* sum of regular-file sizes */
 	uint64_t file_count;   /* regular-file entries */
+	struct lw_kept_file *kept; /* owned; streamed layers only */
+	size_t nkept;
+	size_t kept_bytes;
 	struct lw_warnings warnings;
 };
+
+/* Whether a regular file at this normalised path is one whose bytes a
+ * streamed layer keeps (see struct lw_kept_file). */
+int lw_keeps_file(const char *path);
+
+/* The kept bytes of entry ei, or NULL. */
+const struct lw_kept_file *lw_layer_index_kept(const struct lw_layer_index *ix,
+					       size_t ei);
 
 void lw_layer_index_init(struct lw_layer_index *ix);
 void lw_layer_index_release(struct lw_layer_index *ix);
