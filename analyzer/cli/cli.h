@@ -4,6 +4,7 @@
 #define LAYERWASTE_CLI_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "layerwaste/analysis.h"
 #include "layerwaste/attrib.h"
@@ -72,6 +73,13 @@ struct cli {
 	struct cli_setting settings[CLI_SETTINGS_MAX];
 	size_t nsettings;
 };
+
+/* Opens path for writing (NULL or "-": standard output, flushed but left
+ * open; mode "w" or "a"), calls write, and reports any failure of the
+ * open, the write, the flush or the close on stderr. Returns EXIT_OK or
+ * EXIT_IO. */
+int cli_emit(const char *path, const char *mode,
+	     int (*write)(FILE *f, int to_stdout, void *ctx), void *ctx);
 
 /* "text", "json", "github", ...; -1 for an unknown name. */
 int cli_format_from_name(const char *name);

@@ -444,34 +444,28 @@ static int exit_for(int code)
 	}
 }
 
+struct inspect_job {
+	const struct cli *c;
+	const struct lw_image *img;
+};
+
+static int write_inspect(FILE *f, int to_stdout, void *ctx)
+{
+	const struct inspect_job *j = ctx;
+	struct lw_render_opts ro = { 0, 100, j->c->exact_bytes, j->c->top };
+
+	(void)to_stdout;
+	return j->c->format == FMT_JSON ?
+		lw_render_inspect_json(f, j->img, &ro) :
+		lw_render_inspect_text(f, j->img, &ro);
+}
+
 /* inspect: the image alone, text or JSON. */
 static int run_inspect(const struct cli *c, const struct lw_image *img)
 {
-	struct lw_render_opts ro = { 0, 100, c->exact_bytes, c->top };
-	FILE *out = stdout;
-	int rc, status = EXIT_OK;
+	struct inspect_job j = { c, img };
 
-	if (c->output && strcmp(c->output, "-") &&
-	    !(out = fopen(c->output, "w"))) {
-		fprintf(stderr, "layerwaste: cannot write '%s': %s\n",
-			c->output, strerror(errno));
-		return EXIT_IO;
-	}
-	errno = 0;
-	rc = c->format == FMT_JSON ? lw_render_inspect_json(out, img, &ro) :
-		lw_render_inspect_text(out, img, &ro);
-	if (rc || fflush(out) || ferror(out)) {
-		fprintf(stderr, "layerwaste: cannot write %s: %s\n",
-			out == stdout ? "to standard output" : c->output,
-			strerror(errno ? errno : EIO));
-		status = EXIT_IO;
-	}
-	if (out != stdout && fclose(out) && !status) {
-		fprintf(stderr, "layerwaste: cannot write '%s': %s\n",
-			c->output, strerror(errno));
-		status = EXIT_IO;
-	}
-	return status;
+	return cli_emit(c->output, "w", write_inspect, &j);
 }
 
 /* Analysis and attribution; prints the error and returns its exit

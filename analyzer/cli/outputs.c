@@ -107,32 +107,18 @@ int cli_run_checks(const struct cli *c, const struct lw_analysis *an,
 		EXIT_INPUT : EXIT_IO;
 }
 
+static int write_text(FILE *f, int to_stdout, void *ctx)
+{
+	(void)to_stdout;
+	return fputs(ctx, f) == EOF ? -1 : 0;
+}
+
 /* --fix: the diff of the Dockerfile, to stdout or --output FILE. */
 int cli_write_fix(const struct cli *c, const struct lw_analysis *an)
 {
 	char *diff = lw_attribution_diff(an->attr);
-	FILE *out = stdout;
-	int status = EXIT_OK;
+	int status = cli_emit(c->output, "w", write_text, diff);
 
-	if (c->output && strcmp(c->output, "-") &&
-	    !(out = fopen(c->output, "w"))) {
-		fprintf(stderr, "layerwaste: cannot write '%s': %s\n",
-			c->output, strerror(errno));
-		free(diff);
-		return EXIT_IO;
-	}
-	errno = 0;
-	if (fputs(diff, out) == EOF || fflush(out) || ferror(out)) {
-		fprintf(stderr, "layerwaste: cannot write %s: %s\n",
-			out == stdout ? "to standard output" : c->output,
-			strerror(errno ? errno : EIO));
-		status = EXIT_IO;
-	}
-	if (out != stdout && fclose(out) && !status) {
-		fprintf(stderr, "layerwaste: cannot write '%s': %s\n",
-			c->output, strerror(errno));
-		status = EXIT_IO;
-	}
 	free(diff);
 	return status;
 }
@@ -176,15 +162,10 @@ static int render(FILE *f, int format, const struct lw_analysis *an,
 	}
 }
 
-/* Writes one report to path (NULL or "-": standard output, which is
- * flushed but left open). mode is "w", or "a" to append. */
-static int write_one(const char *path, const char *mode, int format,
-		     const struct lw_analysis *an,
-		     const struct lw_rules_report *rules,
-		     const struct lw_render_opts *base, int color)
+int cli_emit(const char *path, const char *mode,
+	     int (*write)(FILE *f, int to_stdout, void *ctx), void *ctx)
 {
 	int to_stdout = !path || !strcmp(path, "-");
-	struct lw_render_opts o = *base;
 	FILE *f = stdout;
 	int rc;
 
@@ -193,10 +174,8 @@ static int write_one(const char *path, const char *mode, int format,
 			strerror(errno));
 		return EXIT_IO;
 	}
-	o.color = format == FMT_TEXT && to_stdout && color;
-	o.width = to_stdout ? terminal_width() : 100;
 	errno = 0;
-	rc = render(f, format, an, rules, &o);
+	rc = write(f, to_stdout, ctx);
 	if (rc || fflush(f) || ferror(f)) {
 		fprintf(stderr, "layerwaste: cannot write %s%s%s: %s\n",
 			to_stdout ? "to standard output" : "'",
@@ -212,6 +191,36 @@ static int write_one(const char *path, const char *mode, int format,
 		return EXIT_IO;
 	}
 	return EXIT_OK;
+}
+
+struct report_job {
+	int format;
+	const struct lw_analysis *an;
+	const struct lw_rules_report *rules;
+	const struct lw_render_opts *base;
+	int color;
+};
+
+static int write_report(FILE *f, int to_stdout, void *ctx)
+{
+	const struct report_job *r = ctx;
+	struct lw_render_opts o = *r->base;
+
+	o.color = r->format == FMT_TEXT && to_stdout && r->color;
+	o.width = to_stdout ? terminal_width() : 100;
+	return render(f, r->format, r->an, r->rules, &o);
+}
+
+/* Writes one report to path (NULL or "-": standard output, which is
+ * flushed but left open). mode is "w", or "a" to append. */
+static int write_one(const char *path, const char *mode, int format,
+		     const struct lw_analysis *an,
+		     const struct lw_rules_report *rules,
+		     const struct lw_render_opts *base, int color)
+{
+	struct report_job r = { format, an, rules, base, color };
+
+	return cli_emit(path, mode, write_report, &r);
 }
 
 int cli_write_outputs(const struct cli *c, const struct lw_analysis *an,
