@@ -290,24 +290,23 @@ static void replace(struct state *st, uint32_t layer, uint32_t idx)
 	size_t r = e->path_id;
 	struct ref cur = st->vis[r];
 
-	if (cur.layer != NONE) {
+	/* Only a regular file below gives a finding; directories, links and
+	 * devices carry no bytes. */
+	if (cur.layer != NONE && entry_of(st, cur)->type == LW_ENTRY_FILE) {
 		const struct lw_entry *c = entry_of(st, cur);
+		struct ref nc;
+		const struct lw_entry *ce = content_of(st, layer, e, idx, &nc);
 
-		if (c->type == LW_ENTRY_DIR && e->type != LW_ENTRY_DIR) {
-			; /* its contents go below */
-		} else if (c->type == LW_ENTRY_FILE &&
-			   e->type != LW_ENTRY_FILE &&
-			   e->type != LW_ENTRY_HARDLINK) {
+		if (e->type != LW_ENTRY_FILE && e->type != LW_ENTRY_HARDLINK) {
 			/* A directory, symlink or device took the path
 			 * (`rm f && mkdir f`): the file is gone. */
 			add_finding(st, LW_KIND_DELETE, layer, cur, NULL);
-		} else if (c->type == LW_ENTRY_FILE) {
-			struct ref nc;
-			const struct lw_entry *ce = content_of(st, layer, e,
-							       idx, &nc);
+		} else {
 			struct lw_finding *f = add_finding(st, LW_KIND_OVERWRITE,
 							   layer, cur, e);
 
+			/* The same size may be the same content: compared
+			 * once every layer is walked. */
 			if (ce && ce->size == c->size) {
 				struct pend *p;
 
