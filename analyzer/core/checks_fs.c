@@ -144,18 +144,6 @@ void lw_file_bytes_release(struct lw_file_bytes *fb)
 	fb->layer = -1;
 }
 
-/* The regular-file entry whose content e has (a hard link's target). */
-static const struct lw_entry *content_entry(const struct lw_layer_index *ix,
-					    const struct lw_entry *e)
-{
-	if (e->type == LW_ENTRY_HARDLINK) {
-		if (e->target == LW_NO_OFFSET || e->target >= ix->count)
-			return NULL;
-		e = &ix->entries[e->target];
-	}
-	return e->type == LW_ENTRY_FILE ? e : NULL;
-}
-
 static void take(struct lw_file_bytes *fb, const void *p, size_t len)
 {
 	fb->data = lw_xmalloc(len + 1);
@@ -263,7 +251,7 @@ int lw_image_read_entries(const struct lw_image *img, uint32_t layer,
 		memset(&outs[i], 0, sizeof(outs[i]));
 		outs[i].layer = (int)layer;
 		outs[i].entry = es[i];
-		want[i] = content_entry(ix, es[i]);
+		want[i] = lw_layer_index_content(ix, es[i]);
 		if (!want[i]) {
 			outs[i].state = LW_FILE_NOT_REGULAR;
 		} else if (want[i]->size > max) {

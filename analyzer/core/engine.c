@@ -248,10 +248,9 @@ static struct lw_finding *add_finding(struct state *st, int kind,
 	return f;
 }
 
-/* Hides what is visible at ranks [lo, hi): regular files become findings
- * of the given kind. */
-static void hide_range(struct state *st, size_t lo, size_t hi, uint32_t layer,
-		       int kind)
+/* Hides what is visible at ranks [lo, hi): regular files become delete
+ * findings of layer. */
+static void hide_range(struct state *st, size_t lo, size_t hi, uint32_t layer)
 {
 	size_t i;
 
@@ -261,27 +260,23 @@ static void hide_range(struct state *st, size_t lo, size_t hi, uint32_t layer,
 		if (r.layer == NONE)
 			continue;
 		if (entry_of(st, r)->type == LW_ENTRY_FILE)
-			add_finding(st, kind, layer, r, NULL);
+			add_finding(st, LW_KIND_DELETE, layer, r, NULL);
 		st->vis[i].layer = NONE;
 	}
 }
 
-/* The entry that holds e's content: e itself, or a hard link's target. */
+/* The entry that holds e's content (lw_layer_index_content), and its
+ * place in *out. */
 static const struct lw_entry *content_of(struct state *st, uint32_t layer,
 					 const struct lw_entry *e,
-					 uint32_t idx, struct ref *out)
+					 struct ref *out)
 {
-	struct lw_layer_index *ix = st->img->layers[layer].index;
+	const struct lw_layer_index *ix = st->img->layers[layer].index;
+	const struct lw_entry *c = lw_layer_index_content(ix, e);
 
 	out->layer = layer;
-	out->entry = idx;
-	if (e->type == LW_ENTRY_HARDLINK) {
-		if (e->target == LW_NO_OFFSET)
-			return NULL;
-		out->entry = (uint32_t)e->target;
-		return &ix->entries[e->target];
-	}
-	return e->type == LW_ENTRY_FILE ? e : NULL;
+	out->entry = c ? (uint32_t)(c - ix->entries) : 0;
+	return c;
 }
 
 static void replace(struct state *st, uint32_t layer, uint32_t idx)
@@ -295,7 +290,7 @@ static void replace(struct state *st, uint32_t layer, uint32_t idx)
 	if (cur.layer != NONE && entry_of(st, cur)->type == LW_ENTRY_FILE) {
 		const struct lw_entry *c = entry_of(st, cur);
 		struct ref nc;
-		const struct lw_entry *ce = content_of(st, layer, e, idx, &nc);
+		const struct lw_entry *ce = content_of(st, layer, e, &nc);
 
 		if (e->type != LW_ENTRY_FILE && e->type != LW_ENTRY_HARDLINK) {
 			/* A directory, symlink or device took the path
@@ -322,7 +317,7 @@ static void replace(struct state *st, uint32_t layer, uint32_t idx)
 	/* A non-directory replaces a whole directory, listed or implied by
 	 * the paths below it. */
 	if (e->type != LW_ENTRY_DIR)
-		hide_range(st, r + 1, st->ps.end[r], layer, LW_KIND_DELETE);
+		hide_range(st, r + 1, st->ps.end[r], layer);
 	st->vis[r].layer = layer;
 	st->vis[r].entry = idx;
 }
@@ -338,13 +333,13 @@ static void walk_layer(struct state *st, uint32_t k)
 
 		if (e->type == LW_ENTRY_WHITEOUT) {
 			lw_pathset_subtree(&st->ps, e->path, &lo, &hi);
-			hide_range(st, lo, hi, k, LW_KIND_DELETE);
+			hide_range(st, lo, hi, k);
 		} else if (e->type == LW_ENTRY_OPAQUE) {
 			lw_pathset_subtree(&st->ps, e->path, &lo, &hi);
 			if (lo < hi && e->path[0] &&
 			    !strcmp(st->ps.paths[lo], e->path))
 				lo++;
-			hide_range(st, lo, hi, k, LW_KIND_DELETE);
+			hide_range(st, lo, hi, k);
 		}
 	}
 	for (i = 0; i < ix->count; i++)

@@ -155,3 +155,14 @@ const struct lw_kept_file *lw_layer_index_kept(const struct lw_layer_index *ix,
 			return &ix->kept[i];
 	return NULL;
 }
+
+const struct lw_entry *lw_layer_index_content(const struct lw_layer_index *ix,
+					      const struct lw_entry *e)
+{
+	if (e->type == LW_ENTRY_HARDLINK) {
+		if (e->target == LW_NO_OFFSET || e->target >= ix->count)
+			return NULL;
+		e = &ix->entries[e->target];
+	}
+	return e->type == LW_ENTRY_FILE ? e : NULL;
+}

@@ -414,12 +414,15 @@ int lw_image_hash_entry(struct lw_image *img, size_t li, size_t ei,
 	struct lw_entry *e = &ix->entries[ei];
 	const unsigned char *base = img->priv ? img->priv->bases[li] : NULL;
 
-	if (e->type == LW_ENTRY_HARDLINK) {
-		if (e->target == LW_NO_OFFSET)
-			return lw_error_set(err, LW_ERR_INPUT, "layer %zu: hard "
-					    "link '%s' has no target", li,
+	{
+		const struct lw_entry *c = lw_layer_index_content(ix, e);
+
+		if (!c)
+			return lw_error_set(err, LW_ERR_INPUT, "layer %zu: '%s' "
+					    "has no content (a hard link whose "
+					    "target the layer lacks)", li,
 					    e->path);
-		e = &ix->entries[e->target];
+		e = &ix->entries[c - ix->entries];
 	}
 	if (!(e->flags & LW_ENTRY_HASHED)) {
 		const struct lw_source *src = img->priv ? &img->priv->src :
@@ -571,13 +574,14 @@ int lw_image_hash_many(struct lw_image *img, const struct lw_entry_ref *refs,
 	for (i = 0; i < n; i++) {
 		struct lw_entry_ref r = refs[i];
 		struct lw_layer_index *ix = img->layers[r.layer].index;
-		const struct lw_entry *e = &ix->entries[r.entry];
+		const struct lw_entry *e = lw_layer_index_content(
+			ix, &ix->entries[r.entry]);
 		size_t l;
 
-		if (e->type == LW_ENTRY_HARDLINK && e->target != LW_NO_OFFSET) {
-			r.entry = (uint32_t)e->target;
+		/* No content: lw_image_hash_entry will say so. */
+		if (!e)
 			e = &ix->entries[r.entry];
-		}
+		r.entry = (uint32_t)(e - ix->entries);
 		if (e->flags & LW_ENTRY_HASHED)
 			continue;
 		for (l = 0; l < r.layer && img->layers[l].index != ix; l++)

@@ -90,6 +90,12 @@ struct lw_layer_index {
  * streamed layer keeps (see struct lw_kept_file). */
 int lw_keeps_file(const char *path);
 
+/* The regular-file entry that holds e's content: e itself, or a hard
+ * link's target in the same layer; NULL for anything else, or a link
+ * whose target the layer lacks. */
+const struct lw_entry *lw_layer_index_content(const struct lw_layer_index *ix,
+					      const struct lw_entry *e);
+
 /* The kept bytes of entry ei, or NULL. */
 const struct lw_kept_file *lw_layer_index_kept(const struct lw_layer_index *ix,
 					       size_t ei);
