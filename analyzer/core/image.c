@@ -100,7 +100,7 @@ static int load_json(struct lw_source *src, const char *name, json_t **out,
 
 	if (!m)
 		return lw_error_set(err, LW_ERR_INPUT, "missing '%s'", name);
-	rc = lw_source_json(src, m, &p, &len, err);
+	rc = lw_source_json(m, &p, &len, err);
 	if (rc)
 		return rc;
 	*out = json_loadb(p ? p : "", len, JSON_REJECT_DUPLICATES, &je);

@@ -229,10 +229,9 @@ static la_ssize_t inner_pull(void *ctx, const void **buf)
 
 /* Indexes one member of a stream as a layer blob. A failure is kept on
  * the member: it matters only if the manifest names it as a layer. */
-static int stream_layer(struct lw_source *src, struct archive *outer,
-			struct lw_member *m, const unsigned char *head,
-			size_t headlen, const struct lw_stream_opts *so,
-			struct lw_error *err)
+static int stream_layer(struct archive *outer, struct lw_member *m,
+			const unsigned char *head, size_t headlen,
+			const struct lw_stream_opts *so, struct lw_error *err)
 {
 	struct inner_reader rd = { outer, head, headlen, NULL, 0 };
 	struct archive *a = archive_read_new();
@@ -275,7 +274,6 @@ static int stream_layer(struct lw_source *src, struct archive *outer,
 		free(m->index);
 		m->index = NULL;
 	}
-	(void)src;
 	return LW_OK;
 }
 
@@ -348,7 +346,7 @@ static int scan_stream(struct lw_source *src, struct archive *a,
 		m->compression = lw_compression_sniff(head, headlen);
 		if (m->compression < 0)
 			continue;
-		rc = stream_layer(src, a, m, head, headlen, so, err);
+		rc = stream_layer(a, m, head, headlen, so, err);
 		if (rc)
 			return rc;
 	}
@@ -491,10 +489,9 @@ struct lw_member *lw_source_find(struct lw_source *src, const char *name)
 	return NULL;
 }
 
-int lw_source_json(struct lw_source *src, struct lw_member *m,
-		   const char **p, size_t *len, struct lw_error *err)
+int lw_source_json(const struct lw_member *m, const char **p, size_t *len,
+		   struct lw_error *err)
 {
-	(void)src;
 	if (m->type != LW_ENTRY_FILE)
 		return lw_error_set(err, LW_ERR_INPUT, "'%s' is not a file",
 				    m->name);

@@ -71,8 +71,8 @@ struct lw_member *lw_source_find(struct lw_source *src, const char *name);
 
 /* The bytes of a small JSON member (a manifest, index or config), capped
  * at LW_JSON_MAX. Returns LW_OK or a negative code naming the member. */
-int lw_source_json(struct lw_source *src, struct lw_member *m,
-		   const char **p, size_t *len, struct lw_error *err);
+int lw_source_json(const struct lw_member *m, const char **p, size_t *len,
+		   struct lw_error *err);
 
 
 #endif
