@@ -10,7 +10,7 @@
 #include <wchar.h>
 #include <wctype.h>
 
-#include "browse.h"
+#include "layerwaste/browse.h"
 #include "tui.h"
 
 #define ESC_DELAY_MS 25
@@ -148,7 +148,7 @@ static int loop(struct lwt *t)
 	}
 }
 
-int lw_browse(const struct lw_analysis *an, const struct lw_browse_opts *o)
+int lw_browse(const struct lw_result *r, const struct lw_browse_opts *o)
 {
 	struct lwt t;
 	FILE *in = stdin, *tty = NULL;
@@ -180,7 +180,8 @@ int lw_browse(const struct lw_analysis *an, const struct lw_browse_opts *o)
 	set_escdelay(ESC_DELAY_MS);
 	curs_set(0);
 	memset(&t, 0, sizeof(t));
-	t.vm = lw_vm_new(an);
+	lw_strbuf_init(&t.line);
+	t.vm = lw_vm_new(r);
 	if (o && o->color)
 		lwt_colors(&t);
 	rc = loop(&t);

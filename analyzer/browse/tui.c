@@ -5,7 +5,7 @@
 #include <curses.h>
 #include <string.h>
 
-#include "render.h"
+#include "layerwaste/render.h"
 #include "tui.h"
 
 #define TOP_MIN 3   /* rows of the layers and causes panes */

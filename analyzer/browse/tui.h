@@ -3,7 +3,7 @@
 #ifndef LAYERWASTE_TUI_H
 #define LAYERWASTE_TUI_H
 
-#include "layerwaste/strbuf.h"
+#include "layerwaste/util.h"
 #include "viewmodel.h"
 
 #define LWT_MIN_COLS 40

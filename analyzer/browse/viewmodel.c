@@ -22,12 +22,15 @@ static uint32_t first_layer(const struct lw_analysis *an)
 	return (uint32_t)best;
 }
 
-struct lw_vm *lw_vm_new(const struct lw_analysis *an)
+struct lw_vm *lw_vm_new(const struct lw_result *r)
 {
+	const struct lw_analysis *an = r->analysis;
 	struct lw_vm *vm = lw_xcalloc(1, sizeof(*vm));
 	size_t i;
 
+	vm->result = r;
 	vm->an = an;
+	lw_strbuf_init(&vm->scratch);
 	vm->pane = LW_VM_LAYERS;
 	for (i = 0; i < LW_VM_NPANES; i++)
 		vm->height[i] = 10;
@@ -79,7 +82,7 @@ struct lw_vm_tree *lw_vm_tree(struct lw_vm *vm)
 
 int lwv_group_fix(const struct lw_vm *vm, size_t group)
 {
-	const struct lw_attribution *at = vm->an->attr;
+	const struct lw_attribution *at = vm->result->attribution;
 	size_t i;
 	int s = -1;
 

@@ -9,7 +9,8 @@
  * Trees are built lazily: a view's nodes are made when the view is first
  * shown (one sort of its entries, then O(entries) for the directory ranges
  * and rolled-up sizes); a directory's children are listed only when it is
- * open. The analysis is borrowed and only read; it must outlive the model.
+ * open. The result is borrowed and only read; it and everything it points
+ * to must outlive the model.
  *
  * Row text is plain UTF-8, already escaped (names from the archive go
  * through lw_escape) and cut to the width asked for, in terminal columns. */
@@ -19,9 +20,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "layerwaste/analysis.h"
-#include "layerwaste/arena.h"
-#include "layerwaste/strbuf.h"
+#include "layerwaste/engine.h"
+#include "layerwaste/render.h"
+#include "layerwaste/util.h"
 
 enum lw_vm_pane {
 	LW_VM_LAYERS = 0,
@@ -132,7 +133,8 @@ struct lw_vm_row {
 };
 
 struct lw_vm {
-	const struct lw_analysis *an; /* borrowed */
+	const struct lw_result *result; /* borrowed */
+	const struct lw_analysis *an;   /* result->analysis */
 	int pane;        /* enum lw_vm_pane with the focus */
 	int view;        /* enum lw_vm_view */
 	int sort;        /* enum lw_vm_sort */
@@ -159,10 +161,10 @@ struct lw_vm {
 	struct lw_strbuf scratch;
 };
 
-/* Makes a model of an (borrowed; must outlive it). Selects the layer that
+/* Makes a model of r (borrowed; must outlive it). Selects the layer that
  * made the largest cause of waste, focuses the layers pane. Returns the
  * model, owned by the caller (free with lw_vm_free). Aborts on OOM. */
-struct lw_vm *lw_vm_new(const struct lw_analysis *an);
+struct lw_vm *lw_vm_new(const struct lw_result *r);
 void lw_vm_free(struct lw_vm *vm);
 
 /* The tree now shown, built on first use; never NULL. Borrowed. */

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "layerwaste/attrib.h"
-#include "render.h"
+#include "layerwaste/render.h"
 #include "vm_priv.h"
 
 #define SIZE_COLS 8 /* "999.9 kB" */
@@ -47,6 +47,8 @@ void lwv_rows_reserve(struct lw_vm *vm, size_t n)
 		return;
 	lw_grow((void **)&vm->rows, &vm->caprows, n, sizeof(*vm->rows));
 	memset(vm->rows + old, 0, (vm->caprows - old) * sizeof(*vm->rows));
+	for (; old < vm->caprows; old++)
+		lw_strbuf_init(&vm->rows[old].text);
 }
 
 static void row_start(struct lw_vm *vm, size_t i, int width, int cursor,
@@ -113,6 +115,7 @@ size_t lwv_rows_layers(struct lw_vm *vm, int height, int width)
 size_t lwv_rows_causes(struct lw_vm *vm, int height, int width)
 {
 	const struct lw_analysis *an = vm->an;
+	const struct lw_attribution *at = vm->result->attribution;
 	size_t i, n = 0;
 	char a[32];
 
@@ -149,8 +152,8 @@ size_t lwv_rows_causes(struct lw_vm *vm, int height, int width)
 			r->kind_col = -1;
 			r->flags |= LW_VM_R_FIX;
 			lwv_line_add(&l, "   fix: ");
-			lwv_line_esc(&l, s >= 0 && an->attr->suggestions[s].title ?
-				     an->attr->suggestions[s].title : "", -1, 0);
+			lwv_line_esc(&l, s >= 0 && at->suggestions[s].title ?
+				     at->suggestions[s].title : "", -1, 0);
 		} else if (cr->finding == -3) {
 			lwv_line_addf(&l, "%c     %" PRIu64 " file%s: Enter "
 				      "lists them", lw_vm_kind_letter(g->kind),

@@ -33,7 +33,8 @@ uint32_t lwv_node_finding(const struct lw_vm *vm, const struct lw_vm_tree *t,
 
 /* The causes pane rows of the selected layer. */
 void lwv_causes_build(struct lw_vm *vm);
-/* Index into attr->suggestions of a group's fix, or -1. */
+/* Index into result->attribution->suggestions of a group's fix, or -1
+ * (always -1 without an attribution). */
 int lwv_group_fix(const struct lw_vm *vm, size_t group);
 
 /* A line built in a strbuf, never wider than width columns. */

@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "layerwaste/index.h"
-#include "render.h"
+#include "layerwaste/render.h"
 #include "vm_priv.h"
 
 uint32_t lwv_tree_find(const struct lw_vm_tree *t, const char *path)

@@ -9,8 +9,8 @@
 #include <wchar.h>
 
 #include "layerwaste/attrib.h"
-#include "render.h"
-#include "render_priv.h"
+#include "layerwaste/dockerfile.h"
+#include "layerwaste/render.h"
 #include "vm_priv.h"
 
 /* Length and columns of the UTF-8 character at s. */
@@ -166,11 +166,6 @@ char lw_vm_kind_letter(int kind)
 	return kind >= 0 && kind < LW_KIND_COUNT ? letters[kind] : ' ';
 }
 
-static const char *plural(uint64_t n)
-{
-	return n == 1 ? "" : "s";
-}
-
 static const char *base_name(const char *p)
 {
 	const char *s = strrchr(p, '/');
@@ -181,7 +176,7 @@ static const char *base_name(const char *p)
 void lwv_layer_instr(const struct lw_vm *vm, size_t layer,
 		     struct lw_strbuf *out)
 {
-	const struct lw_attribution *at = vm->an->attr;
+	const struct lw_attribution *at = vm->result->attribution;
 	const struct lw_image *img = vm->an->image;
 	const struct lw_layer_attr *la = NULL;
 
@@ -190,7 +185,7 @@ void lwv_layer_instr(const struct lw_vm *vm, size_t layer,
 	if (la && la->file) {
 		lw_strbuf_addf(out, "%s:%d ", base_name(la->file), la->line);
 		if (la->text)
-			lwr_history_short(la->text, out);
+			lw_history_short(la->text, out);
 		else if (la->keyword)
 			lw_strbuf_addf(out, "%s %s", la->keyword,
 				       la->args ? la->args : "");
@@ -202,7 +197,7 @@ void lwv_layer_instr(const struct lw_vm *vm, size_t layer,
 		return;
 	}
 	if (layer < img->nlayers && img->layers[layer].history)
-		lwr_history_short(img->layers[layer].history->created_by, out);
+		lw_history_short(img->layers[layer].history->created_by, out);
 	if (la && la->base && !out->len)
 		lw_strbuf_addf(out, "(base image%s%s)", la->base_ref ? " " : "",
 			       la->base_ref ? la->base_ref : "");
@@ -221,7 +216,7 @@ void lwv_group_text(const struct lw_vm *vm, const struct lw_group *g,
 		lw_strbuf_addf(out, "%s %" PRIu64 " file%s of layer %" PRIu32
 			       " (%s)%s", g->kind == LW_KIND_DELETE ?
 			       "deleted" : "overwrote", g->files,
-			       plural(g->files), g->from_layer, a,
+			       lw_plural(g->files), g->from_layer, a,
 			       g->kind == LW_KIND_DELETE ?
 			       ", still stored there" : "");
 		return;
@@ -230,7 +225,7 @@ void lwv_group_text(const struct lw_vm *vm, const struct lw_group *g,
 	}
 	lw_strbuf_addf(out, "%s in %" PRIu64 " file%s copied from layer %"
 		       PRIu32 " only to change %s", a, g->files,
-		       plural(g->files), g->from_layer,
+		       lw_plural(g->files), g->from_layer,
 		       g->kind == LW_KIND_CHOWN ? "owner" :
 		       g->kind == LW_KIND_CHMOD ? "mode" :
 		       g->kind == LW_KIND_CHOWN_CHMOD ? "owner and mode" :
@@ -376,7 +371,8 @@ static void details_causes(struct lw_vm *vm, struct lwv_line *l)
 		lwv_line_add(l, "  ");
 	} else if (cr->finding == -2 &&
 		   (s = lwv_group_fix(vm, cr->group)) >= 0) {
-		const struct lw_suggestion *sg = &an->attr->suggestions[s];
+		const struct lw_suggestion *sg =
+			&vm->result->attribution->suggestions[s];
 
 		lw_strbuf_addf(&vm->scratch, "fix: %s", sg->title ?
 			       sg->title : "");

@@ -1,15 +1,13 @@
-/* The command line's own pieces, shared by main.c (options, the run) and
- * outputs.c (rule settings and the reports written). Private to the CLI. */
+/* The command line's own pieces, shared by main.c (options, the run),
+ * settings.c (rules, README, checks) and outputs.c (the reports written).
+ * Private to the CLI. */
 #ifndef LAYERWASTE_CLI_H
 #define LAYERWASTE_CLI_H
 
 #include <stddef.h>
 #include <stdio.h>
 
-#include "layerwaste/analysis.h"
-#include "layerwaste/attrib.h"
-#include "layerwaste/image.h"
-#include "layerwaste/rules.h"
+#include "layerwaste/render.h"
 
 /* The exit status table (docs/ci.md, --help). */
 enum exit_code {
@@ -99,24 +97,25 @@ struct lw_space_readme;
 int cli_load_readme(const struct lw_rules_config *rc,
 		    struct lw_space_readme **out);
 
-/* Runs the profile the settings name, if any, over an (borrowed) and
- * hands its results to report. Prints the error and returns its exit
- * status on failure, EXIT_OK otherwise. */
+/* Runs the profile the settings name, if any, over an and at (borrowed;
+ * at may be NULL); *out is then owned by the caller (NULL when no profile
+ * is set). Prints the error and returns its exit status on failure,
+ * EXIT_OK otherwise. */
 int cli_run_checks(const struct cli *c, const struct lw_analysis *an,
+		   const struct lw_attribution *at,
 		   const struct lw_rules_config *rc,
 		   const struct lw_space_readme *readme,
-		   struct lw_rules_report *report);
+		   struct lw_checks **out);
 
 /* --fix: writes the diff of the Dockerfile that applies every safe fix
  * to standard output or --output FILE. Prints errors; returns EXIT_OK or
  * EXIT_IO. */
-int cli_write_fix(const struct cli *c, const struct lw_analysis *an);
+int cli_write_fix(const struct cli *c, const struct lw_attribution *at);
 
 /* Writes the main report and every --output FORMAT=FILE, and, when a
  * github report is written and GITHUB_STEP_SUMMARY is set, appends the
- * Markdown summary to that file. rules may be NULL. Prints errors;
- * returns EXIT_OK or EXIT_IO. */
-int cli_write_outputs(const struct cli *c, const struct lw_analysis *an,
-		      const struct lw_rules_report *rules);
+ * Markdown summary to that file. Prints errors; returns EXIT_OK or
+ * EXIT_IO. */
+int cli_write_outputs(const struct cli *c, const struct lw_result *res);
 
 #endif

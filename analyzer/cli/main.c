@@ -12,15 +12,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "layerwaste/analysis.h"
-#include "layerwaste/attrib.h"
-#include "layerwaste/checks.h"
-#include "layerwaste/config.h"
-#include "layerwaste/image.h"
-#include "layerwaste/rules.h"
-#include "browse.h"
+#ifdef LW_HAVE_BROWSER
+#include "layerwaste/browse.h"
+#endif
 #include "cli.h"
-#include "render.h"
 
 static const char usage_text[] =
 	"usage: layerwaste [options] IMAGE\n"
@@ -86,7 +81,7 @@ static const char usage_text[] =
 	"exit status: 0 done (all rules passed), 1 a rule or an error check\n"
 	"failed, 2 usage or config error, 3 bad input, 4 I/O error\n";
 
-__attribute__((format(printf, 1, 2)))
+LW_PRINTF(1, 2)
 static int die_usage(const char *fmt, ...)
 {
 	va_list ap;
@@ -361,7 +356,7 @@ static int parse_option(struct cli *c, int o, const char *name, char **argv)
 		fputs(usage_text, stdout);
 		return -1;
 	case 'V':
-		printf("layerwaste %s\n", LW_VERSION);
+		printf("layerwaste %s\n", lw_version());
 		return -1;
 	case ':':
 		return die_usage("option '%s' needs a value", argv[optind - 1]);
@@ -471,21 +466,19 @@ static int run_inspect(const struct cli *c, const struct lw_image *img)
 /* Analysis and attribution; prints the error and returns its exit
  * status on failure. */
 static int analyze(const struct cli *c, struct lw_image *img,
-		   struct lw_analysis **an)
+		   struct lw_analysis **an, struct lw_attribution **at)
 {
 	struct lw_analyze_opts ao = { c->duplicates, c->ro.jobs };
-	struct lw_attribution *at = NULL;
 	struct lw_error err = { 0, "" };
 	int rc;
 
 	rc = lw_analyze(img, &ao, an, &err);
 	if (!rc)
-		rc = lw_attribute(*an, &c->ao, &at, &err);
+		rc = lw_attribute(*an, &c->ao, at, &err);
 	if (rc) {
 		fprintf(stderr, "layerwaste: %s\n", err.msg);
 		return exit_for(rc);
 	}
-	lw_analysis_attach(*an, at);
 	return EXIT_OK;
 }
 
@@ -495,8 +488,11 @@ int main(int argc, char **argv)
 	struct lw_error err = { 0, "" };
 	struct lw_image *img = NULL;
 	struct lw_analysis *an = NULL;
+	struct lw_attribution *at = NULL;
 	struct lw_rules_config rules;
 	struct lw_rules_report *report = NULL;
+	struct lw_checks *checks = NULL;
+	struct lw_result res = { 0 };
 	struct lw_space_readme *readme = NULL;
 	struct progress_state ps = { { 0, 0 }, 0 };
 	int rc, status = EXIT_OK;
@@ -525,6 +521,14 @@ int main(int argc, char **argv)
 		c.ro.progress = show_progress;
 		c.ro.progress_ctx = &ps;
 	}
+#ifndef LW_HAVE_BROWSER
+	if (!strcmp(c.cmd, "browse")) {
+		fprintf(stderr, "layerwaste: this build has no browser "
+			"(LW_WITH_BROWSER=OFF); use --format text or json\n");
+		status = EXIT_USAGE;
+		goto out;
+	}
+#endif
 	if (!strcmp(c.cmd, "browse") && !isatty(1)) {
 		fprintf(stderr, "layerwaste: browse needs a terminal on standard "
 			"output; use --format text or json instead\n");
@@ -543,39 +547,47 @@ int main(int argc, char **argv)
 		status = run_inspect(&c, img);
 		goto out;
 	}
-	status = analyze(&c, img, &an);
+	status = analyze(&c, img, &an, &at);
 	if (status)
 		goto out;
+	res.image = img;
+	res.analysis = an;
+	res.attribution = at;
+#ifdef LW_HAVE_BROWSER
 	if (!strcmp(c.cmd, "browse")) {
 		struct lw_browse_opts bo = { c.color != 0 && !getenv("NO_COLOR") };
 
-		if (lw_browse(an, &bo) < 0) {
+		if (lw_browse(&res, &bo) < 0) {
 			fprintf(stderr, "layerwaste: cannot drive the terminal: "
 				"%s\n", strerror(errno ? errno : ENOTTY));
 			status = EXIT_IO;
 		}
 		goto out;
 	}
+#endif
 	if (lw_rules_evaluate(an, &rules, &report, &err)) {
 		fprintf(stderr, "layerwaste: %s\n", err.msg);
 		status = exit_for(err.code);
 		goto out;
 	}
-	status = cli_run_checks(&c, an, &rules, readme, report);
+	status = cli_run_checks(&c, an, at, &rules, readme, &checks);
 	if (status)
 		goto out;
-	status = c.fix ? cli_write_fix(&c, an) :
-		cli_write_outputs(&c, an, report);
-	if (report->evaluated || report->checks) {
-		lw_render_ci_summary(stderr, an, report);
+	res.rules = report;
+	res.checks = checks;
+	status = c.fix ? cli_write_fix(&c, at) : cli_write_outputs(&c, &res);
+	if (report->evaluated || checks) {
+		lw_render_ci_summary(stderr, &res);
 		if (((report->evaluated && !report->passed) ||
-		     lw_checks_failed(report->checks)) && !status)
+		     lw_checks_failed(checks)) && !status)
 			status = EXIT_RULES;
 	}
 out:
+	lw_checks_free(checks);
 	lw_rules_report_free(report);
 	lw_space_readme_free(readme);
 	lw_rules_config_release(&rules);
+	lw_attribution_free(at);
 	lw_analysis_free(an);
 	lw_image_free(img);
 	if (fclose(stdout) && !status) {

@@ -16,14 +16,14 @@
 #define WRAP_BUF 4096
 #define INDENT 8
 
-const struct lw_checks *lwr_checks(const struct lw_rules_report *r)
+const struct lw_checks *lwr_checks(const struct lw_result *r)
 {
-	return r && r->checks && r->checks->n ? r->checks : NULL;
+	return r->checks && r->checks->n ? r->checks : NULL;
 }
 
-int lwr_checks_failed(const struct lw_rules_report *r)
+int lwr_checks_failed(const struct lw_result *r)
 {
-	return lw_checks_failed(r ? r->checks : NULL);
+	return lw_checks_failed(r->checks);
 }
 
 const struct lw_check_item *lwr_check_place(const struct lw_check *k)
@@ -115,20 +115,20 @@ static json_t *check_json(const struct lw_check *k)
 	return o;
 }
 
-void *lwr_checks_json(const struct lw_rules_report *r)
+void *lwr_checks_json(const struct lw_result *r)
 {
 	json_t *a = lwr_jmust(json_array());
 	size_t i;
 
-	for (i = 0; r && r->checks && i < r->checks->n; i++)
+	for (i = 0; r->checks && i < r->checks->n; i++)
 		if (json_array_append_new(a, check_json(&r->checks->checks[i])))
 			abort();
 	return a;
 }
 
-void *lwr_profile_json(const struct lw_rules_report *r)
+void *lwr_profile_json(const struct lw_result *r)
 {
-	const char *name = r && r->checks ?
+	const char *name = r->checks ?
 		lw_profile_name(r->checks->profile) : NULL;
 
 	return name ? lwr_jmust(json_string(name)) : lwr_jmust(json_null());
@@ -192,7 +192,7 @@ static const char *status_word(int status)
 		"pass" : "skip";
 }
 
-void lwr_text_checks(struct lwr_line *l, const struct lw_rules_report *r,
+void lwr_text_checks(struct lwr_line *l, const struct lw_result *r,
 		     const struct lw_render_opts *o)
 {
 	const struct lw_checks *c = lwr_checks(r);

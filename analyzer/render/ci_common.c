@@ -9,15 +9,16 @@
 #include <jansson.h>
 
 #include "layerwaste/checks.h"
+#include "layerwaste/dockerfile.h"
 #include "ci_priv.h"
 #include "render_priv.h"
 
 #define INSTRUCTION_MAX 100 /* columns of an instruction in a sentence */
 
-const struct lw_suggestion *lwr_group_fix(const struct lw_analysis *an,
+const struct lw_suggestion *lwr_group_fix(const struct lw_result *r,
 					  size_t gi)
 {
-	const struct lw_attribution *at = an->attr;
+	const struct lw_attribution *at = r->attribution;
 	const struct lw_cause *c = NULL;
 	size_t i;
 
@@ -34,28 +35,31 @@ const struct lw_suggestion *lwr_group_fix(const struct lw_analysis *an,
 	return &at->suggestions[c->suggestion];
 }
 
-static const struct lw_layer_attr *layer_attr(const struct lw_analysis *an,
+static const struct lw_layer_attr *layer_attr(const struct lw_result *r,
 					      size_t li)
 {
-	if (!an->attr || !an->attr->layers || li >= an->attr->nlayers)
+	const struct lw_attribution *at = r->attribution;
+
+	if (!at || !at->layers || li >= at->nlayers)
 		return NULL;
-	return &an->attr->layers[li];
+	return &at->layers[li];
 }
 
-struct lwr_loc lwr_group_loc(const struct lw_analysis *an, size_t gi)
+struct lwr_loc lwr_group_loc(const struct lw_result *r, size_t gi)
 {
-	const struct lw_suggestion *s = lwr_group_fix(an, gi);
+	const struct lw_analysis *an = r->analysis;
+	const struct lw_suggestion *s = lwr_group_fix(r, gi);
 	const struct lw_layer_attr *la;
 	struct lwr_loc loc = { NULL, 0, 0 };
 
-	if (an->attr)
-		loc.file = an->attr->dockerfile;
+	if (r->attribution)
+		loc.file = r->attribution->dockerfile;
 	if (s && s->file && s->line > 0) {
 		loc.file = s->file;
 		loc.line = s->line;
 		loc.end_line = s->end_line;
 	} else if (gi < an->ngroups &&
-		   (la = layer_attr(an, an->groups[gi].layer)) &&
+		   (la = layer_attr(r, an->groups[gi].layer)) &&
 		   la->file && la->line > 0) {
 		loc.file = la->file;
 		loc.line = la->line;
@@ -64,28 +68,6 @@ struct lwr_loc lwr_group_loc(const struct lw_analysis *an, size_t gi)
 	if (loc.end_line < loc.line)
 		loc.end_line = loc.line;
 	return loc;
-}
-
-void lwr_rel_path(struct lw_strbuf *sb, const char *file)
-{
-	char cwd[4096];
-	size_t n;
-
-	if (!file || !*file) {
-		lw_strbuf_adds(sb, "Dockerfile");
-		return;
-	}
-	if (file[0] == '/' && getcwd(cwd, sizeof(cwd))) {
-		n = strlen(cwd);
-		if (n > 1 && !strncmp(file, cwd, n) && file[n] == '/')
-			file += n + 1;
-	}
-	while (file[0] == '.' && file[1] == '/') {
-		file += 2;
-		while (*file == '/')
-			file++;
-	}
-	lw_strbuf_adds(sb, *file ? file : "Dockerfile");
 }
 
 static int is_blank(char c)
@@ -134,26 +116,21 @@ static void one_line(struct lw_strbuf *sb, const char *s)
 	}
 }
 
-void lwr_layer_instruction(const struct lw_analysis *an, size_t li,
+void lwr_layer_instruction(const struct lw_result *r, size_t li,
 			   struct lw_strbuf *sb)
 {
-	const struct lw_layer_attr *la = layer_attr(an, li);
+	const struct lw_layer_attr *la = layer_attr(r, li);
 	struct lw_strbuf h = LW_STRBUF_INIT;
-	const struct lw_image *img = an->image;
+	const struct lw_image *img = r->analysis->image;
 
 	if (la && la->text && *la->text) {
 		one_line(sb, la->text);
 		return;
 	}
 	if (img && li < img->nlayers && img->layers[li].history)
-		lwr_history_short(img->layers[li].history->created_by, &h);
-	one_line(sb, h.buf ? h.buf : "");
+		lw_history_short(img->layers[li].history->created_by, &h);
+	one_line(sb, h.buf);
 	lw_strbuf_release(&h);
-}
-
-static const char *plural(uint64_t n)
-{
-	return n == 1 ? "" : "s";
 }
 
 void lwr_group_title(const struct lw_analysis *an, size_t gi,
@@ -197,42 +174,43 @@ static const char *metadata_what(int kind)
 	}
 }
 
-static void layer_ref(const struct lw_analysis *an, uint32_t li,
+static void layer_ref(const struct lw_result *r, uint32_t li,
 		      struct lw_strbuf *sb)
 {
 	struct lw_strbuf ins = LW_STRBUF_INIT;
 
 	lw_strbuf_addf(sb, "Layer %" PRIu32, li);
-	lwr_layer_instruction(an, li, &ins);
+	lwr_layer_instruction(r, li, &ins);
 	if (ins.len)
 		lw_strbuf_addf(sb, " (%s)", ins.buf);
 	lw_strbuf_release(&ins);
 }
 
-void lwr_group_message(const struct lw_analysis *an, size_t gi,
+void lwr_group_message(const struct lw_result *r, size_t gi,
 		       struct lw_strbuf *sb)
 {
+	const struct lw_analysis *an = r->analysis;
 	const struct lw_group *g = &an->groups[gi];
-	const struct lw_suggestion *s = lwr_group_fix(an, gi);
+	const struct lw_suggestion *s = lwr_group_fix(r, gi);
 	char b[32];
 	size_t i;
 
 	lw_format_bytes(g->bytes, b, sizeof(b));
-	layer_ref(an, g->layer, sb);
+	layer_ref(r, g->layer, sb);
 	switch (g->kind) {
 	case LW_KIND_OVERWRITE:
 	case LW_KIND_DELETE:
 		lw_strbuf_addf(sb, " %s %" PRIu64 " file%s of layer %" PRIu32
 			       "; the %s %s stored there:",
 			       g->kind == LW_KIND_DELETE ? "deletes" :
-			       "overwrites", g->files, plural(g->files),
+			       "overwrites", g->files, lw_plural(g->files),
 			       g->from_layer, b, g->files == 1 ?
 			       "of the old copy stay" : "of the old copies stay");
 		break;
 	default:
 		lw_strbuf_addf(sb, " copies %" PRIu64 " file%s (%s) of layer %"
 			       PRIu32 " only to change %s:", g->files,
-			       plural(g->files), b, g->from_layer,
+			       lw_plural(g->files), b, g->from_layer,
 			       metadata_what(g->kind));
 		break;
 	}
@@ -261,8 +239,8 @@ static void stable_history(const struct lw_analysis *an, uint32_t li,
 	const char *p;
 
 	if (img && li < img->nlayers && img->layers[li].history)
-		lwr_history_short(img->layers[li].history->created_by, &h);
-	for (p = h.buf ? h.buf : ""; *p; p++) {
+		lw_history_short(img->layers[li].history->created_by, &h);
+	for (p = h.buf; *p; p++) {
 		lw_strbuf_addc(sb, *p);
 		if (*p != ':')
 			continue;
@@ -302,10 +280,10 @@ char **lwr_fingerprints(const struct lw_analysis *an)
 		h = fnv(h, sb.buf, sb.len + 1);
 		lw_strbuf_reset(&sb);
 		stable_history(an, g->layer, &sb);
-		h = fnv(h, sb.buf ? sb.buf : "", sb.len + 1);
+		h = fnv(h, sb.buf, sb.len + 1);
 		lw_strbuf_reset(&sb);
 		stable_history(an, g->from_layer, &sb);
-		h = fnv(h, sb.buf ? sb.buf : "", sb.len + 1);
+		h = fnv(h, sb.buf, sb.len + 1);
 		for (k = 0; k < g->count && g->first + k < an->nfindings; k++) {
 			path = an->findings[g->first + k].path;
 			h = fnv(h, path, strlen(path) + 1);
@@ -330,49 +308,6 @@ void lwr_fingerprints_free(char **fp, size_t n)
 	for (i = 0; fp && i < n; i++)
 		free(fp[i]);
 	free(fp);
-}
-
-json_t *lwr_jmust(json_t *v)
-{
-	if (!v)
-		abort();
-	return v;
-}
-
-void lwr_jput(json_t *o, const char *key, json_t *v)
-{
-	if (json_object_set_new(o, key, lwr_jmust(v)))
-		abort();
-}
-
-json_t *lwr_jtext(const char *s)
-{
-	struct lw_strbuf sb = LW_STRBUF_INIT;
-	json_t *v;
-
-	if (!s)
-		return lwr_jmust(json_null());
-	lwr_utf8_clean(&sb, s);
-	v = lwr_jmust(json_stringn(sb.buf ? sb.buf : "", sb.len));
-	lw_strbuf_release(&sb);
-	return v;
-}
-
-void lwr_utf8_clean(struct lw_strbuf *sb, const char *s)
-{
-	uint32_t cp;
-	int n;
-
-	while (s && *s) {
-		n = lwr_utf8_seq(s, &cp);
-		if (n == 0) {
-			lw_strbuf_addf(sb, "\\x%02x", (unsigned char)*s);
-			s++;
-		} else {
-			lw_strbuf_add(sb, s, (size_t)n);
-			s += n;
-		}
-	}
 }
 
 static void printable(struct lw_strbuf *sb, const char *s, int lines)
@@ -409,11 +344,14 @@ const char *lwr_image_name(const struct lw_analysis *an)
 	return img->source ? img->source : "image";
 }
 
-const char *lwr_verdict(const struct lw_rules_report *r)
+const char *lwr_verdict(const struct lw_result *r)
 {
-	if (!r || (!r->evaluated && !lwr_checks(r)))
+	const struct lw_rules_report *rules = r->rules;
+	int evaluated = rules && rules->evaluated;
+
+	if (!evaluated && !lwr_checks(r))
 		return "REPORT";
-	return (r->evaluated && !r->passed) || lwr_checks_failed(r) ?
+	return (evaluated && !rules->passed) || lwr_checks_failed(r) ?
 		"FAIL" : "PASS";
 }
 
@@ -471,29 +409,32 @@ void *lwr_rules_json(const struct lw_rules_report *r)
 	return o;
 }
 
-int lw_render_ci_summary(FILE *f, const struct lw_analysis *an,
-			 const struct lw_rules_report *r)
+int lw_render_ci_summary(FILE *f, const struct lw_result *r)
 {
+	const struct lw_analysis *an = r->analysis;
+	const struct lw_attribution *at = r->attribution;
+	const struct lw_rules_report *rules = r->rules;
 	const struct lw_suggestion *s = NULL;
 	const struct lw_checks *c;
 	struct lw_strbuf sb = LW_STRBUF_INIT, t = LW_STRBUF_INIT;
 	char a[32];
 	int rc;
 
-	if (an->attr && an->attr->nsuggestions)
-		s = &an->attr->suggestions[0];
+	if (at && at->nsuggestions)
+		s = &at->suggestions[0];
 	lw_strbuf_addf(&sb, "layerwaste: %s: %s wasted (%.2f %%)",
 		       lwr_verdict(r), lw_format_bytes(an->wasted_bytes, a,
 						       sizeof(a)),
 		       lw_analysis_wasted_percent(an));
-	if (r && r->evaluated && r->nfailed)
-		lw_strbuf_addf(&sb, "; %zu of %zu rule%s failed", r->nfailed,
-			       r->nresults, r->nresults == 1 ? "" : "s");
-	else if (r && r->evaluated)
-		lw_strbuf_addf(&sb, "; %zu rule%s passed", r->npassed,
-			       r->npassed == 1 ? "" : "s");
-	if (r && r->evaluated && r->nskipped)
-		lw_strbuf_addf(&sb, ", %zu disabled", r->nskipped);
+	if (rules && rules->evaluated && rules->nfailed)
+		lw_strbuf_addf(&sb, "; %zu of %zu rule%s failed",
+			       rules->nfailed, rules->nresults,
+			       rules->nresults == 1 ? "" : "s");
+	else if (rules && rules->evaluated)
+		lw_strbuf_addf(&sb, "; %zu rule%s passed", rules->npassed,
+			       rules->npassed == 1 ? "" : "s");
+	if (rules && rules->evaluated && rules->nskipped)
+		lw_strbuf_addf(&sb, ", %zu disabled", rules->nskipped);
 	if ((c = lwr_checks(r)) && c->nfailed)
 		lw_strbuf_addf(&sb, "; %zu of %zu %s checks failed (%zu "
 			       "error%s)", c->nfailed, c->n,

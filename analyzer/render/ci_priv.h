@@ -10,11 +10,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "layerwaste/analysis.h"
+#include "layerwaste/engine.h"
 #include "layerwaste/attrib.h"
-#include "layerwaste/rules.h"
-#include "layerwaste/strbuf.h"
-#include "render.h"
+#include "layerwaste/judge.h"
+#include "layerwaste/util.h"
+#include "layerwaste/render.h"
 
 /* Example paths named in a message. */
 #define LWR_CI_PATHS 3
@@ -26,13 +26,14 @@ struct lwr_loc {
 	int line, end_line;
 };
 
-/* The suggestion that fixes group gi, or NULL. */
-const struct lw_suggestion *lwr_group_fix(const struct lw_analysis *an,
+/* The suggestion that fixes group gi, or NULL (always NULL without an
+ * attribution). */
+const struct lw_suggestion *lwr_group_fix(const struct lw_result *r,
 					  size_t gi);
 
 /* Where group gi belongs: its suggestion's lines, else the line of the
  * instruction that made the group's layer, else the Dockerfile alone. */
-struct lwr_loc lwr_group_loc(const struct lw_analysis *an, size_t gi);
+struct lwr_loc lwr_group_loc(const struct lw_result *r, size_t gi);
 
 /* The Dockerfile as a path relative to the working directory (for SARIF,
  * GitHub and GitLab, which want repository paths): an absolute path under
@@ -42,7 +43,7 @@ void lwr_rel_path(struct lw_strbuf *sb, const char *file);
 
 /* The instruction that made layer li: as written in the Dockerfile when
  * attributed, else the short history form; "" when unknown. */
-void lwr_layer_instruction(const struct lw_analysis *an, size_t li,
+void lwr_layer_instruction(const struct lw_result *r, size_t li,
 			   struct lw_strbuf *sb);
 
 /* A one-line title for group gi, its bytes and kind: "8.0 kB copied only
@@ -52,7 +53,7 @@ void lwr_group_title(const struct lw_analysis *an, size_t gi,
 
 /* A sentence (or a few) for people: what the layer did to which files,
  * some example paths, and the fix when one is known. */
-void lwr_group_message(const struct lw_analysis *an, size_t gi,
+void lwr_group_message(const struct lw_result *r, size_t gi,
 		       struct lw_strbuf *sb);
 
 /* Fingerprints, one per group (owned array of owned 16-hex strings, free
@@ -62,10 +63,6 @@ void lwr_group_message(const struct lw_analysis *an, size_t gi,
  * insert layers. Repeats get "-2", "-3" so that each is unique. */
 char **lwr_fingerprints(const struct lw_analysis *an);
 void lwr_fingerprints_free(char **fp, size_t n);
-
-/* Appends s with valid UTF-8 kept and every other byte as \xNN (as the
- * JSON report does), so that JSON encoders accept it. */
-void lwr_utf8_clean(struct lw_strbuf *sb, const char *s);
 
 /* JSON building for the renderers. jansson's allocation failures abort,
  * as lw_xmalloc does: each value is one small item. */
@@ -89,23 +86,23 @@ const char *lwr_image_name(const struct lw_analysis *an);
 
 /* "PASS", "FAIL" (a rule or an error-severity check failed), or "REPORT"
  * when no rule was evaluated and no profile ran. */
-const char *lwr_verdict(const struct lw_rules_report *r);
+const char *lwr_verdict(const struct lw_result *r);
 
 /* The JSON object of a rules report, as in the JSON report's "rules"
  * (built with jansson; returned as json_t *, new reference). r may be
  * NULL: not evaluated. */
 void *lwr_rules_json(const struct lw_rules_report *r);
 
-/* Profile checks (checks_out.c). r may be NULL everywhere. */
+/* Profile checks (checks_out.c), from r->checks, which may be NULL. */
 struct lw_checks;
 struct lw_check;
 struct lw_check_item;
 
-/* The check results a report carries (borrowed), or NULL when no profile
- * ran. */
-const struct lw_checks *lwr_checks(const struct lw_rules_report *r);
+/* The check results of r (borrowed), or NULL when no profile ran or it
+ * has no check. */
+const struct lw_checks *lwr_checks(const struct lw_result *r);
 /* 1 when a check of severity error failed. */
-int lwr_checks_failed(const struct lw_rules_report *r);
+int lwr_checks_failed(const struct lw_result *r);
 /* The item whose place a check is shown at: the first with a line, else
  * the first; NULL when it has none. */
 const struct lw_check_item *lwr_check_place(const struct lw_check *k);
@@ -120,7 +117,7 @@ void lwr_check_fingerprint(const struct lw_check *k,
 			   size_t size);
 /* The JSON report's "checks" array and "profile" (a string or null), as
  * json_t * (new references). */
-void *lwr_checks_json(const struct lw_rules_report *r);
-void *lwr_profile_json(const struct lw_rules_report *r);
+void *lwr_checks_json(const struct lw_result *r);
+void *lwr_profile_json(const struct lw_result *r);
 
 #endif

@@ -10,8 +10,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "layerwaste/rules.h"
-#include "render.h"
+#include "layerwaste/judge.h"
+#include "layerwaste/render.h"
 #include "render_priv.h"
 
 int lwr_utf8_seq(const char *s, uint32_t *cp)
@@ -216,4 +216,21 @@ int lwr_finish(FILE *f)
 	if (fflush(f) == EOF || ferror(f))
 		return -1;
 	return 0;
+}
+
+void lwr_utf8_clean(struct lw_strbuf *sb, const char *s)
+{
+	uint32_t cp;
+	int n;
+
+	while (s && *s) {
+		n = lwr_utf8_seq(s, &cp);
+		if (n == 0) {
+			lw_strbuf_addf(sb, "\\x%02x", (unsigned char)*s);
+			s++;
+		} else {
+			lw_strbuf_add(sb, s, (size_t)n);
+			s += n;
+		}
+	}
 }

@@ -18,7 +18,7 @@
 
 #include "layerwaste/checks.h"
 #include "ci_priv.h"
-#include "render.h"
+#include "layerwaste/render.h"
 #include "render_priv.h"
 
 /* Appends s escaped for a workflow command: prop is 1 in a property. */
@@ -84,19 +84,20 @@ static void command(struct lw_strbuf *out, const char *level,
 
 /* The annotation of group gi and of the later groups its fix covers. */
 static void group_annotation(struct lw_strbuf *out,
-			     const struct lw_analysis *an, size_t gi,
+			     const struct lw_result *r, size_t gi,
 			     const char *level)
 {
-	const struct lw_suggestion *s = lwr_group_fix(an, gi);
+	const struct lw_analysis *an = r->analysis;
+	const struct lw_suggestion *s = lwr_group_fix(r, gi);
 	struct lw_strbuf title = LW_STRBUF_INIT, msg = LW_STRBUF_INIT;
-	struct lwr_loc loc = lwr_group_loc(an, gi);
+	struct lwr_loc loc = lwr_group_loc(r, gi);
 	size_t j;
 
 	lw_strbuf_adds(&title, "layerwaste: ");
 	lwr_group_title(an, gi, &title);
-	lwr_group_message(an, gi, &msg);
+	lwr_group_message(r, gi, &msg);
 	for (j = gi + 1; s && j < an->ngroups; j++) {
-		if (lwr_group_fix(an, j) != s)
+		if (lwr_group_fix(r, j) != s)
 			continue;
 		lw_strbuf_adds(&msg, "\nThe same fix also removes: ");
 		lwr_group_title(an, j, &msg);
@@ -111,9 +112,9 @@ static void group_annotation(struct lw_strbuf *out,
 /* One annotation per place that fails a check (one for the check when
  * it names no place), at the check's own level. */
 static void check_annotations(struct lw_strbuf *out,
-			      const struct lw_rules_report *rules)
+			      const struct lw_result *r)
 {
-	const struct lw_checks *c = lwr_checks(rules);
+	const struct lw_checks *c = lwr_checks(r);
 	struct lw_strbuf title = LW_STRBUF_INIT, msg = LW_STRBUF_INIT;
 	const struct lw_check_item *it;
 	const struct lw_check *k;
@@ -144,21 +145,22 @@ static void check_annotations(struct lw_strbuf *out,
 }
 
 /* 1 when an earlier group has the same fix (its annotation covers gi). */
-static int covered(const struct lw_analysis *an, size_t gi)
+static int covered(const struct lw_result *r, size_t gi)
 {
-	const struct lw_suggestion *s = lwr_group_fix(an, gi);
+	const struct lw_suggestion *s = lwr_group_fix(r, gi);
 	size_t j;
 
 	for (j = 0; s && j < gi; j++)
-		if (lwr_group_fix(an, j) == s)
+		if (lwr_group_fix(r, j) == s)
 			return 1;
 	return 0;
 }
 
-int lw_render_github(FILE *f, const struct lw_analysis *an,
-		     const struct lw_rules_report *rules,
+int lw_render_github(FILE *f, const struct lw_result *r,
 		     const struct lw_render_opts *opts)
 {
+	const struct lw_analysis *an = r->analysis;
+	const struct lw_rules_report *rules = r->rules;
 	struct lw_render_opts o = lwr_opts(opts);
 	struct lw_strbuf out = LW_STRBUF_INIT, t = LW_STRBUF_INIT;
 	const char *level = rules && rules->evaluated && !rules->passed ?
@@ -167,13 +169,13 @@ int lw_render_github(FILE *f, const struct lw_analysis *an,
 	size_t i, shown = 0, left = 0;
 
 	for (i = 0; i < an->ngroups; i++) {
-		if (covered(an, i))
+		if (covered(r, i))
 			continue;
 		if (shown == (size_t)o.top) {
 			left++;
 			continue;
 		}
-		group_annotation(&out, an, i, level);
+		group_annotation(&out, r, i, level);
 		shown++;
 	}
 	if (left)
@@ -189,7 +191,7 @@ int lw_render_github(FILE *f, const struct lw_analysis *an,
 			       lw_rule_id(rr->rule));
 		command(&out, "error", NULL, t.buf, rr->message);
 	}
-	check_annotations(&out, rules);
+	check_annotations(&out, r);
 	if (out.len)
 		fwrite(out.buf, 1, out.len, f);
 	lw_strbuf_release(&out);

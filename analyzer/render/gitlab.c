@@ -17,7 +17,7 @@
 
 #include "layerwaste/checks.h"
 #include "ci_priv.h"
-#include "render.h"
+#include "layerwaste/render.h"
 #include "render_priv.h"
 
 /* One line of text for the merge-request widget: newlines as spaces,
@@ -32,7 +32,7 @@ static json_t *line_string(const char *s)
 	for (i = 0; i < sb.len; i++)
 		if (sb.buf[i] == '\n' || sb.buf[i] == '\r')
 			sb.buf[i] = ' ';
-	v = lwr_jmust(json_stringn(sb.buf ? sb.buf : "", sb.len));
+	v = lwr_jmust(json_stringn(sb.buf, sb.len));
 	lw_strbuf_release(&sb);
 	return v;
 }
@@ -90,10 +90,10 @@ static const char *category(const char *c)
 }
 
 /* One issue per place that fails a profile check. */
-static void check_issues(json_t *doc, const struct lw_rules_report *rules,
+static void check_issues(json_t *doc, const struct lw_result *r,
 			 const char *file)
 {
-	const struct lw_checks *c = lwr_checks(rules);
+	const struct lw_checks *c = lwr_checks(r);
 	struct lw_strbuf desc = LW_STRBUF_INIT, check = LW_STRBUF_INIT;
 	const struct lw_check_item *it;
 	const struct lw_check *k;
@@ -124,12 +124,13 @@ static void check_issues(json_t *doc, const struct lw_rules_report *rules,
 	lw_strbuf_release(&check);
 }
 
-int lw_render_gitlab(FILE *f, const struct lw_analysis *an,
-		     const struct lw_rules_report *rules,
+int lw_render_gitlab(FILE *f, const struct lw_result *r,
 		     const struct lw_render_opts *o)
 {
+	const struct lw_analysis *an = r->analysis;
+	const struct lw_rules_report *rules = r->rules;
 	int failed = rules && rules->evaluated && !rules->passed;
-	const char *file = an->attr ? an->attr->dockerfile : NULL;
+	const char *file = r->attribution ? r->attribution->dockerfile : NULL;
 	struct lw_strbuf desc = LW_STRBUF_INIT, check = LW_STRBUF_INIT;
 	const struct lw_rule_result *rr;
 	json_t *doc = lwr_jmust(json_array());
@@ -140,10 +141,10 @@ int lw_render_gitlab(FILE *f, const struct lw_analysis *an,
 	int rc;
 
 	for (i = 0; i < an->ngroups; i++) {
-		loc = lwr_group_loc(an, i);
+		loc = lwr_group_loc(r, i);
 		lw_strbuf_reset(&desc);
 		lw_strbuf_reset(&check);
-		lwr_group_message(an, i, &desc);
+		lwr_group_message(r, i, &desc);
 		snprintf(kind, sizeof(kind), "%s",
 			 lw_kind_name(an->groups[i].kind));
 		while ((p = strchr(kind, '+')))
@@ -171,7 +172,7 @@ int lw_render_gitlab(FILE *f, const struct lw_analysis *an,
 						     file, 1)))
 			abort();
 	}
-	check_issues(doc, rules, file);
+	check_issues(doc, r, file);
 	rc = json_dumpf(doc, f, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	json_decref(doc);
 	lwr_fingerprints_free(fp, an->ngroups);

@@ -6,9 +6,10 @@
 #include <stdlib.h>
 
 #include "layerwaste/checks.h"
-#include "layerwaste/image.h"
-#include "layerwaste/strbuf.h"
-#include "render.h"
+#include "layerwaste/dockerfile.h"
+#include "layerwaste/read.h"
+#include "layerwaste/util.h"
+#include "layerwaste/render.h"
 #include "render_priv.h"
 
 #define MAX_WARNINGS 5

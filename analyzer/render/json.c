@@ -12,12 +12,13 @@
 
 #include <jansson.h>
 
-#include "layerwaste/analysis.h"
+#include "layerwaste/engine.h"
 #include "layerwaste/checks.h"
-#include "layerwaste/image.h"
-#include "layerwaste/strbuf.h"
+#include "layerwaste/dockerfile.h"
+#include "layerwaste/read.h"
+#include "layerwaste/util.h"
 #include "ci_priv.h"
-#include "render.h"
+#include "layerwaste/render.h"
 #include "json_attr.h"
 #include "render_priv.h"
 
@@ -71,7 +72,7 @@ static json_t *jint(uint64_t v)
 
 static json_t *jstr(struct lw_strbuf *sb)
 {
-	json_t *v = lwr_jmust(json_stringn(sb->buf ? sb->buf : "", sb->len));
+	json_t *v = lwr_jmust(json_stringn(sb->buf, sb->len));
 
 	lw_strbuf_release(sb);
 	return v;
@@ -164,7 +165,7 @@ static json_t *json_tool(void)
 	json_t *o = lwr_jmust(json_object());
 
 	lwr_jput(o, "name", lwr_jmust(json_string("layerwaste")));
-	lwr_jput(o, "version", lwr_jmust(json_string(LW_VERSION)));
+	lwr_jput(o, "version", lwr_jmust(json_string(lw_version())));
 	return o;
 }
 
@@ -232,10 +233,11 @@ static json_t *json_summary(const struct lw_analysis *an)
 	return o;
 }
 
-/* One layer; an is NULL for inspect. */
+/* One layer; r is NULL for inspect. */
 static json_t *json_layer(const struct lw_image *img, size_t i,
-			  const struct lw_analysis *an)
+			  const struct lw_result *r)
 {
+	const struct lw_analysis *an = r ? r->analysis : NULL;
 	const struct lw_layer *ly = &img->layers[i];
 	const struct lw_layer_index *ix = ly->index;
 	json_t *o = lwr_jmust(json_object());
@@ -256,7 +258,7 @@ static json_t *json_layer(const struct lw_image *img, size_t i,
 	lwr_jput(o, "created_by",
 	     jhistory(ly->history ? ly->history->created_by : NULL));
 	if (an)
-		lwr_jput(o, "instruction", lw_json_instruction(an, i));
+		lwr_jput(o, "instruction", lw_json_instruction(r, i));
 	if (!an)
 		lwr_jput(o, "member", lwr_jtext(ly->member));
 	return o;
@@ -365,16 +367,10 @@ static void jdoc_warnings(struct jdoc *d, const struct lw_warnings *a,
 	jdoc_array_end(d);
 }
 
-int lw_render_json(FILE *f, const struct lw_analysis *an,
+int lw_render_json(FILE *f, const struct lw_result *r,
 		   const struct lw_render_opts *o)
 {
-	return lw_render_json_rules(f, an, NULL, o);
-}
-
-int lw_render_json_rules(FILE *f, const struct lw_analysis *an,
-			 const struct lw_rules_report *rules,
-			 const struct lw_render_opts *o)
-{
+	const struct lw_analysis *an = r->analysis;
 	const struct lw_image *img = an->image;
 	struct jdoc d;
 	size_t i;
@@ -386,18 +382,18 @@ int lw_render_json_rules(FILE *f, const struct lw_analysis *an,
 	jdoc_put(&d, "summary", json_summary(an));
 	jdoc_array_begin(&d, "layers");
 	for (i = 0; i < img->nlayers; i++)
-		jdoc_array_add(&d, json_layer(img, i, an));
+		jdoc_array_add(&d, json_layer(img, i, r));
 	jdoc_array_end(&d);
 	jdoc_array_begin(&d, "causes");
 	for (i = 0; i < an->ngroups; i++) {
 		json_t *c = json_cause(&an->groups[i]);
 
-		lwr_jput(c, "suggestion", lw_json_cause_suggestion(an, i));
+		lwr_jput(c, "suggestion", lw_json_cause_suggestion(r, i));
 		jdoc_array_add(&d, c);
 	}
 	jdoc_array_end(&d);
-	jdoc_put(&d, "attribution", lw_json_attribution(an));
-	jdoc_put(&d, "suggestions", lw_json_suggestions(an));
+	jdoc_put(&d, "attribution", lw_json_attribution(r));
+	jdoc_put(&d, "suggestions", lw_json_suggestions(r));
 	jdoc_array_begin(&d, "findings");
 	for (i = 0; i < an->nfindings; i++)
 		jdoc_array_add(&d, json_finding(&an->findings[i]));
@@ -407,9 +403,9 @@ int lw_render_json_rules(FILE *f, const struct lw_analysis *an,
 		jdoc_array_add(&d, json_dup(&an->dups[i]));
 	jdoc_array_end(&d);
 	jdoc_warnings(&d, &img->warnings, &an->warnings);
-	jdoc_put(&d, "rules", lwr_rules_json(rules));
-	jdoc_put(&d, "profile", lwr_profile_json(rules));
-	jdoc_put(&d, "checks", lwr_checks_json(rules));
+	jdoc_put(&d, "rules", lwr_rules_json(r->rules));
+	jdoc_put(&d, "profile", lwr_profile_json(r));
+	jdoc_put(&d, "checks", lwr_checks_json(r));
 	return jdoc_end(&d);
 }
 

@@ -2,7 +2,7 @@
 
 #include "json_attr.h"
 #include "layerwaste/attrib.h"
-#include "layerwaste/strbuf.h"
+#include "layerwaste/util.h"
 #include "ci_priv.h"
 #include "render_priv.h"
 
@@ -11,14 +11,15 @@ static json_t *line_or_null(const char *file, int line)
 	return file ? lwr_jmust(json_integer(line)) : lwr_jmust(json_null());
 }
 
-json_t *lw_json_instruction(const struct lw_analysis *an, size_t layer)
+json_t *lw_json_instruction(const struct lw_result *r, size_t layer)
 {
+	const struct lw_attribution *at = r->attribution;
 	const struct lw_layer_attr *la;
 	json_t *o;
 
-	if (!an->attr || layer >= an->attr->nlayers)
+	if (!at || layer >= at->nlayers)
 		return lwr_jmust(json_null());
-	la = &an->attr->layers[layer];
+	la = &at->layers[layer];
 	if (!la->keyword && !la->file && !la->base)
 		return lwr_jmust(json_null());
 	o = lwr_jmust(json_object());
@@ -34,10 +35,10 @@ json_t *lw_json_instruction(const struct lw_analysis *an, size_t layer)
 	return o;
 }
 
-json_t *lw_json_attribution(const struct lw_analysis *an)
+json_t *lw_json_attribution(const struct lw_result *r)
 {
 	json_t *o = lwr_jmust(json_object());
-	const struct lw_attribution *at = an->attr;
+	const struct lw_attribution *at = r->attribution;
 
 	lwr_jput(o, "dockerfile", lwr_jtext(at ? at->dockerfile : NULL));
 	lwr_jput(o, "aligned", lwr_jmust(json_boolean(at && at->aligned)));
@@ -71,22 +72,23 @@ static json_t *suggestion(const struct lw_suggestion *s)
 	return o;
 }
 
-json_t *lw_json_suggestions(const struct lw_analysis *an)
+json_t *lw_json_suggestions(const struct lw_result *r)
 {
+	const struct lw_attribution *at = r->attribution;
 	json_t *a = lwr_jmust(json_array());
 	size_t i;
 
-	for (i = 0; an->attr && i < an->attr->nsuggestions; i++)
-		if (json_array_append_new(a, suggestion(
-				&an->attr->suggestions[i])))
+	for (i = 0; at && i < at->nsuggestions; i++)
+		if (json_array_append_new(a, suggestion(&at->suggestions[i])))
 			abort();
 	return a;
 }
 
-json_t *lw_json_cause_suggestion(const struct lw_analysis *an, size_t group)
+json_t *lw_json_cause_suggestion(const struct lw_result *r, size_t group)
 {
-	if (!an->attr || group >= an->attr->ncauses ||
-	    an->attr->causes[group].suggestion < 0)
+	const struct lw_attribution *at = r->attribution;
+
+	if (!at || group >= at->ncauses || at->causes[group].suggestion < 0)
 		return lwr_jmust(json_null());
-	return lwr_jmust(json_integer(an->attr->causes[group].suggestion));
+	return lwr_jmust(json_integer(at->causes[group].suggestion));
 }

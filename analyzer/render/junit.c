@@ -12,7 +12,7 @@
 
 #include "layerwaste/checks.h"
 #include "ci_priv.h"
-#include "render.h"
+#include "layerwaste/render.h"
 #include "render_priv.h"
 
 /* XML character data or attribute value: markup escaped, and bytes XML
@@ -23,7 +23,7 @@ static void xml(struct lw_strbuf *sb, const char *s)
 	const char *c;
 
 	lwr_printable_lines(&p, s);
-	for (c = p.buf ? p.buf : ""; *c; c++) {
+	for (c = p.buf; *c; c++) {
 		switch (*c) {
 		case '&': lw_strbuf_adds(sb, "&amp;"); break;
 		case '<': lw_strbuf_adds(sb, "&lt;"); break;
@@ -45,7 +45,7 @@ static void xml_text(struct lw_strbuf *sb, const char *s)
 	const char *c;
 
 	xml(&e, s);
-	for (c = e.buf ? e.buf : ""; *c; c++) {
+	for (c = e.buf; *c; c++) {
 		if (!strncmp(c, "&#10;", 5)) {
 			lw_strbuf_addc(sb, '\n');
 			c += 4;
@@ -57,9 +57,10 @@ static void xml_text(struct lw_strbuf *sb, const char *s)
 }
 
 /* The waste in a few lines of plain text (raw; escaped by the caller). */
-static void summary(struct lw_strbuf *sb, const struct lw_analysis *an,
-		    const struct lw_rules_report *r, int top)
+static void summary(struct lw_strbuf *sb, const struct lw_result *r, int top)
 {
+	const struct lw_analysis *an = r->analysis;
+	const struct lw_rules_report *rules = r->rules;
 	const struct lw_checks *c;
 	const struct lw_group *g;
 	char a[32], b[32];
@@ -92,10 +93,10 @@ static void summary(struct lw_strbuf *sb, const struct lw_analysis *an,
 			       ")\n", g->files, g->files == 1 ? "" : "s",
 			       g->from_layer);
 	}
-	if (r && r->evaluated)
+	if (rules && rules->evaluated)
 		lw_strbuf_addf(sb, "rules: %s, %zu passed, %zu failed, %zu "
-			       "disabled\n", r->passed ? "PASS" : "FAIL",
-			       r->npassed, r->nfailed, r->nskipped);
+			       "disabled\n", rules->passed ? "PASS" : "FAIL",
+			       rules->npassed, rules->nfailed, rules->nskipped);
 	else
 		lw_strbuf_adds(sb, "rules: REPORT (no rule configured)\n");
 	if ((c = lwr_checks(r)))
@@ -184,14 +185,15 @@ static void check_case(struct lw_strbuf *sb, const struct lw_check *k)
 	lw_strbuf_release(&body);
 }
 
-int lw_render_junit(FILE *f, const struct lw_analysis *an,
-		    const struct lw_rules_report *rules,
+int lw_render_junit(FILE *f, const struct lw_result *r,
 		    const struct lw_render_opts *opts)
 {
+	const struct lw_analysis *an = r->analysis;
+	const struct lw_rules_report *rules = r->rules;
 	struct lw_render_opts o = lwr_opts(opts);
 	struct lw_strbuf sb = LW_STRBUF_INIT, text = LW_STRBUF_INIT;
 	size_t n = 0, failed = 0, skipped = 0, i;
-	const struct lw_checks *c = lwr_checks(rules);
+	const struct lw_checks *c = lwr_checks(r);
 	char counts[128];
 
 	if (rules && rules->evaluated) {
@@ -215,7 +217,7 @@ int lw_render_junit(FILE *f, const struct lw_analysis *an,
 		testcase(&sb, &rules->results[i]);
 	for (i = 0; c && i < c->n; i++)
 		check_case(&sb, &c->checks[i]);
-	summary(&text, an, rules, o.top);
+	summary(&text, r, o.top);
 	lw_strbuf_adds(&sb, "    <system-out>");
 	xml_text(&sb, text.buf);
 	lw_strbuf_adds(&sb, "</system-out>\n  </testsuite>\n</testsuites>\n");

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "layerwaste/analysis.h"
+#include "layerwaste/engine.h"
 #include "layerwaste/checks.h"
 #include "render_priv.h"
 
@@ -160,68 +160,37 @@ const char *lwr_kind_color(int kind)
 	}
 }
 
-static int starts(const char *s, const char *prefix)
+/* Adds text (trusted, ASCII) from the current column, wrapped at spaces;
+ * continuation lines start at column indent. Ends the last line. */
+void lwr_text_wrap(struct lwr_line *l, const char *text, int indent)
 {
-	return strncmp(s, prefix, strlen(prefix)) == 0;
-}
+	const char *s = text, *sp, *cut;
+	char buf[512];
+	size_t n;
+	int room;
 
-static int is_space(char c)
-{
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' ||
-	       c == '\f';
-}
-
-void lwr_history_short(const char *created_by, struct lw_strbuf *out)
-{
-	char *red = lw_redact_history(created_by);
-	const char *s = red, *sh;
-	size_t start = out->len;
-	int space = 0, run = 0;
-
-	if (!s)
-		return;
-	while (is_space(*s))
-		s++;
-	/* BuildKit with build args: "RUN |1 A=1 /bin/sh -c cmd". */
-	if (starts(s, "RUN |")) {
-		run = 1;
-		s += 4;
-	}
-	/* Classic builder with build args: "|2 A=1 B=2 /bin/sh -c cmd". */
-	if (s[0] == '|' && s[1] >= '0' && s[1] <= '9' &&
-	    (sh = strstr(s, "/bin/sh -c ")))
-		s = sh;
-	if (run)
-		lw_strbuf_adds(out, "RUN ");
-	if (starts(s, "RUN /bin/sh -c ")) {
-		lw_strbuf_adds(out, "RUN ");
-		s += strlen("RUN /bin/sh -c ");
-	} else if (starts(s, "/bin/sh -c ")) {
-		s += strlen("/bin/sh -c ");
-	}
-	while (is_space(*s))
-		s++;
-	if (starts(s, "#(nop) "))
-		s += strlen("#(nop) ");
-	while (is_space(*s))
-		s++;
-	for (; *s; s++) {
-		if (is_space(*s)) {
-			space = 1;
-			continue;
+	while (*s) {
+		room = lwr_line_room(l);
+		if ((int)strlen(s) <= room || room < 20) {
+			lwr_line_add(l, s);
+			break;
 		}
-		if (space && out->len > start)
-			lw_strbuf_addc(out, ' ');
-		space = 0;
-		lw_strbuf_addc(out, *s);
+		/* The last space that leaves the line within its room. */
+		for (cut = NULL, sp = s; (sp = strchr(sp, ' ')) &&
+		     sp - s <= room; sp++)
+			cut = sp;
+		if (!cut) {
+			lwr_line_add(l, s);
+			break;
+		}
+		n = (size_t)(cut - s) < sizeof(buf) ? (size_t)(cut - s) :
+						     sizeof(buf) - 1;
+		memcpy(buf, s, n);
+		buf[n] = '\0';
+		lwr_line_add(l, buf);
+		lwr_line_end(l);
+		lwr_line_pad(l, indent);
+		s = cut + 1;
 	}
-	if (out->len >= start + strlen("# buildkit") &&
-	    strcmp(out->buf + out->len - strlen("# buildkit"),
-		   "# buildkit") == 0) {
-		out->len -= strlen("# buildkit");
-		while (out->len > start && out->buf[out->len - 1] == ' ')
-			out->len--;
-		out->buf[out->len] = '\0';
-	}
-	free(red);
+	lwr_line_end(l);
 }

@@ -13,7 +13,7 @@
 
 #include "layerwaste/checks.h"
 #include "ci_priv.h"
-#include "render.h"
+#include "layerwaste/render.h"
 #include "render_priv.h"
 
 /* Plain text: the punctuation that starts Markdown or HTML inline syntax
@@ -24,7 +24,7 @@ static void md_text(struct lw_strbuf *sb, const char *s)
 	const char *c;
 
 	lwr_printable(&p, s);
-	for (c = p.buf ? p.buf : ""; *c; c++) {
+	for (c = p.buf; *c; c++) {
 		if (strchr("\\`*_[]<>|~&#", *c))
 			lw_strbuf_addc(sb, '\\');
 		lw_strbuf_addc(sb, *c);
@@ -53,7 +53,7 @@ static void md_code(struct lw_strbuf *sb, const char *s, int in_table)
 	int pad;
 
 	lwr_printable(&p, s);
-	for (c = p.buf ? p.buf : ""; *c; c++)
+	for (c = p.buf; *c; c++)
 		if (*c == '\n' || *c == '\r')
 			p.buf[c - p.buf] = ' ';
 	n = longest_backticks(p.buf) + 1;
@@ -64,7 +64,7 @@ static void md_code(struct lw_strbuf *sb, const char *s, int in_table)
 		lw_strbuf_addc(sb, '`');
 	if (pad)
 		lw_strbuf_addc(sb, ' ');
-	for (c = p.buf ? p.buf : ""; *c; c++) {
+	for (c = p.buf; *c; c++) {
 		if (in_table && *c == '|')
 			lw_strbuf_addc(sb, '\\');
 		lw_strbuf_addc(sb, *c);
@@ -81,9 +81,10 @@ static const char *size(uint64_t n, char *buf, size_t len)
 	return lw_format_bytes(n, buf, len);
 }
 
-static void md_header(struct lw_strbuf *sb, const struct lw_analysis *an,
-		      const struct lw_rules_report *r)
+static void md_header(struct lw_strbuf *sb, const struct lw_result *r)
 {
+	const struct lw_analysis *an = r->analysis;
+	const struct lw_rules_report *rules = r->rules;
 	const struct lw_checks *ck;
 	uint64_t files = 0;
 	char a[32], b[32], c[32];
@@ -98,14 +99,15 @@ static void md_header(struct lw_strbuf *sb, const struct lw_analysis *an,
 		       lw_analysis_wasted_percent(an),
 		       size(an->total_bytes, b, sizeof(b)),
 		       an->image->nlayers);
-	if (r && r->evaluated && r->nfailed)
-		lw_strbuf_addf(sb, "; %zu of %zu rule%s failed", r->nfailed,
-			       r->nresults, r->nresults == 1 ? "" : "s");
-	else if (r && r->evaluated)
-		lw_strbuf_addf(sb, "; %zu rule%s passed", r->npassed,
-			       r->npassed == 1 ? "" : "s");
-	if (r && r->evaluated && r->nskipped)
-		lw_strbuf_addf(sb, " (%zu disabled)", r->nskipped);
+	if (rules && rules->evaluated && rules->nfailed)
+		lw_strbuf_addf(sb, "; %zu of %zu rule%s failed",
+			       rules->nfailed, rules->nresults,
+			       rules->nresults == 1 ? "" : "s");
+	else if (rules && rules->evaluated)
+		lw_strbuf_addf(sb, "; %zu rule%s passed", rules->npassed,
+			       rules->npassed == 1 ? "" : "s");
+	if (rules && rules->evaluated && rules->nskipped)
+		lw_strbuf_addf(sb, " (%zu disabled)", rules->nskipped);
 	if ((ck = lwr_checks(r)) && ck->nfailed)
 		lw_strbuf_addf(sb, "; %zu of %zu %s checks failed (%zu "
 			       "error%s)", ck->nfailed, ck->n,
@@ -162,14 +164,15 @@ static void md_where(struct lw_strbuf *sb, const struct lwr_loc *loc)
 	lw_strbuf_release(&p);
 }
 
-static struct lwr_loc layer_loc(const struct lw_analysis *an, size_t li)
+static struct lwr_loc layer_loc(const struct lw_result *r, size_t li)
 {
+	const struct lw_attribution *at = r->attribution;
 	struct lwr_loc loc = { NULL, 0, 0 };
 	const struct lw_layer_attr *la;
 
-	if (!an->attr || li >= an->attr->nlayers)
+	if (!at || li >= at->nlayers)
 		return loc;
-	la = &an->attr->layers[li];
+	la = &at->layers[li];
 	if (la->file && la->line > 0) {
 		loc.file = la->file;
 		loc.line = la->line;
@@ -178,8 +181,9 @@ static struct lwr_loc layer_loc(const struct lw_analysis *an, size_t li)
 	return loc;
 }
 
-static void md_layers(struct lw_strbuf *sb, const struct lw_analysis *an)
+static void md_layers(struct lw_strbuf *sb, const struct lw_result *r)
 {
+	const struct lw_analysis *an = r->analysis;
 	struct lw_strbuf ins = LW_STRBUF_INIT;
 	struct lwr_loc loc;
 	char a[32];
@@ -194,12 +198,12 @@ static void md_layers(struct lw_strbuf *sb, const struct lw_analysis *an)
 		if (!an->layers[i].wasted_bytes)
 			continue;
 		lw_strbuf_reset(&ins);
-		lwr_layer_instruction(an, i, &ins);
+		lwr_layer_instruction(r, i, &ins);
 		lw_strbuf_addf(sb, "| %zu | ", i);
 		if (ins.len)
 			md_code(sb, ins.buf, 1);
 		lw_strbuf_adds(sb, " | ");
-		loc = layer_loc(an, i);
+		loc = layer_loc(r, i);
 		md_where(sb, &loc);
 		lw_strbuf_addf(sb, " | %s | %" PRIu64 " |\n",
 			       size(an->layers[i].wasted_bytes, a, sizeof(a)),
@@ -209,9 +213,10 @@ static void md_layers(struct lw_strbuf *sb, const struct lw_analysis *an)
 	lw_strbuf_release(&ins);
 }
 
-static void md_causes(struct lw_strbuf *sb, const struct lw_analysis *an,
+static void md_causes(struct lw_strbuf *sb, const struct lw_result *r,
 		      int top)
 {
+	const struct lw_analysis *an = r->analysis;
 	struct lw_strbuf t = LW_STRBUF_INIT, ins = LW_STRBUF_INIT;
 	const struct lw_group *g;
 	struct lwr_loc loc;
@@ -227,7 +232,7 @@ static void md_causes(struct lw_strbuf *sb, const struct lw_analysis *an,
 		lw_strbuf_reset(&t);
 		lw_strbuf_reset(&ins);
 		lwr_group_title(an, i, &t);
-		lwr_layer_instruction(an, g->layer, &ins);
+		lwr_layer_instruction(r, g->layer, &ins);
 		lw_strbuf_addf(sb, "| %" PRIu32 " | ", g->layer);
 		if (ins.len)
 			md_code(sb, ins.buf, 1);
@@ -235,7 +240,7 @@ static void md_causes(struct lw_strbuf *sb, const struct lw_analysis *an,
 		md_text(sb, t.buf);
 		lw_strbuf_addf(sb, " | %" PRIu32 " | %" PRIu64 " | ",
 			       g->from_layer, g->files);
-		loc = lwr_group_loc(an, i);
+		loc = lwr_group_loc(r, i);
 		md_where(sb, &loc);
 		lw_strbuf_adds(sb, " |\n");
 	}
@@ -282,7 +287,7 @@ static void md_block(struct lw_strbuf *sb, const char *text)
 	lwr_printable_lines(&p, text);
 	for (i = 0; i < n; i++)
 		lw_strbuf_addc(sb, '`');
-	lw_strbuf_addf(sb, "dockerfile\n%s%s", p.buf ? p.buf : "",
+	lw_strbuf_addf(sb, "dockerfile\n%s%s", p.buf,
 		       p.len && p.buf[p.len - 1] == '\n' ? "" : "\n");
 	for (i = 0; i < n; i++)
 		lw_strbuf_addc(sb, '`');
@@ -311,7 +316,7 @@ static void md_check_item(struct lw_strbuf *sb, const struct lw_check_item *it)
 
 /* The profile's checks: a table, then each failed check's places and
  * fixes, and the platform's words. */
-static void md_checks(struct lw_strbuf *sb, const struct lw_rules_report *r)
+static void md_checks(struct lw_strbuf *sb, const struct lw_result *r)
 {
 	const struct lw_checks *c = lwr_checks(r);
 	const struct lw_check_item *pl;
@@ -393,10 +398,9 @@ static void md_diff(struct lw_strbuf *sb, const char *before,
 	lw_strbuf_release(&p);
 }
 
-static void md_suggestions(struct lw_strbuf *sb,
-			   const struct lw_analysis *an)
+static void md_suggestions(struct lw_strbuf *sb, const struct lw_result *r)
 {
-	const struct lw_attribution *at = an->attr;
+	const struct lw_attribution *at = r->attribution;
 	const struct lw_suggestion *s;
 	struct lwr_loc loc;
 	char a[32];
@@ -432,21 +436,21 @@ static void md_suggestions(struct lw_strbuf *sb,
 	}
 }
 
-int lw_render_markdown(FILE *f, const struct lw_analysis *an,
-		       const struct lw_rules_report *rules,
+int lw_render_markdown(FILE *f, const struct lw_result *r,
 		       const struct lw_render_opts *opts)
 {
+	const struct lw_analysis *an = r->analysis;
 	struct lw_render_opts o = lwr_opts(opts);
 	struct lw_strbuf sb = LW_STRBUF_INIT;
 	size_t warnings = an->image->warnings.total + an->warnings.total;
 
-	md_header(&sb, an, rules);
-	md_rules(&sb, rules);
-	md_checks(&sb, rules);
+	md_header(&sb, r);
+	md_rules(&sb, r->rules);
+	md_checks(&sb, r);
 	md_kinds(&sb, an);
-	md_layers(&sb, an);
-	md_causes(&sb, an, o.top);
-	md_suggestions(&sb, an);
+	md_layers(&sb, r);
+	md_causes(&sb, r, o.top);
+	md_suggestions(&sb, r);
 	if (!an->wasted_bytes)
 		lw_strbuf_adds(&sb, "No wasted bytes found.\n\n");
 	if (warnings)

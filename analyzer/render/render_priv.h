@@ -8,8 +8,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "layerwaste/strbuf.h"
-#include "render.h"
+#include "layerwaste/util.h"
+#include "layerwaste/render.h"
 
 /* Longest escaped form of one unit: four bytes, each as \xNN. */
 #define LWR_UNIT_MAX 17
@@ -24,6 +24,10 @@ int lwr_utf8_seq(const char *s, uint32_t *cp);
  * be NUL, into out (LWR_UNIT_MAX bytes, NUL-terminated) and sets *cols to
  * the columns it takes. Returns the bytes of s consumed. */
 size_t lwr_escape_unit(const char *s, char *out, int *cols);
+
+/* Appends s with valid UTF-8 kept and every other byte as \xNN (as the
+ * JSON report does), so that JSON encoders accept it. */
+void lwr_utf8_clean(struct lw_strbuf *sb, const char *s);
 
 /* Columns that the escaped form of s takes. */
 int lwr_escaped_cols(const char *s);
@@ -44,12 +48,6 @@ const char *lwr_size(const struct lw_render_opts *o, uint64_t n, char *buf,
 
 /* Flushes f; returns 0, or -1 when any write to f failed. */
 int lwr_finish(FILE *f);
-
-/* Appends a short form of a history created_by to out (raw, not escaped):
- * the shell prefix, "#(nop)", build-arg prefix (classic and BuildKit) and
- * "# buildkit" removed, secret-looking values hidden (lw_redact_history),
- * whitespace collapsed. NULL gives "". */
-void lwr_history_short(const char *created_by, struct lw_strbuf *out);
 
 /* One output line, built in memory and cut so that it never passes width
  * columns. Colour codes take no columns and are dropped unless o->color. */
@@ -107,20 +105,22 @@ void lwr_text_wrap(struct lwr_line *l, const char *text, int indent);
 
 /* The profile checks' section of the text report (checks_out.c);
  * nothing when no profile ran. */
-void lwr_text_checks(struct lwr_line *l, const struct lw_rules_report *r,
+void lwr_text_checks(struct lwr_line *l, const struct lw_result *r,
 		     const struct lw_render_opts *o);
 
-/* Attribution in the text report (text_attr.c). */
+/* Attribution in the text report (text_attr.c), from r->attribution,
+ * which may be NULL. */
 struct lw_suggestion;
 /* The layer's Dockerfile instruction ("Dockerfile:12 COPY . /app"), or its
  * base-image origin, or its short history text, into out (reset first). */
-void lwr_layer_label(const struct lw_analysis *an, size_t layer,
+void lwr_layer_label(const struct lw_result *r, size_t layer,
 		     struct lw_strbuf *out);
-/* The fix suggested for a group, or NULL. */
-const struct lw_suggestion *lwr_text_group_fix(const struct lw_analysis *an,
+/* The fix suggested for g (one of r->analysis->groups), or NULL. */
+const struct lw_suggestion *lwr_text_group_fix(const struct lw_result *r,
 					       const struct lw_group *g);
-/* The alignment note and the suggested fixes with their edits. */
-void lwr_text_fixes(struct lwr_line *l, const struct lw_analysis *an,
+/* The alignment note and the suggested fixes with their edits; nothing
+ * without an attribution. */
+void lwr_text_fixes(struct lwr_line *l, const struct lw_result *r,
 		    const struct lw_render_opts *o);
 
 #endif

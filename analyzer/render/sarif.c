@@ -18,7 +18,7 @@
 
 #include "layerwaste/checks.h"
 #include "ci_priv.h"
-#include "render.h"
+#include "layerwaste/render.h"
 #include "render_priv.h"
 
 #ifndef LW_HOMEPAGE
@@ -99,7 +99,7 @@ static json_t *clean_string(const char *s)
 	json_t *v;
 
 	lwr_utf8_clean(&sb, s ? s : "");
-	v = lwr_jmust(json_stringn(sb.buf ? sb.buf : "", sb.len));
+	v = lwr_jmust(json_stringn(sb.buf, sb.len));
 	lw_strbuf_release(&sb);
 	return v;
 }
@@ -126,15 +126,15 @@ static json_t *camel(const char *id)
 			       *id);
 		up = 0;
 	}
-	v = lwr_jmust(json_string(sb.buf ? sb.buf : ""));
+	v = lwr_jmust(json_string(sb.buf));
 	lw_strbuf_release(&sb);
 	return v;
 }
 
 /* One reporting rule per check of the profile that ran. */
-static void check_rules(json_t *a, const struct lw_rules_report *rules)
+static void check_rules(json_t *a, const struct lw_result *res)
 {
-	const struct lw_checks *c = lwr_checks(rules);
+	const struct lw_checks *c = lwr_checks(res);
 	json_t *r, *help, *cfg, *props, *tags;
 	struct lw_strbuf md = LW_STRBUF_INIT;
 	const struct lw_check *k;
@@ -169,7 +169,7 @@ static void check_rules(json_t *a, const struct lw_rules_report *rules)
 	lw_strbuf_release(&md);
 }
 
-static json_t *driver_rules(const struct lw_rules_report *rules)
+static json_t *driver_rules(const struct lw_result *res)
 {
 	json_t *a = lwr_jmust(json_array()), *r, *help, *cfg, *props, *tags;
 	struct lw_strbuf md = LW_STRBUF_INIT;
@@ -202,7 +202,7 @@ static json_t *driver_rules(const struct lw_rules_report *rules)
 		append(a, r);
 	}
 	lw_strbuf_release(&md);
-	check_rules(a, rules);
+	check_rules(a, res);
 	return a;
 }
 
@@ -243,16 +243,17 @@ static json_t *place(struct lwr_loc loc)
 	return l;
 }
 
-static json_t *location(const struct lw_analysis *an, size_t gi)
+static json_t *location(const struct lw_result *res, size_t gi)
 {
-	return place(lwr_group_loc(an, gi));
+	return place(lwr_group_loc(res, gi));
 }
 
 /* One result per place that fails a profile check. */
-static void check_results(json_t *results, const struct lw_analysis *an,
-			  const struct lw_rules_report *rules)
+static void check_results(json_t *results, const struct lw_result *res)
 {
-	const struct lw_checks *c = lwr_checks(rules);
+	const struct lw_checks *c = lwr_checks(res);
+	const char *file = res->attribution ? res->attribution->dockerfile :
+			   NULL;
 	struct lw_strbuf msg = LW_STRBUF_INIT;
 	const struct lw_check_item *it;
 	const struct lw_check *k;
@@ -276,8 +277,7 @@ static void check_results(json_t *results, const struct lw_analysis *an,
 			lwr_check_message(k, it, &msg);
 			lwr_jput(r, "message", lwr_jmust(json_pack("{s:o}", "text",
 						clean_string(msg.buf))));
-			loc.file = it && it->file ? it->file :
-				an->attr ? an->attr->dockerfile : NULL;
+			loc.file = it && it->file ? it->file : file;
 			loc.line = it && it->file ? it->line : 0;
 			loc.end_line = it && it->file ? it->end_line : 0;
 			locs = lwr_jmust(json_array());
@@ -302,11 +302,12 @@ static void check_results(json_t *results, const struct lw_analysis *an,
 	lw_strbuf_release(&msg);
 }
 
-static json_t *result(const struct lw_analysis *an, size_t gi,
+static json_t *result(const struct lw_result *res, size_t gi,
 		      const char *level, const char *fp)
 {
+	const struct lw_analysis *an = res->analysis;
 	const struct lw_group *g = &an->groups[gi];
-	const struct lw_suggestion *s = lwr_group_fix(an, gi);
+	const struct lw_suggestion *s = lwr_group_fix(res, gi);
 	json_t *r = lwr_jmust(json_object()), *locs = lwr_jmust(json_array());
 	json_t *fps = lwr_jmust(json_object()), *props = lwr_jmust(json_object());
 	json_t *paths = lwr_jmust(json_array());
@@ -316,10 +317,10 @@ static json_t *result(const struct lw_analysis *an, size_t gi,
 	lwr_jput(r, "ruleId", json_string(kind_rules[g->kind].id));
 	lwr_jput(r, "ruleIndex", json_integer(g->kind));
 	lwr_jput(r, "level", json_string(level));
-	lwr_group_message(an, gi, &msg);
+	lwr_group_message(res, gi, &msg);
 	lwr_jput(r, "message", lwr_jmust(json_pack("{s:o}", "text",
 					 clean_string(msg.buf))));
-	append(locs, location(an, gi));
+	append(locs, location(res, gi));
 	lwr_jput(r, "locations", locs);
 	lwr_jput(fps, FINGERPRINT_KEY, json_string(fp));
 	lwr_jput(r, "partialFingerprints", fps);
@@ -344,10 +345,11 @@ static json_t *result(const struct lw_analysis *an, size_t gi,
 	return r;
 }
 
-int lw_render_sarif(FILE *f, const struct lw_analysis *an,
-		    const struct lw_rules_report *rules,
+int lw_render_sarif(FILE *f, const struct lw_result *res,
 		    const struct lw_render_opts *o)
 {
+	const struct lw_analysis *an = res->analysis;
+	const struct lw_rules_report *rules = res->rules;
 	const char *level = rules && rules->evaluated && !rules->passed ?
 			    "error" : "warning";
 	json_t *doc = lwr_jmust(json_object()), *runs = lwr_jmust(json_array());
@@ -361,23 +363,23 @@ int lw_render_sarif(FILE *f, const struct lw_analysis *an,
 	lwr_jput(doc, "$schema", json_string(SARIF_SCHEMA));
 	lwr_jput(doc, "version", json_string("2.1.0"));
 	lwr_jput(drv, "name", json_string("layerwaste"));
-	lwr_jput(drv, "version", json_string(LW_VERSION));
-	lwr_jput(drv, "semanticVersion", json_string(LW_VERSION));
+	lwr_jput(drv, "version", json_string(lw_version()));
+	lwr_jput(drv, "semanticVersion", json_string(lw_version()));
 	lwr_jput(drv, "informationUri", json_string(LW_HOMEPAGE));
-	lwr_jput(drv, "rules", driver_rules(rules));
+	lwr_jput(drv, "rules", driver_rules(res));
 	lwr_jput(tool, "driver", drv);
 	lwr_jput(run, "tool", tool);
 	for (i = 0; i < an->ngroups; i++)
-		append(results, result(an, i, level, fp[i]));
-	check_results(results, an, rules);
+		append(results, result(res, i, level, fp[i]));
+	check_results(results, res);
 	lwr_jput(run, "results", results);
 	lwr_jput(props, "image", clean_string(lwr_image_name(an)));
 	lwr_jput(props, "totalBytes", json_integer((json_int_t)an->total_bytes));
 	lwr_jput(props, "wastedBytes", json_integer((json_int_t)an->wasted_bytes));
 	lwr_jput(props, "rules", lwr_rules_json(rules));
-	if (lwr_checks(rules)) {
-		lwr_jput(props, "profile", lwr_profile_json(rules));
-		lwr_jput(props, "checks", lwr_checks_json(rules));
+	if (lwr_checks(res)) {
+		lwr_jput(props, "profile", lwr_profile_json(res));
+		lwr_jput(props, "checks", lwr_checks_json(res));
 	}
 	lwr_jput(run, "properties", props);
 	append(runs, run);

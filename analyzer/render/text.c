@@ -6,9 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "layerwaste/analysis.h"
-#include "layerwaste/strbuf.h"
-#include "render.h"
+#include "layerwaste/engine.h"
+#include "layerwaste/util.h"
+#include "layerwaste/render.h"
 #include "layerwaste/attrib.h"
 #include "render_priv.h"
 
@@ -22,11 +22,6 @@ static const char *kind_str(int kind)
 	const char *s = lw_kind_name(kind);
 
 	return s ? s : "?";
-}
-
-static const char *plural(uint64_t n)
-{
-	return n == 1 ? "" : "s";
 }
 
 static void label(struct lwr_line *l, const char *text)
@@ -47,12 +42,12 @@ static void text_summary(struct lwr_line *l, const struct lw_analysis *an,
 	label(l, "Total size");
 	lwr_line_addf(l, "%s in %zu layer%s",
 		      lwr_size(o, an->total_bytes, a, sizeof(a)),
-		      an->image->nlayers, plural(an->image->nlayers));
+		      an->image->nlayers, lw_plural(an->image->nlayers));
 	lwr_line_end(l);
 	label(l, "Final size");
 	lwr_line_addf(l, "%s in %" PRIu64 " file%s",
 		      lwr_size(o, an->visible_bytes, a, sizeof(a)),
-		      an->file_count, plural(an->file_count));
+		      an->file_count, lw_plural(an->file_count));
 	lwr_line_end(l);
 	label(l, "Wasted");
 	lwr_line_sgr(l, LWR_BOLD);
@@ -71,7 +66,7 @@ static void text_summary(struct lwr_line *l, const struct lw_analysis *an,
 		lwr_line_addf(l, "%s in %" PRIu64 " file%s",
 			      lwr_size(o, an->by_kind[k], a, sizeof(a)),
 			      an->files_by_kind[k],
-			      plural(an->files_by_kind[k]));
+			      lw_plural(an->files_by_kind[k]));
 		lwr_line_end(l);
 	}
 	if (an->duplicate_bytes) {
@@ -98,9 +93,10 @@ static int max_int(int a, int b)
 	return a > b ? a : b;
 }
 
-static void text_layers(struct lwr_line *l, const struct lw_analysis *an,
+static void text_layers(struct lwr_line *l, const struct lw_result *r,
 			const struct lw_render_opts *o)
 {
+	const struct lw_analysis *an = r->analysis;
 	const struct lw_image *img = an->image;
 	struct lw_strbuf cb = LW_STRBUF_INIT;
 	int iw = 1, sw = 4, ww = 5;
@@ -125,7 +121,7 @@ static void text_layers(struct lwr_line *l, const struct lw_analysis *an,
 		lwr_line_addf(l, "  %*s", sw, a);
 		lwr_size(o, an->layers[i].wasted_bytes, a, sizeof(a));
 		lwr_line_addf(l, "  %*s", ww, a);
-		lwr_layer_label(an, i, &cb);
+		lwr_layer_label(r, i, &cb);
 		if (cb.len) {
 			lwr_line_add(l, "  ");
 			lwr_line_esc(l, cb.buf, -1, 0);
@@ -148,7 +144,7 @@ static void group_body(const struct lw_group *g, const struct lw_render_opts *o,
 	case LW_KIND_DELETE:
 		*verb = g->kind == LW_KIND_DELETE ? "deleted" : "overwrote";
 		lw_strbuf_addf(post, " %" PRIu64 " file%s of layer %" PRIu32
-			       " (%s)%s", g->files, plural(g->files),
+			       " (%s)%s", g->files, lw_plural(g->files),
 			       g->from_layer, a, g->kind == LW_KIND_DELETE ?
 			       ", still stored there" : "");
 		return;
@@ -166,13 +162,14 @@ static void group_body(const struct lw_group *g, const struct lw_render_opts *o,
 		break;
 	}
 	lw_strbuf_addf(pre, "%s in %" PRIu64 " file%s copied from layer %"
-		       PRIu32 " ", a, g->files, plural(g->files),
+		       PRIu32 " ", a, g->files, lw_plural(g->files),
 		       g->from_layer);
 }
 
-static void text_group(struct lwr_line *l, const struct lw_analysis *an,
+static void text_group(struct lwr_line *l, const struct lw_result *r,
 		       const struct lw_group *g, const struct lw_render_opts *o)
 {
+	const struct lw_analysis *an = r->analysis;
 	struct lw_strbuf pre = LW_STRBUF_INIT, post = LW_STRBUF_INIT;
 	struct lw_strbuf cb = LW_STRBUF_INIT;
 	const char *verb = "";
@@ -183,7 +180,7 @@ static void text_group(struct lwr_line *l, const struct lw_analysis *an,
 	body = lwr_escaped_cols(pre.buf) + lwr_escaped_cols(verb) +
 	       lwr_escaped_cols(post.buf);
 	lwr_line_addf(l, "  layer %" PRIu32, g->layer);
-	lwr_layer_label(an, g->layer, &cb);
+	lwr_layer_label(r, g->layer, &cb);
 	room = lwr_line_room(l) - 1 - 2 - body;
 	inline_cb = cb.len && (lwr_escaped_cols(cb.buf) <= room ||
 			       room >= MIN_INLINE_HISTORY);
@@ -192,11 +189,11 @@ static void text_group(struct lwr_line *l, const struct lw_analysis *an,
 		lwr_line_esc(l, cb.buf, room, 0);
 	}
 	lwr_line_add(l, ": ");
-	lwr_line_add(l, pre.buf ? pre.buf : "");
+	lwr_line_add(l, pre.buf);
 	lwr_line_sgr(l, lwr_kind_color(g->kind));
 	lwr_line_add(l, verb);
 	lwr_line_sgr(l, LWR_RESET);
-	lwr_line_add(l, post.buf ? post.buf : "");
+	lwr_line_add(l, post.buf);
 	lwr_line_end(l);
 	/* Too narrow to say both on one line: the history gets its own. */
 	if (cb.len && !inline_cb) {
@@ -216,9 +213,9 @@ static void text_group(struct lwr_line *l, const struct lw_analysis *an,
 			      g->count - MAX_PATHS);
 		lwr_line_end(l);
 	}
-	if (lwr_text_group_fix(an, g)) {
+	if (lwr_text_group_fix(r, g)) {
 		lwr_line_add(l, "    fix: ");
-		lwr_line_esc(l, lwr_text_group_fix(an, g)->title, -1, 0);
+		lwr_line_esc(l, lwr_text_group_fix(r, g)->title, -1, 0);
 		lwr_line_end(l);
 	}
 	lw_strbuf_release(&pre);
@@ -226,9 +223,10 @@ static void text_group(struct lwr_line *l, const struct lw_analysis *an,
 	lw_strbuf_release(&cb);
 }
 
-static void text_groups(struct lwr_line *l, const struct lw_analysis *an,
+static void text_groups(struct lwr_line *l, const struct lw_result *r,
 			const struct lw_render_opts *o)
 {
+	const struct lw_analysis *an = r->analysis;
 	size_t i;
 
 	lwr_line_end(l);
@@ -238,7 +236,7 @@ static void text_groups(struct lwr_line *l, const struct lw_analysis *an,
 	}
 	lwr_line_heading(l, "Waste by cause, largest first");
 	for (i = 0; i < an->ngroups && i < (size_t)o->top; i++)
-		text_group(l, an, &an->groups[i], o);
+		text_group(l, r, &an->groups[i], o);
 	if (an->ngroups > (size_t)o->top) {
 		lwr_line_addf(l, "  ... and %zu more causes",
 			      an->ngroups - (size_t)o->top);
@@ -301,41 +299,6 @@ static void text_largest(struct lwr_line *l, const struct lw_analysis *an,
 	free(top);
 }
 
-/* Adds text (trusted, ASCII) from the current column, wrapped at spaces;
- * continuation lines start at column indent. Ends the last line. */
-void lwr_text_wrap(struct lwr_line *l, const char *text, int indent)
-{
-	const char *s = text, *sp, *cut;
-	char buf[512];
-	size_t n;
-	int room;
-
-	while (*s) {
-		room = lwr_line_room(l);
-		if ((int)strlen(s) <= room || room < 20) {
-			lwr_line_add(l, s);
-			break;
-		}
-		/* The last space that leaves the line within its room. */
-		for (cut = NULL, sp = s; (sp = strchr(sp, ' ')) &&
-		     sp - s <= room; sp++)
-			cut = sp;
-		if (!cut) {
-			lwr_line_add(l, s);
-			break;
-		}
-		n = (size_t)(cut - s) < sizeof(buf) ? (size_t)(cut - s) :
-						     sizeof(buf) - 1;
-		memcpy(buf, s, n);
-		buf[n] = '\0';
-		lwr_line_add(l, buf);
-		lwr_line_end(l);
-		lwr_line_pad(l, indent);
-		s = cut + 1;
-	}
-	lwr_line_end(l);
-}
-
 /* Rule results, when rules were evaluated: one line each. */
 static void text_rules(struct lwr_line *l, const struct lw_rules_report *r,
 		       const struct lw_render_opts *o)
@@ -383,34 +346,28 @@ static void text_rules(struct lwr_line *l, const struct lw_rules_report *r,
 		lwr_line_addf(l, "  not judged: %zu finding%s (%s) under "
 			      "min-finding-bytes or in ignored paths",
 			      r->ignored_findings,
-			      plural(r->ignored_findings),
+			      lw_plural(r->ignored_findings),
 			      lwr_size(o, r->ignored_bytes, a, sizeof(a)));
 		lwr_line_end(l);
 	}
 }
 
-int lw_render_text(FILE *f, const struct lw_analysis *an,
+int lw_render_text(FILE *f, const struct lw_result *r,
 		   const struct lw_render_opts *opts)
 {
-	return lw_render_text_rules(f, an, NULL, opts);
-}
-
-int lw_render_text_rules(FILE *f, const struct lw_analysis *an,
-			 const struct lw_rules_report *rules,
-			 const struct lw_render_opts *opts)
-{
+	const struct lw_analysis *an = r->analysis;
 	struct lw_render_opts o = lwr_opts(opts);
 	struct lwr_line l;
 
 	lwr_line_init(&l, f, &o);
 	lwr_text_image(&l, an->image);
 	text_summary(&l, an, &o);
-	text_layers(&l, an, &o);
-	text_groups(&l, an, &o);
-	lwr_text_fixes(&l, an, &o);
+	text_layers(&l, r, &o);
+	text_groups(&l, r, &o);
+	lwr_text_fixes(&l, r, &o);
 	text_largest(&l, an, &o);
-	text_rules(&l, rules, &o);
-	lwr_text_checks(&l, rules, &o);
+	text_rules(&l, r->rules, &o);
+	lwr_text_checks(&l, r, &o);
 	lwr_text_warnings(&l, &an->image->warnings, &an->warnings);
 	lwr_line_release(&l);
 	return lwr_finish(f);

@@ -4,15 +4,17 @@
 #include <string.h>
 
 #include "layerwaste/attrib.h"
-#include "layerwaste/strbuf.h"
+#include "layerwaste/dockerfile.h"
+#include "layerwaste/util.h"
 #include "render_priv.h"
 
-void lwr_layer_label(const struct lw_analysis *an, size_t layer,
+void lwr_layer_label(const struct lw_result *r, size_t layer,
 		     struct lw_strbuf *out)
 {
-	const struct lw_image *img = an->image;
-	const struct lw_layer_attr *la = an->attr && layer < an->attr->nlayers ?
-		&an->attr->layers[layer] : NULL;
+	const struct lw_image *img = r->analysis->image;
+	const struct lw_attribution *at = r->attribution;
+	const struct lw_layer_attr *la = at && layer < at->nlayers ?
+		&at->layers[layer] : NULL;
 	const char *cb = layer < img->nlayers && img->layers[layer].history ?
 		img->layers[layer].history->created_by : NULL;
 
@@ -42,32 +44,32 @@ void lwr_layer_label(const struct lw_analysis *an, size_t layer,
 		 * formats carry the path. */
 		lw_strbuf_addf(out, "%s:%d %s", strrchr(la->file, '/') ?
 			       strrchr(la->file, '/') + 1 : la->file,
-			       la->line, t.buf ? t.buf : "");
+			       la->line, t.buf);
 		lw_strbuf_release(&t);
 		return;
 	}
 	if (la && la->base) {
 		struct lw_strbuf h = LW_STRBUF_INIT;
 
-		lwr_history_short(cb, &h);
+		lw_history_short(cb, &h);
 		lw_strbuf_addf(out, "(from FROM %s) %s",
 			       la->base_ref ? la->base_ref : "?",
-			       h.buf ? h.buf : "");
+			       h.buf);
 		lw_strbuf_release(&h);
 		return;
 	}
-	lwr_history_short(cb, out);
+	lw_history_short(cb, out);
 }
 
-const struct lw_suggestion *lwr_text_group_fix(const struct lw_analysis *an,
-					  const struct lw_group *g)
+const struct lw_suggestion *lwr_text_group_fix(const struct lw_result *r,
+					       const struct lw_group *g)
 {
-	size_t i = (size_t)(g - an->groups);
+	const struct lw_attribution *at = r->attribution;
+	size_t i = (size_t)(g - r->analysis->groups);
 
-	if (!an->attr || i >= an->attr->ncauses ||
-	    an->attr->causes[i].suggestion < 0)
+	if (!at || i >= at->ncauses || at->causes[i].suggestion < 0)
 		return NULL;
-	return &an->attr->suggestions[an->attr->causes[i].suggestion];
+	return &at->suggestions[at->causes[i].suggestion];
 }
 
 static void add_lines(struct lwr_line *l, const char *text, char mark,
@@ -83,7 +85,7 @@ static void add_lines(struct lwr_line *l, const char *text, char mark,
 		lwr_line_add(l, "      ");
 		lwr_line_sgr(l, sgr);
 		lwr_line_addf(l, "%c ", mark);
-		lwr_line_esc(l, one.buf ? one.buf : "", -1, 0);
+		lwr_line_esc(l, one.buf, -1, 0);
 		lwr_line_sgr(l, LWR_RESET);
 		lwr_line_end(l);
 		lw_strbuf_release(&one);
@@ -91,10 +93,10 @@ static void add_lines(struct lwr_line *l, const char *text, char mark,
 	}
 }
 
-void lwr_text_fixes(struct lwr_line *l, const struct lw_analysis *an,
+void lwr_text_fixes(struct lwr_line *l, const struct lw_result *r,
 		    const struct lw_render_opts *o)
 {
-	const struct lw_attribution *at = an->attr;
+	const struct lw_attribution *at = r->attribution;
 	size_t i, n;
 	char a[32], b[32], safe[2048];
 

@@ -11,7 +11,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "layerwaste/error.h"
+#include "layerwaste/util.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
 
 struct lw_analysis;
 
@@ -105,5 +109,9 @@ void lw_attribution_free(struct lw_attribution *at);
 /* Renders the safe suggestions as a unified diff of the Dockerfile into a
  * newly allocated string (owned by the caller), "" when nothing applies. */
 char *lw_attribution_diff(const struct lw_attribution *at);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -16,22 +16,17 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "layerwaste/error.h"
+#include "layerwaste/util.h"
 #include "layerwaste/index.h"
+#include "layerwaste/judge.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
 
 struct lw_analysis;
+struct lw_attribution;
 struct lw_image;
-
-enum lw_profile {
-	LW_PROFILE_NONE = 0,
-	LW_PROFILE_SPACES, /* Hugging Face Docker Spaces */
-	LW_PROFILE_COUNT
-};
-
-/* "spaces"; NULL for LW_PROFILE_NONE or out of range. */
-const char *lw_profile_name(int profile);
-/* The profile for a name, or -1. */
-int lw_profile_from_name(const char *name);
 
 enum lw_check_severity {
 	LW_SEV_ERROR = 0, /* a failure fails the run (exit status 1) */
@@ -118,10 +113,11 @@ struct lw_checks_opts {
 	const struct lw_space_readme *readme;  /* borrowed, or NULL */
 	const char *target;                    /* --target stage, or NULL */
 	const char *const *build_args;         /* "K=V", NULL-terminated */
+	const struct lw_attribution *attribution; /* borrowed, or NULL */
 };
 
 /* Runs the profile's checks over an analysis (borrowed; its image, and
- * its attribution when attached, give the Dockerfile lines; the
+ * the attribution when given, give the Dockerfile lines; the
  * Dockerfile is read again, by the path the attribution names, only when
  * it was aligned). On success *out is owned by the caller. Errors: a
  * Dockerfile that can no longer be read or parsed (LW_ERR_IO,
@@ -133,65 +129,8 @@ void lw_checks_free(struct lw_checks *c);
 /* 1 when a check of severity error failed: the run then fails. */
 int lw_checks_failed(const struct lw_checks *c);
 
-/* 1 when an environment or build-arg name looks like it holds a secret:
- * one of its parts (split at '_', '-', '.') is TOKEN, SECRET, KEY,
- * PASSWORD, PASSWD, CREDENTIAL or PRIVATE (or their plurals), case
- * ignored, and none is GPG or PUBLIC (public key fingerprints). So
- * HF_TOKEN, api_key and AWS_SECRET_ACCESS_KEY do; TOKENIZERS_PARALLELISM
- * and GPG_KEY do not. */
-int lw_secret_name(const char *name);
-
-/* A copy of a history created_by (borrowed) with the value of every build
- * arg ("|N K=V ..." prefixes) and ENV/ARG value whose name looks like a
- * secret replaced by "***". Owned; NULL for NULL. Every renderer shows
- * history through this. */
-char *lw_redact_history(const char *created_by);
-
-/* Reading files back out of an image. */
-
-/* Where a path's bytes come from. */
-enum lw_file_state {
-	LW_FILE_ABSENT = 0,  /* nothing visible at the path */
-	LW_FILE_READ,        /* data holds the bytes */
-	LW_FILE_NOT_REGULAR, /* a directory, device, ... */
-	LW_FILE_STREAMED,    /* the layer came as a stream: no bytes left */
-	LW_FILE_TOO_BIG,     /* larger than the cap asked for */
-};
-
-struct lw_file_bytes {
-	int state;       /* enum lw_file_state */
-	char *data;      /* owned, NUL-terminated (LW_FILE_READ only) */
-	size_t len;
-	int layer;       /* the layer whose entry is visible, or -1 */
-	const struct lw_entry *entry; /* borrowed from the image, or NULL */
-};
-
-void lw_file_bytes_release(struct lw_file_bytes *fb);
-
-/* Calls fn(ctx, layer, entry) for every entry visible in the final image
- * at root (normalised, not "") or under it, in tree order (lw_path_cmp),
- * whiteouts and opaque directories of upper layers honoured. img and the
- * entries are borrowed. */
-void lw_image_visible_under(const struct lw_image *img, const char *root,
-			    void (*fn)(void *ctx, uint32_t layer,
-				       const struct lw_entry *e),
-			    void *ctx);
-
-/* Reads the file visible at path (normalised; symlinks followed, at most
- * 8) into out, at most max bytes (LW_FILE_TOO_BIG beyond). Bytes come
- * from the mapped layer, or by reading a compressed layer blob again;
- * layers that came as a stream give LW_FILE_STREAMED. Returns LW_OK, or
- * LW_ERR_INPUT when the layer cannot be read again. */
-int lw_image_read_file(const struct lw_image *img, const char *path,
-		       size_t max, struct lw_file_bytes *out,
-		       struct lw_error *err);
-
-/* The same for n entries of one layer (regular files or hard links,
- * visible or not, borrowed from its index) into outs[0..n), in one pass
- * over a compressed layer. */
-int lw_image_read_entries(const struct lw_image *img, uint32_t layer,
-			  const struct lw_entry *const *es, size_t n,
-			  size_t max, struct lw_file_bytes *outs,
-			  struct lw_error *err);
+#ifdef __cplusplus
+}
+#endif
 
 #endif

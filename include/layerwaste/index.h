@@ -10,8 +10,18 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "layerwaste/arena.h"
-#include "layerwaste/error.h"
+#include "layerwaste/util.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct archive;
+
+/* Longest normalised path, and the default cap on entries in one layer
+ * (--max-entries). */
+#define LW_PATH_MAX 4096
+#define LW_MAX_ENTRIES_DEFAULT 10000000u
 
 enum lw_entry_type {
 	LW_ENTRY_FILE = 0, /* regular file: the only type that stores bytes */
@@ -126,5 +136,54 @@ size_t lw_layer_index_memory(const struct lw_layer_index *ix);
  * extraction does), or NULL. Linear: for occasional look-ups only. */
 const struct lw_entry *lw_layer_index_find(const struct lw_layer_index *ix,
 					   const char *path);
+
+/* XXH3-128 of a byte range, as an lw_hash. */
+struct lw_hash lw_hash_bytes(const void *p, size_t n);
+
+/* ---- Building an index from a layer's tar bytes: two walkers that give
+ * the same index for the same bytes. lw_layer_scan() reads through
+ * libarchive and is the reference; lw_tar_scan_mapped() parses headers in
+ * place in mapped bytes and is tested against it. ---- */
+
+struct lw_scan {
+	/* When the layer's uncompressed bytes are mapped in memory: their
+	 * start and length. Content is then located, not read. NULL when
+	 * the layer arrives as a stream: content is hashed as it passes. */
+	const unsigned char *map;
+	size_t map_len;
+	size_t max_entries;
+	/* Called every few thousand entries with the bytes read so far. */
+	void (*tick)(void *ctx, uint64_t bytes);
+	void *tick_ctx;
+};
+
+/* Reads every entry of the opened tar archive a (borrowed; libarchive's)
+ * into ix (initialised by the caller). Returns LW_OK or a negative code
+ * with err filled; the message names the entry but not the layer (the
+ * caller adds that). */
+int lw_layer_scan(struct archive *a, const struct lw_scan *s,
+		  struct lw_layer_index *ix, struct lw_error *err);
+
+/* Returned by lw_tar_scan_mapped() when the layer uses something the
+ * walker leaves to libarchive (GNU sparse files, multi-volume or Solaris
+ * headers, unknown entry types, malformed extended headers, damage it
+ * cannot word as libarchive does). ix is then empty again and the caller
+ * reads the layer with lw_layer_scan(). */
+#define LW_TAR_FALLBACK 1
+
+/* Indexes the tar archive map[0..len) into ix (initialised by the caller)
+ * exactly as lw_layer_scan() does with the same bytes mapped: s gives the
+ * entry cap and the progress callback (s->map is not used). map is
+ * borrowed and only read; pages behind the cursor are dropped from the
+ * resident set as the scan goes. Returns LW_OK, a negative code with err
+ * filled (the same code and message as lw_layer_scan()), or
+ * LW_TAR_FALLBACK. */
+int lw_tar_scan_mapped(const unsigned char *map, size_t len,
+		       const struct lw_scan *s, struct lw_layer_index *ix,
+		       struct lw_error *err);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

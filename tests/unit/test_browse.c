@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "layerwaste/analysis.h"
+#include "layerwaste/engine.h"
 #include "layerwaste/attrib.h"
 #include "tarbuild.h"
 #include "viewmodel.h"
@@ -15,6 +15,7 @@
 
 static struct lw_image *img;
 static struct lw_analysis *an;
+static struct lw_result res; /* tests may set a static attribution */
 static struct lw_vm *vm;
 
 static struct lw_history hist[] = {
@@ -59,15 +60,14 @@ static void build(void)
 	for (i = 0; i < 3; i++)
 		img->layers[i].history = &hist[i];
 	ck_assert_int_eq(lw_analyze(img, NULL, &an, &err), LW_OK);
-	an->attr = NULL;
-	vm = lw_vm_new(an);
+	res = (struct lw_result){ .image = img, .analysis = an };
+	vm = lw_vm_new(&res);
 }
 
 static void teardown(void)
 {
 	lw_vm_free(vm);
 	vm = NULL;
-	an->attr = NULL; /* tests attach static attributions */
 	lw_analysis_free(an);
 	tb_image_free(img);
 }
@@ -561,7 +561,7 @@ START_TEST(test_attribution)
 	sug[0].detail = "the RUN copies every file again";
 	at.suggestions = sug;
 	at.nsuggestions = 1;
-	an->attr = &at;
+	res.attribution = &at;
 	ck_assert_int_ge(find_row(LW_VM_LAYERS, "Dockerfile:7 RUN chown -R "
 				  "1000:1000 /app"), 0);
 	ck_assert_int_ge(find_row(LW_VM_LAYERS, "COPY . /"), 0);
@@ -619,6 +619,7 @@ START_TEST(test_escaped_names)
 	struct tb_layer *l[2];
 	struct lw_image *im2;
 	struct lw_analysis *an2;
+	struct lw_result res2;
 	struct lw_vm *vm2;
 	struct lw_error err;
 	struct lw_strbuf sb = LW_STRBUF_INIT;
@@ -633,7 +634,8 @@ START_TEST(test_escaped_names)
 	tb_file(l[1], "evil\033[2J\x07name\xff", "x", 1, 1, 0644);
 	im2 = tb_image(l, 2);
 	ck_assert_int_eq(lw_analyze(im2, NULL, &an2, &err), LW_OK);
-	vm2 = lw_vm_new(an2);
+	res2 = (struct lw_result){ .image = im2, .analysis = an2 };
+	vm2 = lw_vm_new(&res2);
 	lw_vm_select_layer(vm2, 0);
 	lw_vm_focus(vm2, LW_VM_TREE);
 	r = lw_vm_rows(vm2, LW_VM_TREE, 10, 200, &n);
@@ -669,6 +671,7 @@ START_TEST(test_large_image)
 	struct tb_layer *l[2];
 	struct lw_image *im2;
 	struct lw_analysis *an2;
+	struct lw_result res2;
 	struct lw_vm *vm2;
 	struct lw_vm_tree *t;
 	struct lw_error err;
@@ -687,7 +690,8 @@ START_TEST(test_large_image)
 	im2 = tb_image(l, 2);
 	ck_assert_int_eq(lw_analyze(im2, NULL, &an2, &err), LW_OK);
 	ck_assert_uint_eq(an2->wasted_bytes, 100);
-	vm2 = lw_vm_new(an2);
+	res2 = (struct lw_result){ .image = im2, .analysis = an2 };
+	vm2 = lw_vm_new(&res2);
 	ck_assert_int_eq(vm2->layer, 1);
 	lw_vm_toggle_view(vm2);
 	t = lw_vm_tree(vm2);

@@ -15,13 +15,13 @@
 #include <unistd.h>
 
 #include "checks_priv.h"
-#include "layerwaste/analysis.h"
+#include "layerwaste/engine.h"
 #include "layerwaste/attrib.h"
 #include "layerwaste/checks.h"
-#include "layerwaste/image.h"
-#include "layerwaste/rules.h"
-#include "layerwaste/strbuf.h"
-#include "render.h"
+#include "layerwaste/read.h"
+#include "layerwaste/judge.h"
+#include "layerwaste/util.h"
+#include "layerwaste/render.h"
 #include "tarbuild.h"
 
 #define SECRET "hf_unitplanted999"
@@ -41,6 +41,7 @@ struct run {
 	char dir[64];
 	struct lw_image *img;
 	struct lw_analysis *an;
+	struct lw_attribution *at;
 	struct lw_space_readme *readme;
 	struct lw_checks *c;
 };
@@ -146,7 +147,6 @@ static struct run run_spec(struct spec *s, int profile)
 	struct lw_attrib_opts at = { NULL, NULL, NULL };
 	struct lw_read_opts ro;
 	struct lw_error err = { 0, "" };
-	struct lw_attribution *attr = NULL;
 	struct lw_checks_opts co;
 	char path[128], df[128], readme[128];
 	struct run r;
@@ -169,9 +169,8 @@ static struct run run_spec(struct spec *s, int profile)
 		write_file(df, s->dockerfile);
 		at.dockerfile = df;
 	}
-	ck_assert_msg(lw_attribute(r.an, &at, &attr, &err) == LW_OK, "%s",
+	ck_assert_msg(lw_attribute(r.an, &at, &r.at, &err) == LW_OK, "%s",
 		      err.msg);
-	lw_analysis_attach(r.an, attr);
 	if (s->readme) {
 		write_file(readme, s->readme);
 		ck_assert(lw_space_readme_load(readme, &r.readme, &err) ==
@@ -180,6 +179,7 @@ static struct run run_spec(struct spec *s, int profile)
 	memset(&co, 0, sizeof(co));
 	co.profile = profile;
 	co.readme = r.readme;
+	co.attribution = r.at;
 	ck_assert_msg(lw_checks_run(r.an, &co, &r.c, &err) == LW_OK, "%s",
 		      err.msg);
 	unlink(path);
@@ -193,6 +193,7 @@ static void run_free(struct run *r)
 {
 	lw_checks_free(r->c);
 	lw_space_readme_free(r->readme);
+	lw_attribution_free(r->at);
 	lw_analysis_free(r->an);
 	lw_image_free(r->img);
 }
@@ -503,7 +504,7 @@ START_TEST(test_locations)
 	s.dockerfile = dockerfile;
 	s.readme = "---\nsdk: docker\napp_port: 7860\n---\n";
 	r = run_spec(&s, LW_PROFILE_SPACES);
-	ck_assert_msg(r.an->attr->aligned, "%s", r.an->attr->alignment_note);
+	ck_assert_msg(r.at->aligned, "%s", r.at->alignment_note);
 	assert_absent(r.c, SECRET);
 	k = find(&r, "spaces/run-as-uid-1000");
 	ck_assert_int_eq(k->items[0].line, 9);
@@ -813,19 +814,17 @@ START_TEST(test_helpers)
 }
 END_TEST
 
-typedef int (*render_fn)(FILE *, const struct lw_analysis *,
-			 const struct lw_rules_report *,
+typedef int (*render_fn)(FILE *, const struct lw_result *,
 			 const struct lw_render_opts *);
 
-static char *render(render_fn fn, const struct lw_analysis *an,
-		    const struct lw_rules_report *rep)
+static char *render(render_fn fn, const struct lw_result *res)
 {
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
 
 	ck_assert_ptr_nonnull(f);
-	ck_assert_int_eq(fn(f, an, rep, NULL), 0);
+	ck_assert_int_eq(fn(f, res, NULL), 0);
 	fclose(f);
 	return buf;
 }
@@ -833,10 +832,11 @@ static char *render(render_fn fn, const struct lw_analysis *an,
 /* Every format names every failed check and never the secret. */
 START_TEST(test_formats)
 {
-	static const render_fn fns[] = { lw_render_text_rules,
-		lw_render_json_rules, lw_render_github, lw_render_markdown,
+	static const render_fn fns[] = { lw_render_text,
+		lw_render_json, lw_render_github, lw_render_markdown,
 		lw_render_sarif, lw_render_gitlab, lw_render_junit };
 	struct lw_rules_report rep;
+	struct lw_result res;
 	struct spec s;
 	struct run r;
 	char *out;
@@ -846,9 +846,11 @@ START_TEST(test_formats)
 	r = run_spec(&s, LW_PROFILE_SPACES);
 	memset(&rep, 0, sizeof(rep));
 	rep.passed = 1;
-	rep.checks = r.c;
+	res = (struct lw_result){ .image = r.img, .analysis = r.an,
+				  .attribution = r.at, .rules = &rep,
+				  .checks = r.c };
 	for (i = 0; i < sizeof(fns) / sizeof(fns[0]); i++) {
-		out = render(fns[i], r.an, &rep);
+		out = render(fns[i], &res);
 		ck_assert_msg(!strstr(out, SECRET), "format %zu holds the "
 			      "secret", i);
 		for (k = 0; k < r.c->n; k++)
@@ -858,11 +860,11 @@ START_TEST(test_formats)
 			      "format %zu lacks the fix", i);
 		free(out);
 	}
-	out = render(lw_render_json_rules, r.an, &rep);
+	out = render(lw_render_json, &res);
 	ck_assert_ptr_nonnull(strstr(out, "\"profile\": \"spaces\""));
 	free(out);
-	rep.checks = NULL;
-	out = render(lw_render_json_rules, r.an, &rep);
+	res.checks = NULL;
+	out = render(lw_render_json, &res);
 	ck_assert_ptr_nonnull(strstr(out, "\"checks\": []"));
 	ck_assert_ptr_nonnull(strstr(out, "\"profile\": null"));
 	free(out);

@@ -7,11 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "layerwaste/analysis.h"
+#include "layerwaste/engine.h"
 #include "layerwaste/attrib.h"
-#include "layerwaste/image.h"
-#include "layerwaste/rules.h"
-#include "render.h"
+#include "layerwaste/read.h"
+#include "layerwaste/judge.h"
+#include "layerwaste/render.h"
 
 static struct lw_history hist[] = {
 	{ "/bin/sh -c #(nop) ADD file:0123456789abcdef in / ", NULL, NULL, 0 },
@@ -52,6 +52,7 @@ static struct lw_layer_attr lattr[4];
 static struct lw_suggestion sugg[1];
 static struct lw_cause causes[3];
 static struct lw_attribution at;
+static const struct lw_attribution *attribution; /* &at, or NULL: none */
 static struct lw_analysis an;
 static struct lw_rules_config cfg;
 static struct lw_rules_report *rep;
@@ -128,7 +129,7 @@ static void fixture(void)
 	an.ngroups = 3;
 	an.layers = layer_results;
 	an.dive.efficiency = 0.8;
-	an.attr = &at;
+	attribution = &at;
 
 	lw_rules_config_init(&cfg);
 	ck_assert_int_eq(lw_rules_set(&cfg, "max-wasted-bytes", "1MB", &err),
@@ -146,19 +147,26 @@ static void teardown(void)
 	lw_rules_config_release(&cfg);
 }
 
-typedef int (*ci_fn)(FILE *, const struct lw_analysis *,
-		     const struct lw_rules_report *,
+typedef int (*ci_fn)(FILE *, const struct lw_result *,
 		     const struct lw_render_opts *);
+
+/* The fixture's image and analysis, the attribution now set, and r. */
+static struct lw_result result(const struct lw_rules_report *r)
+{
+	return (struct lw_result){ .image = &img, .analysis = &an,
+				   .attribution = attribution, .rules = r };
+}
 
 static char *render(ci_fn fn, const struct lw_rules_report *r,
 		    const struct lw_render_opts *o)
 {
+	struct lw_result res = result(r);
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
 
 	ck_assert_ptr_nonnull(f);
-	ck_assert_int_eq(fn(f, &an, r, o), 0);
+	ck_assert_int_eq(fn(f, &res, o), 0);
 	ck_assert_int_eq(fclose(f), 0);
 	return buf;
 }
@@ -227,7 +235,7 @@ START_TEST(test_github_levels)
 		 "not annotated");
 	free(out);
 	/* Without a Dockerfile line there is no file property. */
-	an.attr = NULL;
+	attribution = NULL;
 	out = render(lw_render_github, NULL, NULL);
 	ck_assert(!strncmp(out, "::warning title=layerwaste%3A 2.0 MB", 36));
 	ck_assert_uint_eq(count_lines(out), 3);
@@ -270,7 +278,7 @@ START_TEST(test_markdown_no_rules_no_waste)
 	an.ngroups = 0;
 	an.nfindings = 0;
 	memset(an.by_kind, 0, sizeof(an.by_kind));
-	an.attr = NULL;
+	attribution = NULL;
 	out = render(lw_render_markdown, NULL, NULL);
 	ck_assert(!strncmp(out, "## layerwaste: REPORT `app:1`", 29));
 	contains(out, "No wasted bytes found.\n");
@@ -388,7 +396,7 @@ START_TEST(test_fingerprints_stable)
 	db = parse(b);
 	ck_assert_int_eq(int_at(db, "runs.0.results.0.locations.0."
 				"physicalLocation.region.startLine"), 13);
-	an.attr = NULL;
+	attribution = NULL;
 	c = render(lw_render_sarif, NULL, NULL);
 	dc = parse(c);
 	/* Without a Dockerfile: "Dockerfile", line 1. */
@@ -494,7 +502,7 @@ START_TEST(test_json_rules)
 	static const char *const keys[] = { "id", "description", "status",
 		"unit", "limit", "value", "below_floor", "threshold", "actual",
 		"message", NULL };
-	char *out = render(lw_render_json_rules, rep, NULL);
+	char *out = render(lw_render_json, rep, NULL);
 	json_t *doc = parse(out), *r = at_path(doc, "rules"), *x;
 	void *it;
 	size_t i;
@@ -518,7 +526,7 @@ START_TEST(test_json_rules)
 	json_decref(doc);
 	free(out);
 	/* Without rules the key is there too, not evaluated. */
-	out = render(lw_render_json_rules, NULL, NULL);
+	out = render(lw_render_json, NULL, NULL);
 	doc = parse(out);
 	ck_assert(json_is_false(at_path(doc, "rules.evaluated")));
 	ck_assert(json_is_true(at_path(doc, "rules.passed")));
@@ -530,7 +538,7 @@ END_TEST
 
 START_TEST(test_text_rules)
 {
-	char *out = render(lw_render_text_rules, rep, NULL);
+	char *out = render(lw_render_text, rep, NULL);
 
 	contains(out, "\nRules: FAIL, 1 of 3 failed, 1 disabled\n");
 	contains(out, "  FAIL  max-wasted-bytes  2.0 MB wasted, over the limit "
@@ -538,7 +546,7 @@ START_TEST(test_text_rules)
 	contains(out, "  pass  max-chmod-bytes   300 B in chmod copies");
 	contains(out, "  skip  max-delete-bytes  disabled\n");
 	free(out);
-	out = render(lw_render_text_rules, NULL, NULL);
+	out = render(lw_render_text, NULL, NULL);
 	ck_assert_ptr_null(strstr(out, "Rules:"));
 	free(out);
 }
@@ -546,20 +554,21 @@ END_TEST
 
 START_TEST(test_summary_line)
 {
+	struct lw_result res = result(rep);
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
 
-	ck_assert_int_eq(lw_render_ci_summary(f, &an, rep), 0);
+	ck_assert_int_eq(lw_render_ci_summary(f, &res), 0);
 	fclose(f);
 	ck_assert_str_eq(buf, "layerwaste: FAIL: 2.0 MB wasted (20.02 %); 1 of "
 			 "3 rules failed, 1 disabled; biggest fix: Use COPY "
 			 "--chown=app:app and drop the chown at build,x:y/"
 			 "Dockerfile:3 saves 2.0 MB\n");
 	free(buf);
-	an.attr = NULL;
+	res.attribution = NULL;
 	f = open_memstream(&buf, &len);
-	ck_assert_int_eq(lw_render_ci_summary(f, &an, rep), 0);
+	ck_assert_int_eq(lw_render_ci_summary(f, &res), 0);
 	fclose(f);
 	ck_assert_str_eq(buf, "layerwaste: FAIL: 2.0 MB wasted (20.02 %); 1 of "
 			 "3 rules failed, 1 disabled\n");
@@ -571,11 +580,12 @@ START_TEST(test_write_errors)
 {
 	static const ci_fn fns[] = { lw_render_github, lw_render_markdown,
 		lw_render_sarif, lw_render_gitlab, lw_render_junit,
-		lw_render_json_rules, lw_render_text_rules };
+		lw_render_json, lw_render_text };
+	struct lw_result res = result(rep);
 	FILE *f = fopen("/dev/full", "w");
 
 	ck_assert_ptr_nonnull(f);
-	ck_assert_int_eq(fns[_i](f, &an, rep, NULL), -1);
+	ck_assert_int_eq(fns[_i](f, &res, NULL), -1);
 	fclose(f);
 }
 END_TEST

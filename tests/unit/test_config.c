@@ -8,8 +8,7 @@
 #include <unistd.h>
 
 #include "layerwaste/checks.h"
-#include "layerwaste/config.h"
-#include "layerwaste/rules.h"
+#include "layerwaste/judge.h"
 
 static struct lw_rules_config cfg;
 static struct lw_error err;

@@ -17,8 +17,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "layerwaste/analysis.h"
-#include "layerwaste/image.h"
+#include "layerwaste/engine.h"
+#include "layerwaste/read.h"
 #include "tarbuild.h"
 
 #define MAXL 14

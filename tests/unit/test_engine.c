@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "layerwaste/analysis.h"
-#include "layerwaste/image.h"
+#include "layerwaste/engine.h"
+#include "layerwaste/read.h"
 #include "layerwaste/index.h"
 #include "tarbuild.h"
 

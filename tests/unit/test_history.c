@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "layerwaste/history.h"
-#include "layerwaste/image.h"
+#include "layerwaste/dockerfile.h"
+#include "layerwaste/read.h"
 
 #define HEX "139c3708fb6261126453e34483abd8bf7b26ed16d952fd976994d68e72d93be2"
 

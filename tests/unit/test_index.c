@@ -8,9 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "tar_priv.h"
 #include "layerwaste/index.h"
-#include "layerwaste/strbuf.h"
+#include "layerwaste/util.h"
 #include "tarbuild.h"
 
 /* ---- helpers ---- */

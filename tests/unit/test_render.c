@@ -6,10 +6,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "layerwaste/analysis.h"
-#include "layerwaste/image.h"
-#include "layerwaste/strbuf.h"
-#include "render.h"
+#include "layerwaste/dockerfile.h"
+#include "layerwaste/engine.h"
+#include "layerwaste/read.h"
+#include "layerwaste/util.h"
+#include "layerwaste/render.h"
 #include "render_priv.h"
 
 #define DIGEST(c) "sha256:" c c c c c c c c c c c c c c c c
@@ -66,6 +67,7 @@ static struct lw_layer_result layer_results[] = {
 	{ 1500, 1 }, { 300, 1 }, { 2900030, 4 }, { 6400, 1 },
 };
 static struct lw_analysis an;
+static struct lw_result res;
 
 static void fixture(void)
 {
@@ -138,9 +140,10 @@ static void fixture(void)
 	an.warnings.items = an_warn;
 	an.warnings.count = 1;
 	an.warnings.total = 1;
+	res = (struct lw_result){ .image = &img, .analysis = &an };
 }
 
-typedef int (*render_fn)(FILE *, const struct lw_analysis *,
+typedef int (*render_fn)(FILE *, const struct lw_result *,
 			 const struct lw_render_opts *);
 
 static char *render(render_fn fn, const struct lw_render_opts *o)
@@ -150,7 +153,7 @@ static char *render(render_fn fn, const struct lw_render_opts *o)
 	FILE *f = open_memstream(&buf, &len);
 
 	ck_assert_ptr_nonnull(f);
-	ck_assert_int_eq(fn(f, &an, o), 0);
+	ck_assert_int_eq(fn(f, &res, o), 0);
 	ck_assert_int_eq(fclose(f), 0);
 	return buf;
 }
@@ -621,7 +624,7 @@ START_TEST(test_history_short)
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		lw_strbuf_reset(&sb);
 		lw_strbuf_adds(&sb, "");
-		lwr_history_short(cases[i][0], &sb);
+		lw_history_short(cases[i][0], &sb);
 		ck_assert_str_eq(sb.buf, cases[i][1]);
 	}
 	lw_strbuf_release(&sb);
@@ -845,10 +848,10 @@ START_TEST(test_write_error)
 	ck_assert_ptr_nonnull(f);
 	switch (_i) {
 	case 0:
-		ck_assert_int_eq(lw_render_text(f, &an, NULL), -1);
+		ck_assert_int_eq(lw_render_text(f, &res, NULL), -1);
 		break;
 	case 1:
-		ck_assert_int_eq(lw_render_json(f, &an, NULL), -1);
+		ck_assert_int_eq(lw_render_json(f, &res, NULL), -1);
 		break;
 	case 2:
 		ck_assert_int_eq(lw_render_inspect_text(f, &img, NULL), -1);

@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "layerwaste/analysis.h"
-#include "layerwaste/rules.h"
+#include "layerwaste/engine.h"
+#include "layerwaste/judge.h"
 
 /* 10 MB of layers; findings of every kind, 5,602,300 bytes in all. */
 static struct lw_finding findings[] = {

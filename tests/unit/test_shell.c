@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "layerwaste/shell.h"
+#include "layerwaste/dockerfile.h"
 
 static struct lw_sh_script split_ok(const char *text, char esc)
 {

@@ -14,9 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
-#include "layerwaste/strbuf.h"
-#include "tarfast.h"
+#include "tar_priv.h"
+#include "layerwaste/util.h"
 
 #define MAX_ENTRIES 1000000
 

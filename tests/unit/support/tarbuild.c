@@ -3,8 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
-#include "layerwaste/strbuf.h"
+#include "tar_priv.h"
+#include "layerwaste/util.h"
 #include "tarbuild.h"
 
 struct tb_layer {

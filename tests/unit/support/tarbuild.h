@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "layerwaste/image.h"
+#include "layerwaste/read.h"
 
 struct tb_layer;
 

@@ -1,0 +1,621 @@
+/* The waste engine: the visible state across layers, and a finding for
+ * every regular file a later layer makes unreachable. */
+#include <stdlib.h>
+#include <string.h>
+#include <xxhash.h>
+
+#include "engine_priv.h"
+#include "layerwaste/util.h"
+
+#define NONE UINT32_MAX
+
+struct ref {
+	uint32_t layer; /* NONE when nothing is visible */
+	uint32_t entry;
+};
+
+struct pend {
+	size_t finding;
+	struct ref old, new; /* the hidden file; the entry with new content */
+};
+
+struct state {
+	struct lw_image *img;
+	struct lw_pathset ps;
+	struct ref *vis;
+	struct lw_finding *f;
+	size_t nf, capf;
+	/* Same-size replacements whose kind waits for a content compare. */
+	struct pend *pending;
+	size_t npending, cappending;
+};
+
+static const char *const kind_names[LW_KIND_COUNT] = {
+	"chown", "chmod", "chown+chmod", "touch", "overwrite", "delete",
+};
+
+const char *lw_kind_name(int kind)
+{
+	return kind >= 0 && kind < LW_KIND_COUNT ? kind_names[kind] : "?";
+}
+
+int lw_kind_from_name(const char *name)
+{
+	int k;
+
+	for (k = 0; k < LW_KIND_COUNT; k++)
+		if (!strcmp(name, kind_names[k]))
+			return k;
+	return -1;
+}
+
+int lw_kind_is_metadata(int kind)
+{
+	return kind >= LW_KIND_CHOWN && kind <= LW_KIND_TOUCH;
+}
+
+double lw_analysis_wasted_percent(const struct lw_analysis *an)
+{
+	return an->total_bytes ? 100.0 * (double)an->wasted_bytes /
+		(double)an->total_bytes : 0.0;
+}
+
+static struct lw_entry *entry_of(struct state *st, struct ref r)
+{
+	return &st->img->layers[r.layer].index->entries[r.entry];
+}
+
+static int is_marker(const struct lw_entry *e)
+{
+	return e->type == LW_ENTRY_WHITEOUT || e->type == LW_ENTRY_OPAQUE;
+}
+
+/* Interns every path once, sorts them in tree order, and gives each entry
+ * its rank, so that a directory's subtree is a range of ranks. */
+static int same_index_seen(const struct lw_image *img, size_t k)
+{
+	size_t j;
+
+	for (j = 0; j < k; j++)
+		if (img->layers[j].index == img->layers[k].index)
+			return 1;
+	return 0;
+}
+
+static const char *const *sort_paths;
+
+static int uidx_cmp(const void *a, const void *b)
+{
+	return lw_path_cmp(sort_paths[*(const uint32_t *)a],
+			   sort_paths[*(const uint32_t *)b]);
+}
+
+static int build_paths(struct state *st, struct lw_error *err)
+{
+	struct lw_image *img = st->img;
+	size_t total = 0, size = 16, i, k, n = 0, depth = 0;
+	uint32_t *tab, *order = NULL, *rank = NULL, *stack = NULL;
+	const char **uniq;
+	int rc = LW_OK;
+
+	for (k = 0; k < img->nlayers; k++)
+		total += img->layers[k].index->count;
+	while (size < total * 2)
+		size *= 2;
+	tab = calloc(size, sizeof(*tab));
+	uniq = malloc((total + 1) * sizeof(*uniq));
+	if (!tab || !uniq) {
+		rc = lw_error_set(err, LW_ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	/* Each distinct path once; entries note its number for now. */
+	for (k = 0; k < img->nlayers; k++) {
+		struct lw_layer_index *ix = img->layers[k].index;
+
+		if (same_index_seen(img, k))
+			continue;
+		for (i = 0; i < ix->count; i++) {
+			struct lw_entry *e = &ix->entries[i];
+			size_t h;
+
+			if (is_marker(e))
+				continue;
+			h = XXH3_64bits(e->path, strlen(e->path)) & (size - 1);
+			while (tab[h] && strcmp(uniq[tab[h] - 1], e->path))
+				h = (h + 1) & (size - 1);
+			if (!tab[h]) {
+				uniq[n] = e->path;
+				tab[h] = (uint32_t)++n;
+			}
+			e->path_id = tab[h] - 1;
+		}
+	}
+	free(tab);
+	tab = NULL;
+	st->ps.paths = malloc((n + 1) * sizeof(*st->ps.paths));
+	st->ps.end = malloc((n + 1) * sizeof(*st->ps.end));
+	st->vis = malloc((n + 1) * sizeof(*st->vis));
+	order = malloc((n + 1) * sizeof(*order));
+	rank = malloc((n + 1) * sizeof(*rank));
+	stack = malloc((n + 1) * sizeof(*stack));
+	if (!st->ps.paths || !st->ps.end || !st->vis || !order || !rank ||
+	    !stack) {
+		rc = lw_error_set(err, LW_ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	for (i = 0; i < n; i++)
+		order[i] = (uint32_t)i;
+	sort_paths = uniq;
+	if (n)
+		qsort(order, n, sizeof(*order), uidx_cmp);
+	st->ps.n = n;
+	for (i = 0; i < n; i++) {
+		const char *p = uniq[order[i]];
+
+		rank[order[i]] = (uint32_t)i;
+		st->ps.paths[i] = p;
+		while (depth) {
+			const char *d = st->ps.paths[stack[depth - 1]];
+			size_t dl = strlen(d);
+
+			if (!strncmp(p, d, dl) && p[dl] == '/')
+				break;
+			st->ps.end[stack[--depth]] = (uint32_t)i;
+		}
+		stack[depth++] = (uint32_t)i;
+		st->vis[i].layer = NONE;
+	}
+	while (depth)
+		st->ps.end[stack[--depth]] = (uint32_t)n;
+	/* From path numbers to ranks in tree order. */
+	for (k = 0; k < img->nlayers; k++) {
+		struct lw_layer_index *ix = img->layers[k].index;
+
+		if (same_index_seen(img, k))
+			continue;
+		for (i = 0; i < ix->count; i++)
+			if (!is_marker(&ix->entries[i]))
+				ix->entries[i].path_id =
+					rank[ix->entries[i].path_id];
+	}
+out:
+	free(tab);
+	free(uniq);
+	free(order);
+	free(rank);
+	free(stack);
+	return rc;
+}
+
+static struct lw_finding *add_finding(struct state *st, int kind,
+				      uint32_t layer, struct ref hidden,
+				      const struct lw_entry *after)
+{
+	const struct lw_entry *h = entry_of(st, hidden);
+	struct lw_finding *f;
+
+	lw_grow((void **)&st->f, &st->capf, st->nf + 1, sizeof(*st->f));
+	f = &st->f[st->nf++];
+	memset(f, 0, sizeof(*f));
+	f->path = h->path;
+	f->bytes = h->size;
+	f->layer = layer;
+	f->from_layer = hidden.layer;
+	f->kind = (uint8_t)kind;
+	f->before.uid = h->uid;
+	f->before.gid = h->gid;
+	f->before.mode = h->mode;
+	if (after) {
+		f->has_after = 1;
+		f->after_type = after->type;
+		f->after.uid = after->uid;
+		f->after.gid = after->gid;
+		f->after.mode = after->mode;
+	}
+	return f;
+}
+
+/* Hides what is visible at ranks [lo, hi): regular files become delete
+ * findings of layer. */
+static void hide_range(struct state *st, size_t lo, size_t hi, uint32_t layer)
+{
+	size_t i;
+
+	for (i = lo; i < hi; i++) {
+		struct ref r = st->vis[i];
+
+		if (r.layer == NONE)
+			continue;
+		if (entry_of(st, r)->type == LW_ENTRY_FILE)
+			add_finding(st, LW_KIND_DELETE, layer, r, NULL);
+		st->vis[i].layer = NONE;
+	}
+}
+
+/* The entry that holds e's content (lw_layer_index_content), and its
+ * place in *out. */
+static const struct lw_entry *content_of(struct state *st, uint32_t layer,
+					 const struct lw_entry *e,
+					 struct ref *out)
+{
+	const struct lw_layer_index *ix = st->img->layers[layer].index;
+	const struct lw_entry *c = lw_layer_index_content(ix, e);
+
+	out->layer = layer;
+	out->entry = c ? (uint32_t)(c - ix->entries) : 0;
+	return c;
+}
+
+static void replace(struct state *st, uint32_t layer, uint32_t idx)
+{
+	const struct lw_entry *e = &st->img->layers[layer].index->entries[idx];
+	size_t r = e->path_id;
+	struct ref cur = st->vis[r];
+
+	/* Only a regular file below gives a finding; directories, links and
+	 * devices carry no bytes. */
+	if (cur.layer != NONE && entry_of(st, cur)->type == LW_ENTRY_FILE) {
+		const struct lw_entry *c = entry_of(st, cur);
+		struct ref nc;
+		const struct lw_entry *ce = content_of(st, layer, e, &nc);
+
+		if (e->type != LW_ENTRY_FILE && e->type != LW_ENTRY_HARDLINK) {
+			/* A directory, symlink or device took the path
+			 * (`rm f && mkdir f`): the file is gone. */
+			add_finding(st, LW_KIND_DELETE, layer, cur, NULL);
+		} else {
+			struct lw_finding *f = add_finding(st, LW_KIND_OVERWRITE,
+							   layer, cur, e);
+
+			/* The same size may be the same content: compared
+			 * once every layer is walked. */
+			if (ce && ce->size == c->size) {
+				struct pend *p;
+
+				lw_grow((void **)&st->pending, &st->cappending,
+					st->npending + 1, sizeof(*st->pending));
+				p = &st->pending[st->npending++];
+				p->finding = (size_t)(f - st->f);
+				p->old = cur;
+				p->new = nc;
+			}
+		}
+	}
+	/* A non-directory replaces a whole directory, listed or implied by
+	 * the paths below it. */
+	if (e->type != LW_ENTRY_DIR)
+		hide_range(st, r + 1, st->ps.end[r], layer);
+	st->vis[r].layer = layer;
+	st->vis[r].entry = idx;
+}
+
+static void walk_layer(struct state *st, uint32_t k)
+{
+	struct lw_layer_index *ix = st->img->layers[k].index;
+	size_t i, lo, hi;
+
+	/* Whiteouts hide lower layers only, wherever they sit in the tar. */
+	for (i = 0; i < ix->count; i++) {
+		const struct lw_entry *e = &ix->entries[i];
+
+		if (e->type == LW_ENTRY_WHITEOUT) {
+			lw_pathset_subtree(&st->ps, e->path, &lo, &hi);
+			hide_range(st, lo, hi, k);
+		} else if (e->type == LW_ENTRY_OPAQUE) {
+			lw_pathset_subtree(&st->ps, e->path, &lo, &hi);
+			if (lo < hi && e->path[0] &&
+			    !strcmp(st->ps.paths[lo], e->path))
+				lo++;
+			hide_range(st, lo, hi, k);
+		}
+	}
+	for (i = 0; i < ix->count; i++)
+		if (!is_marker(&ix->entries[i]))
+			replace(st, k, (uint32_t)i);
+}
+
+static int resolve_pending(struct state *st, int jobs, struct lw_error *err)
+{
+	struct lw_entry_ref *refs;
+	size_t i;
+	int rc;
+
+	/* Read what must be compared first, on every core. */
+	refs = lw_xcalloc(st->npending * 2 + 1, sizeof(*refs));
+	for (i = 0; i < st->npending; i++) {
+		refs[2 * i].layer = st->pending[i].old.layer;
+		refs[2 * i].entry = st->pending[i].old.entry;
+		refs[2 * i + 1].layer = st->pending[i].new.layer;
+		refs[2 * i + 1].entry = st->pending[i].new.entry;
+	}
+	rc = lw_image_hash_many(st->img, refs, st->npending * 2, jobs, err);
+	free(refs);
+	if (rc)
+		return rc;
+
+	for (i = 0; i < st->npending; i++) {
+		struct pend *p = &st->pending[i];
+		struct lw_finding *f = &st->f[p->finding];
+		struct lw_hash a, b;
+		int owner, mode;
+
+		rc = lw_image_hash_entry(st->img, p->old.layer, p->old.entry,
+					 &a, err);
+		if (!rc)
+			rc = lw_image_hash_entry(st->img, p->new.layer,
+						 p->new.entry, &b, err);
+		if (rc)
+			return rc;
+		if (a.lo != b.lo || a.hi != b.hi)
+			continue;
+		owner = f->before.uid != f->after.uid ||
+			f->before.gid != f->after.gid;
+		mode = f->before.mode != f->after.mode;
+		f->kind = owner && mode ? LW_KIND_CHOWN_CHMOD :
+			owner ? LW_KIND_CHOWN : mode ? LW_KIND_CHMOD :
+			LW_KIND_TOUCH;
+	}
+	return LW_OK;
+}
+
+static int finding_cmp(const void *x, const void *y)
+{
+	const struct lw_finding *a = x, *b = y;
+
+	if (a->layer != b->layer)
+		return a->layer < b->layer ? -1 : 1;
+	if (a->from_layer != b->from_layer)
+		return a->from_layer < b->from_layer ? -1 : 1;
+	if (a->kind != b->kind)
+		return a->kind < b->kind ? -1 : 1;
+	return strcmp(a->path, b->path);
+}
+
+static int group_cmp(const void *x, const void *y)
+{
+	const struct lw_group *a = x, *b = y;
+
+	if (a->bytes != b->bytes)
+		return a->bytes > b->bytes ? -1 : 1;
+	if (a->layer != b->layer)
+		return a->layer < b->layer ? -1 : 1;
+	if (a->from_layer != b->from_layer)
+		return a->from_layer < b->from_layer ? -1 : 1;
+	return a->kind < b->kind ? -1 : a->kind > b->kind;
+}
+
+static void summarise(struct state *st, struct lw_analysis *an)
+{
+	struct lw_image *img = st->img;
+	size_t i, k;
+
+	an->layers = lw_xcalloc(img->nlayers + 1, sizeof(*an->layers));
+	for (k = 0; k < img->nlayers; k++)
+		an->total_bytes += img->layers[k].index->file_bytes;
+	for (i = 0; i < st->ps.n; i++) {
+		const struct lw_entry *e;
+
+		if (st->vis[i].layer == NONE)
+			continue;
+		e = entry_of(st, st->vis[i]);
+		if (e->type == LW_ENTRY_FILE)
+			an->visible_bytes += e->size;
+		if (e->type == LW_ENTRY_FILE || e->type == LW_ENTRY_HARDLINK)
+			an->file_count++;
+	}
+	if (st->nf)
+		qsort(st->f, st->nf, sizeof(*st->f), finding_cmp);
+	an->findings = st->f;
+	an->nfindings = st->nf;
+	st->f = NULL;
+	for (i = 0; i < an->nfindings; i++) {
+		const struct lw_finding *f = &an->findings[i];
+		uint32_t owner = lw_kind_is_metadata(f->kind) ? f->layer :
+			f->from_layer;
+		struct lw_group *g = an->ngroups ?
+			&an->groups[an->ngroups - 1] : NULL;
+
+		an->wasted_bytes += f->bytes;
+		an->by_kind[f->kind] += f->bytes;
+		an->files_by_kind[f->kind]++;
+		an->layers[owner].wasted_bytes += f->bytes;
+		an->layers[owner].findings++;
+		if (!g || g->layer != f->layer ||
+		    g->from_layer != f->from_layer || g->kind != f->kind) {
+			an->groups = lw_xrealloc(an->groups, (an->ngroups + 1) *
+						 sizeof(*an->groups));
+			g = &an->groups[an->ngroups++];
+			memset(g, 0, sizeof(*g));
+			g->layer = f->layer;
+			g->from_layer = f->from_layer;
+			g->kind = f->kind;
+			g->first = i;
+		}
+		g->bytes += f->bytes;
+		g->files++;
+		g->count++;
+	}
+	if (an->ngroups)
+		qsort(an->groups, an->ngroups, sizeof(*an->groups), group_cmp);
+	if (an->wasted_bytes != an->total_bytes - an->visible_bytes)
+		lw_warnings_add(&an->warnings, "internal check failed: wasted "
+				"%llu != total %llu - visible %llu",
+				(unsigned long long)an->wasted_bytes,
+				(unsigned long long)an->total_bytes,
+				(unsigned long long)an->visible_bytes);
+}
+
+struct dup_item {
+	uint64_t size;
+	struct lw_hash hash;
+	struct ref ref;
+	const char *path;
+};
+
+static int dup_size_cmp(const void *x, const void *y)
+{
+	const struct dup_item *a = x, *b = y;
+
+	return a->size < b->size ? -1 : a->size > b->size;
+}
+
+static int dup_cmp(const void *x, const void *y)
+{
+	const struct dup_item *a = x, *b = y;
+
+	if (a->size != b->size)
+		return a->size < b->size ? -1 : 1;
+	if (a->hash.hi != b->hash.hi)
+		return a->hash.hi < b->hash.hi ? -1 : 1;
+	if (a->hash.lo != b->hash.lo)
+		return a->hash.lo < b->hash.lo ? -1 : 1;
+	return strcmp(a->path, b->path);
+}
+
+static int dupgroup_cmp(const void *x, const void *y)
+{
+	const struct lw_dup_group *a = x, *b = y;
+
+	if (a->bytes != b->bytes)
+		return a->bytes > b->bytes ? -1 : 1;
+	return strcmp(a->members[0].path, b->members[0].path);
+}
+
+/* Identical content under several visible paths. Only files whose sizes
+ * collide are read. */
+static int find_duplicates(struct state *st, struct lw_analysis *an,
+			   int jobs, struct lw_error *err)
+{
+	struct dup_item *it;
+	size_t n = 0, i, j, m = 0;
+	int rc = LW_OK;
+
+	it = malloc((st->ps.n + 1) * sizeof(*it));
+	if (!it)
+		return lw_error_set(err, LW_ERR_NOMEM, "out of memory");
+	for (i = 0; i < st->ps.n; i++) {
+		const struct lw_entry *e;
+
+		if (st->vis[i].layer == NONE)
+			continue;
+		e = entry_of(st, st->vis[i]);
+		if (e->type != LW_ENTRY_FILE || e->size == 0)
+			continue;
+		it[n].size = e->size;
+		it[n].ref = st->vis[i];
+		it[n].path = e->path;
+		n++;
+	}
+	if (n)
+		qsort(it, n, sizeof(*it), dup_size_cmp);
+	for (i = 0; i < n; i = j) {
+		for (j = i + 1; j < n && it[j].size == it[i].size; j++)
+			;
+		if (j - i < 2)
+			continue;
+		for (; i < j; i++)
+			it[m++] = it[i];
+	}
+	/* Only files whose sizes collide are read, on every core. */
+	{
+		struct lw_entry_ref *refs = lw_xcalloc(m + 1, sizeof(*refs));
+
+		for (i = 0; i < m; i++) {
+			refs[i].layer = it[i].ref.layer;
+			refs[i].entry = it[i].ref.entry;
+		}
+		rc = lw_image_hash_many(st->img, refs, m, jobs, err);
+		free(refs);
+		for (i = 0; !rc && i < m; i++)
+			rc = lw_image_hash_entry(st->img, it[i].ref.layer,
+						 it[i].ref.entry, &it[i].hash,
+						 err);
+		if (rc)
+			goto out;
+	}
+	if (m)
+		qsort(it, m, sizeof(*it), dup_cmp);
+	for (i = 0; i < m; i = j) {
+		struct lw_dup_group *g;
+
+		for (j = i + 1; j < m && it[j].size == it[i].size &&
+		     it[j].hash.lo == it[i].hash.lo &&
+		     it[j].hash.hi == it[i].hash.hi; j++)
+			;
+		if (j - i < 2)
+			continue;
+		an->dups = lw_xrealloc(an->dups, (an->ndups + 1) *
+				       sizeof(*an->dups));
+		g = &an->dups[an->ndups++];
+		g->size = it[i].size;
+		g->count = j - i;
+		g->bytes = g->size * (g->count - 1);
+		g->members = lw_xcalloc(g->count, sizeof(*g->members));
+		for (size_t k = 0; k < g->count; k++) {
+			g->members[k].path = it[i + k].path;
+			g->members[k].layer = it[i + k].ref.layer;
+		}
+		an->duplicate_bytes += g->bytes;
+	}
+	if (an->ndups)
+		qsort(an->dups, an->ndups, sizeof(*an->dups), dupgroup_cmp);
+out:
+	free(it);
+	return rc;
+}
+
+int lw_analyze(struct lw_image *img, const struct lw_analyze_opts *opts,
+	       struct lw_analysis **out, struct lw_error *err)
+{
+	struct state st = { 0 };
+	struct lw_analysis *an = lw_xcalloc(1, sizeof(*an));
+	uint32_t k;
+	int rc;
+
+	*out = NULL;
+	an->image = img;
+	st.img = img;
+	rc = build_paths(&st, err);
+	if (rc)
+		goto out;
+	for (k = 0; k < img->nlayers; k++)
+		walk_layer(&st, k);
+	rc = resolve_pending(&st, opts ? opts->jobs : 0, err);
+	if (rc)
+		goto out;
+	summarise(&st, an);
+	if (!opts || opts->find_duplicates) {
+		rc = find_duplicates(&st, an, opts ? opts->jobs : 0, err);
+		if (rc)
+			goto out;
+	}
+	rc = lw_dive_compute(img, &st.ps, &an->dive, err);
+out:
+	free(st.ps.paths);
+	free(st.ps.end);
+	free(st.vis);
+	free(st.f);
+	free(st.pending);
+	if (rc) {
+		lw_analysis_free(an);
+		return rc;
+	}
+	*out = an;
+	return LW_OK;
+}
+
+void lw_analysis_free(struct lw_analysis *an)
+{
+	size_t i;
+
+	if (!an)
+		return;
+	free(an->findings);
+	free(an->groups);
+	for (i = 0; i < an->ndups; i++)
+		free(an->dups[i].members);
+	free(an->dups);
+	free(an->layers);
+	lw_warnings_release(&an->warnings);
+	free(an);
+}

@@ -1,0 +1,474 @@
+/* Layer scan: one tar stream in, one layer index out. */
+#include <archive.h>
+#include <archive_entry.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+#include <xxhash.h>
+
+#include "tar_priv.h"
+#include "layerwaste/util.h"
+
+#define WH_PREFIX ".wh."
+#define WH_META ".wh..wh."
+#define WH_OPAQUE ".wh..wh..opq"
+/* Mapped bytes behind the header cursor are dropped from our resident set
+ * at this stride: the page cache keeps them, our RSS does not. */
+#define DROP_STRIDE LW_SCAN_DROP_STRIDE
+#define TICK_ENTRIES LW_SCAN_TICK_ENTRIES
+
+struct lw_hash lw_hash_bytes(const void *p, size_t n)
+{
+	XXH128_hash_t h = XXH3_128bits(p, n);
+	struct lw_hash r = { h.low64, h.high64 };
+
+	return r;
+}
+
+static const char *intern_name(struct lw_layer_index *ix,
+			       struct lw_scan_names *names, const char *name)
+{
+	size_t i;
+	const char *p;
+
+	if (!name || !*name)
+		return NULL;
+	for (i = 0; i < names->n; i++)
+		if (strcmp(names->seen[i], name) == 0)
+			return names->seen[i];
+	p = lw_arena_strndup(&ix->arena, name, strlen(name));
+	if (p && names->n < sizeof(names->seen) / sizeof(names->seen[0]))
+		names->seen[names->n++] = p;
+	return p;
+}
+
+void lw_xattr_fold(uint64_t *sum, const char *name, const void *value,
+		   size_t size)
+{
+	/* Order-independent: sum of per-attribute hashes. */
+	*sum += XXH64(name, strlen(name) + 1, XXH64(value, size, 0));
+}
+
+uint32_t lw_xattr_digest(uint64_t sum, size_t count)
+{
+	if (!count)
+		return 0;
+	return (uint32_t)(sum ^ (sum >> 32)) | 1;
+}
+
+static uint32_t xattr_digest(struct archive_entry *ae, int *has_cap)
+{
+	uint64_t h = 0;
+	const char *name;
+	const void *value;
+	size_t size;
+	size_t n = 0;
+
+	*has_cap = 0;
+	if (archive_entry_xattr_reset(ae) == 0)
+		return 0;
+	while (archive_entry_xattr_next(ae, &name, &value, &size) ==
+	       ARCHIVE_OK) {
+		lw_xattr_fold(&h, name, value, size);
+		if (strcmp(name, "security.capability") == 0)
+			*has_cap = 1;
+		n++;
+	}
+	return lw_xattr_digest(h, n);
+}
+
+/* Hashes the content of the current entry from the stream, starting with
+ * a block already read (len 0 when none). Sparse holes are hashed as the
+ * zeros they read as. */
+static int hash_stream(struct archive *a, struct lw_entry *e,
+		       const void *buf, size_t len, la_int64_t off,
+		       struct lw_strbuf *keep, struct lw_error *err)
+{
+	static const unsigned char zeros[4096];
+	XXH3_state_t *st = XXH3_createState();
+	uint64_t pos = 0;
+	int r = ARCHIVE_OK;
+
+	if (!st)
+		return lw_error_set(err, LW_ERR_NOMEM, "out of memory");
+	XXH3_128bits_reset(st);
+	if (!len)
+		r = archive_read_data_block(a, &buf, &len, &off);
+	while (r == ARCHIVE_OK) {
+		while (pos < (uint64_t)off) {
+			size_t n = (uint64_t)off - pos > sizeof(zeros) ?
+				sizeof(zeros) : (size_t)((uint64_t)off - pos);
+			XXH3_128bits_update(st, zeros, n);
+			pos += n;
+		}
+		XXH3_128bits_update(st, buf, len);
+		if (keep)
+			lw_strbuf_add(keep, buf, len);
+		pos += len;
+		r = archive_read_data_block(a, &buf, &len, &off);
+	}
+	if (r != ARCHIVE_EOF) {
+		XXH3_freeState(st);
+		return lw_error_set(err, LW_ERR_INPUT, "cannot read '%s': %s",
+				    e->path, archive_error_string(a));
+	}
+	while (pos < e->size) {
+		size_t n = e->size - pos > sizeof(zeros) ? sizeof(zeros) :
+			(size_t)(e->size - pos);
+		XXH3_128bits_update(st, zeros, n);
+		pos += n;
+	}
+	{
+		XXH128_hash_t h = XXH3_128bits_digest(st);
+
+		e->hash.lo = h.low64;
+		e->hash.hi = h.high64;
+	}
+	XXH3_freeState(st);
+	e->flags |= LW_ENTRY_HASHED;
+	return LW_OK;
+}
+
+/* Locates the content of the current entry in the mapped layer without
+ * touching it; falls back to hashing when it is not contiguous there. */
+static int locate_content(struct archive *a, const struct lw_scan *s,
+			  struct archive_entry *ae, struct lw_entry *e,
+			  struct lw_error *err)
+{
+	const void *buf;
+	size_t len;
+	la_int64_t off;
+	const unsigned char *p;
+
+	if (archive_entry_sparse_count(ae) > 0)
+		return hash_stream(a, e, NULL, 0, 0, NULL, err);
+	if (archive_read_data_block(a, &buf, &len, &off) != ARCHIVE_OK ||
+	    off != 0)
+		return lw_error_set(err, LW_ERR_INPUT,
+				    "cannot read '%s': %s", e->path,
+				    archive_error_string(a) ?
+				    archive_error_string(a) : "no data");
+	p = buf;
+	if (p >= s->map && p < s->map + s->map_len &&
+	    e->size <= (uint64_t)(s->map + s->map_len - p)) {
+		e->data_off = (uint64_t)(p - s->map);
+		return LW_OK;
+	}
+	/* libarchive handed us a copy: read the rest the slow way. */
+	return hash_stream(a, e, buf, len, off, NULL, err);
+}
+
+/* Splits a normalised path into its whiteout meaning. Returns the entry
+ * type (LW_ENTRY_WHITEOUT / LW_ENTRY_OPAQUE), -1 for other ".wh..wh."
+ * metadata (skipped), or 0 when it is no whiteout. path is rewritten in
+ * place to the path hidden. */
+static int whiteout_kind(char *path, size_t *len)
+{
+	char *base = strrchr(path, '/');
+	size_t dirlen;
+
+	base = base ? base + 1 : path;
+	if (strncmp(base, WH_PREFIX, strlen(WH_PREFIX)) != 0)
+		return 0;
+	dirlen = base > path ? (size_t)(base - path - 1) : 0;
+	if (strcmp(base, WH_OPAQUE) == 0) {
+		path[dirlen] = '\0';
+		*len = dirlen;
+		return LW_ENTRY_OPAQUE;
+	}
+	if (strncmp(base, WH_META, strlen(WH_META)) == 0)
+		return -1;
+	if (base[strlen(WH_PREFIX)] == '\0')
+		return -1;
+	memmove(base, base + strlen(WH_PREFIX),
+		strlen(base + strlen(WH_PREFIX)) + 1);
+	*len -= strlen(WH_PREFIX);
+	return LW_ENTRY_WHITEOUT;
+}
+
+struct link_slot {
+	uint32_t hash;
+	uint32_t entry; /* index + 1; 0 is empty */
+};
+
+/* Points every hard link at its target's entry in the same layer. */
+void lw_scan_resolve_hardlinks(struct lw_layer_index *ix)
+{
+	struct link_slot *tab;
+	size_t i, nlinks = 0, size = 16;
+
+	for (i = 0; i < ix->count; i++)
+		nlinks += ix->entries[i].type == LW_ENTRY_HARDLINK;
+	if (!nlinks)
+		return;
+	while (size < ix->count * 2)
+		size *= 2;
+	tab = lw_xcalloc(size, sizeof(*tab));
+	for (i = 0; i < ix->count; i++) {
+		const struct lw_entry *e = &ix->entries[i];
+		uint32_t h;
+		size_t j;
+
+		if (e->type != LW_ENTRY_FILE)
+			continue;
+		h = (uint32_t)XXH3_64bits(e->path, strlen(e->path));
+		for (j = h & (size - 1); tab[j].entry; j = (j + 1) & (size - 1))
+			if (tab[j].hash == h &&
+			    strcmp(ix->entries[tab[j].entry - 1].path,
+				   e->path) == 0)
+				break;
+		/* Later entries win, as extraction would have it. */
+		tab[j].hash = h;
+		tab[j].entry = (uint32_t)i + 1;
+	}
+	for (i = 0; i < ix->count; i++) {
+		struct lw_entry *e = &ix->entries[i];
+		uint32_t h;
+		size_t j;
+
+		if (e->type != LW_ENTRY_HARDLINK)
+			continue;
+		e->target = LW_NO_OFFSET;
+		h = (uint32_t)XXH3_64bits(e->link, strlen(e->link));
+		for (j = h & (size - 1); tab[j].entry; j = (j + 1) & (size - 1))
+			if (tab[j].hash == h &&
+			    strcmp(ix->entries[tab[j].entry - 1].path,
+				   e->link) == 0) {
+				e->target = tab[j].entry - 1;
+				break;
+			}
+		if (e->target == LW_NO_OFFSET)
+			lw_warnings_add(&ix->warnings,
+					"hard link '%s' points to '%s', which "
+					"is not a regular file of its layer",
+					e->path, e->link);
+	}
+	free(tab);
+}
+
+int lw_scan_add(const struct lw_scan *s, const struct lw_scan_item *it,
+		struct lw_layer_index *ix, struct lw_scan_names *names,
+		struct lw_entry **file, struct lw_error *err)
+{
+	char path[LW_PATH_MAX];
+	const char *raw = it->path;
+	const char *hl = it->hardlink;
+	struct lw_entry *e;
+	long len;
+	size_t plen;
+	int wh;
+
+	*file = NULL;
+	if (!raw) {
+		lw_warnings_add(&ix->warnings,
+				"skipped an entry whose name cannot be read");
+		return LW_OK;
+	}
+	if (strlen(raw) >= LW_PATH_MAX)
+		return lw_error_set(err, LW_ERR_INPUT,
+				    "entry name longer than %d bytes",
+				    LW_PATH_MAX - 1);
+	len = lw_path_normalize(raw, path, sizeof(path));
+	if (len < 0)
+		return lw_error_set(err, LW_ERR_INPUT,
+				    "unsafe entry name '%.200s' (a '..' "
+				    "component)", raw);
+	if (len == 0)
+		return LW_OK; /* the root directory itself */
+	plen = (size_t)len;
+	wh = whiteout_kind(path, &plen);
+	if (wh < 0)
+		return LW_OK;
+	if (ix->count >= s->max_entries)
+		return lw_error_set(err, LW_ERR_INPUT,
+				    "more than %zu entries in one layer "
+				    "(see --max-entries)", s->max_entries);
+
+	lw_grow((void **)&ix->entries, &ix->cap, ix->count + 1,
+		sizeof(*ix->entries));
+	e = &ix->entries[ix->count];
+	memset(e, 0, sizeof(*e));
+	e->path = lw_arena_strndup(&ix->arena, path, plen);
+	if (!e->path)
+		return lw_error_set(err, LW_ERR_NOMEM, "out of memory");
+	e->data_off = LW_NO_OFFSET;
+	e->mtime = it->mtime;
+	e->uid = (uint32_t)it->uid;
+	e->gid = (uint32_t)it->gid;
+	e->mode = it->perm & 07777;
+	e->uname = intern_name(ix, names, it->uname);
+	e->gname = intern_name(ix, names, it->gname);
+	e->xattr_hash = it->xattr_hash;
+	if (e->xattr_hash)
+		e->flags |= LW_ENTRY_HAS_XATTR;
+	if (it->has_cap)
+		e->flags |= LW_ENTRY_HAS_CAP;
+	ix->count++;
+
+	if (wh) {
+		e->type = (uint8_t)wh;
+		return LW_OK;
+	}
+	if (hl) {
+		char target[LW_PATH_MAX];
+
+		if (lw_path_normalize(hl, target, sizeof(target)) <= 0)
+			return lw_error_set(err, LW_ERR_INPUT,
+					    "hard link '%.200s' has an unsafe "
+					    "target '%.200s'", raw, hl);
+		e->type = LW_ENTRY_HARDLINK;
+		e->link = lw_arena_strndup(&ix->arena, target, strlen(target));
+		if (!e->link)
+			return lw_error_set(err, LW_ERR_NOMEM, "out of memory");
+		return LW_OK;
+	}
+	switch (it->filetype) {
+	case AE_IFREG:
+		e->type = LW_ENTRY_FILE;
+		e->size = it->size_set ? (uint64_t)it->size : 0;
+		ix->file_bytes += e->size;
+		ix->file_count++;
+		if (e->size == 0) {
+			e->hash = lw_hash_bytes("", 0);
+			e->flags |= LW_ENTRY_HASHED;
+			return LW_OK;
+		}
+		*file = e;
+		return LW_OK;
+	case AE_IFDIR:
+		e->type = LW_ENTRY_DIR;
+		return LW_OK;
+	case AE_IFLNK: {
+		const char *t = it->symlink;
+
+		e->type = LW_ENTRY_SYMLINK;
+		if (t && strlen(t) >= LW_PATH_MAX)
+			return lw_error_set(err, LW_ERR_INPUT,
+					    "symlink '%.200s' has a target "
+					    "longer than %d bytes", raw,
+					    LW_PATH_MAX - 1);
+		e->link = lw_arena_strndup(&ix->arena, t ? t : "",
+					   t ? strlen(t) : 0);
+		return e->link ? LW_OK :
+			lw_error_set(err, LW_ERR_NOMEM, "out of memory");
+	}
+	default:
+		e->type = LW_ENTRY_OTHER;
+		return LW_OK;
+	}
+}
+
+/* Hashes a streamed file's content; keeps the bytes of the few small
+ * configuration files the profile checks read (lw_keeps_file), since a
+ * stream cannot be read twice. Sparse files are never kept. */
+static int stream_content(struct archive *a, struct lw_layer_index *ix,
+			  struct lw_entry *e, struct lw_error *err)
+{
+	struct lw_strbuf keep = LW_STRBUF_INIT;
+	int want = e->size <= LW_KEPT_FILE_MAX &&
+		ix->kept_bytes + e->size <= LW_KEPT_LAYER_MAX &&
+		lw_keeps_file(e->path);
+	int rc = hash_stream(a, e, NULL, 0, 0, want ? &keep : NULL, err);
+
+	if (!rc && want && keep.len == e->size) {
+		unsigned char *p = lw_arena_alloc(&ix->arena, keep.len + 1);
+
+		if (p) {
+			memcpy(p, keep.buf, keep.len);
+			p[keep.len] = '\0';
+			ix->kept = lw_xrealloc(ix->kept, (ix->nkept + 1) *
+					       sizeof(*ix->kept));
+			ix->kept[ix->nkept].entry = (size_t)(e - ix->entries);
+			ix->kept[ix->nkept].data = p;
+			ix->kept[ix->nkept++].len = keep.len;
+			ix->kept_bytes += keep.len;
+		}
+	}
+	lw_strbuf_release(&keep);
+	return rc;
+}
+
+static int add_entry(struct archive *a, const struct lw_scan *s,
+		     struct archive_entry *ae, struct lw_layer_index *ix,
+		     struct lw_scan_names *names, struct lw_error *err)
+{
+	struct lw_scan_item it;
+	struct lw_entry *e;
+	int r;
+
+	it.path = archive_entry_pathname(ae);
+	if (!it.path)
+		it.path = archive_entry_pathname_utf8(ae);
+	it.hardlink = archive_entry_hardlink(ae);
+	it.symlink = archive_entry_symlink(ae);
+	it.uname = archive_entry_uname(ae);
+	it.gname = archive_entry_gname(ae);
+	it.filetype = archive_entry_filetype(ae);
+	it.size_set = archive_entry_size_is_set(ae) != 0;
+	it.size = archive_entry_size(ae);
+	it.mtime = archive_entry_mtime(ae);
+	it.uid = archive_entry_uid(ae);
+	it.gid = archive_entry_gid(ae);
+	it.perm = archive_entry_perm(ae);
+	it.xattr_hash = xattr_digest(ae, &it.has_cap);
+	r = lw_scan_add(s, &it, ix, names, &e, err);
+	if (r || !e)
+		return r;
+	if (s->map)
+		return locate_content(a, s, ae, e, err);
+	return stream_content(a, ix, e, err);
+}
+
+int lw_layer_scan(struct archive *a, const struct lw_scan *s,
+		  struct lw_layer_index *ix, struct lw_error *err)
+{
+	struct archive_entry *ae;
+	struct lw_scan_names names = { { NULL }, 0 };
+	size_t n = 0;
+	uint64_t dropped = 0;
+	long page = sysconf(_SC_PAGESIZE);
+	int r;
+
+	for (;;) {
+		r = archive_read_next_header(a, &ae);
+		if (r == ARCHIVE_EOF)
+			break;
+		if (r == ARCHIVE_WARN) {
+			lw_warnings_add(&ix->warnings, "%s",
+					archive_error_string(a));
+		} else if (r != ARCHIVE_OK) {
+			if (n == 0 && ix->count == 0)
+				return lw_error_set(err, LW_ERR_INPUT,
+						    "not a tar archive: %s",
+						    archive_error_string(a));
+			return lw_error_set(err, LW_ERR_INPUT,
+					    "corrupt or truncated tar after "
+					    "%zu entries: %s", n,
+					    archive_error_string(a));
+		}
+		r = add_entry(a, s, ae, ix, &names, err);
+		if (r)
+			return r;
+		n++;
+		if (s->map && page > 0) {
+			uint64_t pos = (uint64_t)archive_read_header_position(a);
+
+			if (pos > dropped + DROP_STRIDE) {
+				uintptr_t mask = (uintptr_t)page - 1;
+				uintptr_t lo = ((uintptr_t)s->map + dropped +
+						mask) & ~mask;
+				uintptr_t hi = ((uintptr_t)s->map + pos) & ~mask;
+
+				if (hi > lo)
+					madvise((void *)lo, hi - lo,
+						MADV_DONTNEED);
+				dropped = pos;
+			}
+		}
+		if (s->tick && n % TICK_ENTRIES == 0)
+			s->tick(s->tick_ctx, (uint64_t)archive_filter_bytes(a, -1));
+	}
+	lw_scan_resolve_hardlinks(ix);
+	return LW_OK;
+}

@@ -1,0 +1,247 @@
+/* Rule evaluation: the configured limits against an analysis, into a
+ * report of results (data only). docs/ci.md says what each rule judges. */
+#include <inttypes.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "layerwaste/engine.h"
+#include "layerwaste/judge.h"
+#include "layerwaste/util.h"
+
+/* What the rules judge: the findings that pass the floor and the ignore
+ * globs, summed as the analysis sums all of them. */
+struct judged {
+	uint64_t bytes;
+	uint64_t by_kind[LW_KIND_COUNT];
+	uint64_t ignored_bytes;
+	size_t ignored;
+};
+
+static void judge(const struct lw_analysis *an,
+		  const struct lw_rules_config *c, struct judged *j)
+{
+	const struct lw_finding *f;
+	size_t i;
+
+	memset(j, 0, sizeof(*j));
+	for (i = 0; i < an->nfindings; i++) {
+		f = &an->findings[i];
+		if (!lw_rules_judges(c, f->path, f->bytes)) {
+			j->ignored_bytes += f->bytes;
+			j->ignored++;
+			continue;
+		}
+		j->bytes += f->bytes;
+		if (f->kind < LW_KIND_COUNT)
+			j->by_kind[f->kind] += f->bytes;
+	}
+}
+
+static char *xprintf(const char *fmt, ...) LW_PRINTF(1, 2);
+
+static char *xprintf(const char *fmt, ...)
+{
+	struct lw_strbuf sb = LW_STRBUF_INIT;
+	char buf[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	lw_strbuf_adds(&sb, buf);
+	return lw_strbuf_detach(&sb);
+}
+
+/* What the bytes of a rule are, for its message. */
+static const char *bytes_noun(int rule)
+{
+	switch (rule) {
+	case LW_RULE_MAX_CHOWN_BYTES: return "in chown copies";
+	case LW_RULE_MAX_CHMOD_BYTES: return "in chmod copies";
+	case LW_RULE_MAX_CHOWN_CHMOD_BYTES: return "in chown+chmod copies";
+	case LW_RULE_MAX_TOUCH_BYTES: return "in touch copies";
+	case LW_RULE_MAX_OVERWRITE_BYTES: return "in overwritten files";
+	case LW_RULE_MAX_DELETE_BYTES: return "in deleted files";
+	case LW_RULE_MAX_METADATA_BYTES: return "in metadata-only copies";
+	case LW_RULE_HIGHEST_WASTED_BYTES: return "wasted by dive's count";
+	default: return "wasted";
+	}
+}
+
+static void eval_bytes(struct lw_rule_result *r, uint64_t limit,
+		       uint64_t value)
+{
+	char a[32], b[32];
+
+	r->limit = (double)limit;
+	r->value = (double)value;
+	r->status = value > limit ? LW_RULE_FAIL : LW_RULE_PASS;
+	lw_format_bytes(limit, b, sizeof(b));
+	lw_format_bytes(value, a, sizeof(a));
+	r->threshold = xprintf("<= %s", b);
+	r->actual = xprintf("%s", a);
+	if (value > limit)
+		r->message = xprintf("%s %s, over the limit of %s (%" PRIu64
+				     " > %" PRIu64 " bytes)", a,
+				     bytes_noun(r->rule), b, value, limit);
+	else
+		r->message = xprintf("%s %s, within the limit of %s", a,
+				     bytes_noun(r->rule), b);
+}
+
+static const char *ratio_noun(int rule)
+{
+	switch (rule) {
+	case LW_RULE_LOWEST_EFFICIENCY: return "dive's efficiency";
+	case LW_RULE_HIGHEST_USER_WASTED_PERCENT:
+		return "dive's user wasted ratio";
+	default: return "wasted";
+	}
+}
+
+/* A rule on a ratio or percent: fails only when the bytes behind it
+ * reach the floor. higher_fails: the limit is a maximum. */
+static void eval_ratio(struct lw_rule_result *r, double limit, double value,
+		       int higher_fails, uint64_t bytes, uint64_t floor)
+{
+	const char *op = higher_fails ? "<=" : ">=";
+	int over = higher_fails ? value > limit : value < limit;
+	char lt[32], vt[32], fb[32], bb[32];
+
+	if (isnan(value))
+		value = 0.0;
+	r->limit = limit;
+	r->value = value;
+	if (r->unit == LW_UNIT_PERCENT) {
+		snprintf(lt, sizeof(lt), "%.2f %%", limit);
+		snprintf(vt, sizeof(vt), "%.2f %%", value);
+	} else {
+		snprintf(lt, sizeof(lt), "%.4g", limit);
+		snprintf(vt, sizeof(vt), "%.4f", value);
+	}
+	r->threshold = xprintf("%s %s", op, lt);
+	r->actual = xprintf("%s", vt);
+	lw_format_bytes(floor, fb, sizeof(fb));
+	lw_format_bytes(bytes, bb, sizeof(bb));
+	if (over && bytes < floor) {
+		r->status = LW_RULE_PASS;
+		r->below_floor = 1;
+		r->message = xprintf("%s %s, %s the limit of %s, but the %s "
+				     "wasted are under the %s floor of "
+				     "ratio rules", ratio_noun(r->rule), vt,
+				     higher_fails ? "over" : "under", lt, bb,
+				     fb);
+		return;
+	}
+	r->status = over ? LW_RULE_FAIL : LW_RULE_PASS;
+	r->message = xprintf("%s %s, %s the limit of %s", ratio_noun(r->rule),
+			     vt, over ? (higher_fails ? "over" : "under") :
+			     "within", lt);
+}
+
+static void eval_rule(struct lw_rule_result *r, const struct lw_analysis *an,
+		      const struct lw_rules_config *c, const struct judged *j)
+{
+	const struct lw_limit *lim = &c->limits[r->rule];
+	double pct;
+	uint64_t meta = 0;
+	int k;
+
+	r->unit = lw_rule_unit(r->rule);
+	if (lim->state == LW_LIMIT_DISABLED) {
+		r->status = LW_RULE_SKIP;
+		r->threshold = xprintf("disabled");
+		r->actual = xprintf("%s", "");
+		r->message = xprintf("disabled");
+		return;
+	}
+	switch (r->rule) {
+	case LW_RULE_MAX_WASTED_BYTES:
+		eval_bytes(r, lim->bytes, j->bytes);
+		break;
+	case LW_RULE_MAX_WASTED_PERCENT:
+		pct = an->total_bytes ? (double)j->bytes * 100.0 /
+					(double)an->total_bytes : 0.0;
+		eval_ratio(r, lim->value, pct, 1, j->bytes, c->percent_floor);
+		break;
+	case LW_RULE_MAX_METADATA_BYTES:
+		for (k = 0; k < LW_KIND_COUNT; k++)
+			if (lw_kind_is_metadata(k))
+				meta += j->by_kind[k];
+		eval_bytes(r, lim->bytes, meta);
+		break;
+	case LW_RULE_LOWEST_EFFICIENCY:
+		eval_ratio(r, lim->value, an->dive.efficiency, 0,
+			   an->dive.wasted_bytes, c->percent_floor);
+		break;
+	case LW_RULE_HIGHEST_WASTED_BYTES:
+		eval_bytes(r, lim->bytes, an->dive.wasted_bytes);
+		break;
+	case LW_RULE_HIGHEST_USER_WASTED_PERCENT:
+		eval_ratio(r, lim->value, an->dive.user_wasted_percent, 1,
+			   an->dive.wasted_bytes, c->percent_floor);
+		break;
+	default: /* one rule per kind */
+		eval_bytes(r, lim->bytes,
+			   j->by_kind[r->rule - LW_RULE_MAX_CHOWN_BYTES]);
+		break;
+	}
+}
+
+int lw_rules_evaluate(const struct lw_analysis *an,
+		      const struct lw_rules_config *c,
+		      struct lw_rules_report **out, struct lw_error *err)
+{
+	struct lw_rules_report *rep = lw_xcalloc(1, sizeof(*rep));
+	struct lw_rule_result *r;
+	struct judged j;
+	int rule;
+
+	*out = rep;
+	rep->passed = 1;
+	if (!lw_rules_configured(c))
+		return LW_OK;
+	rep->evaluated = 1;
+	if (c->source)
+		rep->config = lw_xstrdup(c->source);
+	judge(an, c, &j);
+	rep->judged_bytes = j.bytes;
+	rep->ignored_bytes = j.ignored_bytes;
+	rep->ignored_findings = j.ignored;
+	rep->results = lw_xcalloc(LW_RULE_COUNT, sizeof(*rep->results));
+	for (rule = 0; rule < LW_RULE_COUNT; rule++) {
+		if (c->limits[rule].state == LW_LIMIT_UNSET)
+			continue;
+		r = &rep->results[rep->nresults++];
+		r->rule = rule;
+		eval_rule(r, an, c, &j);
+		if (r->status == LW_RULE_FAIL)
+			rep->nfailed++;
+		else if (r->status == LW_RULE_SKIP)
+			rep->nskipped++;
+		else
+			rep->npassed++;
+	}
+	rep->passed = rep->nfailed == 0;
+	(void)err;
+	return LW_OK;
+}
+
+void lw_rules_report_free(struct lw_rules_report *r)
+{
+	size_t i;
+
+	if (!r)
+		return;
+	for (i = 0; i < r->nresults; i++) {
+		free(r->results[i].threshold);
+		free(r->results[i].actual);
+		free(r->results[i].message);
+	}
+	free(r->results);
+	free(r->config);
+	free(r);
+}

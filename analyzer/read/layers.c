@@ -1,0 +1,377 @@
+#include <archive.h>
+#include <errno.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+#include <xxhash.h>
+
+#include "layerwaste/util.h"
+#include "inflate.h"
+#include "read_priv.h"
+
+
+#define CHUNK (1u << 20)
+
+static void stream_tick(void *ctx, uint64_t bytes)
+{
+	struct lw_image_priv *priv = ctx;
+
+	if (!priv->progress)
+		return;
+	pthread_mutex_lock(&priv->lock);
+	priv->prog.bytes_done = bytes;
+	priv->progress(priv->progress_ctx, &priv->prog);
+	pthread_mutex_unlock(&priv->lock);
+}
+
+void lw_layers_progress_init(struct lw_image_priv *priv,
+			     const struct lw_read_opts *o)
+{
+	pthread_mutex_init(&priv->lock, NULL);
+	priv->progress = o->progress;
+	priv->progress_ctx = o->progress_ctx;
+	priv->max_entries = o->max_entries ? o->max_entries :
+		LW_MAX_ENTRIES_DEFAULT;
+	priv->stream_opts.max_entries = priv->max_entries;
+	priv->stream_opts.plain = o->plain;
+	priv->plain = o->plain;
+	priv->stream_opts.tick = stream_tick;
+	priv->stream_opts.tick_ctx = priv;
+}
+
+/* Hands a compressed blob to libarchive a chunk at a time, dropping the
+ * chunks already inflated from our resident set. */
+struct chunk_reader {
+	const unsigned char *p;
+	size_t len, pos, prev;
+};
+
+static la_ssize_t chunk_read(struct archive *a, void *ctx, const void **buf)
+{
+	struct chunk_reader *r = ctx;
+	long page = sysconf(_SC_PAGESIZE);
+	size_t n = r->len - r->pos;
+
+	(void)a;
+	if (r->pos > r->prev && page > 0) {
+		uintptr_t mask = (uintptr_t)page - 1;
+		uintptr_t lo = ((uintptr_t)r->p + r->prev + mask) & ~mask;
+		uintptr_t hi = ((uintptr_t)r->p + r->pos) & ~mask;
+
+		if (hi > lo)
+			madvise((void *)lo, hi - lo, MADV_DONTNEED);
+		r->prev = r->pos;
+	}
+	if (n > CHUNK)
+		n = CHUNK;
+	*buf = r->p + r->pos;
+	r->pos += n;
+	return (la_ssize_t)n;
+}
+
+static la_ssize_t chunk_pull(void *ctx, const void **buf)
+{
+	return chunk_read(NULL, ctx, buf);
+}
+
+/* Drops the whole pages of a mapped range from our resident set: the page
+ * cache keeps them; the rare file content read later faults back in. */
+static void drop_pages(const unsigned char *p, size_t len)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	uintptr_t mask, lo, hi;
+
+	if (!p || page <= 0)
+		return;
+	mask = (uintptr_t)page - 1;
+	lo = ((uintptr_t)p + mask) & ~mask;
+	hi = ((uintptr_t)p + len) & ~mask;
+	if (hi > lo)
+		madvise((void *)lo, hi - lo, MADV_DONTNEED);
+}
+
+struct job {
+	struct lw_member *m;
+	struct lw_layer_index *ix;
+	const unsigned char *base;
+	int compression;
+	uint64_t tar_bytes;
+	struct lw_error err;
+	int rc;
+	int collected;
+};
+
+struct pool {
+	struct lw_image_priv *priv;
+	struct job *jobs;
+	size_t njobs;
+	atomic_size_t next;
+};
+
+static void job_tick(void *ctx, uint64_t bytes);
+
+struct tick_ctx {
+	struct pool *pool;
+	size_t job;
+};
+
+static void job_tick(void *ctx, uint64_t bytes)
+{
+	struct tick_ctx *t = ctx;
+	struct lw_image_priv *priv = t->pool->priv;
+	size_t i;
+
+	if (!priv->progress)
+		return;
+	pthread_mutex_lock(&priv->lock);
+	priv->job_bytes[t->job] = bytes;
+	priv->prog.bytes_done = 0;
+	for (i = 0; i < t->pool->njobs; i++)
+		priv->prog.bytes_done += priv->job_bytes[i];
+	priv->progress(priv->progress_ctx, &priv->prog);
+	pthread_mutex_unlock(&priv->lock);
+}
+
+static void run_job(struct pool *pool, size_t ji)
+{
+	struct job *j = &pool->jobs[ji];
+	struct tick_ctx tc = { pool, ji };
+	struct lw_scan s = { NULL, 0, pool->priv->max_entries, job_tick, &tc };
+	struct chunk_reader cr = { j->m->data, (size_t)j->m->size, 0, 0 };
+	struct archive *a = archive_read_new();
+	struct lw_gunzip gz = { 0 };
+	int r;
+
+	j->ix = lw_xmalloc(sizeof(*j->ix));
+	lw_layer_index_init(j->ix);
+	j->compression = lw_compression_sniff(j->m->data, (size_t)j->m->size);
+	if (!a) {
+		j->rc = lw_error_set(&j->err, LW_ERR_NOMEM, "out of memory");
+		return;
+	}
+	if (j->compression < 0) {
+		j->rc = lw_error_set(&j->err, LW_ERR_INPUT, "neither a tar "
+				     "archive nor gzip, zstd, xz or bzip2 data");
+		goto out;
+	}
+	archive_read_support_format_tar(a);
+	archive_read_support_format_gnutar(a);
+	if (j->compression == LW_COMP_NONE) {
+		/* One block: headers are parsed in place, data is skipped
+		 * by moving a pointer, and content is located, not read. */
+		s.map = j->m->data;
+		s.map_len = (size_t)j->m->size;
+		j->base = j->m->data;
+		/* tarfast hook: the header walker first (never for the plain
+		 * reader, the reference); libarchive if it hands back. */
+		if (!pool->priv->plain) {
+			j->rc = lw_tar_scan_mapped(s.map, s.map_len, &s, j->ix,
+						   &j->err);
+			if (j->rc != LW_TAR_FALLBACK) {
+				j->tar_bytes = j->m->size;
+				goto out;
+			}
+			j->rc = LW_OK;
+		}
+		/* tarfast hook: end */
+		r = archive_read_open_memory(a, j->m->data, (size_t)j->m->size);
+	} else if (j->compression == LW_COMP_GZIP && LW_FAST_GZIP &&
+		   !pool->priv->plain) {
+		lw_gunzip_init(&gz, chunk_pull, &cr);
+		r = archive_read_open(a, &gz, NULL, lw_gunzip_read, NULL);
+	} else {
+		archive_read_support_filter_all(a);
+		r = archive_read_open(a, &cr, NULL, chunk_read, NULL);
+	}
+	if (r != ARCHIVE_OK) {
+		j->rc = lw_error_set(&j->err, LW_ERR_INPUT, "%s",
+				     archive_error_string(a));
+		goto out;
+	}
+	j->rc = lw_layer_scan(a, &s, j->ix, &j->err);
+	j->tar_bytes = j->compression == LW_COMP_NONE ? j->m->size :
+		(uint64_t)archive_filter_bytes(a, 0);
+out:
+	archive_read_free(a);
+	lw_gunzip_release(&gz);
+	drop_pages(j->m->data, (size_t)j->m->size);
+	job_tick(&tc, j->m->size);
+}
+
+static int job_size_cmp(const void *x, const void *y)
+{
+	const struct job *a = x, *b = y;
+
+	return a->m->size > b->m->size ? -1 : a->m->size < b->m->size;
+}
+
+static void *worker(void *arg)
+{
+	struct pool *pool = arg;
+	size_t i;
+
+	while ((i = atomic_fetch_add(&pool->next, 1)) < pool->njobs)
+		run_job(pool, i);
+	return NULL;
+}
+
+static int index_mapped(struct lw_image *img, struct lw_source *src,
+			const struct lw_read_opts *o, struct lw_member **mem,
+			struct lw_error *err)
+{
+	struct lw_image_priv *priv = img->priv;
+	struct pool pool = { priv, NULL, 0, 0 };
+	size_t i, k, nthreads;
+	pthread_t *tids;
+	int rc = LW_OK;
+
+	pool.jobs = lw_xcalloc(img->nlayers + 1, sizeof(*pool.jobs));
+	for (i = 0; i < img->nlayers; i++) {
+		for (k = 0; k < pool.njobs && pool.jobs[k].m != mem[i]; k++)
+			;
+		if (k == pool.njobs) {
+			pool.jobs[k].m = mem[i];
+			pool.njobs++;
+			priv->prog.bytes_total += mem[i]->size;
+		}
+	}
+	priv->prog.layers_total = img->nlayers;
+	/* The largest blobs first, so that no core is left with one big
+	 * layer at the end while the other idles. */
+	if (pool.njobs > 1)
+		qsort(pool.jobs, pool.njobs, sizeof(*pool.jobs), job_size_cmp);
+	priv->job_bytes = lw_xcalloc(pool.njobs + 1, sizeof(uint64_t));
+	nthreads = (size_t)(o->jobs > 0 ? o->jobs : lw_cpu_count());
+	if (nthreads > pool.njobs)
+		nthreads = pool.njobs;
+	tids = lw_xcalloc(nthreads + 1, sizeof(*tids));
+	for (i = 1; i < nthreads; i++)
+		if (pthread_create(&tids[i], NULL, worker, &pool) != 0)
+			break;
+	k = i;
+	worker(&pool);
+	for (i = 1; i < k; i++)
+		pthread_join(tids[i], NULL);
+	free(tids);
+
+	/* Results in layer order, whatever order the jobs ran in: the first
+	 * failing layer is the one reported, warnings come in layer order. */
+	for (i = 0; i < img->nlayers; i++) {
+		struct job *j;
+
+		for (k = 0; pool.jobs[k].m != mem[i]; k++)
+			;
+		j = &pool.jobs[k];
+		if (!j->collected) {
+			j->collected = 1;
+			if (j->rc && !rc)
+				rc = lw_error_set(err, j->rc, "layer %zu (%s): %s",
+						  i, j->m->name, j->err.msg);
+			lw_warnings_move(&img->warnings, &j->ix->warnings);
+			priv->indexes[priv->nindexes++] = j->ix;
+		}
+		img->layers[i].index = pool.jobs[k].ix;
+		img->layers[i].compression = pool.jobs[k].compression;
+		img->layers[i].tar_bytes = pool.jobs[k].tar_bytes;
+		priv->bases[i] = pool.jobs[k].base;
+	}
+	free(pool.jobs);
+	return rc;
+}
+
+int lw_layers_index(struct lw_image *img, struct lw_source *src,
+		    const struct lw_read_opts *o, struct lw_error *err)
+{
+	struct lw_image_priv *priv = img->priv;
+	struct lw_member **mem;
+	size_t i;
+	int rc = LW_OK;
+
+	mem = lw_xcalloc(img->nlayers + 1, sizeof(*mem));
+	priv->indexes = lw_xcalloc(img->nlayers + 1, sizeof(*priv->indexes));
+	priv->bases = lw_xcalloc(img->nlayers + 1, sizeof(*priv->bases));
+	for (i = 0; i < img->nlayers; i++) {
+		struct lw_layer *l = &img->layers[i];
+
+		mem[i] = lw_source_find(src, l->member);
+		if (!mem[i] || mem[i]->type != LW_ENTRY_FILE) {
+			rc = lw_error_set(err, LW_ERR_INPUT, "layer %zu: missing "
+					  "blob '%.300s'", i, l->member);
+			goto out;
+		}
+		l->compressed_bytes = mem[i]->size;
+		if (src->kind == LW_SOURCE_STREAM) {
+			if (mem[i]->scan_error) {
+				rc = lw_error_set(err, LW_ERR_INPUT, "layer %zu "
+						  "(%s): %s", i, l->member,
+						  mem[i]->scan_error);
+				goto out;
+			}
+			if (!mem[i]->index && mem[i]->size > 0) {
+				rc = lw_error_set(err, LW_ERR_INPUT, "layer %zu "
+						  "(%s): neither a tar archive "
+						  "nor gzip, zstd, xz or bzip2 "
+						  "data", i, l->member);
+				goto out;
+			}
+		} else if (mem[i]->size == 0) {
+			rc = lw_error_set(err, LW_ERR_INPUT, "layer %zu (%s): "
+					  "empty blob", i, l->member);
+			goto out;
+		}
+	}
+	if (src->kind != LW_SOURCE_STREAM) {
+		rc = index_mapped(img, src, o, mem, err);
+		goto out;
+	}
+	for (i = 0; i < img->nlayers; i++) {
+		struct lw_member *m = mem[i];
+		size_t k;
+
+		if (!m->index) {
+			/* An empty member: an empty layer. */
+			m->index = lw_xmalloc(sizeof(*m->index));
+			lw_layer_index_init(m->index);
+			m->compression = LW_COMP_NONE;
+		}
+		for (k = 0; k < priv->nindexes && priv->indexes[k] != m->index;
+		     k++)
+			;
+		if (k == priv->nindexes) {
+			priv->indexes[priv->nindexes++] = m->index;
+			lw_warnings_move(&img->warnings, &m->index->warnings);
+		}
+		img->layers[i].index = m->index;
+		img->layers[i].compression = m->compression;
+		img->layers[i].tar_bytes = m->tar_bytes;
+	}
+	/* The image owns the layer indexes now. */
+	for (i = 0; i < img->nlayers; i++)
+		mem[i]->index = NULL;
+out:
+	for (i = 0; i < img->nlayers; i++)
+		if (!img->layers[i].digest && img->layers[i].compression ==
+		    LW_COMP_NONE && img->layers[i].diff_id)
+			/* An uncompressed blob's digest is its diff_id. */
+			img->layers[i].digest =
+				lw_xstrdup(img->layers[i].diff_id);
+	free(mem);
+	return rc;
+}
+
+void lw_layers_release(struct lw_image_priv *priv)
+{
+	size_t i;
+
+	for (i = 0; i < priv->nindexes; i++) {
+		lw_layer_index_release(priv->indexes[i]);
+		free(priv->indexes[i]);
+	}
+	free(priv->indexes);
+	free(priv->bases);
+	free(priv->job_bytes);
+	lw_source_release(&priv->src);
+	pthread_mutex_destroy(&priv->lock);
+}

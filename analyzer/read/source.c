@@ -1,0 +1,545 @@
+#include <archive.h>
+#include <archive_entry.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "layerwaste/util.h"
+#include "inflate.h"
+#include "source.h"
+
+#define STREAM_BLOCK (1u << 20)
+#define SNIFF_BYTES 512
+
+static struct lw_member *add_member(struct lw_source *src, const char *name)
+{
+	struct lw_member *m;
+
+	lw_grow((void **)&src->members, &src->cap, src->nmembers + 1,
+		sizeof(*src->members));
+	m = lw_xcalloc(1, sizeof(*m));
+	src->members[src->nmembers++] = m;
+	m->name = lw_xstrdup(name);
+	m->compression = -1;
+	return m;
+}
+
+/* Fills m->type and m->link from a member's tar header. */
+static int member_links(struct lw_member *m, struct archive_entry *ae)
+{
+	const char *hl = archive_entry_hardlink(ae);
+	char buf[LW_PATH_MAX];
+
+	if (hl) {
+		if (lw_path_resolve("", hl, buf, sizeof(buf)) < 0)
+			return -1;
+		m->type = LW_ENTRY_HARDLINK;
+		m->link = lw_xstrdup(buf);
+		return 0;
+	}
+	switch (archive_entry_filetype(ae)) {
+	case AE_IFLNK: {
+		const char *t = archive_entry_symlink(ae);
+		char dir[LW_PATH_MAX];
+		char *slash;
+
+		snprintf(dir, sizeof(dir), "%s", m->name);
+		slash = strrchr(dir, '/');
+		if (slash)
+			*slash = '\0';
+		else
+			dir[0] = '\0';
+		if (!t || lw_path_resolve(dir, t, buf, sizeof(buf)) < 0)
+			return -1;
+		m->type = LW_ENTRY_SYMLINK;
+		m->link = lw_xstrdup(buf);
+		return 0;
+	}
+	case AE_IFDIR:
+		m->type = LW_ENTRY_DIR;
+		return 0;
+	default:
+		m->type = LW_ENTRY_FILE;
+		return 0;
+	}
+}
+
+static int normalize_member(struct archive_entry *ae, char *out,
+			    struct lw_error *err)
+{
+	const char *raw = archive_entry_pathname(ae);
+
+	if (!raw)
+		raw = archive_entry_pathname_utf8(ae);
+	if (!raw || lw_path_normalize(raw, out, LW_PATH_MAX) < 0)
+		return lw_error_set(err, LW_ERR_INPUT,
+				    "unsafe or unreadable member name '%.200s'",
+				    raw ? raw : "?");
+	return LW_OK;
+}
+
+static int open_outer(struct archive **ap)
+{
+	struct archive *a = archive_read_new();
+
+	if (!a)
+		return LW_ERR_NOMEM;
+	archive_read_support_filter_all(a);
+	archive_read_support_format_tar(a);
+	archive_read_support_format_gnutar(a);
+	*ap = a;
+	return LW_OK;
+}
+
+/* The outer archive's compression, from libarchive's filter codes. */
+static int outer_filter(struct archive *a)
+{
+	if (archive_filter_count(a) < 2)
+		return LW_COMP_NONE;
+	switch (archive_filter_code(a, 0)) {
+	case ARCHIVE_FILTER_GZIP: return LW_COMP_GZIP;
+	case ARCHIVE_FILTER_ZSTD: return LW_COMP_ZSTD;
+	case ARCHIVE_FILTER_XZ: return LW_COMP_XZ;
+	case ARCHIVE_FILTER_BZIP2: return LW_COMP_BZIP2;
+	default: return -1;
+	}
+}
+
+static int archive_fail(struct archive *a, const char *what,
+			struct lw_error *err)
+{
+	const char *s = archive_error_string(a);
+	int e = archive_errno(a);
+
+	/* libarchive reports format trouble with its own codes; only these
+	 * say the system failed us. */
+	if (e == EIO || e == EACCES || e == EISDIR || e == ENOMEM ||
+	    e == EBADF)
+		return lw_error_set(err, LW_ERR_IO, "%s: %s", what,
+				    s ? s : strerror(e));
+	return lw_error_set(err, LW_ERR_INPUT, "%s: %s", what,
+			    s ? s : "unreadable archive");
+}
+
+/* Lists the members of a mapped, uncompressed outer tar in place. */
+static int scan_mapped(struct lw_source *src, struct lw_error *err)
+{
+	struct archive *a;
+	struct archive_entry *ae;
+	char name[LW_PATH_MAX];
+	int r, rc = LW_OK;
+
+	if (open_outer(&a))
+		return lw_error_set(err, LW_ERR_NOMEM, "out of memory");
+	if (archive_read_open_memory(a, src->map, src->map_len) != ARCHIVE_OK) {
+		rc = archive_fail(a, "not a tar archive", err);
+		goto out;
+	}
+	while ((r = archive_read_next_header(a, &ae)) != ARCHIVE_EOF) {
+		struct lw_member *m;
+
+		if (r < ARCHIVE_WARN) {
+			rc = archive_fail(a, src->nmembers ?
+					  "corrupt or truncated archive" :
+					  "not a tar archive", err);
+			goto out;
+		}
+		rc = normalize_member(ae, name, err);
+		if (rc)
+			goto out;
+		m = add_member(src, name);
+		if (member_links(m, ae) < 0) {
+			rc = lw_error_set(err, LW_ERR_INPUT,
+					  "member '%.200s' links outside the "
+					  "archive", name);
+			goto out;
+		}
+		if (m->type == LW_ENTRY_FILE && archive_entry_size(ae) > 0) {
+			const void *buf;
+			size_t len;
+			la_int64_t off;
+			const unsigned char *p;
+			uint64_t size = (uint64_t)archive_entry_size(ae);
+
+			r = archive_read_data_block(a, &buf, &len, &off);
+			p = buf;
+			if (r != ARCHIVE_OK || off != 0 || p < src->map ||
+			    p >= src->map + src->map_len ||
+			    size > (uint64_t)(src->map + src->map_len - p)) {
+				rc = lw_error_set(err, LW_ERR_INPUT,
+						  "member '%.200s' is truncated "
+						  "or not stored contiguously",
+						  name);
+				goto out;
+			}
+			m->data = p;
+			m->size = size;
+		}
+	}
+out:
+	archive_read_free(a);
+	return rc;
+}
+
+/* Feeds a member of the outer stream to an inner archive. Only
+ * archive_read_data() is used on the outer member: mixing it with
+ * archive_read_data_block() would lose buffered bytes. */
+struct inner_reader {
+	struct archive *outer;
+	const unsigned char *prefix;
+	size_t prefix_len;
+	unsigned char *buf;
+	int failed;
+};
+
+static la_ssize_t inner_read(struct archive *a, void *ctx, const void **buf)
+{
+	struct inner_reader *r = ctx;
+	la_ssize_t n;
+
+	if (r->prefix_len) {
+		size_t len = r->prefix_len;
+
+		*buf = r->prefix;
+		r->prefix_len = 0;
+		return (la_ssize_t)len;
+	}
+	n = archive_read_data(r->outer, r->buf, STREAM_BLOCK);
+	if (n < 0) {
+		r->failed = 1;
+		if (a)
+			archive_set_error(a, EIO, "%s",
+					  archive_error_string(r->outer));
+		return -1;
+	}
+	*buf = r->buf;
+	return n;
+}
+
+static la_ssize_t inner_pull(void *ctx, const void **buf)
+{
+	struct inner_reader *r = ctx;
+
+	return inner_read(NULL, r, buf);
+}
+
+/* Indexes one member of a stream as a layer blob. A failure is kept on
+ * the member: it matters only if the manifest names it as a layer. */
+static int stream_layer(struct archive *outer, struct lw_member *m,
+			const unsigned char *head, size_t headlen,
+			const struct lw_stream_opts *so, struct lw_error *err)
+{
+	struct inner_reader rd = { outer, head, headlen, NULL, 0 };
+	struct archive *a = archive_read_new();
+	struct lw_scan s = { NULL, 0, so->max_entries, so->tick, so->tick_ctx };
+	struct lw_error e2 = { 0, "" };
+	struct lw_gunzip gz = { 0 };
+	int rc, r;
+
+	if (!a)
+		return lw_error_set(err, LW_ERR_NOMEM, "out of memory");
+	archive_read_support_format_tar(a);
+	archive_read_support_format_gnutar(a);
+	rd.buf = lw_xmalloc(STREAM_BLOCK);
+	m->index = lw_xmalloc(sizeof(*m->index));
+	lw_layer_index_init(m->index);
+	if (m->compression == LW_COMP_GZIP && LW_FAST_GZIP && !so->plain) {
+		lw_gunzip_init(&gz, inner_pull, &rd);
+		r = archive_read_open(a, &gz, NULL, lw_gunzip_read, NULL);
+	} else {
+		archive_read_support_filter_all(a);
+		r = archive_read_open(a, &rd, NULL, inner_read, NULL);
+	}
+	if (r != ARCHIVE_OK) {
+		rc = lw_error_set(&e2, LW_ERR_INPUT, "%s",
+				  archive_error_string(a));
+	} else {
+		rc = lw_layer_scan(a, &s, m->index, &e2);
+	}
+	m->tar_bytes = (uint64_t)archive_filter_bytes(a, 0);
+	archive_read_free(a);
+	lw_gunzip_release(&gz);
+	free(rd.buf);
+	if (rd.failed)
+		return archive_fail(outer, "corrupt or truncated archive", err);
+	if (rc == LW_ERR_NOMEM)
+		return lw_error_set(err, rc, "%s", e2.msg);
+	if (rc) {
+		m->scan_error = lw_xstrdup(e2.msg);
+		lw_layer_index_release(m->index);
+		free(m->index);
+		m->index = NULL;
+	}
+	return LW_OK;
+}
+
+static int scan_stream(struct lw_source *src, struct archive *a,
+		       const struct lw_stream_opts *so, struct lw_error *err)
+{
+	struct archive_entry *ae;
+	char name[LW_PATH_MAX];
+	unsigned char head[SNIFF_BYTES];
+	int r, rc;
+
+	while ((r = archive_read_next_header(a, &ae)) != ARCHIVE_EOF) {
+		struct lw_member *m;
+		size_t headlen = 0;
+		la_ssize_t n;
+
+		if (r < ARCHIVE_WARN)
+			return archive_fail(a, src->nmembers ?
+					    "corrupt or truncated archive" :
+					    "not a tar archive", err);
+		if (src->nmembers == 0)
+			src->outer_compression = outer_filter(a);
+		rc = normalize_member(ae, name, err);
+		if (rc)
+			return rc;
+		m = add_member(src, name);
+		if (member_links(m, ae) < 0)
+			return lw_error_set(err, LW_ERR_INPUT,
+					    "member '%.200s' links outside "
+					    "the archive", name);
+		if (m->type != LW_ENTRY_FILE || archive_entry_size(ae) <= 0)
+			continue;
+		m->size = (uint64_t)archive_entry_size(ae);
+		while (headlen < sizeof(head)) {
+			n = archive_read_data(a, head + headlen,
+					      sizeof(head) - headlen);
+			if (n < 0)
+				return archive_fail(a, "corrupt or truncated "
+						    "archive", err);
+			if (n == 0)
+				break;
+			headlen += (size_t)n;
+		}
+		{
+			size_t i = 0;
+
+			while (i < headlen && strchr(" \t\r\n", head[i]))
+				i++;
+			if (i < headlen && (head[i] == '{' || head[i] == '[')) {
+				struct lw_strbuf sb = LW_STRBUF_INIT;
+				char buf[65536];
+
+				if (m->size > LW_JSON_MAX)
+					continue;
+				lw_strbuf_add(&sb, (const char *)head, headlen);
+				while ((n = archive_read_data(a, buf,
+							      sizeof(buf))) > 0)
+					lw_strbuf_add(&sb, buf, (size_t)n);
+				if (n < 0) {
+					lw_strbuf_release(&sb);
+					return archive_fail(a, "corrupt or "
+							    "truncated archive",
+							    err);
+				}
+				m->json_len = sb.len;
+				m->json = lw_strbuf_detach(&sb);
+				continue;
+			}
+		}
+		m->compression = lw_compression_sniff(head, headlen);
+		if (m->compression < 0)
+			continue;
+		rc = stream_layer(a, m, head, headlen, so, err);
+		if (rc)
+			return rc;
+	}
+	return LW_OK;
+}
+
+static int open_stream(struct lw_source *src, int fd,
+		       const struct lw_stream_opts *so, struct lw_error *err)
+{
+	struct archive *a;
+	int rc;
+
+	src->kind = LW_SOURCE_STREAM;
+	src->fd = fd;
+	if (open_outer(&a))
+		return lw_error_set(err, LW_ERR_NOMEM, "out of memory");
+	if (archive_read_open_fd(a, fd, STREAM_BLOCK) != ARCHIVE_OK) {
+		rc = archive_fail(a, "not a tar archive", err);
+	} else {
+		rc = scan_stream(src, a, so, err);
+		if (!rc && src->nmembers == 0)
+			rc = lw_error_set(err, LW_ERR_INPUT,
+					  "empty archive");
+	}
+	archive_read_free(a);
+	return rc;
+}
+
+int lw_source_open_fd(struct lw_source *src, int fd,
+		      const struct lw_stream_opts *so, struct lw_error *err)
+{
+	memset(src, 0, sizeof(*src));
+	src->fd = -1;
+	return open_stream(src, fd, so, err);
+}
+
+int lw_source_open(struct lw_source *src, const char *path,
+		   const struct lw_stream_opts *so, struct lw_error *err)
+{
+	struct stat st;
+	int fd;
+
+	memset(src, 0, sizeof(*src));
+	src->fd = -1;
+	if (strcmp(path, "-") == 0)
+		return open_stream(src, dup(0), so, err);
+	if (stat(path, &st) < 0)
+		return lw_error_set(err, errno == ENOENT ? LW_ERR_INPUT :
+				    LW_ERR_IO, "%s", strerror(errno));
+	if (S_ISDIR(st.st_mode)) {
+		src->kind = LW_SOURCE_DIR;
+		src->dir = lw_xstrdup(path);
+		return LW_OK;
+	}
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return lw_error_set(err, LW_ERR_IO, "%s", strerror(errno));
+	if (S_ISREG(st.st_mode) && st.st_size >= SNIFF_BYTES && !so->plain) {
+		void *map = mmap(NULL, (size_t)st.st_size, PROT_READ,
+				 MAP_PRIVATE, fd, 0);
+
+		if (map != MAP_FAILED) {
+			if (lw_compression_sniff(map, (size_t)st.st_size) ==
+			    LW_COMP_NONE) {
+				src->kind = LW_SOURCE_MAPPED;
+				src->fd = fd;
+				src->map = map;
+				src->map_len = (size_t)st.st_size;
+				return scan_mapped(src, err);
+			}
+			munmap(map, (size_t)st.st_size);
+		}
+	}
+	return open_stream(src, fd, so, err);
+}
+
+static struct lw_member *dir_member(struct lw_source *src, const char *name)
+{
+	struct lw_strbuf path = LW_STRBUF_INIT;
+	struct lw_member *m = NULL;
+	struct stat st;
+	void *map;
+	int fd;
+
+	lw_strbuf_addf(&path, "%s/%s", src->dir, name);
+	fd = open(path.buf, O_RDONLY | O_CLOEXEC);
+	lw_strbuf_release(&path);
+	if (fd < 0)
+		return NULL;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
+		goto out;
+	m = add_member(src, name);
+	m->type = LW_ENTRY_FILE;
+	m->size = (uint64_t)st.st_size;
+	if (st.st_size == 0)
+		goto out;
+	map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	if (map == MAP_FAILED) {
+		src->nmembers--;
+		free(m->name);
+		free(m);
+		m = NULL;
+		goto out;
+	}
+	src->maps = lw_xrealloc(src->maps, (src->nmaps + 1) * sizeof(void *));
+	src->map_lens = lw_xrealloc(src->map_lens,
+				    (src->nmaps + 1) * sizeof(size_t));
+	src->maps[src->nmaps] = map;
+	src->map_lens[src->nmaps++] = (size_t)st.st_size;
+	m->data = map;
+out:
+	close(fd);
+	return m;
+}
+
+struct lw_member *lw_source_find(struct lw_source *src, const char *name)
+{
+	char buf[LW_PATH_MAX];
+	int depth;
+
+	if (lw_path_resolve("", name, buf, sizeof(buf)) < 0)
+		return NULL;
+	for (depth = 0; depth < 16; depth++) {
+		struct lw_member *m = NULL;
+		size_t i;
+
+		for (i = src->nmembers; i-- > 0;)
+			if (strcmp(src->members[i]->name, buf) == 0) {
+				m = src->members[i];
+				break;
+			}
+		if (!m && src->kind == LW_SOURCE_DIR)
+			m = dir_member(src, buf);
+		if (!m)
+			return NULL;
+		if (m->type != LW_ENTRY_SYMLINK && m->type != LW_ENTRY_HARDLINK)
+			return m;
+		snprintf(buf, sizeof(buf), "%s", m->link);
+	}
+	return NULL;
+}
+
+int lw_source_json(const struct lw_member *m, const char **p, size_t *len,
+		   struct lw_error *err)
+{
+	if (m->type != LW_ENTRY_FILE)
+		return lw_error_set(err, LW_ERR_INPUT, "'%s' is not a file",
+				    m->name);
+	if (m->size > LW_JSON_MAX)
+		return lw_error_set(err, LW_ERR_INPUT,
+				    "'%s' is larger than %u bytes", m->name,
+				    LW_JSON_MAX);
+	if (m->json) {
+		*p = m->json;
+		*len = m->json_len;
+		return LW_OK;
+	}
+	if (m->data || m->size == 0) {
+		*p = (const char *)m->data;
+		*len = (size_t)m->size;
+		return LW_OK;
+	}
+	return lw_error_set(err, LW_ERR_INPUT, "'%s' is not a JSON document",
+			    m->name);
+}
+
+void lw_source_release(struct lw_source *src)
+{
+	size_t i;
+
+	for (i = 0; i < src->nmembers; i++) {
+		struct lw_member *m = src->members[i];
+
+		free(m->name);
+		free(m->link);
+		free(m->json);
+		free(m->scan_error);
+		if (m->index) {
+			lw_layer_index_release(m->index);
+			free(m->index);
+		}
+		free(m);
+	}
+	free(src->members);
+	for (i = 0; i < src->nmaps; i++)
+		munmap(src->maps[i], src->map_lens[i]);
+	free(src->maps);
+	free(src->map_lens);
+	if (src->map)
+		munmap(src->map, src->map_len);
+	if (src->fd >= 0)
+		close(src->fd);
+	free(src->dir);
+	memset(src, 0, sizeof(*src));
+	src->fd = -1;
+}

@@ -1,0 +1,57 @@
+/* What every JSON and CI format builds on: JSON values that cannot fail
+ * silently, and Dockerfile paths as CI systems name them. */
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "ci_priv.h"
+#include "render_priv.h"
+
+void lwr_rel_path(struct lw_strbuf *sb, const char *file)
+{
+	char cwd[4096];
+	size_t n;
+
+	if (!file || !*file) {
+		lw_strbuf_adds(sb, "Dockerfile");
+		return;
+	}
+	if (file[0] == '/' && getcwd(cwd, sizeof(cwd))) {
+		n = strlen(cwd);
+		if (n > 1 && !strncmp(file, cwd, n) && file[n] == '/')
+			file += n + 1;
+	}
+	while (file[0] == '.' && file[1] == '/') {
+		file += 2;
+		while (*file == '/')
+			file++;
+	}
+	lw_strbuf_adds(sb, *file ? file : "Dockerfile");
+}
+
+json_t *lwr_jmust(json_t *v)
+{
+	if (!v)
+		abort();
+	return v;
+}
+
+void lwr_jput(json_t *o, const char *key, json_t *v)
+{
+	if (json_object_set_new(o, key, lwr_jmust(v)))
+		abort();
+}
+
+json_t *lwr_jtext(const char *s)
+{
+	struct lw_strbuf sb = LW_STRBUF_INIT;
+	json_t *v;
+
+	if (!s)
+		return lwr_jmust(json_null());
+	lwr_utf8_clean(&sb, s);
+	v = lwr_jmust(json_stringn(sb.buf, sb.len));
+	lw_strbuf_release(&sb);
+	return v;
+}

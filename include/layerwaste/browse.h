@@ -1,0 +1,25 @@
+/* The browse stage: the interactive browser, `layerwaste browse IMAGE`
+ * (or -i), a view model apart from its ncurses drawing. */
+#ifndef LAYERWASTE_BROWSE_H
+#define LAYERWASTE_BROWSE_H
+
+#include "layerwaste/render.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct lw_browse_opts {
+	int color; /* 0: never, 1: when the terminal has colours */
+};
+
+/* Runs the browser on the controlling terminal until the user quits.
+ * The result is borrowed and only read. Returns 0, or -1 when the
+ * terminal cannot be driven (errno set where meaningful). */
+int lw_browse(const struct lw_result *r, const struct lw_browse_opts *o);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,235 @@
+/* The judge stage: rules (limits on an analysis's waste, for CI), their
+ * settings from flags and config files, and their evaluation. */
+#ifndef LAYERWASTE_JUDGE_H
+#define LAYERWASTE_JUDGE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "layerwaste/engine.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Rules: limits on the waste of an image, for CI.
+ *
+ * A rule is configured from a flag or a config file (config.h), evaluated
+ * over an analysis, and gives a result that is data only: status, the
+ * threshold and the measured value as text, a message. The core never
+ * prints a result; the renderers do (docs/ci.md is the user's contract).
+ *
+ * Our own rules (max-*) look at layerwaste's findings after the finding
+ * floor and the ignored paths are taken out; the dive-compatible rules
+ * (lowest-efficiency, highest-*) look at the dive block of the analysis,
+ * as dive itself would. Rules on a ratio pass while the wasted bytes they
+ * judge stay under an absolute floor (min-wasted-bytes-for-percent), so a
+ * small image with a few kB of waste never fails a percent rule. */
+
+struct lw_analysis;
+
+/* Profiles: named sets of extra checks (checks.h runs them). The config
+ * names one, so the names live here. */
+enum lw_profile {
+	LW_PROFILE_NONE = 0,
+	LW_PROFILE_SPACES, /* Hugging Face Docker Spaces */
+	LW_PROFILE_COUNT
+};
+
+/* "spaces"; NULL for LW_PROFILE_NONE or out of range. */
+const char *lw_profile_name(int profile);
+/* The profile for a name, or -1. */
+int lw_profile_from_name(const char *name);
+
+enum lw_rule {
+	LW_RULE_MAX_WASTED_BYTES = 0,
+	LW_RULE_MAX_WASTED_PERCENT,
+	/* one per enum lw_kind, in that order */
+	LW_RULE_MAX_CHOWN_BYTES,
+	LW_RULE_MAX_CHMOD_BYTES,
+	LW_RULE_MAX_CHOWN_CHMOD_BYTES,
+	LW_RULE_MAX_TOUCH_BYTES,
+	LW_RULE_MAX_OVERWRITE_BYTES,
+	LW_RULE_MAX_DELETE_BYTES,
+	LW_RULE_MAX_METADATA_BYTES, /* chown + chmod + chown+chmod + touch */
+	LW_RULE_LOWEST_EFFICIENCY,  /* dive's lowestEfficiency */
+	LW_RULE_HIGHEST_WASTED_BYTES, /* dive's highestWastedBytes */
+	LW_RULE_HIGHEST_USER_WASTED_PERCENT, /* dive's highestUserWastedPercent */
+	LW_RULE_COUNT
+};
+
+/* What a rule's threshold and value measure. */
+enum lw_rule_unit {
+	LW_UNIT_BYTES = 0,
+	LW_UNIT_PERCENT, /* 0..100 */
+	LW_UNIT_RATIO,   /* 0..1, as dive writes them */
+};
+
+enum lw_limit_state {
+	LW_LIMIT_UNSET = 0, /* not configured: not evaluated, not listed */
+	LW_LIMIT_ON,
+	LW_LIMIT_DISABLED,  /* configured as "disabled": listed as skipped */
+};
+
+struct lw_limit {
+	int state;      /* enum lw_limit_state */
+	uint64_t bytes; /* LW_UNIT_BYTES rules */
+	double value;   /* percent (0..100) or ratio (0..1) rules */
+};
+
+/* Default of min-wasted-bytes-for-percent: 1 MB (SI). */
+#define LW_PERCENT_FLOOR_DEFAULT 1000000ULL
+/* Caps on untrusted configuration. */
+#define LW_IGNORE_MAX 256
+#define LW_IGNORE_LEN_MAX 4096
+
+struct lw_rules_config {
+	struct lw_limit limits[LW_RULE_COUNT];
+	uint64_t min_finding_bytes; /* findings smaller are not judged */
+	uint64_t percent_floor;     /* min-wasted-bytes-for-percent */
+	char **ignore;              /* owned fnmatch globs on "/path" */
+	size_t nignore;
+	char *source;               /* owned: the config file read, or NULL */
+	int dive_format;            /* source was a .dive-ci file */
+	int profile;                /* enum lw_profile (checks.h): extra
+				       checks to run, 0 for none */
+	char *space_readme;         /* owned: the Space's README.md path
+				       for the spaces profile, or NULL */
+};
+
+/* Sets the defaults: every rule unset, floor 0, percent floor 1 MB. */
+void lw_rules_config_init(struct lw_rules_config *c);
+/* Frees what c owns and leaves it as after init. */
+void lw_rules_config_release(struct lw_rules_config *c);
+
+/* "max-wasted-bytes", ... "highest-user-wasted-percent"; NULL if out of
+ * range. The id is also the flag (--ID) and the config key. */
+const char *lw_rule_id(int rule);
+/* One line for people: "total wasted bytes". */
+const char *lw_rule_description(int rule);
+/* The enum lw_rule_unit of a rule. */
+int lw_rule_unit(int rule);
+/* The rule for an id, or -1. */
+int lw_rule_from_id(const char *id);
+
+/* Sets one setting from text, as written in a flag or a config file:
+ * a rule id, "min-finding-bytes", "min-wasted-bytes-for-percent",
+ * "ignore-paths" (which adds one glob), "profile" (a profile name, or
+ * "none") or "space-readme" (a path), optionally with a leading "--"
+ * (a flag). key and value are borrowed. Returns LW_OK, or LW_ERR_USAGE
+ * with "KEY: message" in err. */
+int lw_rules_set(struct lw_rules_config *c, const char *key,
+		 const char *value, struct lw_error *err);
+
+/* Sets one rule (enum lw_rule) from text, naming it name in errors (the
+ * key as the user wrote it: a dive key in a .dive-ci). */
+int lw_rules_set_value(struct lw_rules_config *c, int rule, const char *name,
+		       const char *value, struct lw_error *err);
+
+/* 1 when any rule is configured (on or disabled). */
+int lw_rules_configured(const struct lw_rules_config *c);
+
+/* Value parsers, also used by config.c. Each returns 0, or -1 with a
+ * reason (a static string) in *why.
+ * Sizes: a whole number of bytes, or a decimal number and a unit, case
+ * ignored, a space allowed between: SI B kB MB GB TB (powers of 1000; "k"
+ * and "Mb" mean the same, as dive writes them), IEC KiB MiB GiB TiB
+ * (powers of 1024; "Ki" and "Mi" too). Fractions round to the nearest
+ * byte. */
+int lw_parse_size(const char *s, uint64_t *out, const char **why);
+/* Percent: "5", "5%", "0.5 %": 0..100. */
+int lw_parse_percent(const char *s, double *out, const char **why);
+/* Ratio: "0.9" (0..1), or a percent with a sign, "90%". */
+int lw_parse_ratio(const char *s, double *out, const char **why);
+/* "disabled", "off" or "false" (case ignored), as dive accepts. */
+int lw_is_disabled_word(const char *s);
+
+enum lw_rule_status {
+	LW_RULE_PASS = 0,
+	LW_RULE_FAIL,
+	LW_RULE_SKIP, /* disabled */
+};
+
+/* "pass", "fail", "skip". */
+const char *lw_rule_status_name(int status);
+
+struct lw_rule_result {
+	int rule;        /* enum lw_rule */
+	int status;      /* enum lw_rule_status */
+	int unit;        /* enum lw_rule_unit */
+	int below_floor; /* passed because the bytes were under the floor */
+	double limit;    /* threshold, in unit (0 when skipped) */
+	double value;    /* measured, in unit */
+	char *threshold; /* owned text: "<= 50.0 MB", ">= 0.90", "disabled" */
+	char *actual;    /* owned text: "20.5 kB", "1.01 %", "" when skipped */
+	char *message;   /* owned sentence for people */
+};
+
+struct lw_rules_report {
+	int evaluated;  /* any rule configured */
+	int passed;     /* no result failed */
+	size_t npassed, nfailed, nskipped;
+	struct lw_rule_result *results; /* in enum lw_rule order */
+	size_t nresults;
+	char *config;           /* owned copy of the config file's path, or
+				   NULL when only flags set rules */
+	uint64_t judged_bytes;  /* wasted bytes after floor and ignores */
+	uint64_t ignored_bytes; /* findings' bytes left out */
+	size_t ignored_findings;
+};
+
+/* Evaluates the configured rules over an (borrowed). On success *out is
+ * owned by the caller; a report with evaluated == 0 and no results when
+ * no rule is configured. Fails only with LW_ERR_NOMEM. */
+int lw_rules_evaluate(const struct lw_analysis *an,
+		      const struct lw_rules_config *c,
+		      struct lw_rules_report **out, struct lw_error *err);
+void lw_rules_report_free(struct lw_rules_report *r);
+
+/* 1 when a finding at path (normalised, no leading '/') of the given size
+ * is judged by the rules: at least min-finding-bytes and no ignore glob
+ * matches "/path". */
+int lw_rules_judges(const struct lw_rules_config *c, const char *path,
+		    uint64_t bytes);
+
+
+/* Config files for the rules: `.layerwaste.yml` (ours) and `.dive-ci`
+ * (wagoodman/dive's), read with libyaml. docs/ci.md documents both.
+ *
+ * Nothing is ignored silently: an unknown key, a duplicate key, a value of
+ * the wrong shape or out of range is an error that names the file, the
+ * line and the key. */
+
+enum lw_config_format {
+	LW_CONFIG_LAYERWASTE = 0, /* .layerwaste.yml */
+	LW_CONFIG_DIVE,           /* .dive-ci: rules: lowestEfficiency, ... */
+};
+
+/* Larger config files are refused. */
+#define LW_CONFIG_MAX_BYTES (256 * 1024)
+
+/* Reads the config file at path (borrowed) in the given format into c,
+ * whose earlier values the file's values replace (flags are applied after
+ * it, so they win). A .dive-ci gives dive's defaults to the rules it does
+ * not name, as dive does. Sets c->source. Returns LW_OK, or LW_ERR_USAGE
+ * with "PATH:LINE: KEY: message" (or "PATH: message") in err: a file that
+ * cannot be read is a config error too. */
+int lw_config_load(struct lw_rules_config *c, const char *path, int format,
+		   struct lw_error *err);
+
+/* The same from memory: text (borrowed, len bytes) named name in errors. */
+int lw_config_load_text(struct lw_rules_config *c, const char *text,
+			size_t len, const char *name, int format,
+			struct lw_error *err);
+
+/* Looks in dir (borrowed; "." for the working directory) for
+ * ".layerwaste.yml", ".layerwaste.yaml", then ".dive-ci", and returns the
+ * first that exists in *path (owned by the caller) and its format in
+ * *format. Returns 1 when one was found, 0 when none. */
+int lw_config_find(const char *dir, char **path, int *format);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,84 @@
+/* The render stage: turns a result (or a bare image, for inspect) into
+ * text for a person, JSON for a program, or a CI system's format. They only read; they never compute a
+ * figure that the analysis does not hold. Each returns 0, or -1 when
+ * writing to f failed (errno is set). */
+#ifndef LAYERWASTE_RENDER_H
+#define LAYERWASTE_RENDER_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "layerwaste/attrib.h"
+#include "layerwaste/checks.h"
+#include "layerwaste/engine.h"
+#include "layerwaste/judge.h"
+#include "layerwaste/read.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Everything a renderer shows, in one place. The CLI fills it; every
+ * pointer is borrowed and must outlive the call. image and analysis are
+ * always set (image == analysis->image); the others are NULL when that
+ * stage did not run. */
+struct lw_result {
+	const struct lw_image *image;
+	const struct lw_analysis *analysis;
+	const struct lw_attribution *attribution; /* NULL: history only */
+	const struct lw_rules_report *rules; /* NULL: no rule evaluated */
+	const struct lw_checks *checks;      /* NULL: no profile ran */
+};
+
+struct lw_render_opts {
+	int color;       /* use ANSI colours */
+	int width;       /* columns available; <= 0 means 100 */
+	int exact_bytes; /* print byte counts instead of human sizes */
+	int top;         /* how many largest files/groups to list; <= 0: 10 */
+};
+
+/* The report for people, and JSON v1 (docs/json.md). Rule results and
+ * check results appear when r->rules or r->checks are set. */
+int lw_render_text(FILE *f, const struct lw_result *r,
+		   const struct lw_render_opts *o);
+int lw_render_json(FILE *f, const struct lw_result *r,
+		   const struct lw_render_opts *o);
+
+/* CI formats (docs/ci.md). github: workflow-command annotations, one per
+ * cause group (at most o->top), on the Dockerfile line when known, and one
+ * error per failed rule. markdown: a job-page summary. sarif: SARIF 2.1.0
+ * for code scanning. gitlab: Code Quality JSON. junit: one test case per
+ * rule. */
+int lw_render_github(FILE *f, const struct lw_result *r,
+		     const struct lw_render_opts *o);
+int lw_render_markdown(FILE *f, const struct lw_result *r,
+		       const struct lw_render_opts *o);
+int lw_render_sarif(FILE *f, const struct lw_result *r,
+		    const struct lw_render_opts *o);
+int lw_render_gitlab(FILE *f, const struct lw_result *r,
+		     const struct lw_render_opts *o);
+int lw_render_junit(FILE *f, const struct lw_result *r,
+		    const struct lw_render_opts *o);
+/* The one-line verdict for stderr in CI mode: "layerwaste: FAIL: 20.5 kB
+ * wasted (1.01 %); 2 of 4 rules failed; biggest fix: ... saves 8.0 kB". */
+int lw_render_ci_summary(FILE *f, const struct lw_result *r);
+/* `layerwaste inspect`: the image alone, before any analysis. */
+int lw_render_inspect_text(FILE *f, const struct lw_image *img,
+			   const struct lw_render_opts *o);
+int lw_render_inspect_json(FILE *f, const struct lw_image *img,
+			   const struct lw_render_opts *o);
+
+/* Writes s to f with every byte that could drive a terminal (controls,
+ * DEL, invalid UTF-8) shown as \xNN, and backslash as "\\". Returns the
+ * number of columns written, or -1 on a write error. */
+int lw_fput_escaped(FILE *f, const char *s);
+/* The same escaping into buf (always NUL-terminated, cut to size). */
+void lw_escape(const char *s, char *buf, size_t size);
+/* Formats n as "1.2 MB" (SI units, as dive and docker print) into buf. */
+const char *lw_human_bytes(uint64_t n, char *buf, size_t size);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
