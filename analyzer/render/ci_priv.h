@@ -74,13 +74,6 @@ void lwr_jput(struct json_t *o, const char *key, struct json_t *v);
 /* s (archive or Dockerfile text) cleaned to UTF-8, or null. New ref. */
 struct json_t *lwr_jtext(const char *s);
 
-/* Appends s with control characters, DEL, C1 controls, bidi controls and
- * invalid UTF-8 as \xNN; backslashes are kept as they are (for code
- * blocks and annotations, where "\\" would change the text). */
-void lwr_printable(struct lw_strbuf *sb, const char *s);
-/* The same, keeping newlines and tabs (for multi-line code blocks). */
-void lwr_printable_lines(struct lw_strbuf *sb, const char *s);
-
 /* The image as people name it: the first tag, else the source. */
 const char *lwr_image_name(const struct lw_analysis *an);
 

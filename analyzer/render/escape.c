@@ -1,4 +1,5 @@
-/* Escaping of untrusted names for the terminal, and human sizes.
+/* Escaping of untrusted names for the terminal and for formats that
+ * cannot hold every byte.
  *
  * Names from archives may hold anything but NUL and '/'. Like bsdtar's
  * safe_fprintf, every byte that could drive a terminal is shown as \xNN:
@@ -182,42 +183,6 @@ int lwr_escape_cut(struct lw_strbuf *sb, const char *s, int maxcols,
 	return total + 3;
 }
 
-const char *lw_human_bytes(uint64_t n, char *buf, size_t size)
-{
-	/* The core words its messages with the same units. */
-	return lw_format_bytes(n, buf, size);
-}
-
-const char *lwr_size(const struct lw_render_opts *o, uint64_t n, char *buf,
-		     size_t size)
-{
-	if (o->exact_bytes) {
-		snprintf(buf, size, "%" PRIu64, n);
-		return buf;
-	}
-	return lw_human_bytes(n, buf, size);
-}
-
-struct lw_render_opts lwr_opts(const struct lw_render_opts *o)
-{
-	struct lw_render_opts r = { 0, 100, 0, 10 };
-
-	if (o)
-		r = *o;
-	if (r.width <= 0)
-		r.width = 100;
-	if (r.top <= 0)
-		r.top = 10;
-	return r;
-}
-
-int lwr_finish(FILE *f)
-{
-	if (fflush(f) == EOF || ferror(f))
-		return -1;
-	return 0;
-}
-
 void lwr_utf8_clean(struct lw_strbuf *sb, const char *s)
 {
 	uint32_t cp;
@@ -233,4 +198,29 @@ void lwr_utf8_clean(struct lw_strbuf *sb, const char *s)
 			s += n;
 		}
 	}
+}
+
+static void printable(struct lw_strbuf *sb, const char *s, int lines)
+{
+	char unit[LWR_UNIT_MAX];
+	int cols;
+
+	while (s && *s) {
+		if (*s == '\\' || (lines && (*s == '\n' || *s == '\t'))) {
+			lw_strbuf_addc(sb, *s++);
+			continue;
+		}
+		s += lwr_escape_unit(s, unit, &cols);
+		lw_strbuf_adds(sb, unit);
+	}
+}
+
+void lwr_printable(struct lw_strbuf *sb, const char *s)
+{
+	printable(sb, s, 0);
+}
+
+void lwr_printable_lines(struct lw_strbuf *sb, const char *s)
+{
+	printable(sb, s, 1);
 }

@@ -29,6 +29,13 @@ size_t lwr_escape_unit(const char *s, char *out, int *cols);
  * JSON report does), so that JSON encoders accept it. */
 void lwr_utf8_clean(struct lw_strbuf *sb, const char *s);
 
+/* Appends s with control characters, DEL, C1 controls, bidi controls and
+ * invalid UTF-8 as \xNN; backslashes are kept as they are (for code
+ * blocks and annotations, where "\\" would change the text). */
+void lwr_printable(struct lw_strbuf *sb, const char *s);
+/* The same, keeping newlines and tabs (for multi-line code blocks). */
+void lwr_printable_lines(struct lw_strbuf *sb, const char *s);
+
 /* Columns that the escaped form of s takes. */
 int lwr_escaped_cols(const char *s);
 
