@@ -585,14 +585,24 @@ static int move_to_run(struct fixer *fx, struct sugg_build *b, uint32_t k,
 	    strcmp(ctx->workdir[k], ctx->workdir[j]) ||
 	    rk.d->stage != rj.d->stage)
 		ok = 0;
-	/* A RUN in between could see the files before the moved command
-	 * changes them (`cp` keeps a mode, `tar` an owner): then moving it
-	 * is no longer provably the same. */
+	/* The moved commands must run as they did: as the same user, in
+	 * the same shell. A RUN in between could see the files before the
+	 * moved command changes them (`cp` keeps a mode, `tar` an owner);
+	 * an ENV or ARG in between could change what a $VAR in them means.
+	 * Any of these and moving is no longer provably the same. */
+	if (ok && strcmp(rk.d->user ? rk.d->user : "",
+			 rj.d->user ? rj.d->user : ""))
+		ok = 0;
 	if (ok) {
 		const struct lw_df_instr *in;
+		int vars = memchr(rk.text, '$', rk.len) != NULL;
 
 		for (in = rj.d + 1; in < rk.d; in++)
-			if (!strcmp(in->keyword, "RUN"))
+			if (!strcmp(in->keyword, "RUN") ||
+			    !strcmp(in->keyword, "SHELL") ||
+			    !strcmp(in->keyword, "USER") ||
+			    (vars && (!strcmp(in->keyword, "ENV") ||
+				      !strcmp(in->keyword, "ARG"))))
 				ok = 0;
 	}
 	for (c = 0; ok && c < rk.sh.ncmds; c++) {
