@@ -20,6 +20,7 @@
 #include "layerwaste/util.h"
 #include "dockerarchive.h"
 #include "tarbuild.h"
+#include "suite.h"
 
 #define MAXL 8
 
@@ -799,11 +800,5 @@ static Suite *suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return lwt_run_suite(suite());
 }

@@ -10,6 +10,7 @@
 #include "layerwaste/attrib.h"
 #include "tarbuild.h"
 #include "viewmodel.h"
+#include "suite.h"
 
 #define WIDTH 100
 
@@ -769,11 +770,5 @@ static Suite *browse_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(browse_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return lwt_run_suite(browse_suite());
 }

@@ -23,6 +23,7 @@
 #include "layerwaste/util.h"
 #include "layerwaste/render.h"
 #include "tarbuild.h"
+#include "suite.h"
 
 #define SECRET "hf_unitplanted999"
 #define MAXL 8
@@ -897,11 +898,5 @@ static Suite *suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return lwt_run_suite(suite());
 }

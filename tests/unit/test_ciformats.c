@@ -12,6 +12,7 @@
 #include "layerwaste/read.h"
 #include "layerwaste/judge.h"
 #include "layerwaste/render.h"
+#include "suite.h"
 
 static struct lw_history hist[] = {
 	{ "/bin/sh -c #(nop) ADD file:0123456789abcdef in / ", NULL, NULL, 0 },
@@ -614,11 +615,5 @@ static Suite *ciformats_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(ciformats_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return lwt_run_suite(ciformats_suite());
 }

@@ -9,6 +9,7 @@
 
 #include "layerwaste/checks.h"
 #include "layerwaste/judge.h"
+#include "suite.h"
 
 static struct lw_rules_config cfg;
 static struct lw_error err;
@@ -376,11 +377,5 @@ static Suite *config_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(config_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return lwt_run_suite(config_suite());
 }

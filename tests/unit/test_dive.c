@@ -20,6 +20,7 @@
 #include "layerwaste/engine.h"
 #include "layerwaste/read.h"
 #include "tarbuild.h"
+#include "suite.h"
 
 #define MAXL 14
 
@@ -635,13 +636,6 @@ static Suite *dive_suite(void)
 
 int main(int argc, char **argv)
 {
-	SRunner *sr;
-	int failed;
-
 	find_fixture(argc, argv);
-	sr = srunner_create(dive_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return lwt_run_suite(dive_suite());
 }

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "layerwaste/dockerfile.h"
+#include "suite.h"
 
 /* The predefined TARGETARCH/BUILDARCH when no build arg sets them. */
 #if defined(__aarch64__)
@@ -829,11 +830,5 @@ static Suite *dockerfile_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(dockerfile_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return lwt_run_suite(dockerfile_suite());
 }

@@ -11,6 +11,7 @@
 #include "layerwaste/read.h"
 #include "layerwaste/index.h"
 #include "tarbuild.h"
+#include "suite.h"
 
 #define MAXL 8
 
@@ -1419,11 +1420,5 @@ static Suite *engine_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(engine_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return lwt_run_suite(engine_suite());
 }

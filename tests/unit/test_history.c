@@ -8,6 +8,7 @@
 
 #include "layerwaste/dockerfile.h"
 #include "layerwaste/read.h"
+#include "suite.h"
 
 #define HEX "139c3708fb6261126453e34483abd8bf7b26ed16d952fd976994d68e72d93be2"
 
@@ -426,11 +427,5 @@ static Suite *history_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(history_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return lwt_run_suite(history_suite());
 }

@@ -12,6 +12,7 @@
 #include "layerwaste/index.h"
 #include "layerwaste/util.h"
 #include "tarbuild.h"
+#include "suite.h"
 
 /* ---- helpers ---- */
 
@@ -1046,11 +1047,5 @@ static Suite *index_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(index_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return lwt_run_suite(index_suite());
 }

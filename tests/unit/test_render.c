@@ -12,6 +12,7 @@
 #include "layerwaste/util.h"
 #include "layerwaste/render.h"
 #include "render_priv.h"
+#include "suite.h"
 
 #define DIGEST(c) "sha256:" c c c c c c c c c c c c c c c c
 #define TOTAL 14200000ULL
@@ -906,11 +907,5 @@ static Suite *render_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(render_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return lwt_run_suite(render_suite());
 }

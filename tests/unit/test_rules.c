@@ -8,6 +8,7 @@
 
 #include "layerwaste/engine.h"
 #include "layerwaste/judge.h"
+#include "suite.h"
 
 /* 10 MB of layers; findings of every kind, 5,602,300 bytes in all. */
 static struct lw_finding findings[] = {
@@ -517,11 +518,5 @@ static Suite *rules_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(rules_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return lwt_run_suite(rules_suite());
 }

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "layerwaste/dockerfile.h"
+#include "suite.h"
 
 static struct lw_sh_script split_ok(const char *text, char esc)
 {
@@ -443,11 +444,5 @@ static Suite *shell_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(shell_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return lwt_run_suite(shell_suite());
 }

@@ -16,6 +16,7 @@
 
 #include "tar_priv.h"
 #include "layerwaste/util.h"
+#include "suite.h"
 
 #define MAX_ENTRIES 1000000
 
@@ -1566,11 +1567,5 @@ static Suite *tarfast_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(tarfast_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return lwt_run_suite(tarfast_suite());
 }
