@@ -12,6 +12,7 @@
 #include "layerwaste/index.h"
 #include "layerwaste/util.h"
 #include "tarbuild.h"
+#include "rawtar.h"
 #include "suite.h"
 
 /* ---- helpers ---- */
@@ -139,22 +140,6 @@ static void raw_header(struct lw_strbuf *sb, const char *name, char type,
 	lw_strbuf_add(sb, (const char *)h, sizeof(h));
 }
 
-static void raw_data(struct lw_strbuf *sb, const char *data, size_t n)
-{
-	static const char zero[512];
-
-	lw_strbuf_add(sb, data, n);
-	if (n % 512)
-		lw_strbuf_add(sb, zero, 512 - n % 512);
-}
-
-static void raw_end(struct lw_strbuf *sb)
-{
-	static const char zero[1024];
-
-	lw_strbuf_add(sb, zero, sizeof(zero));
-}
-
 /* A pax "path" record holding the raw bytes of path, no hdrcharset: what
  * Go's archive/tar writes for a name that is not ASCII. */
 static void raw_pax_path(struct lw_strbuf *sb, const char *path)
@@ -167,7 +152,7 @@ static void raw_pax_path(struct lw_strbuf *sb, const char *path)
 	lw_strbuf_addf(&rec, "%zu path=%s\n", len, path);
 	ck_assert_uint_eq(rec.len, len);
 	raw_header(sb, "PaxHeaders/x", 'x', rec.len);
-	raw_data(sb, rec.buf, rec.len);
+	lwt_raw_data(sb, rec.buf, rec.len);
 	lw_strbuf_release(&rec);
 }
 
@@ -950,8 +935,8 @@ START_TEST(scan_keeps_non_utf8_name_from_raw_pax_record)
 
 	raw_pax_path(&sb, "app/caf\xe9-\xff.txt");
 	raw_header(&sb, "placeholder", '0', 3);
-	raw_data(&sb, "abc", 3);
-	raw_end(&sb);
+	lwt_raw_data(&sb, "abc", 3);
+	lwt_raw_end(&sb);
 	ck_assert_int_eq(scan_bytes(sb.buf, sb.len, 100, 0, &ix, &err),
 			 LW_OK);
 	ck_assert_uint_eq(ix.count, 1);

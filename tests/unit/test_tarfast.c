@@ -16,6 +16,7 @@
 
 #include "tar_priv.h"
 #include "layerwaste/util.h"
+#include "rawtar.h"
 #include "suite.h"
 
 #define MAX_ENTRIES 1000000
@@ -561,27 +562,11 @@ static void raw_header(struct lw_strbuf *sb, const struct rawh *r)
 	lw_strbuf_add(sb, (const char *)h, sizeof(h));
 }
 
-static void raw_data(struct lw_strbuf *sb, const char *data, size_t n)
-{
-	static const char zero[512];
-
-	lw_strbuf_add(sb, data, n);
-	if (n % 512)
-		lw_strbuf_add(sb, zero, 512 - n % 512);
-}
-
 static void raw_file(struct lw_strbuf *sb, const char *name, const char *data)
 {
 	raw_header(sb, &(struct rawh){ .name = name, .type = '0',
 				       .size = strlen(data) });
-	raw_data(sb, data, strlen(data));
-}
-
-static void raw_end(struct lw_strbuf *sb)
-{
-	static const char zero[1024];
-
-	lw_strbuf_add(sb, zero, sizeof(zero));
+	lwt_raw_data(sb, data, strlen(data));
 }
 
 /* One pax record, "LEN key=value\n", value of vlen bytes (-1: strlen). */
@@ -607,7 +592,7 @@ static void raw_ext(struct lw_strbuf *sb, char t, const char *body, size_t n)
 				       .size = n,
 				       .magic = t == 'L' || t == 'K' ?
 				       "ustar  \0" : NULL });
-	raw_data(sb, body, n);
+	lwt_raw_data(sb, body, n);
 }
 
 static void raw_pax(struct lw_strbuf *sb, char t, const char *key,
@@ -625,7 +610,7 @@ static int check_raw(struct lw_strbuf *sb, int expect, const char *what)
 {
 	int r;
 
-	raw_end(sb);
+	lwt_raw_end(sb);
 	r = compare(sb->buf, sb->len, expect, what);
 	lw_strbuf_release(sb);
 	return r;
@@ -702,15 +687,15 @@ START_TEST(raw_pax_keys)
 		char big[700];
 
 		memset(big, 'q', sizeof(big));
-		raw_data(&sb, big, sizeof(big));
+		lwt_raw_data(&sb, big, sizeof(big));
 		raw_pax(&sb, 'x', "size", "600");
 		raw_header(&sb, &(struct rawh){ .name = "sized-link",
 						.type = '2', .link = "t" });
-		raw_data(&sb, big, 600);
+		lwt_raw_data(&sb, big, 600);
 		raw_pax(&sb, 'x', "size", "513");
 		raw_header(&sb, &(struct rawh){ .name = "sized-dir",
 						.type = '5' });
-		raw_data(&sb, big, 513);
+		lwt_raw_data(&sb, big, 513);
 	}
 	/* linkpath: a symlink's and a hard link's target; ignored on a
 	 * regular file. */
@@ -884,11 +869,11 @@ START_TEST(raw_hard_link_sizes)
 	raw_header(&sb, &(struct rawh){ .name = "h-ustar-oddver", .type = '1',
 					.link = "target", .size = 5,
 					.magic = "ustar\0" "  " });
-	raw_data(&sb, body, 5);
+	lwt_raw_data(&sb, body, 5);
 	raw_header(&sb, &(struct rawh){ .name = "h-ustar-badmode", .type = '1',
 					.link = "target", .size = 5,
 					.mode = "06x4\0\0\0" });
-	raw_data(&sb, body, 5);
+	lwt_raw_data(&sb, body, 5);
 	raw_header(&sb, &(struct rawh){ .name = "h-gnu", .type = '1',
 					.link = "target", .size = 700,
 					.magic = "ustar  \0" });
@@ -900,10 +885,10 @@ START_TEST(raw_hard_link_sizes)
 	raw_pax(&sb, 'g', "comment", "global");
 	raw_header(&sb, &(struct rawh){ .name = "h-after-g", .type = '1',
 					.link = "target", .size = 600 });
-	raw_data(&sb, body, 600);
+	lwt_raw_data(&sb, body, 600);
 	raw_header(&sb, &(struct rawh){ .name = "h-still-pax", .type = '1',
 					.link = "target/", .size = 10 });
-	raw_data(&sb, body, 10);
+	lwt_raw_data(&sb, body, 10);
 	raw_header(&sb, &(struct rawh){ .name = "gnu-resets", .type = '0',
 					.magic = "ustar  \0" });
 	raw_header(&sb, &(struct rawh){ .name = "h-after-gnu", .type = '1',
@@ -930,18 +915,18 @@ START_TEST(raw_header_variants)
 					.patch = { { 124, b256_size, 12 },
 						   { 108, b256_uid, 8 },
 						   { 136, b256_neg, 12 } } });
-	raw_data(&sb, "12345", 5);
+	lwt_raw_data(&sb, "12345", 5);
 	raw_header(&sb, &(struct rawh){ .name = "b256-mtime-over", .type = '5',
 					.patch = { { 136, b256_over, 12 } } });
 	raw_header(&sb, &(struct rawh){ .name = "sum-signed-\xe9\xe9",
 					.type = '0', .sum = 1 });
 	raw_header(&sb, &(struct rawh){ .name = "contig", .type = '7',
 					.size = 4 });
-	raw_data(&sb, "abcd", 4);
+	lwt_raw_data(&sb, "abcd", 4);
 	raw_header(&sb, &(struct rawh){ .name = "v7-nul-type", .type = '\0',
 					.size = 2,
 					.magic = "\0\0\0\0\0\0\0\0" });
-	raw_data(&sb, "ab", 2);
+	lwt_raw_data(&sb, "ab", 2);
 	raw_header(&sb, &(struct rawh){ .name = "name", .prefix = "pre/fix",
 					.type = '0' });
 	raw_header(&sb, &(struct rawh){ .name = "name", .prefix = "slash/",
@@ -987,7 +972,7 @@ START_TEST(raw_header_variants)
 	memset(page, 'p', sizeof(page));
 	raw_header(&sb, &(struct rawh){ .name = "page", .type = '0',
 					.size = 512 });
-	raw_data(&sb, page, 512);
+	lwt_raw_data(&sb, page, 512);
 	raw_pax(&sb, 'g', "path", "global/ignored");
 	raw_file(&sb, "after-global", "x");
 	raw_pax(&sb, 'g', "comment", "at the end");
@@ -1030,7 +1015,7 @@ START_TEST(raw_errors)
 		 "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb");
 	raw_pax(&good, 'x', "path", "c/pax");
 	raw_file(&good, "c", "c");
-	raw_end(&good);
+	lwt_raw_end(&good);
 	/* A header cut short; content cut short or missing. */
 	same_error(good.buf, 1024 + 100, MAX_ENTRIES,
 		   "corrupt or truncated tar after 1 entries: Truncated tar "
@@ -1045,20 +1030,20 @@ START_TEST(raw_errors)
 	/* A '..' name, and a hard link to one. */
 	raw_file(&sb, "ok", "x");
 	raw_file(&sb, "a/../../etc/passwd", "x");
-	raw_end(&sb);
+	lwt_raw_end(&sb);
 	same_error(sb.buf, sb.len, MAX_ENTRIES, "unsafe entry name "
 		   "'a/../../etc/passwd'", "dotdot");
 	lw_strbuf_release(&sb);
 	raw_header(&sb, &(struct rawh){ .name = "h", .type = '1',
 					.link = "../x" });
-	raw_end(&sb);
+	lwt_raw_end(&sb);
 	same_error(sb.buf, sb.len, MAX_ENTRIES, "unsafe target", "dotdot link");
 	lw_strbuf_release(&sb);
 	/* A bad checksum after the first entry. */
 	raw_file(&sb, "ok", "x");
 	raw_file(&sb, "ok2", "x");
 	raw_header(&sb, &(struct rawh){ .name = "bad", .type = '0', .sum = 2 });
-	raw_end(&sb);
+	lwt_raw_end(&sb);
 	same_error(sb.buf, sb.len, MAX_ENTRIES, "corrupt or truncated tar "
 		   "after 2 entries: Damaged tar archive", "bad checksum");
 	lw_strbuf_release(&sb);
@@ -1070,14 +1055,14 @@ START_TEST(raw_errors)
 		raw_file(&sb, "ok3", "x");
 		raw_header(&sb, &(struct rawh){ .name = "huge", .type = '0',
 						.patch = { { 124, big, 12 } } });
-		raw_data(&sb, "abc", 3);
-		raw_end(&sb);
+		lwt_raw_data(&sb, "abc", 3);
+		lwt_raw_end(&sb);
 		same_error(sb.buf, sb.len, MAX_ENTRIES, "cannot read 'huge': "
 			   "Truncated tar archive", "base-256 size");
 		lw_strbuf_release(&sb);
 		raw_pax(&sb, 'x', "size", "68719476736");
 		raw_file(&sb, "pax-huge", "abc");
-		raw_end(&sb);
+		lwt_raw_end(&sb);
 		same_error(sb.buf, sb.len, MAX_ENTRIES, "cannot read "
 			   "'pax-huge': Truncated tar archive", "pax size");
 		lw_strbuf_release(&sb);
@@ -1183,7 +1168,7 @@ START_TEST(raw_empty_link_fields)
 		raw_pax(&sb, 'g', "comment", "pax");
 		raw_header(&sb, &(struct rawh){ .name = "h-data", .type = '1',
 						.size = 600 });
-		raw_data(&sb, body, 600);
+		lwt_raw_data(&sb, body, 600);
 		raw_pax(&sb, 'x', "linkpath", "caf\xc3\xa9");
 		raw_header(&sb, &(struct rawh){ .name = "s-text", .type = '2' });
 		check_raw(&sb, FAST, what);
@@ -1391,7 +1376,7 @@ static void mutation_base(struct lw_strbuf *sb)
 	raw_ext(sb, 'L', "gnu/long/name", 13);
 	raw_header(sb, &(struct rawh){ .name = "l", .type = '0', .size = 1,
 				       .magic = "ustar  \0" });
-	raw_data(sb, "l", 1);
+	lwt_raw_data(sb, "l", 1);
 	raw_ext(sb, 'K', "d/f", 3);
 	raw_header(sb, &(struct rawh){ .name = "k", .type = '1', .link = "x",
 				       .magic = "ustar  \0" });
@@ -1403,14 +1388,14 @@ static void mutation_base(struct lw_strbuf *sb)
 	raw_pax(sb, 'g', "comment", "g");
 	raw_header(sb, &(struct rawh){ .name = "v7", .type = '0', .size = 2,
 				       .magic = "\0\0\0\0\0\0\0\0" });
-	raw_data(sb, "vv", 2);
+	lwt_raw_data(sb, "vv", 2);
 	raw_header(sb, &(struct rawh){ .name = "uh", .type = '1', .size = 2,
 				       .link = "v7" });
 	raw_header(sb, &(struct rawh){ .name = "slash/", .type = '0' });
 	raw_header(sb, &(struct rawh){ .name = "n", .prefix = "pre",
 				       .type = '0', .size = 1 });
-	raw_data(sb, "n", 1);
-	raw_end(sb);
+	lwt_raw_data(sb, "n", 1);
+	lwt_raw_end(sb);
 	lw_strbuf_release(&rec);
 }
 
