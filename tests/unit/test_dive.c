@@ -19,6 +19,7 @@
 
 #include "layerwaste/engine.h"
 #include "layerwaste/read.h"
+#include "analysed.h"
 #include "tarbuild.h"
 #include "suite.h"
 
@@ -27,17 +28,9 @@
 static struct tb_layer *L[MAXL];
 static char fixture_path[4096];
 
-struct run {
-	struct lw_image *img;
-	struct lw_analysis *an;
-};
-
 static void new_layers(size_t n)
 {
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		L[i] = tb_layer_new();
+	lwt_new_layers(L, n);
 }
 
 static void check_own_invariant(const struct lw_analysis *an)
@@ -46,25 +39,12 @@ static void check_own_invariant(const struct lw_analysis *an)
 			  an->total_bytes - an->visible_bytes);
 }
 
-static struct run analyze(size_t n)
+static struct lwt_run analyze(size_t n)
 {
-	struct lw_analyze_opts opts = { 1, 0 };
-	struct lw_error err;
-	struct run r;
+	struct lwt_run r = lwt_analyze(L, n, 1);
 
-	memset(&err, 0, sizeof(err));
-	r.img = tb_image(L, n);
-	r.an = NULL;
-	ck_assert_msg(lw_analyze(r.img, &opts, &r.an, &err) == LW_OK,
-		      "lw_analyze: %s", err.msg);
 	check_own_invariant(r.an);
 	return r;
-}
-
-static void done(struct run *r)
-{
-	lw_analysis_free(r->an);
-	tb_image_free(r->img);
 }
 
 static void dive_eq(const struct lw_dive *d, double eff, uint64_t wasted,
@@ -110,7 +90,7 @@ static void expect(const struct lw_analysis *an, const char *path,
 
 START_TEST(every_copy_of_a_changed_path_is_wasted)
 {
-	struct run r;
+	struct lwt_run r;
 
 	new_layers(2);
 	tb_file_data(L[0], "f", NULL, 10, 0, 0, 0644);
@@ -119,13 +99,13 @@ START_TEST(every_copy_of_a_changed_path_is_wasted)
 	/* path f: leaves 10 + 10, smallest 10 */
 	dive_eq(&r.an->dive, 10.0 / 20.0, 20, 20.0 / 10.0, 20, 10);
 	ck_assert_uint_eq(r.an->wasted_bytes, 10);
-	done(&r);
+	lwt_run_free(&r);
 }
 END_TEST
 
 START_TEST(file_whiteout_adds_zero_but_makes_path_inefficient)
 {
-	struct run r;
+	struct lwt_run r;
 
 	new_layers(2);
 	tb_file_data(L[0], "f", NULL, 10, 0, 0, 0644);
@@ -136,13 +116,13 @@ START_TEST(file_whiteout_adds_zero_but_makes_path_inefficient)
 	/* f: 10 + 0 (min 0); g: 30; h: 10 */
 	dive_eq(&r.an->dive, 40.0 / 50.0, 10, 10.0 / 10.0, 50, 10);
 	ck_assert_uint_eq(r.an->wasted_bytes, 10);
-	done(&r);
+	lwt_run_free(&r);
 }
 END_TEST
 
 START_TEST(directory_whiteout_is_not_inefficient_once)
 {
-	struct run r;
+	struct lwt_run r;
 
 	new_layers(2);
 	tb_dir(L[0], "d/", 0755);
@@ -156,13 +136,13 @@ START_TEST(directory_whiteout_is_not_inefficient_once)
 	 * their smallest. */
 	dive_eq(&r.an->dive, 1.0, 0, 0.0, 110, 10);
 	ck_assert_uint_eq(r.an->wasted_bytes, 30);
-	done(&r);
+	lwt_run_free(&r);
 }
 END_TEST
 
 START_TEST(directory_whiteout_counts_when_the_path_repeats)
 {
-	struct run r;
+	struct lwt_run r;
 
 	new_layers(4);
 	tb_dir(L[0], "d/", 0755);
@@ -175,7 +155,7 @@ START_TEST(directory_whiteout_counts_when_the_path_repeats)
 	/* d: whiteouts of 10 (d/a) then 5 (d/b), min 5; d/a 10; d/b 5 */
 	dive_eq(&r.an->dive, 20.0 / 30.0, 15, 15.0 / 5.0, 15, 5);
 	ck_assert_uint_eq(r.an->wasted_bytes, 15);
-	done(&r);
+	lwt_run_free(&r);
 }
 END_TEST
 
@@ -184,7 +164,7 @@ END_TEST
  * whiteout adds 0 (the path still repeats, with 0 bytes). */
 START_TEST(whiteout_of_implied_directory_adds_zero)
 {
-	struct run r;
+	struct lwt_run r;
 
 	new_layers(4);
 	tb_file_data(L[0], "d/a", NULL, 10, 0, 0, 0644);
@@ -194,7 +174,7 @@ START_TEST(whiteout_of_implied_directory_adds_zero)
 	r = analyze(4);
 	dive_eq(&r.an->dive, 1.0, 0, 0.0, 15, 5);
 	ck_assert_uint_eq(r.an->wasted_bytes, 15);
-	done(&r);
+	lwt_run_free(&r);
 }
 END_TEST
 
@@ -202,7 +182,7 @@ END_TEST
  * of an implied directory adds shows in the efficiency: dive adds 0. */
 START_TEST(whiteout_of_implied_directory_weighs_nothing)
 {
-	struct run r;
+	struct lwt_run r;
 
 	new_layers(2);
 	tb_file_data(L[0], "d/a", NULL, 10, 0, 0, 0644);
@@ -213,13 +193,13 @@ START_TEST(whiteout_of_implied_directory_weighs_nothing)
 	/* d/a 10; f 10 + 10 (min 10); d 0 */
 	dive_eq(&r.an->dive, 20.0 / 30.0, 20, 20.0 / 10.0, 30, 10);
 	ck_assert_uint_eq(r.an->wasted_bytes, 20);
-	done(&r);
+	lwt_run_free(&r);
 }
 END_TEST
 
 START_TEST(whiteout_of_explicit_directory_weighs_its_files)
 {
-	struct run r;
+	struct lwt_run r;
 
 	new_layers(2);
 	tb_dir(L[0], "d/", 0755);
@@ -230,7 +210,7 @@ START_TEST(whiteout_of_explicit_directory_weighs_its_files)
 	r = analyze(2);
 	/* d/a 10; f 10 + 10 (min 10); d 10 */
 	dive_eq(&r.an->dive, 30.0 / 40.0, 20, 20.0 / 10.0, 30, 10);
-	done(&r);
+	lwt_run_free(&r);
 }
 END_TEST
 
@@ -238,7 +218,7 @@ END_TEST
  * directory hid is still under the directory a later whiteout sizes. */
 START_TEST(opaque_hidden_file_still_sized_by_later_whiteout)
 {
-	struct run r;
+	struct lwt_run r;
 
 	new_layers(3);
 	tb_dir(L[0], "d/", 0755);
@@ -254,7 +234,7 @@ START_TEST(opaque_hidden_file_still_sized_by_later_whiteout)
 	dive_eq(&r.an->dive, 70.0 / 80.0, 20, 20.0 / 30.0, 50, 30);
 	/* Ours: d/a deleted by the opaque, d/b by the whiteout, f chown. */
 	ck_assert_uint_eq(r.an->wasted_bytes, 40);
-	done(&r);
+	lwt_run_free(&r);
 }
 END_TEST
 
@@ -262,7 +242,7 @@ END_TEST
  * size adds every entry of the tar. */
 START_TEST(same_path_twice_in_one_tar_is_one_leaf)
 {
-	struct run r;
+	struct lwt_run r;
 
 	new_layers(2);
 	tb_file_data(L[0], "f", NULL, 10, 0, 0, 0644);
@@ -273,13 +253,13 @@ START_TEST(same_path_twice_in_one_tar_is_one_leaf)
 	/* f 20 once; g 5 + 5 (min 5) */
 	dive_eq(&r.an->dive, 25.0 / 30.0, 10, 10.0 / 5.0, 40, 5);
 	ck_assert_uint_eq(r.an->wasted_bytes, 15);
-	done(&r);
+	lwt_run_free(&r);
 }
 END_TEST
 
 START_TEST(opaque_marker_is_ignored)
 {
-	struct run r;
+	struct lwt_run r;
 
 	new_layers(2);
 	tb_dir(L[0], "d/", 0755);
@@ -292,13 +272,13 @@ START_TEST(opaque_marker_is_ignored)
 	/* Ours sees the delete dive misses. */
 	ck_assert_uint_eq(r.an->wasted_bytes, 10);
 	ck_assert_uint_eq(r.an->by_kind[LW_KIND_DELETE], 10);
-	done(&r);
+	lwt_run_free(&r);
 }
 END_TEST
 
 START_TEST(new_paths_with_same_content_are_not_inefficient)
 {
-	struct run r;
+	struct lwt_run r;
 
 	new_layers(2);
 	tb_file_data(L[0], "a", NULL, 40, 0, 0, 0644);
@@ -306,13 +286,13 @@ START_TEST(new_paths_with_same_content_are_not_inefficient)
 	r = analyze(2);
 	dive_eq(&r.an->dive, 1.0, 0, 0.0, 80, 40);
 	ck_assert_uint_eq(r.an->wasted_bytes, 0);
-	done(&r);
+	lwt_run_free(&r);
 }
 END_TEST
 
 START_TEST(image_without_files_is_fully_efficient)
 {
-	struct run r;
+	struct lwt_run r;
 
 	new_layers(2);
 	tb_dir(L[0], "d/", 0755);
@@ -323,20 +303,20 @@ START_TEST(image_without_files_is_fully_efficient)
 	ck_assert_uint_eq(r.an->dive.wasted_bytes, 0);
 	ck_assert_uint_eq(r.an->dive.size_bytes, 0);
 	ck_assert_uint_eq(r.an->dive.user_size_bytes, 0);
-	done(&r);
+	lwt_run_free(&r);
 }
 END_TEST
 
 START_TEST(empty_first_layer_has_no_size)
 {
-	struct run r;
+	struct lwt_run r;
 
 	new_layers(3);
 	tb_file_data(L[1], "f", NULL, 10, 0, 0, 0644);
 	tb_file_data(L[2], "f", NULL, 10, 0, 0, 0755);
 	r = analyze(3);
 	dive_eq(&r.an->dive, 10.0 / 20.0, 20, 20.0 / 20.0, 20, 20);
-	done(&r);
+	lwt_run_free(&r);
 }
 END_TEST
 
@@ -425,20 +405,20 @@ START_TEST(rebuilt_dive_test_image_gives_dive_figures)
 	const double min = (double)(base + 9 * R + TAG + TEST);
 	/* Inefficient: saved.txt 2R, somefile1 2R, somefile3 R. */
 	const uint64_t wasted = 5 * R;
-	struct run r;
+	struct lwt_run r;
 
 	build_dive_test_image();
 	r = analyze(14);
 	dive_eq(&r.an->dive, min / cum, wasted, (double)wasted / user,
 		base + user, user);
-	done(&r);
+	lwt_run_free(&r);
 }
 END_TEST
 
 START_TEST(rebuilt_dive_test_image_gives_our_figures)
 {
 	const uint64_t base = BB_BIN + BB_PASSWD;
-	struct run r;
+	struct lwt_run r;
 
 	build_dive_test_image();
 	r = analyze(14);
@@ -454,7 +434,7 @@ START_TEST(rebuilt_dive_test_image_gives_our_figures)
 	ck_assert_uint_eq(r.an->files_by_kind[LW_KIND_CHMOD], 2);
 	ck_assert_uint_eq(r.an->by_kind[LW_KIND_DELETE], 3 * R);
 	ck_assert_uint_eq(r.an->files_by_kind[LW_KIND_DELETE], 3);
-	done(&r);
+	lwt_run_free(&r);
 }
 END_TEST
 
@@ -468,12 +448,12 @@ static int have_fixture(void)
 	return 0;
 }
 
-static struct run read_fixture(int dups)
+static struct lwt_run read_fixture(int dups)
 {
 	struct lw_read_opts o;
 	struct lw_analyze_opts ao = { dups, 0 };
 	struct lw_error err;
-	struct run r;
+	struct lwt_run r;
 
 	memset(&o, 0, sizeof(o));
 	memset(&err, 0, sizeof(err));
@@ -490,7 +470,7 @@ static struct run read_fixture(int dups)
 	return r;
 }
 
-static void free_fixture(struct run *r)
+static void free_fixture(struct lwt_run *r)
 {
 	lw_analysis_free(r->an);
 	lw_image_free(r->img);
@@ -502,7 +482,7 @@ START_TEST(real_dive_test_image_matches_dive)
 		1154361, 6405, 0, 6405, 6405, 6405, 6405, 6405, 6405, 0, 2187,
 		6405, 6405, 6405,
 	};
-	struct run r;
+	struct lwt_run r;
 	size_t i;
 
 	if (!have_fixture())
@@ -522,7 +502,7 @@ END_TEST
 
 START_TEST(real_dive_test_image_our_figures)
 {
-	struct run r;
+	struct lwt_run r;
 	int k;
 
 	if (!have_fixture())
@@ -560,7 +540,7 @@ START_TEST(real_dive_test_image_copies_of_readme_are_duplicates)
 		"root/saved.txt", "somefile.txt", "tmp/saved.again1.txt",
 	};
 	const struct lw_dup_group *g = NULL;
-	struct run r;
+	struct lwt_run r;
 	size_t i;
 
 	if (!have_fixture())

@@ -10,25 +10,18 @@
 #include "layerwaste/engine.h"
 #include "layerwaste/read.h"
 #include "layerwaste/index.h"
+#include "analysed.h"
 #include "tarbuild.h"
 #include "suite.h"
 
 #define MAXL 8
 
-struct run {
-	struct lw_image *img;
-	struct lw_analysis *an;
-};
-
 static struct tb_layer *L[MAXL];
 
 static void new_layers(size_t n)
 {
-	size_t i;
-
 	ck_assert_uint_le(n, MAXL);
-	for (i = 0; i < n; i++)
-		L[i] = tb_layer_new();
+	lwt_new_layers(L, n);
 }
 
 /* Who pays for a finding: a metadata copy is the upper layer's own waste,
@@ -149,41 +142,28 @@ static void check_invariants(const struct lw_image *img,
 	ck_assert_uint_eq(an->duplicate_bytes, dupsum);
 }
 
-static struct run analyze_dups(size_t n, int dups)
+static struct lwt_run analyze_dups(size_t n, int dups)
 {
-	struct lw_analyze_opts opts = { dups, 0 };
-	struct lw_error err;
-	struct run r;
+	struct lwt_run r = lwt_analyze(L, n, dups);
 
-	memset(&err, 0, sizeof(err));
-	r.img = tb_image(L, n);
-	r.an = NULL;
-	ck_assert_msg(lw_analyze(r.img, &opts, &r.an, &err) == LW_OK,
-		      "lw_analyze: %s", err.msg);
 	ck_assert_ptr_nonnull(r.an);
 	check_invariants(r.img, r.an);
 	return r;
 }
 
-static struct run analyze(size_t n)
+static struct lwt_run analyze(size_t n)
 {
 	return analyze_dups(n, 1);
 }
 
-static void done(struct run *r)
-{
-	lw_analysis_free(r->an);
-	tb_image_free(r->img);
-}
-
-static void totals(const struct run *r, uint64_t total, uint64_t visible)
+static void totals(const struct lwt_run *r, uint64_t total, uint64_t visible)
 {
 	ck_assert_uint_eq(r->an->total_bytes, total);
 	ck_assert_uint_eq(r->an->visible_bytes, visible);
 	ck_assert_uint_eq(r->an->wasted_bytes, total - visible);
 }
 
-static size_t count_path(const struct run *r, const char *path)
+static size_t count_path(const struct lwt_run *r, const char *path)
 {
 	size_t i, n = 0;
 
@@ -194,7 +174,7 @@ static size_t count_path(const struct run *r, const char *path)
 }
 
 /* The one finding for path made by layer over from_layer. */
-static const struct lw_finding *get(const struct run *r, const char *path,
+static const struct lw_finding *get(const struct lwt_run *r, const char *path,
 				    uint32_t layer, uint32_t from)
 {
 	const struct lw_finding *hit = NULL;
@@ -215,9 +195,10 @@ static const struct lw_finding *get(const struct run *r, const char *path,
 	return hit;
 }
 
-static const struct lw_finding *expect(const struct run *r, const char *path,
-				       int kind, uint32_t layer,
-				       uint32_t from, uint64_t bytes)
+static const struct lw_finding *expect(const struct lwt_run *r,
+				       const char *path, int kind,
+				       uint32_t layer, uint32_t from,
+				       uint64_t bytes)
 {
 	const struct lw_finding *f = get(r, path, layer, from);
 
@@ -235,7 +216,7 @@ static void meta_eq(const struct lw_meta *m, uint32_t uid, uint32_t gid,
 	ck_assert_uint_eq(m->mode, mode);
 }
 
-static void layer_waste(const struct run *r, uint64_t l0, uint64_t l1,
+static void layer_waste(const struct lwt_run *r, uint64_t l0, uint64_t l1,
 			uint64_t l2)
 {
 	const uint64_t want[3] = { l0, l1, l2 };
@@ -252,7 +233,7 @@ static void layer_waste(const struct run *r, uint64_t l0, uint64_t l1,
 
 START_TEST(chown_when_uid_differs)
 {
-	struct run r;
+	struct lwt_run r;
 	const struct lw_finding *f;
 
 	new_layers(2);
@@ -273,13 +254,13 @@ START_TEST(chown_when_uid_differs)
 	ck_assert_uint_eq(r.an->files_by_kind[LW_KIND_CHOWN], 1);
 	ck_assert_uint_eq(r.an->layers[1].findings, 1);
 	ck_assert_uint_eq(r.an->layers[0].findings, 0);
-	done(&r);
+	lwt_run_free(&r);
 }
 END_TEST
 
 START_TEST(chown_when_only_gid_differs)
 {
-	struct run r;
+	struct lwt_run r;
 	const struct lw_finding *f;
 
 	new_layers(2);
@@ -290,13 +271,13 @@ START_TEST(chown_when_only_gid_differs)
 	f = expect(&r, "x", LW_KIND_CHOWN, 1, 0, 5);
 	meta_eq(&f->after, 0, 50, 0644);
 	totals(&r, 10, 5);
-	done(&r);
+	lwt_run_free(&r);
 }
 END_TEST
 
 START_TEST(chmod_when_mode_differs)
 {
-	struct run r;
+	struct lwt_run r;
 	const struct lw_finding *f;
 
 	new_layers(2);
@@ -310,13 +291,13 @@ START_TEST(chmod_when_mode_differs)
 	totals(&r, 20, 10);
 	layer_waste(&r, 0, 10, 0);
 	ck_assert_uint_eq(r.an->by_kind[LW_KIND_CHMOD], 10);
-	done(&r);
+	lwt_run_free(&r);
 }
 END_TEST
 
 START_TEST(chmod_when_only_setuid_bit_differs)
 {
-	struct run r;
+	struct lwt_run r;
 	const struct lw_finding *f;
 
 	new_layers(2);
@@ -325,13 +306,13 @@ START_TEST(chmod_when_only_setuid_bit_differs)
 	r = analyze(2);
 	f = expect(&r, "bin/su", LW_KIND_CHMOD, 1, 0, 2);
 	ck_assert_uint_eq(f->after.mode, 04755);
-	done(&r);
+	lwt_run_free(&r);
 }
 END_TEST
 
 START_TEST(chown_chmod_when_both_differ)
 {
-	struct run r;
+	struct lwt_run r;
 	const struct lw_finding *f;
 
 	new_layers(2);
@@ -345,13 +326,13 @@ START_TEST(chown_chmod_when_both_differ)
 	totals(&r, 14, 7);
 	layer_waste(&r, 0, 7, 0);
 	ck_assert_uint_eq(r.an->files_by_kind[LW_KIND_CHOWN_CHMOD], 1);
-	done(&r);
+	lwt_run_free(&r);
 }
 END_TEST
 
 START_TEST(touch_when_only_mtime_differs)
 {
-	struct run r;
+	struct lwt_run r;
 
 	new_layers(2);
 	tb_file_mtime(L[0], "x", "stamp", 0, 0, 0644, 1000);
@@ -361,13 +342,13 @@ START_TEST(touch_when_only_mtime_differs)
 	expect(&r, "x", LW_KIND_TOUCH, 1, 0, 5);
 	totals(&r, 10, 5);
 	layer_waste(&r, 0, 5, 0);
-	done(&r);
+	lwt_run_free(&r);
 }
 END_TEST
 
 START_TEST(touch_when_only_xattrs_differ)
 {
-	struct run r;
+	struct lwt_run r;
 
 	new_layers(2);
 	tb_file(L[0], "x", "attrs", 0, 0, 0644);
@@ -375,13 +356,13 @@ START_TEST(touch_when_only_xattrs_differ)
 	r = analyze(2);
 	ck_assert_uint_eq(r.an->nfindings, 1);
 	expect(&r, "x", LW_KIND_TOUCH, 1, 0, 5);
-	done(&r);
+	lwt_run_free(&r);
 }
 END_TEST
 
 START_TEST(identical_copy_is_touch)
 {
-	struct run r;
+	struct lwt_run r;
 
 	new_layers(2);
 	tb_file(L[0], "x", "same", 0, 0, 0644);
@@ -390,13 +371,13 @@ START_TEST(identical_copy_is_touch)
 	ck_assert_uint_eq(r.an->nfindings, 1);
 	expect(&r, "x", LW_KIND_TOUCH, 1, 0, 4);
 	totals(&r, 8, 4);
-	done(&r);
+	lwt_run_free(&r);
 }
 END_TEST
 
 START_TEST(chown_r_of_a_tree_is_one_group)
 {
-	struct run r;
+	struct lwt_run r;
 
 	new_layers(2);
 	tb_dir(L[0], "app/", 0755);
@@ -421,7 +402,7 @@ START_TEST(chown_r_of_a_tree_is_one_group)
 	ck_assert_uint_eq(r.an->groups[0].from_layer, 0);
 	ck_assert_int_eq(r.an->groups[0].kind, LW_KIND_CHOWN);
 	totals(&r, 28, 14);
-	done(&r);
+	lwt_run_free(&r);
 }
 END_TEST
 
@@ -429,7 +410,7 @@ END_TEST
 
 START_TEST(overwrite_same_size_other_content)
 {
-	struct run r;
+	struct lwt_run r;
 	const struct lw_finding *f;
 
 	new_layers(2);
@@ -443,13 +424,13 @@ START_TEST(overwrite_same_size_other_content)
 	totals(&r, 10, 5);
 	layer_waste(&r, 5, 0, 0);
 	ck_assert_uint_eq(r.an->by_kind[LW_KIND_OVERWRITE], 5);
-	done(&r);
+	lwt_run_free(&r);
 }
 END_TEST
 
 START_TEST(overwrite_counts_lower_size)
 {
-	struct run r;
+	struct lwt_run r;
 
 	new_layers(3);
 	tb_file(L[0], "grow", "hello", 0, 0, 0644);
@@ -463,13 +444,13 @@ START_TEST(overwrite_counts_lower_size)
 	expect(&r, "shrink", LW_KIND_OVERWRITE, 1, 0, 13);
 	totals(&r, 5 + 13 + 13 + 2 + 1, 13 + 2 + 1);
 	layer_waste(&r, 18, 0, 0);
-	done(&r);
+	lwt_run_free(&r);
 }
 END_TEST
 
 START_TEST(overwrite_with_new_owner_is_still_overwrite)
 {
-	struct run r;
+	struct lwt_run r;
 	const struct lw_finding *f;
 
 	new_layers(2);
@@ -479,7 +460,7 @@ START_TEST(overwrite_with_new_owner_is_still_overwrite)
 	f = expect(&r, "x", LW_KIND_OVERWRITE, 1, 0, 3);
 	meta_eq(&f->before, 0, 0, 0644);
 	meta_eq(&f->after, 1000, 1000, 0600);
-	done(&r);
+	lwt_run_free(&r);
 }
 END_TEST
 
@@ -487,7 +468,7 @@ END_TEST
 
 START_TEST(file_whiteout_is_delete)
 {
-	struct run r;
+	struct lwt_run r;
 	const struct lw_finding *f;
 
 	new_layers(2);
@@ -505,13 +486,13 @@ START_TEST(file_whiteout_is_delete)
 	layer_waste(&r, 5, 0, 0);
 	ck_assert_uint_eq(r.an->by_kind[LW_KIND_DELETE], 5);
 	ck_assert_uint_eq(r.an->files_by_kind[LW_KIND_DELETE], 1);
-	done(&r);
+	lwt_run_free(&r);
 }
 END_TEST
 
 START_TEST(file_whiteout_hides_only_that_name)
 {
-	struct run r;
+	struct lwt_run r;
 
 	new_layers(2);
 	tb_file(L[0], "d/x", "1", 0, 0, 0644);
@@ -523,13 +504,13 @@ START_TEST(file_whiteout_hides_only_that_name)
 	ck_assert_uint_eq(r.an->nfindings, 1);
 	expect(&r, "d/x", LW_KIND_DELETE, 1, 0, 1);
 	totals(&r, 10, 9);
-	done(&r);
+	lwt_run_free(&r);
 }
 END_TEST
 
 START_TEST(directory_whiteout_deletes_every_file_under_it)
 {
-	struct run r;
+	struct lwt_run r;
 
 	new_layers(2);
 	tb_dir(L[0], "d/", 0755);
@@ -549,13 +530,13 @@ START_TEST(directory_whiteout_deletes_every_file_under_it)
 	totals(&r, 18, 11);
 	layer_waste(&r, 7, 0, 0);
 	ck_assert_uint_eq(r.an->files_by_kind[LW_KIND_DELETE], 2);
-	done(&r);
+	lwt_run_free(&r);
 }
 END_TEST
 
 START_TEST(directory_whiteout_spares_same_layer_entries)
 {
-	struct run r;
+	struct lwt_run r;
 
 	new_layers(2);
 	tb_file(L[0], "d/a", "aaa", 0, 0, 0644);
@@ -566,13 +547,13 @@ START_TEST(directory_whiteout_spares_same_layer_entries)
 	ck_assert_uint_eq(r.an->nfindings, 1);
 	expect(&r, "d/a", LW_KIND_DELETE, 1, 0, 3);
 	totals(&r, 5, 2);
-	done(&r);
+	lwt_run_free(&r);
 }
 END_TEST
 
 START_TEST(opaque_hides_lower_entries_under_its_directory)
 {
-	struct run r;
+	struct lwt_run r;
 
 	new_layers(2);
 	tb_dir(L[0], "d/", 0755);
@@ -590,13 +571,13 @@ START_TEST(opaque_hides_lower_entries_under_its_directory)
 	ck_assert_uint_eq(count_path(&r, "d/new"), 0);
 	totals(&r, 21, 14);
 	layer_waste(&r, 7, 0, 0);
-	done(&r);
+	lwt_run_free(&r);
 }
 END_TEST
 
 START_TEST(opaque_after_same_layer_entries_spares_them)
 {
-	struct run r;
+	struct lwt_run r;
 
 	new_layers(2);
 	tb_file(L[0], "d/a", "aaa", 0, 0, 0644);
@@ -607,13 +588,13 @@ START_TEST(opaque_after_same_layer_entries_spares_them)
 	ck_assert_uint_eq(r.an->nfindings, 1);
 	expect(&r, "d/a", LW_KIND_DELETE, 1, 0, 3);
 	totals(&r, 12, 9);
-	done(&r);
+	lwt_run_free(&r);
 }
 END_TEST
 
 START_TEST(opaque_at_root_hides_every_lower_entry)
 {
-	struct run r;
+	struct lwt_run r;
 
 	new_layers(2);
 	tb_file(L[0], "a", "aaa", 0, 0, 0644);
@@ -625,13 +606,13 @@ START_TEST(opaque_at_root_hides_every_lower_entry)
 	expect(&r, "a", LW_KIND_DELETE, 1, 0, 3);
 	expect(&r, "b/c", LW_KIND_DELETE, 1, 0, 4);
 	totals(&r, 9, 2);
-	done(&r);
+	lwt_run_free(&r);
 }
 END_TEST
 
 START_TEST(opaque_and_same_path_readded_counts_lower_once)
 {
-	struct run r;
+	struct lwt_run r;
 	const struct lw_finding *f;
 
 	new_layers(2);
@@ -644,7 +625,7 @@ START_TEST(opaque_and_same_path_readded_counts_lower_once)
 	ck_assert(f->kind == LW_KIND_DELETE || f->kind == LW_KIND_OVERWRITE);
 	ck_assert_uint_eq(f->bytes, 3);
 	totals(&r, 8, 5);
-	done(&r);
+	lwt_run_free(&r);
 }
 END_TEST
 
@@ -652,7 +633,7 @@ END_TEST
  * in a layer, in either order: the new file stays, the lower is hidden. */
 static int whiteout_and_readd(int whiteout_first)
 {
-	struct run r;
+	struct lwt_run r;
 	const struct lw_finding *f;
 	int kind;
 
@@ -672,7 +653,7 @@ static int whiteout_and_readd(int whiteout_first)
 	totals(&r, 16, 11);
 	layer_waste(&r, 5, 0, 0);
 	kind = f->kind;
-	done(&r);
+	lwt_run_free(&r);
 	return kind;
 }
 
@@ -687,7 +668,7 @@ END_TEST
 
 START_TEST(whiteout_of_a_path_only_in_its_own_layer_hides_nothing)
 {
-	struct run r;
+	struct lwt_run r;
 
 	new_layers(2);
 	tb_file(L[0], "other", "o", 0, 0, 0644);
@@ -696,13 +677,13 @@ START_TEST(whiteout_of_a_path_only_in_its_own_layer_hides_nothing)
 	r = analyze(2);
 	ck_assert_uint_eq(r.an->nfindings, 0);
 	totals(&r, 5, 5);
-	done(&r);
+	lwt_run_free(&r);
 }
 END_TEST
 
 START_TEST(whiteout_of_missing_path_adds_nothing)
 {
-	struct run r;
+	struct lwt_run r;
 
 	new_layers(2);
 	tb_file(L[0], "a", "aaaa", 0, 0, 0644);
@@ -712,7 +693,7 @@ START_TEST(whiteout_of_missing_path_adds_nothing)
 	r = analyze(2);
 	ck_assert_uint_eq(r.an->nfindings, 0);
 	totals(&r, 4, 4);
-	done(&r);
+	lwt_run_free(&r);
 }
 END_TEST
 
@@ -720,7 +701,7 @@ END_TEST
 
 START_TEST(file_changed_twice_gives_two_findings)
 {
-	struct run r;
+	struct lwt_run r;
 	const struct lw_finding *f;
 
 	new_layers(3);
@@ -737,13 +718,13 @@ START_TEST(file_changed_twice_gives_two_findings)
 	meta_eq(&f->after, 1, 1, 0600);
 	totals(&r, 9, 3);
 	layer_waste(&r, 0, 3, 3);
-	done(&r);
+	lwt_run_free(&r);
 }
 END_TEST
 
 START_TEST(overwrite_then_delete_charges_each_lower_layer)
 {
-	struct run r;
+	struct lwt_run r;
 
 	new_layers(3);
 	tb_file(L[0], "f", "aaa", 0, 0, 0644);
@@ -755,13 +736,13 @@ START_TEST(overwrite_then_delete_charges_each_lower_layer)
 	expect(&r, "f", LW_KIND_DELETE, 2, 1, 4);
 	totals(&r, 7, 0);
 	layer_waste(&r, 3, 4, 0);
-	done(&r);
+	lwt_run_free(&r);
 }
 END_TEST
 
 START_TEST(file_from_older_layer_compared_with_visible_copy)
 {
-	struct run r;
+	struct lwt_run r;
 
 	/* Layer 1 does not touch f: layer 2's copy hides layer 0's. */
 	new_layers(3);
@@ -772,13 +753,13 @@ START_TEST(file_from_older_layer_compared_with_visible_copy)
 	ck_assert_uint_eq(r.an->nfindings, 1);
 	expect(&r, "f", LW_KIND_CHMOD, 2, 0, 4);
 	layer_waste(&r, 0, 0, 4);
-	done(&r);
+	lwt_run_free(&r);
 }
 END_TEST
 
 START_TEST(deleted_then_readded_compares_with_nothing)
 {
-	struct run r;
+	struct lwt_run r;
 
 	new_layers(3);
 	tb_file(L[0], "f", "same", 0, 0, 0644);
@@ -788,7 +769,7 @@ START_TEST(deleted_then_readded_compares_with_nothing)
 	ck_assert_uint_eq(r.an->nfindings, 1);
 	expect(&r, "f", LW_KIND_DELETE, 1, 0, 4);
 	totals(&r, 8, 4);
-	done(&r);
+	lwt_run_free(&r);
 }
 END_TEST
 
@@ -796,7 +777,7 @@ END_TEST
 
 START_TEST(hardlink_adds_no_bytes)
 {
-	struct run r;
+	struct lwt_run r;
 
 	new_layers(1);
 	tb_file(L[0], "bin/a", "hello", 0, 0, 0755);
@@ -806,13 +787,13 @@ START_TEST(hardlink_adds_no_bytes)
 	ck_assert_uint_eq(r.an->nfindings, 0);
 	totals(&r, 5, 5);
 	ck_assert_uint_eq(r.an->file_count, 3);
-	done(&r);
+	lwt_run_free(&r);
 }
 END_TEST
 
 START_TEST(hardlink_over_lower_file_with_same_content_is_metadata)
 {
-	struct run r;
+	struct lwt_run r;
 	const struct lw_finding *f;
 
 	new_layers(2);
@@ -827,13 +808,13 @@ START_TEST(hardlink_over_lower_file_with_same_content_is_metadata)
 	ck_assert_uint_eq(f->after.uid, 1000);
 	totals(&r, 10, 5);
 	layer_waste(&r, 0, 5, 0);
-	done(&r);
+	lwt_run_free(&r);
 }
 END_TEST
 
 START_TEST(hardlink_over_lower_file_with_other_content_is_overwrite)
 {
-	struct run r;
+	struct lwt_run r;
 
 	new_layers(2);
 	tb_file(L[0], "x", "hello", 0, 0, 0644);
@@ -844,13 +825,13 @@ START_TEST(hardlink_over_lower_file_with_other_content_is_overwrite)
 	expect(&r, "x", LW_KIND_OVERWRITE, 1, 0, 5);
 	totals(&r, 18, 13);
 	layer_waste(&r, 5, 0, 0);
-	done(&r);
+	lwt_run_free(&r);
 }
 END_TEST
 
 START_TEST(deleting_lower_hardlink_frees_nothing)
 {
-	struct run r;
+	struct lwt_run r;
 	size_t i;
 
 	new_layers(2);
@@ -861,13 +842,13 @@ START_TEST(deleting_lower_hardlink_frees_nothing)
 	for (i = 0; i < r.an->nfindings; i++)
 		ck_assert_uint_eq(r.an->findings[i].bytes, 0);
 	totals(&r, 5, 5);
-	done(&r);
+	lwt_run_free(&r);
 }
 END_TEST
 
 START_TEST(deleting_link_target_counts_its_bytes)
 {
-	struct run r;
+	struct lwt_run r;
 
 	/* b still reaches the content, but its entry stores no bytes:
 	 * by the invariant a's 5 bytes are no longer stored visibly. */
@@ -879,7 +860,7 @@ START_TEST(deleting_link_target_counts_its_bytes)
 	ck_assert_uint_eq(r.an->nfindings, 1);
 	expect(&r, "a", LW_KIND_DELETE, 1, 0, 5);
 	totals(&r, 5, 0);
-	done(&r);
+	lwt_run_free(&r);
 }
 END_TEST
 
@@ -887,7 +868,7 @@ END_TEST
 
 START_TEST(symlinks_and_directories_give_no_findings)
 {
-	struct run r;
+	struct lwt_run r;
 
 	new_layers(3);
 	tb_dir(L[0], "d/", 0755);
@@ -902,14 +883,14 @@ START_TEST(symlinks_and_directories_give_no_findings)
 	ck_assert_uint_eq(r.an->nfindings, 0);
 	ck_assert_uint_eq(r.an->ngroups, 0);
 	totals(&r, 0, 0);
-	done(&r);
+	lwt_run_free(&r);
 }
 END_TEST
 
 /* `rm f && mkdir f`: the file is gone, nothing took its content. */
 START_TEST(file_replaced_by_directory_is_delete)
 {
-	struct run r;
+	struct lwt_run r;
 	const struct lw_finding *f;
 
 	new_layers(2);
@@ -922,13 +903,13 @@ START_TEST(file_replaced_by_directory_is_delete)
 	ck_assert_int_eq(f->has_after, 0);
 	totals(&r, 7, 2);
 	layer_waste(&r, 5, 0, 0);
-	done(&r);
+	lwt_run_free(&r);
 }
 END_TEST
 
 START_TEST(file_replaced_by_symlink_is_delete)
 {
-	struct run r;
+	struct lwt_run r;
 	const struct lw_finding *f;
 
 	new_layers(2);
@@ -939,13 +920,13 @@ START_TEST(file_replaced_by_symlink_is_delete)
 	f = expect(&r, "etc/conf", LW_KIND_DELETE, 1, 0, 5);
 	ck_assert_int_eq(f->has_after, 0);
 	totals(&r, 5, 0);
-	done(&r);
+	lwt_run_free(&r);
 }
 END_TEST
 
 START_TEST(directory_replaced_by_file_deletes_files_below)
 {
-	struct run r;
+	struct lwt_run r;
 
 	new_layers(2);
 	tb_dir(L[0], "d/", 0755);
@@ -960,7 +941,7 @@ START_TEST(directory_replaced_by_file_deletes_files_below)
 	ck_assert_uint_eq(count_path(&r, "d"), 0);
 	totals(&r, 10, 3);
 	layer_waste(&r, 7, 0, 0);
-	done(&r);
+	lwt_run_free(&r);
 }
 END_TEST
 
@@ -969,7 +950,7 @@ END_TEST
  * path removes the directory and everything in it. */
 START_TEST(implied_directory_replaced_by_file_deletes_files_below)
 {
-	struct run r;
+	struct lwt_run r;
 
 	new_layers(2);
 	tb_file(L[0], "d/a", "aaa", 0, 0, 0644);
@@ -980,13 +961,13 @@ START_TEST(implied_directory_replaced_by_file_deletes_files_below)
 	expect(&r, "d/a", LW_KIND_DELETE, 1, 0, 3);
 	expect(&r, "d/s/b", LW_KIND_DELETE, 1, 0, 4);
 	totals(&r, 9, 2);
-	done(&r);
+	lwt_run_free(&r);
 }
 END_TEST
 
 START_TEST(hardlink_with_missing_target_over_lower_file)
 {
-	struct run r;
+	struct lwt_run r;
 
 	new_layers(2);
 	tb_file(L[0], "x", "hello", 0, 0, 0644);
@@ -995,13 +976,13 @@ START_TEST(hardlink_with_missing_target_over_lower_file)
 	ck_assert_uint_eq(r.an->nfindings, 1);
 	expect(&r, "x", LW_KIND_OVERWRITE, 1, 0, 5);
 	totals(&r, 5, 0);
-	done(&r);
+	lwt_run_free(&r);
 }
 END_TEST
 
 START_TEST(same_path_twice_in_one_tar_last_wins)
 {
-	struct run r;
+	struct lwt_run r;
 
 	new_layers(2);
 	tb_file(L[0], "f", "first", 0, 0, 0644);
@@ -1014,13 +995,13 @@ START_TEST(same_path_twice_in_one_tar_last_wins)
 	expect(&r, "f", LW_KIND_CHOWN, 1, 0, 7);
 	totals(&r, 19, 7);
 	layer_waste(&r, 5, 7, 0);
-	done(&r);
+	lwt_run_free(&r);
 }
 END_TEST
 
 START_TEST(empty_files_waste_nothing)
 {
-	struct run r;
+	struct lwt_run r;
 	size_t i;
 
 	new_layers(2);
@@ -1038,13 +1019,13 @@ START_TEST(empty_files_waste_nothing)
 	for (i = 0; i < r.an->ndups; i++)
 		ck_assert_uint_eq(r.an->dups[i].bytes, 0);
 	ck_assert_uint_eq(r.an->duplicate_bytes, 0);
-	done(&r);
+	lwt_run_free(&r);
 }
 END_TEST
 
 START_TEST(image_without_changes_has_no_findings)
 {
-	struct run r;
+	struct lwt_run r;
 
 	new_layers(2);
 	tb_dir(L[0], "usr/", 0755);
@@ -1056,13 +1037,13 @@ START_TEST(image_without_changes_has_no_findings)
 	ck_assert_uint_eq(r.an->file_count, 2);
 	totals(&r, 3, 3);
 	ck_assert(lw_analysis_wasted_percent(r.an) == 0.0);
-	done(&r);
+	lwt_run_free(&r);
 }
 END_TEST
 
 START_TEST(empty_layers_are_harmless)
 {
-	struct run r;
+	struct lwt_run r;
 
 	new_layers(3);
 	tb_file(L[1], "f", "data", 0, 0, 0644);
@@ -1070,13 +1051,13 @@ START_TEST(empty_layers_are_harmless)
 	ck_assert_uint_eq(r.an->nfindings, 0);
 	ck_assert_uint_eq(r.an->file_count, 1);
 	totals(&r, 4, 4);
-	done(&r);
+	lwt_run_free(&r);
 }
 END_TEST
 
 START_TEST(image_of_empty_layers_only)
 {
-	struct run r;
+	struct lwt_run r;
 
 	new_layers(2);
 	r = analyze(2);
@@ -1085,13 +1066,13 @@ START_TEST(image_of_empty_layers_only)
 	ck_assert_uint_eq(r.an->file_count, 0);
 	totals(&r, 0, 0);
 	ck_assert(lw_analysis_wasted_percent(r.an) == 0.0);
-	done(&r);
+	lwt_run_free(&r);
 }
 END_TEST
 
 START_TEST(wasted_percent_is_of_total)
 {
-	struct run r;
+	struct lwt_run r;
 
 	new_layers(2);
 	tb_file(L[0], "x", "0123456789", 0, 0, 0644);
@@ -1101,7 +1082,7 @@ START_TEST(wasted_percent_is_of_total)
 	totals(&r, 20, 10);
 	ck_assert_double_eq_tol(lw_analysis_wasted_percent(r.an), 50.0,
 				1e-9);
-	done(&r);
+	lwt_run_free(&r);
 }
 END_TEST
 
@@ -1109,7 +1090,7 @@ END_TEST
 
 START_TEST(duplicates_found_across_paths_and_layers)
 {
-	struct run r;
+	struct lwt_run r;
 	const struct lw_dup_group *d;
 
 	new_layers(2);
@@ -1133,13 +1114,13 @@ START_TEST(duplicates_found_across_paths_and_layers)
 	ck_assert_uint_eq(d->members[2].layer, 1);
 	ck_assert_uint_eq(r.an->duplicate_bytes, 24);
 	ck_assert_uint_eq(r.an->wasted_bytes, 0);
-	done(&r);
+	lwt_run_free(&r);
 }
 END_TEST
 
 START_TEST(duplicates_off_finds_none)
 {
-	struct run r;
+	struct lwt_run r;
 
 	new_layers(2);
 	tb_file(L[0], "a", "same content", 0, 0, 0644);
@@ -1148,13 +1129,13 @@ START_TEST(duplicates_off_finds_none)
 	ck_assert_uint_eq(r.an->ndups, 0);
 	ck_assert_uint_eq(r.an->duplicate_bytes, 0);
 	totals(&r, 24, 24);
-	done(&r);
+	lwt_run_free(&r);
 }
 END_TEST
 
 START_TEST(duplicates_sorted_by_bytes)
 {
-	struct run r;
+	struct lwt_run r;
 
 	new_layers(1);
 	tb_file(L[0], "s1", "ab", 0, 0, 0644);
@@ -1172,13 +1153,13 @@ START_TEST(duplicates_sorted_by_bytes)
 	ck_assert_uint_eq(r.an->dups[1].count, 3);
 	ck_assert_uint_eq(r.an->dups[2].bytes, 2);
 	ck_assert_uint_eq(r.an->duplicate_bytes, 20);
-	done(&r);
+	lwt_run_free(&r);
 }
 END_TEST
 
 START_TEST(same_size_other_content_is_not_duplicate)
 {
-	struct run r;
+	struct lwt_run r;
 
 	new_layers(1);
 	tb_file(L[0], "a", "abc", 0, 0, 0644);
@@ -1187,13 +1168,13 @@ START_TEST(same_size_other_content_is_not_duplicate)
 	r = analyze(1);
 	ck_assert_uint_eq(r.an->ndups, 0);
 	ck_assert_uint_eq(r.an->duplicate_bytes, 0);
-	done(&r);
+	lwt_run_free(&r);
 }
 END_TEST
 
 START_TEST(hidden_copy_is_not_duplicate)
 {
-	struct run r;
+	struct lwt_run r;
 
 	new_layers(2);
 	tb_file(L[0], "old", "moved data", 0, 0, 0644);
@@ -1204,13 +1185,13 @@ START_TEST(hidden_copy_is_not_duplicate)
 	ck_assert_uint_eq(r.an->nfindings, 1);
 	expect(&r, "old", LW_KIND_DELETE, 1, 0, 10);
 	totals(&r, 20, 10);
-	done(&r);
+	lwt_run_free(&r);
 }
 END_TEST
 
 START_TEST(hardlink_is_not_a_duplicate_copy)
 {
-	struct run r;
+	struct lwt_run r;
 
 	new_layers(1);
 	tb_file(L[0], "a", "linked data", 0, 0, 0644);
@@ -1218,7 +1199,7 @@ START_TEST(hardlink_is_not_a_duplicate_copy)
 	r = analyze(1);
 	/* One stored copy: nothing to save by deduplicating. */
 	ck_assert_uint_eq(r.an->duplicate_bytes, 0);
-	done(&r);
+	lwt_run_free(&r);
 }
 END_TEST
 
@@ -1226,7 +1207,7 @@ END_TEST
 
 START_TEST(groups_are_runs_sorted_by_bytes)
 {
-	struct run r;
+	struct lwt_run r;
 	const struct lw_group *g;
 
 	new_layers(3);
@@ -1263,7 +1244,7 @@ START_TEST(groups_are_runs_sorted_by_bytes)
 		  g->kind == LW_KIND_DELETE);
 	ck_assert_uint_eq(g->bytes, 5);
 	layer_waste(&r, 100 + 5, 20, 10);
-	done(&r);
+	lwt_run_free(&r);
 }
 END_TEST
 
@@ -1285,7 +1266,7 @@ START_TEST(findings_sorted_by_layer_from_layer_kind_path)
 		{ "g", 2, 0, LW_KIND_CHOWN },
 		{ "f", 2, 1, LW_KIND_CHMOD },
 	};
-	struct run r;
+	struct lwt_run r;
 	size_t i;
 
 	new_layers(3);
@@ -1320,7 +1301,7 @@ START_TEST(findings_sorted_by_layer_from_layer_kind_path)
 			      "finding %zu: '%s' %u<-%u %s", i, f->path,
 			      f->layer, f->from_layer, lw_kind_name(f->kind));
 	}
-	done(&r);
+	lwt_run_free(&r);
 }
 END_TEST
 
