@@ -3,7 +3,7 @@
 # shellcheck shell=bash
 
 lw_buildah_setup() {
-	command -v buildah >/dev/null || { echo "buildah is not installed" >&2; return 1; }
+	need_cmd buildah
 	BUILDAH_DIR=$TMP/storage
 	mkdir -p "$BUILDAH_DIR"
 	cat >"$BUILDAH_DIR/storage.conf" <<CONF

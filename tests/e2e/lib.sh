@@ -1,12 +1,14 @@
-# Helpers for the end-to-end tests. ctest sets LW (the binary), LW_ROOT
-# (the source tree) and LW_SHARED (../shared beside it).
+# Helpers for the end-to-end tests. ctest sets LW (the binary) and LW_ROOT
+# (the source tree). LW_PEER_DIR names the folder of dive's test images
+# (the peer images; default: shared/fixtures/peer-dive beside the source
+# tree); tests that need them, or a tool that is missing, exit 77, which
+# ctest reports as skipped.
 # shellcheck shell=bash
 set -euo pipefail
 
 : "${LW:?set LW to the layerwaste binary}"
 : "${LW_ROOT:?set LW_ROOT to the source tree}"
-LW_SHARED=${LW_SHARED:-$LW_ROOT/../shared}
-PEER=$LW_SHARED/fixtures/peer-dive
+PEER=${LW_PEER_DIR:-$LW_ROOT/../shared/fixtures/peer-dive}
 FIX=$LW_ROOT/fixtures/images
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
@@ -19,6 +21,26 @@ fail() {
 }
 
 ok() { checks=$((checks + 1)); }
+
+# skip WHY: the test cannot run here; ctest shows it as skipped (77).
+skip() {
+	echo "SKIP: $*"
+	exit 77
+}
+
+# need_peer: skips the test unless the peer images are there.
+need_peer() {
+	[ -f "$PEER/test-docker-image.tar" ] ||
+		skip "peer images not found: no $PEER/test-docker-image.tar (set LW_PEER_DIR to dive's .data folder)"
+}
+
+# need_cmd TOOL...: skips the test unless every TOOL is on PATH.
+need_cmd() {
+	local t
+	for t in "$@"; do
+		command -v "$t" >/dev/null 2>&1 || skip "$t is not installed (not on PATH)"
+	done
+}
 
 # check_eq WHAT EXPECTED ACTUAL
 check_eq() {

@@ -44,16 +44,16 @@ for c in no-manifest; do mk $c; done
 expect_error 3 "not a container image" "$TMP/no-manifest.tar"
 
 # Broken archives.
-head -c 700000 "$PEER/test-docker-image.tar" >"$TMP/truncated.tar"
+head -c 700000 "$FIX/waste/docker-archive.tar" >"$TMP/truncated.tar"
 expect_error 3 "truncated" "$TMP/truncated.tar"
-gzip -c "$PEER/test-docker-image.tar" >"$TMP/full.tar.gz"
+gzip -c "$FIX/waste/docker-archive.tar" >"$TMP/full.tar.gz"
 head -c 300000 "$TMP/full.tar.gz" >"$TMP/truncated.tar.gz"
 expect_error 3 "truncated" "$TMP/truncated.tar.gz"
 LW_STDIN=$TMP/truncated.tar.gz expect_error 3 "truncated" -
-zstd -q -c "$PEER/test-docker-image.tar" >"$TMP/full.tar.zst"
+zstd -q -c "$FIX/waste/docker-archive.tar" >"$TMP/full.tar.zst"
 head -c 300000 "$TMP/full.tar.zst" >"$TMP/truncated.tar.zst"
 expect_error 3 "truncated\|corrupt" "$TMP/truncated.tar.zst"
-python3 - "$PEER/test-oci-zstd-image.tar" "$TMP/corrupt-zstd.tar" <<'PY'
+python3 - "$FIX/waste/oci-archive-zstd.tar" "$TMP/corrupt-zstd.tar" <<'PY'
 import sys, tarfile, io
 src, dst = sys.argv[1], sys.argv[2]
 with tarfile.open(src) as t, tarfile.open(dst, "w") as o:
@@ -84,7 +84,7 @@ expect_error 3 "the config lists 1 diff_ids but the manifest lists 2 layers" "$T
 for c in dotdot longname; do mk $c; done
 expect_error 3 "unsafe entry name 'app/../../etc/passwd'" "$TMP/dotdot.tar"
 expect_error 3 "entry name longer than 4095 bytes" "$TMP/longname.tar"
-expect_error 3 "more than 10 entries in one layer" --max-entries 10 "$PEER/test-docker-image.tar"
+expect_error 3 "more than 10 entries in one layer" --max-entries 10 "$FIX/waste/docker-archive.tar"
 
 # Several images: an error that lists the tags, then --image picks one.
 mk two-images
@@ -114,7 +114,7 @@ grep -qF '\x1b[31mred\x07.txt' "$TMP/escape.txt" && ok || fail "escaped name not
 # Writing to a full device is an I/O error.
 if [ -w /dev/full ]; then
 	rc=0
-	"$LW" -q "$PEER/test-docker-image.tar" >/dev/full 2>"$TMP/full.err" || rc=$?
+	"$LW" -q "$FIX/waste/docker-archive.tar" >/dev/full 2>"$TMP/full.err" || rc=$?
 	check_eq "write to /dev/full exit" 4 "$rc"
 	grep -q "cannot write" "$TMP/full.err" && ok || fail "no write error message"
 fi

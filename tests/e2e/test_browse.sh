@@ -11,10 +11,7 @@ SOCK=lwtest$$
 SESSION=lw
 export LC_ALL=C.UTF-8
 
-if ! command -v tmux >/dev/null 2>&1; then
-	echo "SKIP: tmux is not installed"
-	exit 0
-fi
+need_cmd tmux
 
 tm() { tmux -u -L "$SOCK" "$@"; }
 cleanup() {

@@ -1,12 +1,11 @@
 #!/usr/bin/env bash
 # CI mode end to end: rules from flags and config files, the exit status
 # table, the summary line on stderr, several reports in one run, GitHub's
-# step summary, and dive's CI files on dive's own test image.
+# step summary (test_peer_ci.sh: dive's CI files on dive's own test image).
 . "$(dirname "$0")/lib.sh"
 
 WASTE=$FIX/waste/docker-archive.tar
 CLEAN=$FIX/clean/docker-archive.tar
-DIVE=$PEER/test-docker-image.tar
 W=$TMP/work
 mkdir -p "$W"
 
@@ -155,21 +154,4 @@ has "$TMP/step.md" "No wasted bytes found." "step summary: clean"
 lw 0 clean --max-wasted-bytes 0 --max-wasted-percent 0 --min-wasted-bytes-for-percent 0 "$CLEAN"
 has "$TMP/clean.err" "^layerwaste: PASS: 0 B wasted (0.00 %); 2 rules passed$" "clean"
 
-# dive's own CI files on dive's own test image (dive's Taskfile runs
-# `dive --ci --ci-config .data/.dive-ci` on it and expects exit 0).
-printf 'rules:\n  lowestEfficiency: 0.95\n  highestWastedBytes: 20Mb\n  highestUserWastedPercent: 0.5\n' >"$TMP/dive-ci"
-lw 0 dive-accept --ci-config "$TMP/dive-ci" "$DIVE"
-has "$TMP/dive-accept" "pass  lowest-efficiency            dive's efficiency 0.9844" "dive acceptance"
-has "$TMP/dive-accept" "pass  highest-user-wasted-percent  dive's user wasted ratio 0.4835" "dive acceptance"
-# cli_ci_test.go's default-ci-config/.dive-ci (0.96, 19Mb, 0.6).
-printf 'rules:\n  lowestEfficiency: 0.96\n  highestWastedBytes: 19Mb\n  highestUserWastedPercent: 0.6\n' >"$TMP/dive-ci2"
-lw 0 dive-default -f json --ci-config "$TMP/dive-ci2" "$DIVE"
-check_eq "dive default config" "0.96 19000000 0.6" "$(jget "$TMP/dive-default" "' '.join(str(r['limit']) for r in d['rules']['results'])")"
-# dive's default highestUserWastedPercent (0.1) fails its own 32 kB image
-# in dive; the 1 MB floor passes it here, and without the floor it fails.
-printf 'rules:\n  highestWastedBytes: 20Mb\n' >"$TMP/dive-ci3"
-lw 0 dive-trap --ci-config "$TMP/dive-ci3" "$DIVE"
-has "$TMP/dive-trap" "under the 1.0 MB floor" "dive trap"
-lw 1 dive-trap-nofloor --ci-config "$TMP/dive-ci3" --min-wasted-bytes-for-percent 0 "$DIVE"
-has "$TMP/dive-trap-nofloor" "FAIL  highest-user-wasted-percent" "dive trap, no floor"
 finish

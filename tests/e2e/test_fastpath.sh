@@ -2,16 +2,13 @@
 # The fast paths (mapped archives with located content, ISA-L inflate,
 # parallel indexing and hashing) give byte-identical JSON to the plain path
 # (--plain-reader: one stream through libarchive, everything hashed on the
-# way) on every fixture form, for the report and for inspect.
+# way) on every fixture form, for the report and for inspect
+# (test_peer_fastpath.sh: the same on the peer images).
 . "$(dirname "$0")/lib.sh"
 
 inputs=()
 for img in waste clean; do
 	for f in "$FIX/$img"/*.tar; do inputs+=("$f"); done
-done
-for f in "$PEER"/test-docker-image.tar "$PEER"/test-kaniko-image.tar \
-	"$PEER"/test-oci-*-image.tar; do
-	inputs+=("$f")
 done
 gzip -c "$FIX/waste/oci-archive-gzip.tar" >"$TMP/outer.tar.gz"
 inputs+=("$TMP/outer.tar.gz")

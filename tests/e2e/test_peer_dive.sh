@@ -1,13 +1,10 @@
 #!/usr/bin/env bash
-# The Docker-made images of ../shared/fixtures/peer-dive, with numbers
-# checked by hand once against their README (the Dockerfile and layer
-# listing given there) and against dive's own published test values.
+# The Docker-made images of dive's test data (the peer images, $LW_PEER_DIR),
+# with numbers checked by hand once against their README (the Dockerfile
+# and layer listing given there) and against dive's own published test
+# values.
 . "$(dirname "$0")/lib.sh"
-
-if [ ! -d "$PEER" ]; then
-	echo "peer-dive fixtures not found at $PEER" >&2
-	exit 1
-fi
+need_peer
 
 # test-docker-image.tar, legacy docker save, 14 layers. By hand:
 #   layer 4  chmod 444 somefile1.txt        -> chmod 6405 (from layer 3)

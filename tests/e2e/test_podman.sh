@@ -5,7 +5,7 @@
 # shellcheck source=tests/e2e/buildah.sh
 . "$(dirname "$0")/buildah.sh"
 
-command -v podman >/dev/null || { echo "podman is not installed" >&2; exit 1; }
+need_cmd podman
 lw_buildah_setup
 podman --storage-driver vfs load -q -i "$FIX/waste/docker-archive.tar" >/dev/null
 

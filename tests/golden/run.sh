@@ -3,33 +3,57 @@
 # of tests/golden/cases is a name and the arguments of one run; stdout must
 # equal expected/NAME.stdout, and "exit: N" plus stderr expected/NAME.stderr.
 #
-#   tests/golden/run.sh            compare (exit 1 on any difference)
-#   tests/golden/run.sh --update   rewrite expected/ from this build
+#   tests/golden/run.sh [--bundled|--peer]            compare (exit 1 on
+#                                                     any difference)
+#   tests/golden/run.sh [--bundled|--peer] --update   rewrite expected/
 #
-# LW is the binary (default: build/layerwaste). Runs from the repository
-# root with relative paths, so no absolute path reaches an output; the
-# peer images are ../shared/fixtures/peer-dive, beside the repository.
+# --bundled runs only the cases on the repository's own fixtures, --peer
+# only those on the peer images (dive's test data, in $LW_PEER_DIR, by
+# default shared/fixtures/peer-dive beside the repository); a case names
+# them as peer-dive/FILE. Without the peer images, their cases are skipped
+# (exit 77 when all that was asked for is skipped).
+#
+# LW is the binary (default: build/layerwaste). Every case runs with
+# relative paths in a folder that holds tests/ and fixtures/ (links to the
+# repository's) and peer-dive/ (a link to the peer images), so no absolute
+# path reaches an output.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 LW=${LW:-$root/build/layerwaste}
-update=0
-case ${1:-} in
---update) update=1 ;;
-"") ;;
-*) echo "usage: $0 [--update]" >&2; exit 2 ;;
-esac
+PEER=${LW_PEER_DIR:-$root/../shared/fixtures/peer-dive}
+update=0 only=
+for arg in "$@"; do
+	case $arg in
+	--update) update=1 ;;
+	--bundled | --peer) only=${arg#--} ;;
+	*) echo "usage: $0 [--bundled|--peer] [--update]" >&2; exit 2 ;;
+	esac
+done
 [ -x "$LW" ] || { echo "$0: no layerwaste binary at '$LW' (set LW)" >&2; exit 2; }
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-cd "$root"
-passed=0 failed=0 names=" "
+mkdir "$tmp/run"
+ln -s "$root/tests" "$root/fixtures" "$tmp/run/"
+ln -s "$PEER" "$tmp/run/peer-dive"
+have_peer=0
+[ -f "$PEER/test-docker-image.tar" ] && have_peer=1
+cd "$tmp/run"
+passed=0 failed=0 skipped=0 names=" "
 
 while read -r name args; do
 	case $name in '' | '#'*) continue ;; esac
 	names="$names$name "
+	case " $args " in
+	*" peer-dive/"*) [ "$only" = bundled ] && continue
+		if [ "$have_peer" -eq 0 ]; then
+			skipped=$((skipped + 1))
+			continue
+		fi ;;
+	*) [ "$only" = peer ] && continue ;;
+	esac
 	rc=0
 	# shellcheck disable=SC2086 # the arguments are split on purpose
 	env -u COLUMNS -u NO_COLOR -u GITHUB_STEP_SUMMARY -u CI LC_ALL=C.UTF-8 \
@@ -61,5 +85,8 @@ if [ "$update" -eq 1 ]; then
 	echo "updated $(ls "$here/expected" | wc -l) files in $here/expected"
 	exit 0
 fi
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+[ "$skipped" -eq 0 ] ||
+	echo "SKIP: $skipped cases: peer images not found: no $PEER/test-docker-image.tar (set LW_PEER_DIR)"
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$failed" -eq 0 ] || exit 1
+[ "$passed" -gt 0 ] || [ "$skipped" -eq 0 ] || exit 77

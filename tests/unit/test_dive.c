@@ -9,8 +9,8 @@
  * - efficiency = sum over paths of the smallest leaf size / sum of the
  *   cumulative sizes (1 when nothing); user wasted percent = wasted / sum
  *   of the sizes of all layers but the first.
- * The image of dive's own test-docker-image.tar is rebuilt in memory, and
- * the real file is read when it is available. */
+ * The image of dive's own test-docker-image.tar is rebuilt in memory; the
+ * real file (a peer image, support/peer.h) is read by the "peer" cases. */
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +19,7 @@
 
 #include "layerwaste/engine.h"
 #include "layerwaste/read.h"
+#include "peer.h"
 #include "analysed.h"
 #include "tarbuild.h"
 #include "suite.h"
@@ -442,10 +443,9 @@ END_TEST
 
 static int have_fixture(void)
 {
-	if (access(fixture_path, R_OK) == 0)
-		return 1;
-	fprintf(stderr, "SKIP: %s not found\n", fixture_path);
-	return 0;
+	ck_assert_msg(access(fixture_path, R_OK) == 0, "cannot read %s",
+		      fixture_path);
+	return 1;
 }
 
 static struct lwt_run read_fixture(int dups)
@@ -562,26 +562,17 @@ END_TEST
 static void find_fixture(int argc, char **argv)
 {
 	const char *name = "test-docker-image.tar";
-	const char *env;
 
-	if (argc > 1)
+	char *p;
+
+	if (argc > 1) {
 		snprintf(fixture_path, sizeof(fixture_path), "%s/%s", argv[1],
 			 name);
-	else if ((env = getenv("LW_SHARED_FIXTURES")) && *env)
-		snprintf(fixture_path, sizeof(fixture_path), "%s/%s", env,
-			 name);
-	else if ((env = getenv("LW_FIXTURES")) && *env)
-		snprintf(fixture_path, sizeof(fixture_path),
-			 "%s/../../shared/fixtures/peer-dive/%s", env, name);
-	else {
-		/* <repo>/tests/unit/test_dive.c -> <repo>/../shared */
-		const char *slash = strrchr(__FILE__, '/');
-		int dir = slash ? (int)(slash - __FILE__) : 1;
-
-		snprintf(fixture_path, sizeof(fixture_path),
-			 "%.*s/../../../shared/fixtures/peer-dive/%s", dir,
-			 slash ? __FILE__ : ".", name);
+		return;
 	}
+	p = lwt_peer_file(name);
+	snprintf(fixture_path, sizeof(fixture_path), "%s", p);
+	free(p);
 }
 
 static Suite *dive_suite(void)
@@ -589,6 +580,7 @@ static Suite *dive_suite(void)
 	Suite *s = suite_create("dive");
 	TCase *rules = tcase_create("rules");
 	TCase *img = tcase_create("test_docker_image");
+	TCase *real = tcase_create("real_test_docker_image");
 
 	tcase_add_test(rules, every_copy_of_a_changed_path_is_wasted);
 	tcase_add_test(rules, file_whiteout_adds_zero_but_makes_path_inefficient);
@@ -607,15 +599,17 @@ static Suite *dive_suite(void)
 
 	tcase_add_test(img, rebuilt_dive_test_image_gives_dive_figures);
 	tcase_add_test(img, rebuilt_dive_test_image_gives_our_figures);
-	tcase_add_test(img, real_dive_test_image_matches_dive);
-	tcase_add_test(img, real_dive_test_image_our_figures);
-	tcase_add_test(img, real_dive_test_image_copies_of_readme_are_duplicates);
 	suite_add_tcase(s, img);
+	tcase_set_tags(real, LWT_PEER_TAG);
+	tcase_add_test(real, real_dive_test_image_matches_dive);
+	tcase_add_test(real, real_dive_test_image_our_figures);
+	tcase_add_test(real, real_dive_test_image_copies_of_readme_are_duplicates);
+	suite_add_tcase(s, real);
 	return s;
 }
 
 int main(int argc, char **argv)
 {
 	find_fixture(argc, argv);
-	return lwt_run_suite(dive_suite());
+	return lwt_run_peer_suite(dive_suite());
 }

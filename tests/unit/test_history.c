@@ -1,6 +1,7 @@
 /* Unit tests of the history parser: created_by strings as classic docker,
- * buildah, BuildKit and kaniko write them (taken from the peer fixtures
- * and the buildah-made fixtures), then the real images read end to end. */
+ * buildah, BuildKit and kaniko write them (taken from the peer images and
+ * the buildah-made fixtures), then the real images read end to end (the
+ * peer images in the "peer" cases, support/peer.h). */
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,6 +9,7 @@
 
 #include "layerwaste/dockerfile.h"
 #include "layerwaste/read.h"
+#include "peer.h"
 #include "suite.h"
 
 #define HEX "139c3708fb6261126453e34483abd8bf7b26ed16d952fd976994d68e72d93be2"
@@ -367,7 +369,7 @@ START_TEST(test_real_images)
 	struct counts c;
 
 	/* docker 18.09: 15 entries, 11 RUN, 3 ADD, 1 CMD */
-	p = fixture("../../shared/fixtures/peer-dive/test-docker-image.tar");
+	p = lwt_peer_file("test-docker-image.tar");
 	c = read_image(p);
 	free(p);
 	ck_assert_uint_eq(c.total, 15);
@@ -377,7 +379,7 @@ START_TEST(test_real_images)
 	ck_assert_uint_eq(c.other, 1);
 	ck_assert_uint_eq(c.nop, 4);
 	/* kaniko: the busybox base (classic) then plain instructions */
-	p = fixture("../../shared/fixtures/peer-dive/test-kaniko-image.tar");
+	p = lwt_peer_file("test-kaniko-image.tar");
 	c = read_image(p);
 	free(p);
 	ck_assert_uint_eq(c.parsed, 15);
@@ -385,12 +387,20 @@ START_TEST(test_real_images)
 	ck_assert_uint_eq(c.add, 3);
 	ck_assert_uint_eq(c.nop, 2);
 	/* BuildKit, OCI layout */
-	p = fixture("../../shared/fixtures/peer-dive/test-oci-gzip-image.tar");
+	p = lwt_peer_file("test-oci-gzip-image.tar");
 	c = read_image(p);
 	free(p);
 	ck_assert_uint_eq(c.parsed, 1);
 	ck_assert_uint_eq(c.copy, 1);
 	ck_assert_uint_eq(c.buildkit, 1);
+}
+END_TEST
+
+START_TEST(test_buildah_image)
+{
+	char *p;
+	struct counts c;
+
 	/* buildah: the "waste" fixture, 20 entries, 12 RUN, 5 COPY */
 	p = fixture("images/waste/docker-archive.tar");
 	c = read_image(p);
@@ -409,6 +419,7 @@ static Suite *history_suite(void)
 {
 	Suite *s = suite_create("history");
 	TCase *forms = tcase_create("forms");
+	TCase *bundled = tcase_create("bundled");
 	TCase *real = tcase_create("real");
 
 	tcase_add_test(forms, test_classic_nop);
@@ -420,6 +431,9 @@ static Suite *history_suite(void)
 	tcase_add_test(forms, test_buildah);
 	tcase_add_test(forms, test_unknown);
 	suite_add_tcase(s, forms);
+	tcase_add_test(bundled, test_buildah_image);
+	suite_add_tcase(s, bundled);
+	tcase_set_tags(real, LWT_PEER_TAG);
 	tcase_add_test(real, test_real_images);
 	suite_add_tcase(s, real);
 	return s;
@@ -427,5 +441,5 @@ static Suite *history_suite(void)
 
 int main(void)
 {
-	return lwt_run_suite(history_suite());
+	return lwt_run_peer_suite(history_suite());
 }
