@@ -1,5 +1,5 @@
 /* Unit tests of the waste engine: images of layer tars built in memory,
- * analysed, and checked against the definitions in DESIGN.md (kinds,
+ * analysed, and checked against docs/definitions.md (kinds,
  * bytes, which layer is charged, duplicates, groups, order). Every test
  * also checks the invariants that hold for any image. */
 #include <check.h>
