@@ -118,4 +118,17 @@ int cli_write_fix(const struct cli *c, const struct lw_attribution *at);
  * EXIT_IO. */
 int cli_write_outputs(const struct cli *c, const struct lw_result *res);
 
+/* The repository and commit of the Dockerfile (vcs.c), for the SARIF
+ * report's versionControlProvenance. */
+struct cli_vcs {
+	struct lw_provenance p; /* points into the fields below */
+	char *repository_uri, *revision_id, *branch;
+};
+/* Fills *v (release with cli_vcs_release) and returns 0 when
+ * LAYERWASTE_VCS=git is set and git knows the Dockerfile's folder as a
+ * work tree with a remote "origin" and a HEAD; -1 otherwise, *v empty.
+ * dockerfile is borrowed and may be NULL. */
+int cli_vcs_find(const char *dockerfile, struct cli_vcs *v);
+void cli_vcs_release(struct cli_vcs *v);
+
 #endif

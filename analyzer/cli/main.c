@@ -493,6 +493,7 @@ int main(int argc, char **argv)
 	struct lw_rules_report *report = NULL;
 	struct lw_checks *checks = NULL;
 	struct lw_result res = { 0 };
+	struct cli_vcs vcs = { 0 };
 	struct lw_space_readme *readme = NULL;
 	struct progress_state ps = { { 0, 0 }, 0 };
 	int rc, status = EXIT_OK;
@@ -575,6 +576,8 @@ int main(int argc, char **argv)
 		goto out;
 	res.rules = report;
 	res.checks = checks;
+	if (!c.fix && !cli_vcs_find(c.ao.dockerfile, &vcs))
+		res.vcs = &vcs.p;
 	status = c.fix ? cli_write_fix(&c, at) : cli_write_outputs(&c, &res);
 	if (report->evaluated || checks) {
 		lw_render_ci_summary(stderr, &res);
@@ -587,6 +590,7 @@ out:
 	lw_rules_report_free(report);
 	lw_space_readme_free(readme);
 	lw_rules_config_release(&rules);
+	cli_vcs_release(&vcs);
 	lw_attribution_free(at);
 	lw_analysis_free(an);
 	lw_image_free(img);

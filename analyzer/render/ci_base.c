@@ -8,6 +8,22 @@
 #include "ci_priv.h"
 #include "render_priv.h"
 
+/* Indexed by enum lw_kind. */
+static const char *const kind_rule_ids[LW_KIND_COUNT] = {
+	[LW_KIND_CHOWN] = "chown",
+	[LW_KIND_CHMOD] = "chmod",
+	[LW_KIND_CHOWN_CHMOD] = "chown-chmod",
+	[LW_KIND_TOUCH] = "touch",
+	[LW_KIND_OVERWRITE] = "overwrite",
+	[LW_KIND_DELETE] = "delete",
+};
+
+const char *lwr_kind_rule_id(int kind)
+{
+	return kind >= 0 && kind < LW_KIND_COUNT ? kind_rule_ids[kind] :
+	       "unknown";
+}
+
 void lwr_rel_path(struct lw_strbuf *sb, const char *file)
 {
 	char cwd[4096];

@@ -35,6 +35,12 @@ const struct lw_suggestion *lwr_group_fix(const struct lw_result *r,
  * instruction that made the group's layer, else the Dockerfile alone. */
 struct lwr_loc lwr_group_loc(const struct lw_result *r, size_t gi);
 
+/* The id of the reporting rule of a finding kind, one form for every CI
+ * format (SARIF ruleId, GitLab check_name after "layerwaste/"): the JSON
+ * kind with '+' as '-' ("chown-chmod"), the form of the max-KIND-bytes
+ * rules. The JSON report keeps its own kind names (lw_kind_name). */
+const char *lwr_kind_rule_id(int kind);
+
 /* The Dockerfile as a path relative to the working directory (for SARIF,
  * GitHub and GitLab, which want repository paths): an absolute path under
  * the working directory loses that prefix, "./" is dropped; "Dockerfile"

@@ -136,7 +136,7 @@ int lw_render_gitlab(FILE *f, const struct lw_result *r,
 	json_t *doc = lwr_jmust(json_array());
 	char **fp = lwr_fingerprints(an);
 	struct lwr_loc loc;
-	char rfp[32], kind[32], *p;
+	char rfp[32];
 	size_t i;
 	int rc;
 
@@ -145,11 +145,8 @@ int lw_render_gitlab(FILE *f, const struct lw_result *r,
 		lw_strbuf_reset(&desc);
 		lw_strbuf_reset(&check);
 		lwr_group_message(r, i, &desc);
-		snprintf(kind, sizeof(kind), "%s",
-			 lw_kind_name(an->groups[i].kind));
-		while ((p = strchr(kind, '+')))
-			*p = '-';
-		lw_strbuf_addf(&check, "layerwaste/%s", kind);
+		lw_strbuf_addf(&check, "layerwaste/%s",
+			       lwr_kind_rule_id(an->groups[i].kind));
 		if (json_array_append_new(doc, issue(check.buf, desc.buf, fp[i],
 						     failed ? "major" : "minor",
 						     "Performance", loc.file,

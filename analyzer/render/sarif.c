@@ -7,8 +7,11 @@
  * attribution knows it, else line 1 of the Dockerfile (of "Dockerfile"
  * when none was given), because code scanning rejects results without a
  * location. partialFingerprints hold no line or layer number, so an alert
- * survives edits that move it. tests/sarif checks the output against the
- * SARIF 2.1.0 schema. */
+ * survives edits that move it. Every rule has a helpUri into the docs
+ * (LW_DOCS_URL, render.h); a result on Dockerfile lines quotes them
+ * (snippet, and a context region of a few lines around them), secret-
+ * looking ENV/ARG values hidden. tests/sarif/check validates the output
+ * with Microsoft's SARIF Multitool, GitHub's rules included. */
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,24 +20,24 @@
 #include <jansson.h>
 
 #include "layerwaste/checks.h"
+#include "layerwaste/dockerfile.h"
 #include "ci_priv.h"
 #include "layerwaste/render.h"
 #include "render_priv.h"
 
-#ifndef LW_HOMEPAGE
-#define LW_HOMEPAGE "https://github.com/layerwaste/layerwaste"
-#endif
+/* Lines of context shown above and below a result's lines. */
+#define CONTEXT_LINES 2
 #define SARIF_SCHEMA "https://json.schemastore.org/sarif-2.1.0.json"
 #define FINGERPRINT_KEY "layerwasteCause/v1"
 #define CHECK_FINGERPRINT_KEY "layerwasteCheck/v1"
 
 struct kind_rule {
-	const char *id, *name, *shortd, *fulld, *help;
+	const char *name, *shortd, *fulld, *help;
 };
 
 /* Indexed by enum lw_kind. */
 static const struct kind_rule kind_rules[LW_KIND_COUNT] = {
-	{ "chown", "ChownCopy",
+	{ "ChownCopy",
 	  "Files copied into a new layer only to change their owner",
 	  "A layer changes only the owner (uid/gid) of files that a lower "
 	  "layer added. The storage driver copies each such file whole into "
@@ -42,27 +45,27 @@ static const struct kind_rule kind_rules[LW_KIND_COUNT] = {
 	  "Set the owner where the files are made: `COPY --chown=USER:GROUP` "
 	  "(or `ADD --chown`), or `chown` in the same `RUN` that creates "
 	  "the files, and drop the separate `RUN chown`." },
-	{ "chmod", "ChmodCopy",
+	{ "ChmodCopy",
 	  "Files copied into a new layer only to change their mode",
 	  "A layer changes only the permission bits of files that a lower "
 	  "layer added. Each such file is copied whole into the new layer.",
 	  "Set the mode where the files are made: `COPY --chmod=MODE` "
 	  "(BuildKit), fix the mode in the build context, or `chmod` in the "
 	  "same `RUN` that creates the files." },
-	{ "chown-chmod", "ChownChmodCopy",
+	{ "ChownChmodCopy",
 	  "Files copied into a new layer only to change owner and mode",
 	  "A layer changes only the owner and the permission bits of files "
 	  "that a lower layer added. Each such file is copied whole.",
 	  "Use `COPY --chown=USER:GROUP --chmod=MODE`, or change both in the "
 	  "`RUN` that creates the files." },
-	{ "touch", "TouchCopy",
+	{ "TouchCopy",
 	  "Files copied into a new layer only to change mtime or xattrs",
 	  "A layer rewrites files of a lower layer with the same content, "
 	  "owner and mode (a `touch`, or extended attributes). Each such "
 	  "file is copied whole.",
 	  "Do not touch files in a later step; set times or attributes in "
 	  "the step that creates the files." },
-	{ "overwrite", "OverwrittenFile",
+	{ "OverwrittenFile",
 	  "Files overwritten by a later layer stay stored in the lower layer",
 	  "A layer replaces files of a lower layer with other content or "
 	  "another file type. The old copies are unreachable but still "
@@ -70,7 +73,7 @@ static const struct kind_rule kind_rules[LW_KIND_COUNT] = {
 	  "Write each file once: merge the steps, reorder them so the final "
 	  "content is written first, or build it in another stage and "
 	  "`COPY --from` the result." },
-	{ "delete", "DeletedFile",
+	{ "DeletedFile",
 	  "Files deleted by a later layer stay stored in the lower layer",
 	  "A layer deletes files of a lower layer. A whiteout hides them, "
 	  "but their bytes stay in the lower layer.",
@@ -131,6 +134,27 @@ static json_t *camel(const char *id)
 	return v;
 }
 
+/* The check's section of its profile's page: "spaces/app-port" ->
+ * LW_DOCS_URL "spaces.md#spacesapp-port" (GitHub's heading anchors). */
+static json_t *check_help_uri(const char *id)
+{
+	struct lw_strbuf sb = LW_STRBUF_INIT;
+	const char *slash = strchr(id, '/');
+	json_t *v;
+
+	lw_strbuf_adds(&sb, LW_DOCS_URL);
+	if (slash)
+		lw_strbuf_addf(&sb, "%.*s.md#", (int)(slash - id), id);
+	else
+		lw_strbuf_adds(&sb, "spaces.md#");
+	for (; *id; id++)
+		if (isalnum((unsigned char)*id) || *id == '-' || *id == '_')
+			lw_strbuf_addc(&sb, (char)tolower((unsigned char)*id));
+	v = lwr_jmust(json_string(sb.buf));
+	lw_strbuf_release(&sb);
+	return v;
+}
+
 /* One reporting rule per check of the profile that ran. */
 static void check_rules(json_t *a, const struct lw_result *res)
 {
@@ -153,6 +177,7 @@ static void check_rules(json_t *a, const struct lw_result *res)
 		lw_strbuf_addf(&md, "**%s**\n\n%s", k->title, k->docs);
 		lwr_jput(help, "markdown", json_string(md.buf));
 		lwr_jput(r, "help", help);
+		lwr_jput(r, "helpUri", check_help_uri(k->id));
 		cfg = lwr_jmust(json_object());
 		lwr_jput(cfg, "level", json_string(sarif_level(k->severity)));
 		lwr_jput(r, "defaultConfiguration", cfg);
@@ -177,7 +202,7 @@ static json_t *driver_rules(const struct lw_result *res)
 
 	for (k = 0; k < LW_KIND_COUNT; k++) {
 		r = lwr_jmust(json_object());
-		lwr_jput(r, "id", json_string(kind_rules[k].id));
+		lwr_jput(r, "id", json_string(lwr_kind_rule_id(k)));
 		lwr_jput(r, "name", json_string(kind_rules[k].name));
 		lwr_jput(r, "shortDescription", text_obj(kind_rules[k].shortd));
 		lwr_jput(r, "fullDescription", text_obj(kind_rules[k].fulld));
@@ -188,6 +213,8 @@ static json_t *driver_rules(const struct lw_result *res)
 			       kind_rules[k].help);
 		lwr_jput(help, "markdown", json_string(md.buf));
 		lwr_jput(r, "help", help);
+		lwr_jput(r, "helpUri", json_string(LW_DOCS_URL
+						    "definitions.md#findings"));
 		cfg = lwr_jmust(json_object());
 		lwr_jput(cfg, "level", json_string("warning"));
 		lwr_jput(r, "defaultConfiguration", cfg);
@@ -228,24 +255,81 @@ static json_t *uri(const char *file)
 	return v;
 }
 
-static json_t *place(struct lwr_loc loc)
+/* A region of lines [first, last] of the Dockerfile, with their text as
+ * its snippet: secret-looking ENV/ARG values hidden, invalid UTF-8 as
+ * \xNN. */
+static json_t *line_region(const struct lw_attribution *at, size_t first,
+			   size_t last)
 {
-	json_t *l = lwr_jmust(json_object()), *phys = lwr_jmust(json_object());
-	json_t *art = lwr_jmust(json_object()), *reg = lwr_jmust(json_object());
+	json_t *reg = lwr_jmust(json_object()), *snip;
+	struct lw_strbuf text = LW_STRBUF_INIT;
+	char *red;
+	size_t i;
 
+	lwr_jput(reg, "startLine", json_integer((json_int_t)first));
+	if (last > first)
+		lwr_jput(reg, "endLine", json_integer((json_int_t)last));
+	for (i = first; i <= last; i++) {
+		red = lw_redact_history(at->df_lines[i - 1]);
+		lw_strbuf_adds(&text, red);
+		lw_strbuf_addc(&text, '\n');
+		free(red);
+	}
+	snip = lwr_jmust(json_object());
+	lwr_jput(snip, "text", clean_string(text.buf));
+	lwr_jput(reg, "snippet", snip);
+	lw_strbuf_release(&text);
+	return reg;
+}
+
+static json_t *place(const struct lw_result *res, struct lwr_loc loc)
+{
+	const struct lw_attribution *at = res->attribution;
+	json_t *l = lwr_jmust(json_object()), *phys = lwr_jmust(json_object());
+	json_t *art = lwr_jmust(json_object()), *reg;
+	size_t first = loc.line > 0 ? (size_t)loc.line : 1, last = first;
+
+	if (loc.line > 0 && loc.end_line > loc.line)
+		last = (size_t)loc.end_line;
 	lwr_jput(art, "uri", uri(loc.file));
 	lwr_jput(phys, "artifactLocation", art);
-	lwr_jput(reg, "startLine", json_integer(loc.line > 0 ? loc.line : 1));
-	if (loc.line > 0 && loc.end_line > loc.line)
-		lwr_jput(reg, "endLine", json_integer(loc.end_line));
-	lwr_jput(phys, "region", reg);
+	/* The lines are quoted only when they are known and are the
+	 * Dockerfile's (a check may point into another file). */
+	if (loc.line > 0 && loc.file && at && at->dockerfile &&
+	    !strcmp(loc.file, at->dockerfile) && last <= at->ndf_lines) {
+		lwr_jput(phys, "region", line_region(at, first, last));
+		lwr_jput(phys, "contextRegion", line_region(at,
+		    first > CONTEXT_LINES ? first - CONTEXT_LINES : 1,
+		    last + CONTEXT_LINES < at->ndf_lines ?
+		    last + CONTEXT_LINES : at->ndf_lines));
+	} else {
+		reg = lwr_jmust(json_object());
+		lwr_jput(reg, "startLine", json_integer((json_int_t)first));
+		if (last > first)
+			lwr_jput(reg, "endLine", json_integer((json_int_t)last));
+		lwr_jput(phys, "region", reg);
+	}
 	lwr_jput(l, "physicalLocation", phys);
 	return l;
 }
 
 static json_t *location(const struct lw_result *res, size_t gi)
 {
-	return place(lwr_group_loc(res, gi));
+	return place(res, lwr_group_loc(res, gi));
+}
+
+/* runs[0].versionControlProvenance: the repository and commit the
+ * Dockerfile comes from, when the CLI found them. */
+static json_t *provenance(const struct lw_provenance *vcs)
+{
+	json_t *a = lwr_jmust(json_array()), *v = lwr_jmust(json_object());
+
+	lwr_jput(v, "repositoryUri", clean_string(vcs->repository_uri));
+	lwr_jput(v, "revisionId", clean_string(vcs->revision_id));
+	if (vcs->branch)
+		lwr_jput(v, "branch", clean_string(vcs->branch));
+	append(a, v);
+	return a;
 }
 
 /* One result per place that fails a profile check. */
@@ -281,7 +365,7 @@ static void check_results(json_t *results, const struct lw_result *res)
 			loc.line = it && it->file ? it->line : 0;
 			loc.end_line = it && it->file ? it->end_line : 0;
 			locs = lwr_jmust(json_array());
-			append(locs, place(loc));
+			append(locs, place(res, loc));
 			lwr_jput(r, "locations", locs);
 			fps = lwr_jmust(json_object());
 			lwr_check_fingerprint(k, it, fp, sizeof(fp));
@@ -314,7 +398,7 @@ static json_t *result(const struct lw_result *res, size_t gi,
 	struct lw_strbuf msg = LW_STRBUF_INIT, path = LW_STRBUF_INIT;
 	size_t i;
 
-	lwr_jput(r, "ruleId", json_string(kind_rules[g->kind].id));
+	lwr_jput(r, "ruleId", json_string(lwr_kind_rule_id(g->kind)));
 	lwr_jput(r, "ruleIndex", json_integer(g->kind));
 	lwr_jput(r, "level", json_string(level));
 	lwr_group_message(res, gi, &msg);
@@ -369,6 +453,8 @@ int lw_render_sarif(FILE *f, const struct lw_result *res,
 	lwr_jput(drv, "rules", driver_rules(res));
 	lwr_jput(tool, "driver", drv);
 	lwr_jput(run, "tool", tool);
+	if (res->vcs && res->vcs->repository_uri && res->vcs->revision_id)
+		lwr_jput(run, "versionControlProvenance", provenance(res->vcs));
 	for (i = 0; i < an->ngroups; i++)
 		append(results, result(res, i, level, fp[i]));
 	check_results(results, res);

@@ -18,6 +18,24 @@
 extern "C" {
 #endif
 
+/* The project's home page, and its docs folder that the SARIF rules'
+ * helpUri point into (docs/definitions.md, docs/spaces.md). A
+ * PLACEHOLDER: the project has no public home yet. Change LW_HOMEPAGE
+ * here (and LW_DOCS_URL if the docs are not served under
+ * HOME/blob/main/docs/, GitHub's form); nothing else names it. */
+#define LW_HOMEPAGE "https://example.invalid/layerwaste"
+#define LW_DOCS_URL LW_HOMEPAGE "/blob/main/docs/"
+
+/* Where the Dockerfile's source is kept, for SARIF's
+ * versionControlProvenance: set by the CLI only when asked
+ * (LAYERWASTE_VCS=git) and the Dockerfile is in a git work tree with a
+ * remote. */
+struct lw_provenance {
+	const char *repository_uri; /* the remote's URL, no credentials */
+	const char *revision_id;    /* HEAD's commit id */
+	const char *branch;         /* HEAD's branch, or NULL (detached) */
+};
+
 /* Everything a renderer shows, in one place. The CLI fills it; every
  * pointer is borrowed and must outlive the call. image and analysis are
  * always set (image == analysis->image); the others are NULL when that
@@ -28,6 +46,7 @@ struct lw_result {
 	const struct lw_attribution *attribution; /* NULL: history only */
 	const struct lw_rules_report *rules; /* NULL: no rule evaluated */
 	const struct lw_checks *checks;      /* NULL: no profile ran */
+	const struct lw_provenance *vcs;     /* NULL: not known or not asked */
 };
 
 struct lw_render_opts {
