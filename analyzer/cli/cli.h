@@ -27,6 +27,7 @@ enum cli_format {
 	FMT_SARIF,
 	FMT_GITLAB,
 	FMT_JUNIT,
+	FMT_HTML,
 	FMT_COUNT
 };
 

@@ -28,7 +28,7 @@ static const char usage_text[] =
 	"\n"
 	"options:\n"
 	"  -f, --format FMT       text (default), json, github, markdown, sarif,\n"
-	"                         gitlab or junit\n"
+	"                         gitlab, junit or html\n"
 	"  -o, --output FILE      write the report to FILE instead of stdout\n"
 	"  -o, --output FMT=FILE  also write a report in FMT to FILE (repeat it\n"
 	"                         for several; '-' is stdout)\n"
@@ -255,7 +255,7 @@ static int parse_option(struct cli *c, int o, const char *name, char **argv)
 		if (c->format < 0)
 			return die_usage("unknown format '%s' (text, json, "
 					 "github, markdown, sarif, gitlab, "
-					 "junit)", optarg);
+					 "junit, html)", optarg);
 		return 0;
 	case 'o':
 		return add_output(c, optarg);

@@ -25,6 +25,7 @@ static const struct {
 	[FMT_SARIF] = { "sarif", lw_render_sarif },
 	[FMT_GITLAB] = { "gitlab", lw_render_gitlab },
 	[FMT_JUNIT] = { "junit", lw_render_junit },
+	[FMT_HTML] = { "html", lw_render_html },
 };
 
 int cli_format_from_name(const char *name)

@@ -34,6 +34,8 @@ static int related(const char *p, const char *root, size_t rlen, int *above)
 	size_t n = strlen(p);
 
 	*above = 0;
+	if (!rlen)
+		return 1; /* the root "": everything is under it */
 	if (n >= rlen && !strncmp(p, root, rlen) &&
 	    (p[rlen] == '\0' || p[rlen] == '/'))
 		return 1;
@@ -83,8 +85,6 @@ void lw_image_visible_under(const struct lw_image *img, const char *root,
 	uint32_t cut, own;
 	int above;
 
-	if (!rlen)
-		return;
 	for (k = 0; k < img->nlayers; k++) {
 		ix = img->layers[k].index;
 		for (i = 0; ix && i < ix->count; i++) {

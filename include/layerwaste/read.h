@@ -146,9 +146,9 @@ struct lw_file_bytes {
 void lw_file_bytes_release(struct lw_file_bytes *fb);
 
 /* Calls fn(ctx, layer, entry) for every entry visible in the final image
- * at root (normalised, not "") or under it, in tree order (lw_path_cmp),
- * whiteouts and opaque directories of upper layers honoured. img and the
- * entries are borrowed. */
+ * at root (normalised; "" is the whole image) or under it, in tree order
+ * (lw_path_cmp), whiteouts and opaque directories of upper layers
+ * honoured. img and the entries are borrowed. */
 void lw_image_visible_under(const struct lw_image *img, const char *root,
 			    void (*fn)(void *ctx, uint32_t layer,
 				       const struct lw_entry *e),

@@ -78,6 +78,12 @@ int lw_render_gitlab(FILE *f, const struct lw_result *r,
 		     const struct lw_render_opts *o);
 int lw_render_junit(FILE *f, const struct lw_result *r,
 		    const struct lw_render_opts *o);
+/* html: one self-contained page (no network request): the summary as
+ * plain HTML, and from the data embedded in it a treemap of the final file
+ * system, the layers as bars, causes, fixes, the --fix diff, a findings
+ * table and the profile's checks. Every name from the image is escaped. */
+int lw_render_html(FILE *f, const struct lw_result *r,
+		   const struct lw_render_opts *o);
 /* The one-line verdict for stderr in CI mode: "layerwaste: FAIL: 20.5 kB
  * wasted (1.01 %); 2 of 4 rules failed; biggest fix: ... saves 8.0 kB". */
 int lw_render_ci_summary(FILE *f, const struct lw_result *r);
