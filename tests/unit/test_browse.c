@@ -20,9 +20,9 @@ static struct lw_result res; /* tests may set a static attribution */
 static struct lw_vm *vm;
 
 static struct lw_history hist[] = {
-	{ "/bin/sh -c #(nop) COPY dir:abc in / ", NULL, NULL, 0 },
-	{ "/bin/sh -c chown -R 1000:1000 /app", NULL, NULL, 0 },
-	{ "/bin/sh -c rm -rf /data/gone.txt /data/cache", NULL, NULL, 0 },
+	{ .created_by = "/bin/sh -c #(nop) COPY dir:abc in / " },
+	{ .created_by = "/bin/sh -c chown -R 1000:1000 /app" },
+	{ .created_by = "/bin/sh -c rm -rf /data/gone.txt /data/cache" },
 };
 
 /* Layer 0 adds everything; layer 1 chowns /app (30 B); layer 2 deletes

@@ -15,10 +15,10 @@
 #include "suite.h"
 
 static struct lw_history hist[] = {
-	{ "/bin/sh -c #(nop) ADD file:0123456789abcdef in / ", NULL, NULL, 0 },
-	{ "COPY app/ /app/ # buildkit", NULL, NULL, 0 },
-	{ "RUN /bin/sh -c chown -R app:app /app # buildkit", NULL, NULL, 0 },
-	{ "RUN /bin/sh -c rm -rf /app/cache # buildkit", NULL, NULL, 0 },
+	{ .created_by = "/bin/sh -c #(nop) ADD file:0123456789abcdef in / " },
+	{ .created_by = "COPY app/ /app/ # buildkit" },
+	{ .created_by = "RUN /bin/sh -c chown -R app:app /app # buildkit" },
+	{ .created_by = "RUN /bin/sh -c rm -rf /app/cache # buildkit" },
 };
 
 static struct lw_layer_index ix[4];
@@ -28,24 +28,34 @@ static char *tags[] = { "app:1" };
 
 /* Sorted as the engine sorts: layer, from_layer, kind, path. */
 static struct lw_finding findings[] = {
-	{ "app/a.txt", 2000000, 2, 1, LW_KIND_CHOWN, 1, 0,
-	  { 0, 0, 0644 }, { 1000, 1000, 0644 } },
-	{ "app/b,c:d%e\n\033[31m\xff.txt", 1000, 2, 1, LW_KIND_CHOWN, 1, 0,
-	  { 0, 0, 0644 }, { 1000, 1000, 0644 } },
-	{ "app/run.sh", 300, 3, 1, LW_KIND_CHMOD, 1, 0,
-	  { 0, 0, 0644 }, { 0, 0, 0755 } },
-	{ "app/cache/x|y", 500, 3, 1, LW_KIND_DELETE, 0, 0,
-	  { 0, 0, 0644 }, { 0, 0, 0 } },
+	{ .path = "app/a.txt", .bytes = 2000000, .layer = 2, .from_layer = 1,
+	  .kind = LW_KIND_CHOWN, .has_after = 1, .before = { 0, 0, 0644 },
+	  .after = { 1000, 1000, 0644 } },
+	{ .path = "app/b,c:d%e\n\033[31m\xff.txt", .bytes = 1000, .layer = 2,
+	  .from_layer = 1, .kind = LW_KIND_CHOWN, .has_after = 1,
+	  .before = { 0, 0, 0644 }, .after = { 1000, 1000, 0644 } },
+	{ .path = "app/run.sh", .bytes = 300, .layer = 3, .from_layer = 1,
+	  .kind = LW_KIND_CHMOD, .has_after = 1, .before = { 0, 0, 0644 },
+	  .after = { 0, 0, 0755 } },
+	{ .path = "app/cache/x|y", .bytes = 500, .layer = 3, .from_layer = 1,
+	  .kind = LW_KIND_DELETE, .has_after = 0, .before = { 0, 0, 0644 },
+	  .after = { 0, 0, 0 } },
 };
 
 static struct lw_group groups[] = {
-	{ 2, 1, LW_KIND_CHOWN, 2001000, 2, 0, 2 },
-	{ 3, 1, LW_KIND_DELETE, 500, 1, 3, 1 },
-	{ 3, 1, LW_KIND_CHMOD, 300, 1, 2, 1 },
+	{ .layer = 2, .from_layer = 1, .kind = LW_KIND_CHOWN, .bytes = 2001000,
+	  .files = 2, .first = 0, .count = 2 },
+	{ .layer = 3, .from_layer = 1, .kind = LW_KIND_DELETE, .bytes = 500,
+	  .files = 1, .first = 3, .count = 1 },
+	{ .layer = 3, .from_layer = 1, .kind = LW_KIND_CHMOD, .bytes = 300,
+	  .files = 1, .first = 2, .count = 1 },
 };
 
 static struct lw_layer_result layer_results[] = {
-	{ 0, 0 }, { 500, 1 }, { 2001000, 2 }, { 300, 1 },
+	{ .wasted_bytes = 0, .findings = 0 },
+	{ .wasted_bytes = 500, .findings = 1 },
+	{ .wasted_bytes = 2001000, .findings = 2 },
+	{ .wasted_bytes = 300, .findings = 1 },
 };
 
 static char dockerfile[] = "build,x:y/Dockerfile";
@@ -81,13 +91,17 @@ static void fixture(void)
 
 	memset(lattr, 0, sizeof(lattr));
 	lattr[0].base = 1;
-	lattr[1] = (struct lw_layer_attr){ "COPY", "app/ /app/", 0, NULL,
-		dockerfile, 3, 3, "COPY app/ /app/", "0" };
-	lattr[2] = (struct lw_layer_attr){ "RUN", "chown -R app:app /app", 0,
-		NULL, dockerfile, 4, 5, "RUN chown -R app:app \\\n    /app",
-		"0" };
-	lattr[3] = (struct lw_layer_attr){ "RUN", "rm -rf /app/cache | cat",
-		0, NULL, dockerfile, 6, 6, "RUN rm -rf /app/cache | cat", "0" };
+	lattr[1] = (struct lw_layer_attr){ .keyword = "COPY",
+		.args = "app/ /app/", .file = dockerfile, .line = 3,
+		.end_line = 3, .text = "COPY app/ /app/", .stage = "0" };
+	lattr[2] = (struct lw_layer_attr){ .keyword = "RUN",
+		.args = "chown -R app:app /app", .file = dockerfile, .line = 4,
+		.end_line = 5, .text = "RUN chown -R app:app \\\n    /app",
+		.stage = "0" };
+	lattr[3] = (struct lw_layer_attr){ .keyword = "RUN",
+		.args = "rm -rf /app/cache | cat", .file = dockerfile,
+		.line = 6, .end_line = 6, .text = "RUN rm -rf /app/cache | cat",
+		.stage = "0" };
 	memset(sugg, 0, sizeof(sugg));
 	sugg[0].id = "copy-chown-2-1";
 	sugg[0].kind = LW_FIX_COPY_CHOWN;
@@ -100,9 +114,10 @@ static void fixture(void)
 	sugg[0].before = "COPY app/ /app/\nRUN chown -R app:app \\\n    /app\n";
 	sugg[0].after = "COPY --chown=app:app app/ /app/\n";
 	sugg[0].saves_bytes = 2001300;
-	causes[0] = (struct lw_cause){ 0, 0 };
-	causes[1] = (struct lw_cause){ 1, -1 };
-	causes[2] = (struct lw_cause){ 2, 0 }; /* the same fix covers it */
+	causes[0] = (struct lw_cause){ .group = 0, .suggestion = 0 };
+	causes[1] = (struct lw_cause){ .group = 1, .suggestion = -1 };
+	/* the same fix covers it */
+	causes[2] = (struct lw_cause){ .group = 2, .suggestion = 0 };
 	memset(&at, 0, sizeof(at));
 	at.dockerfile = dockerfile;
 	at.aligned = 1;
@@ -226,7 +241,7 @@ END_TEST
 
 START_TEST(test_github_levels)
 {
-	struct lw_render_opts o = { 0, 100, 0, 1 };
+	struct lw_render_opts o = { .width = 100, .top = 1 };
 	char *out = render(lw_render_github, NULL, &o);
 
 	/* No rules: warnings; --top 1: one annotation and a notice. */

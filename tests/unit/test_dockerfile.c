@@ -451,8 +451,11 @@ END_TEST
 
 START_TEST(test_expand_api)
 {
-	struct lw_df_var vars[] = { { "A", "x y", 0 }, { "E", "", 1 },
-				    { "U", NULL, 0 } };
+	struct lw_df_var vars[] = {
+		{ .name = "A", .value = "x y", .env = 0 },
+		{ .name = "E", .value = "", .env = 1 },
+		{ .name = "U", .value = NULL, .env = 0 },
+	};
 	struct lw_error err = { 0, "" };
 	char *out, **w;
 	size_t n;

@@ -23,12 +23,12 @@ static char *an_warn[] = { "engine warning" };
 static char *tags[] = { "app:latest", "registry.example.com/team/app:1.0" };
 
 static struct lw_history hist[] = {
-	{ "/bin/sh -c #(nop) ADD file:0123456789abcdef0123456789abcdef"
-	  "0123456789abcdef0123456789abcdef in / ", NULL, NULL, 0 },
-	{ "COPY . /app # buildkit", NULL, NULL, 0 },
-	{ "/bin/sh -c chown -R app:app /app &&   echo a very long command\n"
-	  "that goes on and on and on so that no line of eighty columns can "
-	  "hold it", NULL, NULL, 0 },
+	{ .created_by = "/bin/sh -c #(nop) ADD file:0123456789abcdef"
+	  "0123456789abcdef0123456789abcdef0123456789abcdef in / " },
+	{ .created_by = "COPY . /app # buildkit" },
+	{ .created_by = "/bin/sh -c chown -R app:app /app &&   echo a very "
+	  "long command\nthat goes on and on and on so that no line of eighty "
+	  "columns can hold it" },
 };
 
 static struct lw_layer_index ix[4];
@@ -36,36 +36,55 @@ static struct lw_layer layers[4];
 static struct lw_image img;
 
 static struct lw_finding findings[] = {
-	{ "app/a.txt", 2000000, 2, 1, LW_KIND_CHOWN, 1, LW_ENTRY_FILE,
-	  { 0, 0, 0644 }, { 1000, 1000, 0644 } },
-	{ "app/b\xff\xfe.bin", 900000, 2, 1, LW_KIND_CHOWN, 1, LW_ENTRY_FILE,
-	  { 0, 0, 0644 }, { 1000, 1000, 0644 } },
-	{ "app/c", 10, 2, 1, LW_KIND_CHOWN, 1, LW_ENTRY_FILE,
-	  { 0, 0, 0600 }, { 1000, 1000, 0600 } },
-	{ "app/d", 20, 2, 1, LW_KIND_CHOWN, 1, LW_ENTRY_FILE,
-	  { 0, 0, 0644 }, { 1000, 1000, 0644 } },
-	{ "etc/a/very/long/directory/name/that/goes/deeper/and/deeper/"
-	  "until/it/passes/any/terminal/width/file.conf", 1500, 3, 0,
-	  LW_KIND_DELETE, 0, 0, { 0, 0, 0640 }, { 0, 0, 0 } },
-	{ "app/run.sh", 6400, 3, 1, LW_KIND_CHMOD, 1, LW_ENTRY_FILE,
-	  { 0, 0, 0644 }, { 0, 0, 04755 } },
-	{ "app/config\033[2J\n", 300, 3, 1, LW_KIND_OVERWRITE, 1,
-	  LW_ENTRY_SYMLINK, { 0, 0, 0644 }, { 0, 0, 0777 } },
+	{ .path = "app/a.txt", .bytes = 2000000, .layer = 2, .from_layer = 1,
+	  .kind = LW_KIND_CHOWN, .has_after = 1, .after_type = LW_ENTRY_FILE,
+	  .before = { 0, 0, 0644 }, .after = { 1000, 1000, 0644 } },
+	{ .path = "app/b\xff\xfe.bin", .bytes = 900000, .layer = 2,
+	  .from_layer = 1, .kind = LW_KIND_CHOWN, .has_after = 1,
+	  .after_type = LW_ENTRY_FILE, .before = { 0, 0, 0644 },
+	  .after = { 1000, 1000, 0644 } },
+	{ .path = "app/c", .bytes = 10, .layer = 2, .from_layer = 1,
+	  .kind = LW_KIND_CHOWN, .has_after = 1, .after_type = LW_ENTRY_FILE,
+	  .before = { 0, 0, 0600 }, .after = { 1000, 1000, 0600 } },
+	{ .path = "app/d", .bytes = 20, .layer = 2, .from_layer = 1,
+	  .kind = LW_KIND_CHOWN, .has_after = 1, .after_type = LW_ENTRY_FILE,
+	  .before = { 0, 0, 0644 }, .after = { 1000, 1000, 0644 } },
+	{ .path = "etc/a/very/long/directory/name/that/goes/deeper/and/deeper/"
+	  "until/it/passes/any/terminal/width/file.conf", .bytes = 1500,
+	  .layer = 3, .from_layer = 0, .kind = LW_KIND_DELETE, .has_after = 0,
+	  .before = { 0, 0, 0640 }, .after = { 0, 0, 0 } },
+	{ .path = "app/run.sh", .bytes = 6400, .layer = 3, .from_layer = 1,
+	  .kind = LW_KIND_CHMOD, .has_after = 1, .after_type = LW_ENTRY_FILE,
+	  .before = { 0, 0, 0644 }, .after = { 0, 0, 04755 } },
+	{ .path = "app/config\033[2J\n", .bytes = 300, .layer = 3,
+	  .from_layer = 1, .kind = LW_KIND_OVERWRITE, .has_after = 1,
+	  .after_type = LW_ENTRY_SYMLINK, .before = { 0, 0, 0644 },
+	  .after = { 0, 0, 0777 } },
 };
 
 static struct lw_group groups[] = {
-	{ 2, 1, LW_KIND_CHOWN, 2900030, 4, 0, 4 },
-	{ 3, 1, LW_KIND_CHMOD, 6400, 1, 5, 1 },
-	{ 3, 0, LW_KIND_DELETE, 1500, 1, 4, 1 },
-	{ 3, 1, LW_KIND_OVERWRITE, 300, 1, 6, 1 },
+	{ .layer = 2, .from_layer = 1, .kind = LW_KIND_CHOWN, .bytes = 2900030,
+	  .files = 4, .first = 0, .count = 4 },
+	{ .layer = 3, .from_layer = 1, .kind = LW_KIND_CHMOD, .bytes = 6400,
+	  .files = 1, .first = 5, .count = 1 },
+	{ .layer = 3, .from_layer = 0, .kind = LW_KIND_DELETE, .bytes = 1500,
+	  .files = 1, .first = 4, .count = 1 },
+	{ .layer = 3, .from_layer = 1, .kind = LW_KIND_OVERWRITE, .bytes = 300,
+	  .files = 1, .first = 6, .count = 1 },
 };
 
 static struct lw_dup_member dup_members[] = {
-	{ "usr/share/a", 0 }, { "usr/share/b", 1 },
+	{ .path = "usr/share/a", .layer = 0 },
+	{ .path = "usr/share/b", .layer = 1 },
 };
-static struct lw_dup_group dups[] = { { 512, 512, dup_members, 2 } };
+static struct lw_dup_group dups[] = {
+	{ .size = 512, .bytes = 512, .members = dup_members, .count = 2 },
+};
 static struct lw_layer_result layer_results[] = {
-	{ 1500, 1 }, { 300, 1 }, { 2900030, 4 }, { 6400, 1 },
+	{ .wasted_bytes = 1500, .findings = 1 },
+	{ .wasted_bytes = 300, .findings = 1 },
+	{ .wasted_bytes = 2900030, .findings = 4 },
+	{ .wasted_bytes = 6400, .findings = 1 },
 };
 static struct lw_analysis an;
 static struct lw_result res;
@@ -670,7 +689,8 @@ static const int widths[] = { 80, 40, 24 };
 
 START_TEST(test_text_width)
 {
-	struct lw_render_opts o = { _i & 1, widths[_i / 4], _i & 2, 0 };
+	struct lw_render_opts o = { .color = _i & 1, .width = widths[_i / 4],
+		.exact_bytes = _i & 2 };
 	char *text = render(lw_render_text, &o);
 
 	assert_width(text, o.width);
@@ -683,7 +703,7 @@ END_TEST
 
 START_TEST(test_text_color)
 {
-	struct lw_render_opts o = { 0, 80, 0, 0 };
+	struct lw_render_opts o = { .width = 80 };
 	char *text = render(lw_render_text, &o), *col;
 
 	ck_assert_ptr_null(strchr(text, '\033'));
@@ -705,7 +725,7 @@ END_TEST
 
 START_TEST(test_text_content)
 {
-	struct lw_render_opts o = { 0, 200, 0, 0 };
+	struct lw_render_opts o = { .width = 200 };
 	char *text = render(lw_render_text, &o);
 
 	ck_assert_ptr_nonnull(strstr(text, "Format   docker-archive, "
@@ -751,7 +771,7 @@ END_TEST
 /* When the history would be cut to a stub, it moves to a line of its own. */
 START_TEST(test_text_group_history_line)
 {
-	struct lw_render_opts o = { 0, 80, 0, 0 };
+	struct lw_render_opts o = { .width = 80 };
 	char *text = render(lw_render_text, &o);
 
 	ck_assert_ptr_nonnull(strstr(text, "\n  layer 2: 2.9 MB in 4 files "
@@ -767,7 +787,7 @@ END_TEST
 
 START_TEST(test_text_escaped_names)
 {
-	struct lw_render_opts o = { 0, 200, 0, 0 };
+	struct lw_render_opts o = { .width = 200 };
 	char *text = render(lw_render_text, &o), *in;
 
 	ck_assert_ptr_nonnull(strstr(text, "/app/b\\xff\\xfe.bin"));
@@ -789,7 +809,7 @@ END_TEST
 
 START_TEST(test_text_largest)
 {
-	struct lw_render_opts o = { 0, 120, 0, 3 };
+	struct lw_render_opts o = { .width = 120, .top = 3 };
 	struct lw_finding copy[sizeof(findings) / sizeof(findings[0])];
 	char *text, *sec, *a, *b, *c;
 
@@ -816,7 +836,7 @@ END_TEST
 
 START_TEST(test_text_exact_bytes)
 {
-	struct lw_render_opts o = { 0, 200, 1, 0 };
+	struct lw_render_opts o = { .width = 200, .exact_bytes = 1 };
 	char *text = render(lw_render_text, &o);
 
 	ck_assert_ptr_nonnull(strstr(text, "Wasted         2908230, 20.48 %"));
