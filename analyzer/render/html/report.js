@@ -374,7 +374,7 @@
   var paths = Array.prototype.map.call($('findings').tBodies[0].rows, function (r) { return r.cells[1].textContent; });
   out.sorted = paths.every(function (p, k) { return k === 0 || paths[k - 1] <= p; });
   /* A hostile name is text: find it through the path filter. */
-  $('f-path').value = '<img';
+  $('f-path').value = '\u003cimg';
   $('f-path').dispatchEvent(new Event('input'));
   out.hostile_rows = Array.prototype.map.call($('findings').tBodies[0].rows, function (r) {
     return r.cells[1].textContent;
