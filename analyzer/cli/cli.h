@@ -127,7 +127,8 @@ struct cli_vcs {
 };
 /* Fills *v (release with cli_vcs_release) and returns 0 when
  * LAYERWASTE_VCS=git is set and git knows the Dockerfile's folder as a
- * work tree with a remote "origin" and a HEAD; -1 otherwise, *v empty.
+ * work tree whose top is the working directory, with a remote "origin"
+ * and a HEAD; -1 otherwise, *v empty.
  * dockerfile is borrowed and may be NULL. */
 int cli_vcs_find(const char *dockerfile, struct cli_vcs *v);
 void cli_vcs_release(struct cli_vcs *v);

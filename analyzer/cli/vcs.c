@@ -1,7 +1,9 @@
 /* The git repository and commit a Dockerfile comes from, for SARIF's
  * versionControlProvenance. Asked for with LAYERWASTE_VCS=git only: the
  * same image and Dockerfile must give the same report anywhere else (the
- * golden tests run inside this repository's own work tree).
+ * golden tests run inside this repository's own work tree). Only when the
+ * working directory is the work tree's top, so that the report's relative
+ * paths are repository paths.
  *
  * git itself answers (worktrees, packed refs, includes and all), run
  * without a shell in the Dockerfile's folder, with a hard cap on what it
@@ -116,8 +118,10 @@ int cli_vcs_find(const char *dockerfile, struct cli_vcs *v)
 					      "--short", "HEAD", NULL };
 	static const char *const origin[] = { "remote", "get-url", "origin",
 					      NULL };
+	static const char *const top[] = { "rev-parse", "--show-toplevel",
+					   NULL };
 	const char *want = getenv("LAYERWASTE_VCS");
-	char *dir = NULL, *slash, *url = NULL;
+	char *dir = NULL, *slash, *url = NULL, *root = NULL, *cwd = NULL;
 	int rc = -1;
 
 	memset(v, 0, sizeof(*v));
@@ -131,6 +135,12 @@ int cli_vcs_find(const char *dockerfile, struct cli_vcs *v)
 		slash[1] = '\0';
 	else
 		*slash = '\0';
+	/* The report's paths are relative to the working directory: they
+	 * are repository paths only when that is the work tree's top. */
+	root = git_line(dir, top);
+	cwd = realpath(".", NULL);
+	if (!root || !cwd || strcmp(root, cwd))
+		goto out;
 	url = git_line(dir, origin);
 	if (!url || !(v->repository_uri = clean_url(url)))
 		goto out;
@@ -144,6 +154,8 @@ int cli_vcs_find(const char *dockerfile, struct cli_vcs *v)
 out:
 	free(dir);
 	free(url);
+	free(root);
+	free(cwd);
 	if (rc)
 		cli_vcs_release(v);
 	return rc;

@@ -27,6 +27,9 @@
 
 /* Lines of context shown above and below a result's lines. */
 #define CONTEXT_LINES 2
+/* The repository's top, which relative paths start from, with
+ * versionControlProvenance. */
+#define SRCROOT "SRCROOT"
 #define SARIF_SCHEMA "https://json.schemastore.org/sarif-2.1.0.json"
 #define FINGERPRINT_KEY "layerwasteCause/v1"
 #define CHECK_FINGERPRINT_KEY "layerwasteCheck/v1"
@@ -292,6 +295,8 @@ static json_t *place(const struct lw_result *res, struct lwr_loc loc)
 	if (loc.line > 0 && loc.end_line > loc.line)
 		last = (size_t)loc.end_line;
 	lwr_jput(art, "uri", uri(loc.file));
+	if (res->vcs)
+		lwr_jput(art, "uriBaseId", json_string(SRCROOT));
 	lwr_jput(phys, "artifactLocation", art);
 	/* The lines are quoted only when they are known and are the
 	 * Dockerfile's (a check may point into another file). */
@@ -323,11 +328,14 @@ static json_t *location(const struct lw_result *res, size_t gi)
 static json_t *provenance(const struct lw_provenance *vcs)
 {
 	json_t *a = lwr_jmust(json_array()), *v = lwr_jmust(json_object());
+	json_t *map = lwr_jmust(json_object());
 
 	lwr_jput(v, "repositoryUri", clean_string(vcs->repository_uri));
 	lwr_jput(v, "revisionId", clean_string(vcs->revision_id));
 	if (vcs->branch)
 		lwr_jput(v, "branch", clean_string(vcs->branch));
+	lwr_jput(map, "uriBaseId", json_string(SRCROOT));
+	lwr_jput(v, "mappedTo", map);
 	append(a, v);
 	return a;
 }

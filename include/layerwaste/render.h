@@ -28,8 +28,9 @@ extern "C" {
 
 /* Where the Dockerfile's source is kept, for SARIF's
  * versionControlProvenance: set by the CLI only when asked
- * (LAYERWASTE_VCS=git) and the Dockerfile is in a git work tree with a
- * remote. */
+ * (LAYERWASTE_VCS=git), the Dockerfile is in a git work tree with a
+ * remote, and the working directory is that tree's top (the report's
+ * relative paths are then repository paths, under uriBaseId SRCROOT). */
 struct lw_provenance {
 	const char *repository_uri; /* the remote's URL, no credentials */
 	const char *revision_id;    /* HEAD's commit id */

@@ -88,6 +88,18 @@ def case(name):
     if name == "escape":
         return image([layer_tar([("app/\x1b[31mred\x07.txt", b"x" * 7)]),
                       layer_tar([("app/.wh.\x1b[31mred\x07.txt", b"")])])
+    if name == "hostile":
+        # Names that try to break out of every output: terminal escapes,
+        # invalid UTF-8, bidi controls, newlines, quotes, markup, URI and
+        # workflow-command syntax; overwritten, then deleted.
+        names = ["app/\x1b]8;;http://x\x07link\x1b[0m.txt", "app/caf\udce9.txt",
+                 "app/\u202egnp.exe", "app/new\nline::error ::x",
+                 "app/q\"uote'<script>&amp;%25%0A.txt", "app/back\\slash ]]>",
+                 "app/%s" % ("long-" * 40)]
+        first = [("app/", b"")] + [(n, b"x" * (100 + i)) for i, n in enumerate(names)]
+        second = [("app/", b"")] + [(n, b"y" * (100 + i)) for i, n in enumerate(names[:4])]
+        third = [("app/", b"")] + [("app/.wh." + n[4:], b"") for n in names[4:]]
+        return image([layer_tar(first), layer_tar(second), layer_tar(third)])
     if name == "missing-config":
         return image(ls, manifest=json.dumps([{
             "Config": "nope.json", "RepoTags": [],
