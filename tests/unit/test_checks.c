@@ -144,8 +144,8 @@ static void write_image(struct run *r, struct spec *s)
 
 static struct run run_spec(struct spec *s, int profile)
 {
-	struct lw_analyze_opts ao = { 0, 1 };
-	struct lw_attrib_opts at = { NULL, NULL, NULL };
+	struct lw_analyze_opts ao = { .find_duplicates = 0, .jobs = 1 };
+	struct lw_attrib_opts at = { .dockerfile = NULL };
 	struct lw_read_opts ro;
 	struct lw_error err = { 0, "" };
 	struct lw_checks_opts co;

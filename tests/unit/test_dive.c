@@ -451,7 +451,7 @@ static int have_fixture(void)
 static struct lwt_run read_fixture(int dups)
 {
 	struct lw_read_opts o;
-	struct lw_analyze_opts ao = { dups, 0 };
+	struct lw_analyze_opts ao = { .find_duplicates = dups, .jobs = 0 };
 	struct lw_error err;
 	struct lwt_run r;
 

@@ -42,7 +42,7 @@ static int scan_bytes(const void *p, size_t len, size_t max_entries,
 		      struct lw_error *err)
 {
 	struct archive *a = archive_read_new();
-	struct lw_scan s = { NULL, 0, max_entries, NULL, NULL };
+	struct lw_scan s = { .max_entries = max_entries };
 	int rc;
 
 	if (mapped) {

@@ -29,7 +29,7 @@ static int scan_libarchive(const unsigned char *p, size_t len, size_t max,
 			   struct lw_layer_index *ix, struct lw_error *err)
 {
 	struct archive *a = archive_read_new();
-	struct lw_scan s = { p, len, max, NULL, NULL };
+	struct lw_scan s = { .map = p, .map_len = len, .max_entries = max };
 	int rc;
 
 	archive_read_support_format_tar(a);
@@ -48,7 +48,7 @@ static int scan_libarchive(const unsigned char *p, size_t len, size_t max,
 static int scan_fast(const unsigned char *p, size_t len, size_t max,
 		     struct lw_layer_index *ix, struct lw_error *err)
 {
-	struct lw_scan s = { p, len, max, NULL, NULL };
+	struct lw_scan s = { .map = p, .map_len = len, .max_entries = max };
 
 	lw_layer_index_init(ix);
 	memset(err, 0, sizeof(*err));

@@ -117,7 +117,7 @@ struct lw_image *tb_image(struct tb_layer **layers, size_t n)
 	img->layers = lw_xcalloc(n + 1, sizeof(*img->layers));
 	for (i = 0; i < n; i++) {
 		struct archive *a = archive_read_new();
-		struct lw_scan s = { NULL, 0, 1000000, NULL, NULL };
+		struct lw_scan s = { .max_entries = 1000000 };
 		struct lw_error err;
 		const void *p;
 		size_t len;
