@@ -14,6 +14,8 @@ LW_BUILD_PACKAGES=(gcc make cmake pkg-config libarchive-dev libjansson-dev
 # shellcheck disable=SC2034
 LW_TEST_PACKAGES=(buildah podman skopeo busybox-static gzip zstd xz-utils
 	bzip2 python3 python3-jsonschema python3-yaml jq tmux)
+# man, groff, zsh and fish: the man page and the shell completions.
+LW_TEST_PACKAGES+=(man-db groff-base zsh fish)
 
 lw_log() { printf '==> %s\n' "$*" >&2; }
 

@@ -16,6 +16,7 @@
 #include "layerwaste/browse.h"
 #endif
 #include "cli.h"
+#include "lw_commit.h"
 
 static const char usage_text[] =
 	"usage: layerwaste [options] IMAGE\n"
@@ -356,7 +357,7 @@ static int parse_option(struct cli *c, int o, const char *name, char **argv)
 		fputs(usage_text, stdout);
 		return -1;
 	case 'V':
-		printf("layerwaste %s\n", lw_version());
+		printf("layerwaste %s (commit %s)\n", lw_version(), LW_COMMIT);
 		return -1;
 	case ':':
 		return die_usage("option '%s' needs a value", argv[optind - 1]);
