@@ -23,6 +23,7 @@
 #include "layerwaste/util.h"
 #include "layerwaste/render.h"
 #include "tarbuild.h"
+#include "handmade.h"
 #include "suite.h"
 
 #define SECRET "hf_unitplanted999"
@@ -815,10 +816,7 @@ START_TEST(test_helpers)
 }
 END_TEST
 
-typedef int (*render_fn)(FILE *, const struct lw_result *,
-			 const struct lw_render_opts *);
-
-static char *render(render_fn fn, const struct lw_result *res)
+static char *render(lwt_render_fn fn, const struct lw_result *res)
 {
 	char *buf = NULL;
 	size_t len = 0;
@@ -833,7 +831,7 @@ static char *render(render_fn fn, const struct lw_result *res)
 /* Every format names every failed check and never the secret. */
 START_TEST(test_formats)
 {
-	static const render_fn fns[] = { lw_render_text,
+	static const lwt_render_fn fns[] = { lw_render_text,
 		lw_render_json, lw_render_github, lw_render_markdown,
 		lw_render_sarif, lw_render_gitlab, lw_render_junit };
 	struct lw_rules_report rep;

@@ -12,6 +12,7 @@
 #include "layerwaste/read.h"
 #include "layerwaste/judge.h"
 #include "layerwaste/render.h"
+#include "handmade.h"
 #include "suite.h"
 
 static struct lw_history hist[] = {
@@ -71,23 +72,12 @@ static struct lw_rules_report *rep;
 static void fixture(void)
 {
 	struct lw_error err = { 0, "" };
-	size_t i;
 
-	memset(&img, 0, sizeof(img));
-	for (i = 0; i < 4; i++) {
-		memset(&ix[i], 0, sizeof(ix[i]));
-		memset(&layers[i], 0, sizeof(layers[i]));
-		layers[i].index = &ix[i];
-		layers[i].history = &hist[i];
-	}
+	lwt_image_by_hand(&img, layers, ix, 4, hist, 4);
 	img.source = "app.tar";
 	img.format = "docker-archive";
 	img.tags = tags;
 	img.ntags = 1;
-	img.layers = layers;
-	img.nlayers = 4;
-	img.history = hist;
-	img.nhistory = 4;
 
 	memset(lattr, 0, sizeof(lattr));
 	lattr[0].base = 1;
@@ -163,9 +153,6 @@ static void teardown(void)
 	lw_rules_config_release(&cfg);
 }
 
-typedef int (*ci_fn)(FILE *, const struct lw_result *,
-		     const struct lw_render_opts *);
-
 /* The fixture's image and analysis, the attribution now set, and r. */
 static struct lw_result result(const struct lw_rules_report *r)
 {
@@ -173,27 +160,12 @@ static struct lw_result result(const struct lw_rules_report *r)
 				   .attribution = attribution, .rules = r };
 }
 
-static char *render(ci_fn fn, const struct lw_rules_report *r,
+static char *render(lwt_render_fn fn, const struct lw_rules_report *r,
 		    const struct lw_render_opts *o)
 {
 	struct lw_result res = result(r);
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
 
-	ck_assert_ptr_nonnull(f);
-	ck_assert_int_eq(fn(f, &res, o), 0);
-	ck_assert_int_eq(fclose(f), 0);
-	return buf;
-}
-
-static json_t *parse(const char *text)
-{
-	json_error_t e;
-	json_t *doc = json_loads(text, JSON_REJECT_DUPLICATES, &e);
-
-	ck_assert_msg(doc != NULL, "bad JSON at line %d: %s", e.line, e.text);
-	return doc;
+	return lwt_render(fn, &res, o);
 }
 
 static void contains(const char *text, const char *want)
@@ -346,7 +318,7 @@ START_TEST(test_sarif)
 	static const char *const ids[] = { "chown", "chmod", "chown-chmod",
 		"touch", "overwrite", "delete" };
 	char *out = render(lw_render_sarif, rep, NULL);
-	json_t *doc = parse(out), *run = at_path(doc, "runs.0"), *res, *r;
+	json_t *doc = lwt_parse_json(out), *run = at_path(doc, "runs.0"), *res, *r;
 	size_t i;
 
 	ck_assert_str_eq(str_at(doc, "version"), "2.1.0");
@@ -398,7 +370,7 @@ END_TEST
 START_TEST(test_fingerprints_stable)
 {
 	char *a = render(lw_render_sarif, rep, NULL), *b, *c;
-	json_t *da = parse(a), *db, *dc;
+	json_t *da = lwt_parse_json(a), *db, *dc;
 	char path[128];
 	size_t i, j;
 
@@ -409,12 +381,12 @@ START_TEST(test_fingerprints_stable)
 	sugg[0].line += 10;
 	sugg[0].end_line += 10;
 	b = render(lw_render_sarif, rep, NULL);
-	db = parse(b);
+	db = lwt_parse_json(b);
 	ck_assert_int_eq(int_at(db, "runs.0.results.0.locations.0."
 				"physicalLocation.region.startLine"), 13);
 	attribution = NULL;
 	c = render(lw_render_sarif, NULL, NULL);
-	dc = parse(c);
+	dc = lwt_parse_json(c);
 	/* Without a Dockerfile: "Dockerfile", line 1. */
 	ck_assert_str_eq(str_at(dc, "runs.0.results.0.locations.0."
 				"physicalLocation.artifactLocation.uri"),
@@ -447,7 +419,7 @@ END_TEST
 START_TEST(test_gitlab)
 {
 	char *out = render(lw_render_gitlab, rep, NULL);
-	json_t *doc = parse(out), *it;
+	json_t *doc = lwt_parse_json(out), *it;
 	const char *fp[4];
 	size_t i, j;
 
@@ -477,7 +449,7 @@ START_TEST(test_gitlab)
 	json_decref(doc);
 	free(out);
 	out = render(lw_render_gitlab, NULL, NULL);
-	doc = parse(out);
+	doc = lwt_parse_json(out);
 	ck_assert_uint_eq(json_array_size(doc), 3);
 	ck_assert_str_eq(str_at(doc, "2.severity"), "minor");
 	json_decref(doc);
@@ -519,7 +491,7 @@ START_TEST(test_json_rules)
 		"unit", "limit", "value", "below_floor", "threshold", "actual",
 		"message", NULL };
 	char *out = render(lw_render_json, rep, NULL);
-	json_t *doc = parse(out), *r = at_path(doc, "rules"), *x;
+	json_t *doc = lwt_parse_json(out), *r = at_path(doc, "rules"), *x;
 	void *it;
 	size_t i;
 
@@ -543,7 +515,7 @@ START_TEST(test_json_rules)
 	free(out);
 	/* Without rules the key is there too, not evaluated. */
 	out = render(lw_render_json, NULL, NULL);
-	doc = parse(out);
+	doc = lwt_parse_json(out);
 	ck_assert(json_is_false(at_path(doc, "rules.evaluated")));
 	ck_assert(json_is_true(at_path(doc, "rules.passed")));
 	ck_assert_uint_eq(json_array_size(at_path(doc, "rules.results")), 0);
@@ -594,7 +566,7 @@ END_TEST
 
 START_TEST(test_write_errors)
 {
-	static const ci_fn fns[] = { lw_render_github, lw_render_markdown,
+	static const lwt_render_fn fns[] = { lw_render_github, lw_render_markdown,
 		lw_render_sarif, lw_render_gitlab, lw_render_junit,
 		lw_render_json, lw_render_text };
 	struct lw_result res = result(rep);

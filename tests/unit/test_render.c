@@ -12,6 +12,7 @@
 #include "layerwaste/util.h"
 #include "layerwaste/render.h"
 #include "render_priv.h"
+#include "handmade.h"
 #include "suite.h"
 
 #define DIGEST(c) "sha256:" c c c c c c c c c c c c c c c c
@@ -95,17 +96,14 @@ static void fixture(void)
 					       1699970 };
 	size_t i;
 
+	lwt_image_by_hand(&img, layers, ix, 4, hist, 3);
 	for (i = 0; i < 4; i++) {
-		memset(&ix[i], 0, sizeof(ix[i]));
 		ix[i].count = 10 + i;
 		ix[i].file_count = 8 + i;
 		ix[i].file_bytes = file_bytes[i];
-		memset(&layers[i], 0, sizeof(layers[i]));
-		layers[i].index = &ix[i];
 		layers[i].compression = i == 1 ? LW_COMP_NONE : LW_COMP_GZIP;
 		layers[i].compressed_bytes = 1000 * (i + 1);
 		layers[i].tar_bytes = 20480 * (i + 1);
-		layers[i].history = i < 3 ? &hist[i] : NULL;
 	}
 	layers[0].digest = DIGEST("0a1b");
 	layers[0].diff_id = DIGEST("d0d0");
@@ -113,7 +111,6 @@ static void fixture(void)
 	layers[2].digest = DIGEST("2222");
 	layers[3].digest = DIGEST("3333");
 
-	memset(&img, 0, sizeof(img));
 	img.source = "/tmp/app\033]0;pwned\007.tar";
 	img.format = "docker-archive";
 	img.outer_compression = LW_COMP_GZIP;
@@ -121,10 +118,6 @@ static void fixture(void)
 	img.ntags = 2;
 	img.platform = "linux/amd64";
 	img.config_digest = DIGEST("c0c0");
-	img.layers = layers;
-	img.nlayers = 4;
-	img.history = hist;
-	img.nhistory = 3;
 	img.warnings.items = img_warn;
 	img.warnings.count = 2;
 	img.warnings.total = 3;
@@ -163,19 +156,9 @@ static void fixture(void)
 	res = (struct lw_result){ .image = &img, .analysis = &an };
 }
 
-typedef int (*render_fn)(FILE *, const struct lw_result *,
-			 const struct lw_render_opts *);
-
-static char *render(render_fn fn, const struct lw_render_opts *o)
+static char *render(lwt_render_fn fn, const struct lw_render_opts *o)
 {
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-
-	ck_assert_ptr_nonnull(f);
-	ck_assert_int_eq(fn(f, &res, o), 0);
-	ck_assert_int_eq(fclose(f), 0);
-	return buf;
+	return lwt_render(fn, &res, o);
 }
 
 static char *render_inspect(int json, const struct lw_render_opts *o)
@@ -191,19 +174,10 @@ static char *render_inspect(int json, const struct lw_render_opts *o)
 	return buf;
 }
 
-static json_t *parse(const char *text)
-{
-	json_error_t e;
-	json_t *doc = json_loads(text, JSON_REJECT_DUPLICATES, &e);
-
-	ck_assert_msg(doc != NULL, "bad JSON at line %d: %s", e.line, e.text);
-	return doc;
-}
-
 static json_t *render_json_doc(void)
 {
 	char *text = render(lw_render_json, NULL);
-	json_t *doc = parse(text);
+	json_t *doc = lwt_parse_json(text);
 
 	free(text);
 	return doc;
@@ -410,7 +384,7 @@ END_TEST
 START_TEST(test_json_invalid_utf8)
 {
 	char *text = render(lw_render_json, NULL);
-	json_t *doc = parse(text);
+	json_t *doc = lwt_parse_json(text);
 	json_t *f = json_array_get(json_object_get(doc, "findings"), 1);
 	json_t *w = json_object_get(doc, "warnings");
 
@@ -471,7 +445,7 @@ START_TEST(test_json_matches_jansson_dump)
 	json_t *doc;
 
 	text = _i ? render_inspect(1, NULL) : render(lw_render_json, NULL);
-	doc = parse(text);
+	doc = lwt_parse_json(text);
 	again = json_dumps(doc, flags);
 	ck_assert_ptr_nonnull(again);
 	ck_assert_uint_eq(strlen(text), strlen(again) + 1);
@@ -492,7 +466,7 @@ START_TEST(test_json_empty)
 	img.warnings.count = img.warnings.total = 0;
 	an.warnings.count = an.warnings.total = 0;
 	text = render(lw_render_json, NULL);
-	doc = parse(text);
+	doc = lwt_parse_json(text);
 	ck_assert_ptr_nonnull(strstr(text, "\"findings\": []"));
 	ck_assert_int_eq(json_array_size(json_object_get(doc, "warnings")), 0);
 	ck_assert_int_eq(json_array_size(json_object_get(doc, "causes")), 0);
@@ -512,7 +486,7 @@ START_TEST(test_inspect_json)
 		"compression", "compressed_bytes", "tar_bytes", "entry_count",
 		"file_count", "total_bytes", "created_by", "member", NULL };
 	char *text = render_inspect(1, NULL);
-	json_t *doc = parse(text), *l;
+	json_t *doc = lwt_parse_json(text), *l;
 
 	assert_keys(doc, top);
 	assert_keys(json_object_get(doc, "image"), image);
