@@ -10,10 +10,11 @@ LW_BUILD_PACKAGES=(gcc make cmake pkg-config libarchive-dev libjansson-dev
 	libzstd-dev libxxhash-dev libisal-dev libyaml-dev libncurses-dev check)
 # And the tests: real images (buildah, podman, skopeo, busybox), the outer
 # compressors, python3 (with jsonschema and yaml) for checking JSON and
-# the CI docs, jq for scripts/make-fixtures, tmux for terminal tests.
+# the CI docs, jq for scripts/make-fixtures, tmux for terminal tests,
+# npm for the SARIF Multitool (tests/sarif/check), git for provenance.
 # shellcheck disable=SC2034
 LW_TEST_PACKAGES=(buildah podman skopeo busybox-static gzip zstd xz-utils
-	bzip2 python3 python3-jsonschema python3-yaml jq tmux)
+	bzip2 python3 python3-jsonschema python3-yaml jq tmux nodejs npm git)
 # man, groff, zsh and fish: the man page and the shell completions.
 LW_TEST_PACKAGES+=(man-db groff-base zsh fish)
 

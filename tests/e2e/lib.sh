@@ -64,6 +64,21 @@ run_lw() {
 	ok
 }
 
+# sarif_valid WHAT FILE...: Microsoft's SARIF Multitool finds no error and
+# no warning in the files (tests/sarif/check, GitHub's rules included).
+# Where it cannot be installed, a line says so and nothing is counted
+# (test_sarif_multitool.sh is then skipped, visibly).
+sarif_valid() {
+	local what=$1 rc=0
+	shift
+	"$LW_ROOT/tests/sarif/check" "$@" >"$TMP/sarif-check.out" 2>&1 || rc=$?
+	case $rc in
+	0) ok ;;
+	77) echo "note: $what: SARIF not validated: $(grep '^SKIP' "$TMP/sarif-check.out")" ;;
+	*) fail "$what: invalid SARIF: $(grep -v ': 0 errors, 0 warnings' "$TMP/sarif-check.out" | head -5)" ;;
+	esac
+}
+
 # The invariant of the definitions, on a JSON report.
 check_invariant() {
 	local f=$1 v

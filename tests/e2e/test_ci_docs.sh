@@ -97,8 +97,7 @@ grep -q '^::warning file=Dockerfile,line=[0-9][0-9]*,endLine=[0-9][0-9]*,title=l
 	fail "github: the chown annotation is not on its Dockerfile lines: $(head -1 "$w/stdout")"
 check_eq "github: summary line" "layerwaste: PASS: 20.5 kB wasted (1.01 %); 2 rules passed" \
 	"$(grep '^layerwaste: PASS' "$w/stderr" | sed 's/; biggest fix.*//')"
-python3 "$LW_ROOT/tests/sarif/validate.py" "$w/layerwaste.sarif" && ok ||
-	fail "github: layerwaste.sarif is not valid SARIF"
+sarif_valid "github: layerwaste.sarif" "$w/layerwaste.sarif"
 check_eq "github: json rules" "True True 2" \
 	"$(jget "$w/layerwaste.json" "'%s %s %d' % (d['rules']['evaluated'], d['rules']['passed'], len(d['rules']['results']))")"
 check_eq "github: summary kept the earlier step" "# earlier step" "$(head -1 "$TMP/summary-github.md")"
@@ -116,8 +115,7 @@ grep -q '^::error title=layerwaste%3A rule max-chown-bytes failed::' "$w/stdout"
 grep -q '^::warning' "$w/stdout" && fail "github strict: warnings in a failed run" || ok
 grep -q '^layerwaste: FAIL: 20.5 kB wasted (1.01 %); 1 of 3 rules failed' "$w/stderr" && ok ||
 	fail "github strict: summary line: $(cat "$w/stderr")"
-python3 "$LW_ROOT/tests/sarif/validate.py" "$w/layerwaste.sarif" && ok ||
-	fail "github strict: layerwaste.sarif is not valid SARIF"
+sarif_valid "github strict: layerwaste.sarif" "$w/layerwaste.sarif"
 
 # GitLab CI: the text report in the log, Code Quality, JUnit and Markdown
 # files, exit 0.

@@ -132,7 +132,7 @@ has "$TMP/io-error.err" "cannot write '/nonexistent/dir/x.sarif'" "io error"
 lw 1 multi -f github --max-wasted-bytes 1kB -o sarif=out.sarif -o gitlab=out.cq.json \
 	-o junit=out.xml -o markdown=out.md -o json=out.json -o text=out.txt "$WASTE"
 has "$TMP/multi" "^::error title=layerwaste%3A rule max-wasted-bytes failed::" "multi: github"
-python3 "$LW_ROOT/tests/sarif/validate.py" "$W/out.sarif" && ok || fail "multi: SARIF"
+sarif_valid "multi: SARIF" "$W/out.sarif"
 check_eq "multi: sarif level" "error" "$(jget "$W/out.sarif" "d['runs'][0]['results'][0]['level']")"
 check_eq "multi: gitlab" "10 critical" "$(jget "$W/out.cq.json" "'%d %s' % (len(d), d[-1]['severity'])")"
 has "$W/out.xml" 'failures="1"' "multi: junit"

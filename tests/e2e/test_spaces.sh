@@ -10,7 +10,6 @@
 
 SECRET=hf_plantedsecretvalue123
 FORMATS="text json sarif github gitlab junit markdown"
-VALIDATE=$LW_ROOT/tests/sarif/validate.py
 
 lw_buildah_setup
 for n in space-wrong space-right; do
@@ -107,11 +106,7 @@ check_eq "sarif: check results" 10 \
 	"$(jget "$TMP/wrong.sarif" "len([r for r in d['runs'][0]['results'] if r['ruleId'].startswith('spaces/')])")"
 check_eq "sarif: error on USER" "error $(line '^USER user')" \
 	"$(jget "$TMP/wrong.sarif" "[r['level'] + ' ' + str(r['locations'][0]['physicalLocation']['region']['startLine']) for r in d['runs'][0]['results'] if r['ruleId'] == 'spaces/run-as-uid-1000'][0]")"
-for n in wrong right; do
-	if python3 "$VALIDATE" "$TMP/$n.sarif" 2>"$TMP/$n.problems"; then ok; else
-		fail "$n: invalid SARIF: $(head -5 "$TMP/$n.problems")"
-	fi
-done
+sarif_valid "spaces SARIF" "$TMP/wrong.sarif" "$TMP/right.sarif"
 # The JSON reports keep to the schema (when python3 has jsonschema).
 if python3 -c 'import jsonschema' 2>/dev/null; then
 	for n in wrong right; do
