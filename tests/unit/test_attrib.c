@@ -20,6 +20,7 @@
 #include "layerwaste/util.h"
 #include "dockerarchive.h"
 #include "tarbuild.h"
+#include "files.h"
 #include "suite.h"
 
 #define MAXL 8
@@ -50,15 +51,6 @@ struct run {
 	struct lw_attribution *at;
 };
 
-static void write_file(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "w");
-
-	ck_assert_ptr_nonnull(f);
-	fputs(text, f);
-	ck_assert_int_eq(fclose(f), 0);
-}
-
 /* Reads, analyses and attributes the spec; returns lw_attribute's code. */
 static int try_spec(struct spec *s, struct run *r, struct lw_error *err)
 {
@@ -80,7 +72,7 @@ static int try_spec(struct spec *s, struct run *r, struct lw_error *err)
 		      err->msg);
 	snprintf(r->df, sizeof(r->df), "%s/Dockerfile", r->dir);
 	if (s->dockerfile) {
-		write_file(r->df, s->dockerfile);
+		lwt_write_file(r->df, s->dockerfile);
 		o.dockerfile = r->df;
 	}
 	if (s->relative) {

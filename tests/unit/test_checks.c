@@ -24,6 +24,7 @@
 #include "layerwaste/render.h"
 #include "tarbuild.h"
 #include "handmade.h"
+#include "files.h"
 #include "suite.h"
 
 #define SECRET "hf_unitplanted999"
@@ -47,15 +48,6 @@ struct run {
 	struct lw_space_readme *readme;
 	struct lw_checks *c;
 };
-
-static void write_file(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "w");
-
-	ck_assert_ptr_nonnull(f);
-	fputs(text, f);
-	ck_assert_int_eq(fclose(f), 0);
-}
 
 static void add_member(struct archive *a, const char *name, const void *p,
 		       size_t len)
@@ -168,13 +160,13 @@ static struct run run_spec(struct spec *s, int profile)
 	ck_assert_msg(lw_analyze(r.img, &ao, &r.an, &err) == LW_OK, "%s",
 		      err.msg);
 	if (s->dockerfile) {
-		write_file(df, s->dockerfile);
+		lwt_write_file(df, s->dockerfile);
 		at.dockerfile = df;
 	}
 	ck_assert_msg(lw_attribute(r.an, &at, &r.at, &err) == LW_OK, "%s",
 		      err.msg);
 	if (s->readme) {
-		write_file(readme, s->readme);
+		lwt_write_file(readme, s->readme);
 		ck_assert(lw_space_readme_load(readme, &r.readme, &err) ==
 			  LW_OK);
 	}
