@@ -912,13 +912,13 @@ START_TEST(raw_header_variants)
 					    0, 0, 0, 0 };
 	char page[512];
 
-	raw_header(&sb, &(struct rawh){ .name = "b256", .type = '0',
-					.patch = { { 124, b256_size, 12 },
-						   { 108, b256_uid, 8 },
-						   { 136, b256_neg, 12 } } });
+	raw_header(&sb, &(struct rawh){ .name = "b256", .type = '0', .patch = {
+		{ .off = 124, .bytes = b256_size, .n = 12 },
+		{ .off = 108, .bytes = b256_uid, .n = 8 },
+		{ .off = 136, .bytes = b256_neg, .n = 12 } } });
 	lwt_raw_data(&sb, "12345", 5);
 	raw_header(&sb, &(struct rawh){ .name = "b256-mtime-over", .type = '5',
-					.patch = { { 136, b256_over, 12 } } });
+		.patch = { { .off = 136, .bytes = b256_over, .n = 12 } } });
 	raw_header(&sb, &(struct rawh){ .name = "sum-signed-\xe9\xe9",
 					.type = '0', .sum = 1 });
 	raw_header(&sb, &(struct rawh){ .name = "contig", .type = '7',
@@ -1055,7 +1055,9 @@ START_TEST(raw_errors)
 
 		raw_file(&sb, "ok3", "x");
 		raw_header(&sb, &(struct rawh){ .name = "huge", .type = '0',
-						.patch = { { 124, big, 12 } } });
+						.patch = { { .off = 124,
+							     .bytes = big,
+							     .n = 12 } } });
 		lwt_raw_data(&sb, "abc", 3);
 		lwt_raw_end(&sb);
 		same_error(sb.buf, sb.len, MAX_ENTRIES, "cannot read 'huge': "
