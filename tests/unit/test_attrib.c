@@ -270,6 +270,10 @@ START_TEST(test_align_classic_copy_chown)
 	ck_assert_ptr_null(r.at->alignment_note);
 	ck_assert_str_eq(r.at->layers[1].keyword, "COPY");
 	assert_diff(r.at, "");
+	/* The owner comes from the findings when no command was read: never
+	 * an empty --chown=. */
+	ck_assert_str_eq(sugg_of(&r, 0)->title, "Use COPY --chown=1000:1000 at "
+			 "layer 1 (COPY) instead of chown in layer 2 (RUN)");
 	run_free(&r);
 }
 END_TEST
@@ -424,6 +428,19 @@ START_TEST(test_buildkit_copy_chmod_diff)
 		"+RUN echo done\n"
 		" ENTRYPOINT [\"run.sh\"]\n");
 	run_free(&r);
+	/* Without the Dockerfile, the mode comes from the findings. */
+	s.dockerfile = NULL;
+	s.relative = 0;
+	s.layers[0] = base_layer();
+	s.layers[1] = tb_layer_new();
+	tb_file(s.layers[1], "usr/local/bin/run.sh", "#!/bin/sh\n", 0, 0, 0644);
+	s.layers[2] = tb_layer_new();
+	tb_file(s.layers[2], "usr/local/bin/run.sh", "#!/bin/sh\n", 0, 0, 0755);
+	r = run_spec(&s);
+	ck_assert_str_eq(sugg_of(&r, 0)->title, "Use COPY --chmod=755 at layer 1 "
+			 "(COPY) instead of chmod in layer 2 (RUN) (needs "
+			 "BuildKit)");
+	run_free(&r);
 }
 END_TEST
 
@@ -501,7 +518,8 @@ START_TEST(test_multistage_target)
 END_TEST
 
 /* Two RUNs, the second only changing what the first made (classic
- * history). between: a RUN in the middle, which makes the fix advice. */
+ * history). between: a RUN in the middle, which makes the fix advice;
+ * 2: a USER change in the middle instead (no layer), which does too. */
 static struct run same_run(const char *perm, int between, int touch)
 {
 	static char df[512], hist[1024];
@@ -510,11 +528,15 @@ static struct run same_run(const char *perm, int between, int touch)
 
 	snprintf(df, sizeof(df), "FROM debian:12\n"
 		 "RUN mkdir -p /opt/app && echo hi > /opt/app/data.txt\n"
-		 "%sRUN %s\n", between ? "RUN echo x > /tmp/x\n" : "", perm);
+		 "%sRUN %s\n", between == 2 ? "USER 1000\n" : between ?
+		 "RUN echo x > /tmp/x\n" : "", perm);
 	snprintf(hist, sizeof(hist), BASE("3333")
 		 H("/bin/sh -c mkdir -p /opt/app && echo hi > /opt/app/data.txt")
-		 "%s" H("/bin/sh -c %s") "]", between ?
+		 "%s" H("/bin/sh -c %s") "]", between == 2 ?
+		 HE("/bin/sh -c #(nop)  USER 1000") : between ?
 		 H("/bin/sh -c echo x > /tmp/x") : "", perm);
+	if (between == 2)
+		between = 0;
 	s = (struct spec){ .history = hist, .dockerfile = df };
 	s.layers[n++] = base_layer();
 	s.layers[n] = tb_layer_new();
@@ -588,6 +610,17 @@ START_TEST(test_same_run)
 	ck_assert_str_eq(g->file, r.df);
 	ck_assert_int_eq(g->line, 4);
 	ck_assert_int_eq(g->end_line, 4);
+	assert_diff(r.at, "");
+	run_free(&r);
+
+	/* Another USER between the two: the moved chown would run as 1000,
+	 * where it fails. Advice only. */
+	r = same_run("touch /opt/app/data.txt", 2, 1);
+	ck_assert_msg(r.at->aligned == 1, "%s", r.at->alignment_note);
+	g = sugg_of(&r, 0);
+	ck_assert_int_eq(g->kind, LW_FIX_SAME_RUN);
+	ck_assert_int_eq(g->safe, 0);
+	ck_assert_uint_eq(g->nedits, 0);
 	assert_diff(r.at, "");
 	run_free(&r);
 }
