@@ -4,6 +4,7 @@
 #ifndef LAYERWASTE_CLI_H
 #define LAYERWASTE_CLI_H
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -81,6 +82,49 @@ int cli_emit(const char *path, const char *mode,
 	     int (*write)(FILE *f, int to_stdout, void *ctx), void *ctx);
 
 /* "text", "json", "github", ...; -1 for an unknown name. */
+/* Prints "layerwaste: MESSAGE" on stderr as one line, the message
+ * escaped as reports escape names (msg.c). Every error and warning of the
+ * command line goes through it. */
+void cli_msg(const char *fmt, ...) LW_PRINTF(1, 2);
+void cli_vmsg(const char *fmt, va_list ap);
+
+struct lw_rules_config;
+
+/* Refuses any output path (--output, the --fix output, the step summary)
+ * that is an input (the image, the Dockerfile, the config file, rc's
+ * Space README; rc may be NULL) or another output, by device and inode or
+ * resolved path (safeout.c). Prints the error and returns EXIT_USAGE, or
+ * returns EXIT_OK. */
+int cli_check_outputs(const struct cli *c, const struct lw_rules_config *rc);
+
+/* Reports written but not yet in place: a temporary file beside each
+ * target, or the text to append. */
+struct cli_staged {
+	const char *given; /* borrowed: the path as typed, for messages */
+	char *path;        /* owned: the target */
+	char *tmp;         /* owned: the written temporary file, or NULL
+			      when data is to be appended */
+	char *data;        /* owned */
+	size_t len;
+};
+struct cli_stage {
+	struct cli_staged *v;
+	size_t n;
+};
+/* Writes a report to a temporary file beside path (a device or pipe is
+ * written directly) / renders it to memory for appending. Print errors;
+ * return EXIT_OK or EXIT_IO. */
+int cli_stage_file(struct cli_stage *st, const char *path,
+		   int (*write)(FILE *f, int to_stdout, void *ctx), void *ctx);
+int cli_stage_append(struct cli_stage *st, const char *path,
+		     int (*write)(FILE *f, int to_stdout, void *ctx),
+		     void *ctx);
+/* Renames every temporary file into place and appends the texts; empties
+ * st. Returns EXIT_OK or EXIT_IO (printed). */
+int cli_stage_commit(struct cli_stage *st);
+/* Removes every temporary file; the targets stay as they were. */
+void cli_stage_abort(struct cli_stage *st);
+
 int cli_format_from_name(const char *name);
 const char *cli_format_name(int format);
 

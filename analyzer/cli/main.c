@@ -86,12 +86,12 @@ LW_PRINTF(1, 2)
 static int die_usage(const char *fmt, ...)
 {
 	va_list ap;
+	char msg[1024];
 
-	fputs("layerwaste: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	fputs(" (see 'layerwaste --help')\n", stderr);
+	cli_msg("%s (see 'layerwaste --help')", msg);
 	return EXIT_USAGE;
 }
 
@@ -477,7 +477,7 @@ static int analyze(const struct cli *c, struct lw_image *img,
 	if (!rc)
 		rc = lw_attribute(*an, &c->ao, at, &err);
 	if (rc) {
-		fprintf(stderr, "layerwaste: %s\n", err.msg);
+		cli_msg("%s", err.msg);
 		return exit_for(rc);
 	}
 	return EXIT_OK;
@@ -519,21 +519,25 @@ int main(int argc, char **argv)
 		if (status)
 			goto out;
 	}
+	/* No output may overwrite an input or another output. */
+	status = cli_check_outputs(&c, &rules);
+	if (status)
+		goto out;
 	if (!c.quiet && isatty(2)) {
 		c.ro.progress = show_progress;
 		c.ro.progress_ctx = &ps;
 	}
 #ifndef LW_HAVE_BROWSER
 	if (!strcmp(c.cmd, "browse")) {
-		fprintf(stderr, "layerwaste: this build has no browser "
-			"(LW_WITH_BROWSER=OFF); use --format text or json\n");
+		cli_msg("this build has no browser (LW_WITH_BROWSER=OFF); "
+			"use --format text or json");
 		status = EXIT_USAGE;
 		goto out;
 	}
 #endif
 	if (!strcmp(c.cmd, "browse") && !isatty(1)) {
-		fprintf(stderr, "layerwaste: browse needs a terminal on standard "
-			"output; use --format text or json instead\n");
+		cli_msg("browse needs a terminal on standard output; use "
+			"--format text or json instead");
 		status = EXIT_USAGE;
 		goto out;
 	}
@@ -541,7 +545,7 @@ int main(int argc, char **argv)
 	rc = lw_image_read(&c.ro, &img, &err);
 	clear_progress(&ps);
 	if (rc) {
-		fprintf(stderr, "layerwaste: %s\n", err.msg);
+		cli_msg("%s", err.msg);
 		status = exit_for(rc);
 		goto out;
 	}
@@ -557,18 +561,22 @@ int main(int argc, char **argv)
 	res.attribution = at;
 #ifdef LW_HAVE_BROWSER
 	if (!strcmp(c.cmd, "browse")) {
-		struct lw_browse_opts bo = { c.color != 0 && !getenv("NO_COLOR") };
+		struct lw_browse_opts bo = {
+			.color = c.color != 0 && !getenv("NO_COLOR"),
+			.keys = rules.keys,
+			.nkeys = rules.nkeys,
+		};
 
 		if (lw_browse(&res, &bo) < 0) {
-			fprintf(stderr, "layerwaste: cannot drive the terminal: "
-				"%s\n", strerror(errno ? errno : ENOTTY));
+			cli_msg("cannot drive the terminal: %s",
+				strerror(errno ? errno : ENOTTY));
 			status = EXIT_IO;
 		}
 		goto out;
 	}
 #endif
 	if (lw_rules_evaluate(an, &rules, &report, &err)) {
-		fprintf(stderr, "layerwaste: %s\n", err.msg);
+		cli_msg("%s", err.msg);
 		status = exit_for(err.code);
 		goto out;
 	}
@@ -596,8 +604,8 @@ out:
 	lw_analysis_free(an);
 	lw_image_free(img);
 	if (fclose(stdout) && !status) {
-		fprintf(stderr, "layerwaste: cannot write to standard output: "
-			"%s\n", strerror(errno));
+		cli_msg("cannot write to standard output: %s",
+			strerror(errno));
 		status = EXIT_IO;
 	}
 	return status;

@@ -83,35 +83,37 @@ static int use_color(int want)
 	return isatty(1) && !(term && !strcmp(term, "dumb"));
 }
 
-int cli_emit(const char *path, const char *mode,
-	     int (*write)(FILE *f, int to_stdout, void *ctx), void *ctx)
+static int emit_stdout(int (*write)(FILE *f, int to_stdout, void *ctx),
+		       void *ctx)
 {
-	int to_stdout = !path || !strcmp(path, "-");
-	FILE *f = stdout;
-	int rc;
+	int rc, e;
 
-	if (!to_stdout && !(f = fopen(path, mode))) {
-		fprintf(stderr, "layerwaste: cannot write '%s': %s\n", path,
-			strerror(errno));
-		return EXIT_IO;
-	}
 	errno = 0;
-	rc = write(f, to_stdout, ctx);
-	if (rc || fflush(f) || ferror(f)) {
-		fprintf(stderr, "layerwaste: cannot write %s%s%s: %s\n",
-			to_stdout ? "to standard output" : "'",
-			to_stdout ? "" : path, to_stdout ? "" : "'",
-			strerror(errno ? errno : EIO));
-		if (!to_stdout)
-			fclose(f);
-		return EXIT_IO;
-	}
-	if (!to_stdout && fclose(f)) {
-		fprintf(stderr, "layerwaste: cannot write '%s': %s\n", path,
-			strerror(errno));
+	rc = write(stdout, 1, ctx);
+	e = errno;
+	if (rc || fflush(stdout) || ferror(stdout)) {
+		cli_msg("cannot write to standard output: %s",
+			strerror(e ? e : errno ? errno : EIO));
 		return EXIT_IO;
 	}
 	return EXIT_OK;
+}
+
+int cli_emit(const char *path, const char *mode,
+	     int (*write)(FILE *f, int to_stdout, void *ctx), void *ctx)
+{
+	struct cli_stage st = { NULL, 0 };
+	int rc;
+
+	if (!path || !strcmp(path, "-"))
+		return emit_stdout(write, ctx);
+	rc = mode[0] == 'a' ? cli_stage_append(&st, path, write, ctx) :
+		cli_stage_file(&st, path, write, ctx);
+	if (rc) {
+		cli_stage_abort(&st);
+		return rc;
+	}
+	return cli_stage_commit(&st);
 }
 
 struct report_job {
@@ -131,38 +133,47 @@ static int write_report(FILE *f, int to_stdout, void *ctx)
 	return formats[r->format].render(f, r->res, &o);
 }
 
-/* Writes one report to path (NULL or "-": standard output, which is
- * flushed but left open). mode is "w", or "a" to append. */
-static int write_one(const char *path, const char *mode, int format,
-		     const struct lw_result *res,
-		     const struct lw_render_opts *base, int color)
-{
-	struct report_job r = { format, res, base, color };
-
-	return cli_emit(path, mode, write_report, &r);
-}
-
 int cli_write_outputs(const struct cli *c, const struct lw_result *res)
 {
 	struct lw_render_opts o = { 0, 0, c->exact_bytes, c->top };
 	const char *summary = getenv("GITHUB_STEP_SUMMARY");
 	int color = use_color(c->color), github = c->format == FMT_GITHUB;
-	int status, rc;
+	struct report_job main_job = { c->format, res, &o, color };
+	struct report_job jobs[CLI_OUTPUTS_MAX + 1];
+	struct cli_stage st = { NULL, 0 };
+	int status = EXIT_OK;
 	size_t i;
 
-	status = write_one(c->output, "w", c->format, res, &o, color);
-	for (i = 0; i < c->nextra; i++) {
+	/* Every file first, into temporary files; standard output, which
+	 * cannot be taken back, only once they all succeeded; then the
+	 * files into place. A failure leaves every file as it was. */
+	if (c->output && strcmp(c->output, "-"))
+		status = cli_stage_file(&st, c->output, write_report, &main_job);
+	for (i = 0; i < c->nextra && !status; i++) {
+		struct report_job j = { c->extra[i].format, res, &o, 0 };
+
+		jobs[i] = j;
 		github |= c->extra[i].format == FMT_GITHUB;
-		rc = write_one(c->extra[i].path, "w", c->extra[i].format, res,
-			       &o, 0);
-		if (rc)
-			status = rc;
+		if (strcmp(c->extra[i].path, "-"))
+			status = cli_stage_file(&st, c->extra[i].path,
+						write_report, &jobs[i]);
 	}
 	/* The job page of a GitHub run shows this file's Markdown. */
-	if (github && summary && *summary) {
-		rc = write_one(summary, "a", FMT_MARKDOWN, res, &o, 0);
-		if (rc)
-			status = rc;
+	if (!status && github && summary && *summary) {
+		struct report_job j = { FMT_MARKDOWN, res, &o, 0 };
+
+		jobs[CLI_OUTPUTS_MAX] = j;
+		status = cli_stage_append(&st, summary, write_report,
+					  &jobs[CLI_OUTPUTS_MAX]);
 	}
-	return status;
+	if (!status && (!c->output || !strcmp(c->output, "-")))
+		status = emit_stdout(write_report, &main_job);
+	for (i = 0; i < c->nextra && !status; i++)
+		if (!strcmp(c->extra[i].path, "-"))
+			status = emit_stdout(write_report, &jobs[i]);
+	if (status) {
+		cli_stage_abort(&st);
+		return status;
+	}
+	return cli_stage_commit(&st);
 }

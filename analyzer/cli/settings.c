@@ -31,7 +31,7 @@ int cli_load_rules(const struct cli *c, struct lw_rules_config *rc)
 			rc_ = lw_rules_set(rc, s->key, s->value, &err);
 	}
 	if (rc_ != LW_OK) {
-		fprintf(stderr, "layerwaste: %s\n", err.msg);
+		cli_msg("%s", err.msg);
 		return EXIT_USAGE;
 	}
 	return EXIT_OK;
@@ -46,12 +46,12 @@ int cli_load_readme(const struct lw_rules_config *rc,
 	if (!rc->space_readme)
 		return EXIT_OK;
 	if (rc->profile != LW_PROFILE_SPACES) {
-		fprintf(stderr, "layerwaste: --space-readme is read by the "
-			"spaces profile only (add --profile spaces)\n");
+		cli_msg("--space-readme is read by the spaces profile only "
+			"(add --profile spaces)");
 		return EXIT_USAGE;
 	}
 	if (lw_space_readme_load(rc->space_readme, out, &err)) {
-		fprintf(stderr, "layerwaste: %s\n", err.msg);
+		cli_msg("%s", err.msg);
 		return EXIT_USAGE;
 	}
 	return EXIT_OK;
@@ -78,7 +78,7 @@ int cli_run_checks(const struct cli *c, const struct lw_analysis *an,
 	rc_ = lw_checks_run(an, &o, out, &err);
 	if (rc_ == LW_OK)
 		return EXIT_OK;
-	fprintf(stderr, "layerwaste: %s\n", err.msg);
+	cli_msg("%s", err.msg);
 	return rc_ == LW_ERR_USAGE ? EXIT_USAGE : rc_ == LW_ERR_INPUT ?
 		EXIT_INPUT : EXIT_IO;
 }

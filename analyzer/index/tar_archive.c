@@ -1,6 +1,7 @@
 /* Layer scan: one tar stream in, one layer index out. */
 #include <archive.h>
 #include <archive_entry.h>
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -78,56 +79,182 @@ static uint32_t xattr_digest(struct archive_entry *ae, int *has_cap)
 	return lw_xattr_digest(h, n);
 }
 
+/* Sparse files whose logical size is above this have their holes
+ * described, not hashed (see struct zhash); at or below it they are
+ * hashed as the zeros they read as, like any other file. */
+#define SPARSE_PLAIN_MAX (1u << 20)
+/* Zero runs this long or longer are recorded by position and length. */
+#define ZRUN_MIN 4096u
+
+static const unsigned char zeros[64 << 10];
+
+/* Content identity of a large sparse file, in time proportional to its
+ * data, not its holes (docs/definitions.md): the logical bytes split
+ * into the maximal runs of at least ZRUN_MIN zero bytes, each recorded
+ * as (offset, length), and the literal rest, hashed in order; then both
+ * hashes and the size. Holes and stored zeros are alike, so two files
+ * with the same logical bytes get the same hash whatever their maps. */
+struct zhash {
+	XXH3_state_t *lit, *runs;
+	uint64_t pos, zstart, zlen;
+};
+
+static void z_flush(struct zhash *z)
+{
+	unsigned char rec[16];
+	int i;
+
+	if (z->zlen >= ZRUN_MIN) {
+		for (i = 0; i < 8; i++) {
+			rec[i] = (unsigned char)(z->zstart >> (8 * i));
+			rec[8 + i] = (unsigned char)(z->zlen >> (8 * i));
+		}
+		XXH3_128bits_update(z->runs, rec, sizeof(rec));
+	} else if (z->zlen) {
+		XXH3_128bits_update(z->lit, zeros, (size_t)z->zlen);
+	}
+	z->zlen = 0;
+}
+
+static void z_zeros(struct zhash *z, uint64_t n)
+{
+	if (!z->zlen)
+		z->zstart = z->pos;
+	z->zlen += n;
+	z->pos += n;
+}
+
+static void z_data(struct zhash *z, const unsigned char *p, size_t n)
+{
+	const unsigned char *end = p + n, *q;
+
+	while (p < end) {
+		for (q = p; q < end && !*q; q++)
+			;
+		if (q > p) {
+			z_zeros(z, (uint64_t)(q - p));
+			p = q;
+			continue;
+		}
+		z_flush(z);
+		q = memchr(p, 0, (size_t)(end - p));
+		if (!q)
+			q = end;
+		XXH3_128bits_update(z->lit, p, (size_t)(q - p));
+		z->pos += (uint64_t)(q - p);
+		p = q;
+	}
+}
+
+static struct lw_hash z_digest(struct zhash *z, uint64_t size)
+{
+	XXH128_hash_t l, r, h;
+	unsigned char buf[40];
+	struct lw_hash out;
+	int i;
+
+	if (z->pos < size)
+		z_zeros(z, size - z->pos);
+	z_flush(z);
+	l = XXH3_128bits_digest(z->lit);
+	r = XXH3_128bits_digest(z->runs);
+	for (i = 0; i < 8; i++) {
+		buf[i] = (unsigned char)(l.low64 >> (8 * i));
+		buf[8 + i] = (unsigned char)(l.high64 >> (8 * i));
+		buf[16 + i] = (unsigned char)(r.low64 >> (8 * i));
+		buf[24 + i] = (unsigned char)(r.high64 >> (8 * i));
+		buf[32 + i] = (unsigned char)(size >> (8 * i));
+	}
+	/* Its own seed: never equal to a plain hash by construction. */
+	h = XXH3_128bits_withSeed(buf, sizeof(buf), 0x5350415253450001ull);
+	out.lo = h.low64;
+	out.hi = h.high64;
+	return out;
+}
+
 /* Hashes the content of the current entry from the stream, starting with
- * a block already read (len 0 when none). Sparse holes are hashed as the
- * zeros they read as. */
+ * a block already read (len 0 when none). Holes of a sparse file read as
+ * zeros: hashed as such up to SPARSE_PLAIN_MAX bytes, else described
+ * (struct zhash), so that a hole costs nothing however large. */
 static int hash_stream(struct archive *a, struct lw_entry *e,
 		       const void *buf, size_t len, la_int64_t off,
-		       struct lw_strbuf *keep, struct lw_error *err)
+		       struct lw_strbuf *keep, int sparse,
+		       struct lw_error *err)
 {
-	static const unsigned char zeros[4096];
 	XXH3_state_t *st = XXH3_createState();
+	struct zhash z = { NULL, NULL, 0, 0, 0 };
+	int canon = sparse && e->size > SPARSE_PLAIN_MAX;
 	uint64_t pos = 0;
-	int r = ARCHIVE_OK;
+	int r = ARCHIVE_OK, rc = LW_OK;
 
-	if (!st)
-		return lw_error_set(err, LW_ERR_NOMEM, "out of memory");
+	if (canon) {
+		z.lit = XXH3_createState();
+		z.runs = XXH3_createState();
+	}
+	if (!st || (canon && (!z.lit || !z.runs))) {
+		rc = lw_error_set(err, LW_ERR_NOMEM, "out of memory");
+		goto out;
+	}
 	XXH3_128bits_reset(st);
+	if (canon) {
+		XXH3_128bits_reset(z.lit);
+		XXH3_128bits_reset(z.runs);
+	}
 	if (!len)
 		r = archive_read_data_block(a, &buf, &len, &off);
 	while (r == ARCHIVE_OK) {
-		while (pos < (uint64_t)off) {
-			size_t n = (uint64_t)off - pos > sizeof(zeros) ?
-				sizeof(zeros) : (size_t)((uint64_t)off - pos);
-			XXH3_128bits_update(st, zeros, n);
-			pos += n;
+		if (off < 0 || (uint64_t)off < pos ||
+		    (uint64_t)off > e->size || len > e->size - (uint64_t)off) {
+			rc = lw_error_set(err, LW_ERR_INPUT, "cannot read '%s': "
+					  "data outside the file's %" PRIu64
+					  " bytes", e->path, e->size);
+			goto out;
 		}
-		XXH3_128bits_update(st, buf, len);
+		if (canon) {
+			if (z.pos < (uint64_t)off)
+				z_zeros(&z, (uint64_t)off - z.pos);
+			z_data(&z, buf, len);
+		} else {
+			while (pos < (uint64_t)off) {
+				size_t n = (uint64_t)off - pos > sizeof(zeros) ?
+					sizeof(zeros) :
+					(size_t)((uint64_t)off - pos);
+				XXH3_128bits_update(st, zeros, n);
+				pos += n;
+			}
+			XXH3_128bits_update(st, buf, len);
+		}
 		if (keep)
 			lw_strbuf_add(keep, buf, len);
-		pos += len;
+		pos = (uint64_t)off + len;
 		r = archive_read_data_block(a, &buf, &len, &off);
 	}
 	if (r != ARCHIVE_EOF) {
-		XXH3_freeState(st);
-		return lw_error_set(err, LW_ERR_INPUT, "cannot read '%s': %s",
-				    e->path, archive_error_string(a));
+		rc = lw_error_set(err, LW_ERR_INPUT, "cannot read '%s': %s",
+				  e->path, archive_error_string(a));
+		goto out;
 	}
-	while (pos < e->size) {
-		size_t n = e->size - pos > sizeof(zeros) ? sizeof(zeros) :
-			(size_t)(e->size - pos);
-		XXH3_128bits_update(st, zeros, n);
-		pos += n;
-	}
-	{
-		XXH128_hash_t h = XXH3_128bits_digest(st);
+	if (canon) {
+		e->hash = z_digest(&z, e->size);
+	} else {
+		XXH128_hash_t h;
 
+		while (pos < e->size) {
+			size_t n = e->size - pos > sizeof(zeros) ?
+				sizeof(zeros) : (size_t)(e->size - pos);
+			XXH3_128bits_update(st, zeros, n);
+			pos += n;
+		}
+		h = XXH3_128bits_digest(st);
 		e->hash.lo = h.low64;
 		e->hash.hi = h.high64;
 	}
-	XXH3_freeState(st);
 	e->flags |= LW_ENTRY_HASHED;
-	return LW_OK;
+out:
+	XXH3_freeState(st);
+	XXH3_freeState(z.lit);
+	XXH3_freeState(z.runs);
+	return rc;
 }
 
 /* Locates the content of the current entry in the mapped layer without
@@ -142,7 +269,7 @@ static int locate_content(struct archive *a, const struct lw_scan *s,
 	const unsigned char *p;
 
 	if (archive_entry_sparse_count(ae) > 0)
-		return hash_stream(a, e, NULL, 0, 0, NULL, err);
+		return hash_stream(a, e, NULL, 0, 0, NULL, 1, err);
 	if (archive_read_data_block(a, &buf, &len, &off) != ARCHIVE_OK ||
 	    off != 0)
 		return lw_error_set(err, LW_ERR_INPUT,
@@ -156,7 +283,7 @@ static int locate_content(struct archive *a, const struct lw_scan *s,
 		return LW_OK;
 	}
 	/* libarchive handed us a copy: read the rest the slow way. */
-	return hash_stream(a, e, buf, len, off, NULL, err);
+	return hash_stream(a, e, buf, len, off, NULL, 0, err);
 }
 
 /* Splits a normalised path into its whiteout meaning. Returns the entry
@@ -363,13 +490,14 @@ int lw_scan_add(const struct lw_scan *s, const struct lw_scan_item *it,
  * configuration files the profile checks read (lw_keeps_file), since a
  * stream cannot be read twice. Sparse files are never kept. */
 static int stream_content(struct archive *a, struct lw_layer_index *ix,
-			  struct lw_entry *e, struct lw_error *err)
+			  struct lw_entry *e, int sparse, struct lw_error *err)
 {
 	struct lw_strbuf keep = LW_STRBUF_INIT;
 	int want = e->size <= LW_KEPT_FILE_MAX &&
 		ix->kept_bytes + e->size <= LW_KEPT_LAYER_MAX &&
 		lw_keeps_file(e->path);
-	int rc = hash_stream(a, e, NULL, 0, 0, want ? &keep : NULL, err);
+	int rc = hash_stream(a, e, NULL, 0, 0, want ? &keep : NULL, sparse,
+			     err);
 
 	if (!rc && want && keep.len == e->size) {
 		unsigned char *p = lw_arena_alloc(&ix->arena, keep.len + 1);
@@ -417,7 +545,8 @@ static int add_entry(struct archive *a, const struct lw_scan *s,
 		return r;
 	if (s->map)
 		return locate_content(a, s, ae, e, err);
-	return stream_content(a, ix, e, err);
+	return stream_content(a, ix, e, archive_entry_sparse_count(ae) > 0,
+			      err);
 }
 
 int lw_layer_scan(struct archive *a, const struct lw_scan *s,

@@ -17,15 +17,17 @@
 static int hash_pread(int fd, uint64_t off, struct lw_entry *e,
 		      struct lw_error *err)
 {
-	static __thread unsigned char *buf;
+	/* The call's own buffer, no bigger than the file: a per-thread one
+	 * would outlive the threads that made it. */
+	size_t bufsize = e->size < PREAD_BUF ? (size_t)e->size : PREAD_BUF;
+	unsigned char *buf;
 	XXH3_state_t *st = XXH3_createState();
 	uint64_t done = 0;
 	int rc = LW_OK;
 
 	if (!st)
 		return lw_error_set(err, LW_ERR_NOMEM, "out of memory");
-	if (!buf)
-		buf = lw_xmalloc(PREAD_BUF);
+	buf = lw_xmalloc(bufsize ? bufsize : 1);
 	XXH3_128bits_reset(st);
 	while (done < e->size) {
 		size_t want = e->size - done > PREAD_BUF ? PREAD_BUF :
@@ -49,6 +51,7 @@ static int hash_pread(int fd, uint64_t off, struct lw_entry *e,
 		e->hash.hi = h.high64;
 	}
 	XXH3_freeState(st);
+	free(buf);
 	return rc;
 }
 

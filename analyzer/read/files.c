@@ -53,7 +53,12 @@ static int cand_cmp(const void *x, const void *y)
 
 	if (c)
 		return c;
-	return a->layer > b->layer ? -1 : a->layer < b->layer;
+	if (a->layer != b->layer)
+		return a->layer > b->layer ? -1 : 1;
+	/* The same path twice in one layer: the later entry (tar order,
+	 * one entries array) comes first and is the one seen, as
+	 * extraction leaves it. */
+	return a->e > b->e ? -1 : a->e < b->e;
 }
 
 /* a is an ancestor of b (a proper prefix at a '/'; "" is everyone's). */

@@ -602,6 +602,16 @@ static int read_config(struct lw_image *img, struct plan *p,
 	return LW_OK;
 }
 
+/* How many members of the archive bear exactly this name. */
+static size_t members_named(const struct lw_source *src, const char *name)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < src->nmembers; i++)
+		n += !strcmp(src->members[i]->name, name);
+	return n;
+}
+
 static int resolve_plan(struct lw_image *img, struct lw_source *src,
 			const struct lw_read_opts *o, struct plan *p,
 			struct lw_error *err)
@@ -610,6 +620,14 @@ static int resolve_plan(struct lw_image *img, struct lw_source *src,
 	json_t *doc = NULL;
 	int rc;
 
+	/* Two copies: a tool would pick one, we cannot tell which. */
+	if (members_named(src, "manifest.json") > 1 ||
+	    members_named(src, "index.json") > 1)
+		return lw_error_set(err, LW_ERR_INPUT, "the archive holds %s "
+				    "twice: which copy describes the image "
+				    "cannot be told",
+				    members_named(src, "manifest.json") > 1 ?
+				    "manifest.json" : "index.json");
 	/* manifest.json wins where both exist: Docker 25+ writes an
 	 * index.json that may lack entries. */
 	if (m) {

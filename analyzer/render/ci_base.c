@@ -71,3 +71,15 @@ json_t *lwr_jtext(const char *s)
 	lw_strbuf_release(&sb);
 	return v;
 }
+
+int lwr_json_dumpf(const json_t *v, FILE *f, size_t flags)
+{
+	char *text = lwr_json_escape_unsafe(json_dumps(v, flags));
+	int rc;
+
+	if (!text)
+		return -1;
+	rc = fputs(text, f) == EOF ? -1 : 0;
+	free(text);
+	return rc;
+}

@@ -79,6 +79,8 @@ struct json_t *lwr_jmust(struct json_t *v);
 void lwr_jput(struct json_t *o, const char *key, struct json_t *v);
 /* s (archive or Dockerfile text) cleaned to UTF-8, or null. New ref. */
 struct json_t *lwr_jtext(const char *s);
+/* json_dumpf(v, f, flags) with lwr_json_escape_unsafe applied: 0 or -1. */
+int lwr_json_dumpf(const struct json_t *v, FILE *f, size_t flags);
 
 /* The image as people name it: the first tag, else the source. */
 const char *lwr_image_name(const struct lw_analysis *an);

@@ -9,6 +9,7 @@
  * backslash becomes "\\" so that an escape is never ambiguous. */
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "layerwaste/judge.h"
@@ -223,4 +224,35 @@ void lwr_printable(struct lw_strbuf *sb, const char *s)
 void lwr_printable_lines(struct lw_strbuf *sb, const char *s)
 {
 	printable(sb, s, 1);
+}
+
+char *lwr_json_escape_unsafe(char *text)
+{
+	struct lw_strbuf sb = LW_STRBUF_INIT;
+	const char *s = text, *run = text;
+	uint32_t cp;
+	int n;
+
+	if (!text)
+		return NULL;
+	while (*s) {
+		if ((unsigned char)*s < 0x80) {
+			s++;
+			continue;
+		}
+		n = lwr_utf8_seq(s, &cp);
+		if (n > 1 && cp_unsafe(cp)) {
+			lw_strbuf_add(&sb, run, (size_t)(s - run));
+			lw_strbuf_addf(&sb, "\\u%04" PRIx32, cp);
+			run = s + n;
+		}
+		s += n > 0 ? n : 1;
+	}
+	if (run == text) {
+		lw_strbuf_release(&sb);
+		return text;
+	}
+	lw_strbuf_adds(&sb, run);
+	free(text);
+	return lw_strbuf_detach(&sb);
 }

@@ -170,7 +170,7 @@ int lw_render_gitlab(FILE *f, const struct lw_result *r,
 			abort();
 	}
 	check_issues(doc, r, file);
-	rc = json_dumpf(doc, f, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	rc = lwr_json_dumpf(doc, f, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	json_decref(doc);
 	lwr_fingerprints_free(fp, an->ngroups);
 	lw_strbuf_release(&desc);

@@ -4,7 +4,8 @@
  * its arrays are written here, and each member or array item is built as a
  * small jansson value, dumped and freed. Memory stays bounded however many
  * findings there are, and the bytes are exactly what json_dumpf() with the
- * same flags would write for the whole tree. */
+ * same flags would write for the whole tree, but for C1, bidi and line
+ * separator code points, written as \uXXXX (lwr_json_escape_unsafe). */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -118,7 +119,8 @@ static void jdoc_key(struct jdoc *d, const char *key)
 static void jdoc_value(struct jdoc *d, json_t *v, const char *indent)
 {
 	struct jsink s = { d->f, indent };
-	char *text = json_dumps(lwr_jmust(v), DUMP_FLAGS);
+	char *text = lwr_json_escape_unsafe(json_dumps(lwr_jmust(v),
+							   DUMP_FLAGS));
 
 	if (!text)
 		abort();

@@ -29,6 +29,13 @@ size_t lwr_escape_unit(const char *s, char *out, int *cols);
  * JSON report does), so that JSON encoders accept it. */
 void lwr_utf8_clean(struct lw_strbuf *sb, const char *s);
 
+/* JSON text (taken) with every code point the escaping hides (C1
+ * controls, bidi controls, U+2028/2029) written as \uXXXX instead of
+ * raw: the same JSON value, shown safely. Returns it (owned), maybe the
+ * same pointer. Outside strings JSON text is ASCII, so only strings
+ * change. */
+char *lwr_json_escape_unsafe(char *text);
+
 /* Appends s with control characters, DEL, C1 controls, bidi controls and
  * invalid UTF-8 as \xNN; backslashes are kept as they are (for code
  * blocks and annotations, where "\\" would change the text). */

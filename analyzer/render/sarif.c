@@ -478,7 +478,7 @@ int lw_render_sarif(FILE *f, const struct lw_result *res,
 	lwr_jput(run, "properties", props);
 	append(runs, run);
 	lwr_jput(doc, "runs", runs);
-	rc = json_dumpf(doc, f, JSON_INDENT(2) | JSON_PRESERVE_ORDER |
+	rc = lwr_json_dumpf(doc, f, JSON_INDENT(2) | JSON_PRESERVE_ORDER |
 			JSON_REAL_PRECISION(15));
 	json_decref(doc);
 	lwr_fingerprints_free(fp, an->ngroups);
