@@ -30,7 +30,11 @@ static int map_key(wint_t ch)
 	case KEY_END: return LW_VM_K_END;
 	case KEY_BTAB: return LW_VM_K_BTAB;
 	case KEY_ENTER: return LW_VM_K_ENTER;
-	default: return 0;
+	case KEY_BACKSPACE: return 127;
+	default:
+		if (ch >= KEY_F(1) && ch <= KEY_F(12))
+			return LW_KEY_F1 + (int)(ch - KEY_F(1));
+		return -1;
 	}
 }
 
@@ -136,13 +140,14 @@ static int loop(struct lwt *t)
 		} else {
 			key = (int)ch;
 		}
-		if (key == '/' && !t->vm->help) {
-			if (edit_filter(t) < 0) {
-				errno = EIO;
-				return -1;
-			}
-		} else if (lw_vm_key(t->vm, key) == LW_VM_QUIT) {
+		if (key < 0)
+			continue;
+		r = lw_vm_key(t->vm, key);
+		if (r == LW_VM_QUIT)
 			return 0;
+		if (r == LW_VM_FILTER && edit_filter(t) < 0) {
+			errno = EIO;
+			return -1;
 		}
 		lwt_draw(t);
 	}
@@ -182,6 +187,8 @@ int lw_browse(const struct lw_result *r, const struct lw_browse_opts *o)
 	memset(&t, 0, sizeof(t));
 	lw_strbuf_init(&t.line);
 	t.vm = lw_vm_new(r);
+	if (o && o->nkeys)
+		lw_vm_set_keys(t.vm, o->keys, o->nkeys);
 	if (o && o->color)
 		lwt_colors(&t);
 	rc = loop(&t);

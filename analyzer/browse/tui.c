@@ -1,15 +1,14 @@
-/* Drawing: the view model's rows on the screen. Layout, top to bottom:
- * header; layers (left) and causes (right); the file tree; the details
- * line; the key help. Every text comes from the view model, escaped and
- * cut to the columns it is drawn in; this file adds only attributes. */
+/* Drawing: the view model's rows on the screen, where lw_vm_layout puts
+ * them (three boxes side by side on a wide screen, stacked on a narrow
+ * one). Every text comes from the view model, escaped and cut to the
+ * columns it is drawn in; this file adds only attributes. */
 #include <curses.h>
 #include <string.h>
 
 #include "layerwaste/render.h"
 #include "tui.h"
 
-#define TOP_MIN 3   /* rows of the layers and causes panes */
-#define TOP_MAX 12
+#define TOO_SMALL_LINES 16
 
 static short kind_pair(int kind)
 {
@@ -24,6 +23,11 @@ void lwt_colors(struct lwt *t)
 		COLOR_MAGENTA,                            /* overwrite */
 		COLOR_RED,                                /* delete */
 	};
+	/* dive's colours for its marks: added green, removed red,
+	 * modified yellow; ours, metadata only, cyan. */
+	static const short dfg[LW_VM_DIFF_COUNT] = {
+		-1, COLOR_GREEN, COLOR_RED, COLOR_YELLOW, COLOR_CYAN,
+	};
 	short bg;
 	int k;
 
@@ -33,6 +37,8 @@ void lwt_colors(struct lwt *t)
 	bg = use_default_colors() == OK ? -1 : COLOR_BLACK;
 	for (k = 0; k < LW_KIND_COUNT; k++)
 		init_pair(kind_pair(k), fg[k], bg);
+	for (k = 1; k < LW_VM_DIFF_COUNT; k++)
+		init_pair((short)(LW_KIND_COUNT + k), dfg[k], bg);
 	t->color = 1;
 }
 
@@ -69,6 +75,10 @@ static void draw_pane(struct lwt *t, int pane, int y, int x, int h, int w)
 		    r->kind_col < w)
 			mvchgat(y + (int)i, x + r->kind_col, 1, a | A_BOLD,
 				kind_pair(r->kind), NULL);
+		if (t->color && r->diff > 0 && r->diff < LW_VM_DIFF_COUNT &&
+		    w > 1)
+			mvchgat(y + (int)i, x + 1, 1, a | A_BOLD,
+				(short)(LW_KIND_COUNT + r->diff), NULL);
 	}
 	attrset(A_NORMAL);
 }
@@ -82,43 +92,47 @@ static void draw_title(struct lwt *t, int pane, int y, int x, int w)
 	attrset(A_NORMAL);
 }
 
-static void draw_help(struct lwt *t)
+/* An overlay (help, cause) in a box in the middle of the screen; lines
+ * that do not fit in its height are left out, the last saying so. */
+static void draw_overlay(struct lwt *t)
 {
-	const char *const *lines = lw_vm_help_lines();
-	int n = 0, w = 0, y, x, i, len;
+	const struct lw_strbuf *lines;
+	size_t n, i;
+	int w = 0, h, y, x, r, len;
 
-	for (n = 0; lines[n]; n++) {
-		len = (int)strlen(lines[n]);
-		if (len > w)
-			w = len;
+	lines = lw_vm_overlay(t->vm, COLS - 4, &n);
+	if (!lines)
+		return;
+	for (i = 0; i < n; i++) {
+		len = lw_vm_cols(lines[i].buf);
+		w = len > w ? len : w;
 	}
 	w += 4;
-	if (w > COLS)
-		w = COLS;
-	y = (LINES - n - 2) / 2;
+	w = w > COLS ? COLS : w;
+	h = (int)n + 2 > LINES ? LINES : (int)n + 2;
+	y = (LINES - h) / 2;
 	x = (COLS - w) / 2;
-	if (y < 0)
-		y = 0;
 	attrset(A_NORMAL);
-	for (i = 0; i < n + 2 && y + i < LINES; i++) {
-		move(y + i, x);
+	for (r = 0; r < h; r++) {
+		move(y + r, x);
 		for (len = 0; len < w; len++)
 			addch(' ');
-		if (i > 0 && i <= n)
-			mvaddnstr(y + i, x + 2, lines[i - 1], w - 4);
+	}
+	for (r = 1; r < h - 1; r++) {
+		i = (size_t)(r - 1);
+		if (r == h - 2 && i + 1 < n) /* the last line that fits */
+			mvaddnstr(y + r, x + 2, "...", w - 4);
+		else
+			mvaddstr(y + r, x + 2, lines[i].buf);
 	}
 	mvhline(y, x, ACS_HLINE, w);
-	if (y + n + 1 < LINES)
-		mvhline(y + n + 1, x, ACS_HLINE, w);
-	mvvline(y, x, ACS_VLINE, n + 2 < LINES - y ? n + 2 : LINES - y);
-	mvvline(y, x + w - 1, ACS_VLINE, n + 2 < LINES - y ? n + 2 :
-		LINES - y);
+	mvhline(y + h - 1, x, ACS_HLINE, w);
+	mvvline(y, x, ACS_VLINE, h);
+	mvvline(y, x + w - 1, ACS_VLINE, h);
 	mvaddch(y, x, ACS_ULCORNER);
 	mvaddch(y, x + w - 1, ACS_URCORNER);
-	if (y + n + 1 < LINES) {
-		mvaddch(y + n + 1, x, ACS_LLCORNER);
-		mvaddch(y + n + 1, x + w - 1, ACS_LRCORNER);
-	}
+	mvaddch(y + h - 1, x, ACS_LLCORNER);
+	mvaddch(y + h - 1, x + w - 1, ACS_LRCORNER);
 }
 
 /* Draws the end of UTF-8 text s, escaped, in at most maxcols columns. */
@@ -138,43 +152,76 @@ static void put_tail(const char *s, int maxcols)
 
 static void draw_prompt(struct lwt *t, int y)
 {
-	static const char label[] = "filter (Enter applies, Esc cancels): /";
+	const char *label = COLS >= 60 ?
+		"filter (Enter applies, Esc cancels): /" : "filter: /";
 
 	attrset(A_BOLD);
 	mvaddnstr(y, 0, label, COLS);
 	attrset(A_NORMAL);
 	/* Typed by the user and kept to printable characters by the key
 	 * loop; shown from its end when it does not fit. */
-	put_tail(t->edit, COLS - (int)sizeof(label));
+	put_tail(t->edit, COLS - (int)strlen(label) - 1);
+}
+
+static void draw_too_small(struct lwt *t)
+{
+	struct lw_strbuf lines[TOO_SMALL_LINES];
+	size_t n, i;
+
+	for (i = 0; i < TOO_SMALL_LINES; i++)
+		lw_strbuf_init(&lines[i]);
+	n = lw_vm_too_small(COLS, LINES, lines, TOO_SMALL_LINES);
+	for (i = 0; i < n; i++)
+		mvaddnstr((int)i, 0, lines[i].buf, COLS);
+	for (i = 0; i < TOO_SMALL_LINES; i++)
+		lw_strbuf_release(&lines[i]);
+	(void)t;
+}
+
+static void draw_ldetails(struct lwt *t, const struct lw_vm_box *b)
+{
+	int i;
+
+	for (i = 0; i < b->h; i++) {
+		lw_vm_layer_details(t->vm, i, b->h, b->w, &t->line);
+		put(b->y + i, b->x, t->line.buf, 0, b->w, 0);
+	}
 }
 
 void lwt_draw(struct lwt *t)
 {
-	int top, lw, rw, ty;
+	struct lw_vm_layout lo;
+	int p, i;
 
 	erase();
-	if (COLS < LWT_MIN_COLS || LINES < LWT_MIN_LINES) {
-		mvaddnstr(0, 0, "terminal too small for layerwaste browse "
-			  "(q quits)", COLS);
+	lw_vm_layout(t->vm, COLS, LINES, &lo);
+	if (lo.too_small) {
+		draw_too_small(t);
 		refresh();
 		return;
 	}
-	top = (LINES - 5) * 2 / 5;
-	top = top < TOP_MIN ? TOP_MIN : top > TOP_MAX ? TOP_MAX : top;
-	lw = (COLS - 1) / 2;
-	rw = COLS - lw - 1;
 	lw_vm_header(t->vm, COLS, &t->line);
 	attrset(A_REVERSE);
 	put(0, 0, t->line.buf, lw_vm_cols(t->line.buf), COLS, 1);
 	attrset(A_NORMAL);
-	draw_title(t, LW_VM_LAYERS, 1, 0, lw);
-	draw_title(t, LW_VM_CAUSES, 1, lw + 1, rw);
-	mvvline(1, lw, ACS_VLINE, top + 1);
-	draw_pane(t, LW_VM_LAYERS, 2, 0, top, lw);
-	draw_pane(t, LW_VM_CAUSES, 2, lw + 1, top, rw);
-	ty = 2 + top;
-	draw_title(t, LW_VM_TREE, ty, 0, COLS);
-	draw_pane(t, LW_VM_TREE, ty + 1, 0, LINES - 3 - ty, COLS);
+	for (i = 0; i < 2; i++)
+		if (lo.vsep[i].h)
+			mvvline(lo.vsep[i].y, lo.vsep[i].x, ACS_VLINE,
+				lo.vsep[i].h);
+	for (p = 0; p < LW_VM_NPANES; p++) {
+		if (lo.title[p].h)
+			draw_title(t, p, lo.title[p].y, lo.title[p].x,
+				   lo.title[p].w);
+		if (lo.pane[p].h)
+			draw_pane(t, p, lo.pane[p].y, lo.pane[p].x,
+				  lo.pane[p].h, lo.pane[p].w);
+	}
+	if (lo.title[LW_VM_LDETAILS].h)
+		draw_title(t, LW_VM_LDETAILS, lo.title[LW_VM_LDETAILS].y,
+			   lo.title[LW_VM_LDETAILS].x,
+			   lo.title[LW_VM_LDETAILS].w);
+	if (lo.pane[LW_VM_LDETAILS].h)
+		draw_ldetails(t, &lo.pane[LW_VM_LDETAILS]);
 	lw_vm_keyhelp(t->vm, COLS, &t->line);
 	attrset(A_REVERSE);
 	put(LINES - 1, 0, t->line.buf, lw_vm_cols(t->line.buf),
@@ -187,8 +234,7 @@ void lwt_draw(struct lwt *t)
 		lw_vm_details(t->vm, COLS, &t->line);
 		put(LINES - 2, 0, t->line.buf, 0, COLS, 0);
 	}
-	if (t->vm->help)
-		draw_help(t);
+	draw_overlay(t);
 	curs_set(t->editing ? 1 : 0);
 	refresh();
 }

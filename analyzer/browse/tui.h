@@ -6,9 +6,6 @@
 #include "layerwaste/util.h"
 #include "viewmodel.h"
 
-#define LWT_MIN_COLS 40
-#define LWT_MIN_LINES 12
-
 struct lwt {
 	struct lw_vm *vm;    /* borrowed */
 	int color;           /* colour pairs were set up */

@@ -38,6 +38,21 @@ struct lw_vm *lw_vm_new(const struct lw_result *r)
 	for (i = 0; i < an->ngroups; i++)
 		vm->gopen[i] = an->groups[i].count <= GROUP_OPEN_MAX;
 	lwv_paths_init(vm);
+	/* A layer's tree lists what it changed; Ctrl-U adds the rest. */
+	vm->hide[LW_VM_VIEW_LAYER] = 1u << LW_VM_DIFF_UNMOD;
+	vm->made = lw_xcalloc(an->image->nlayers + 1, sizeof(*vm->made));
+	vm->suffered = lw_xcalloc(an->image->nlayers + 1,
+				  sizeof(*vm->suffered));
+	for (i = 0; i < an->nfindings; i++) {
+		const struct lw_finding *f = &an->findings[i];
+
+		if (f->layer < an->image->nlayers)
+			vm->made[f->layer] += f->bytes;
+		if (!lw_kind_is_metadata(f->kind) &&
+		    f->from_layer < an->image->nlayers)
+			vm->suffered[f->from_layer] += f->bytes;
+	}
+	lwv_keys_init(vm);
 	vm->layer = an->image->nlayers ? first_layer(an) : 0;
 	vm->cursor[LW_VM_LAYERS] = vm->layer;
 	lwv_causes_build(vm);
@@ -59,6 +74,12 @@ void lw_vm_free(struct lw_vm *vm)
 	free(vm->gopen);
 	free(vm->paths);
 	free(vm->pend);
+	free(vm->made);
+	free(vm->suffered);
+	free(vm->binds);
+	for (i = 0; i < vm->capolines; i++)
+		lw_strbuf_release(&vm->olines[i]);
+	free(vm->olines);
 	lw_strbuf_release(&vm->scratch);
 	free(vm);
 }
@@ -69,7 +90,8 @@ struct lw_vm_tree *lw_vm_tree(struct lw_vm *vm)
 		&vm->ltree;
 
 	if (*slot && vm->view == LW_VM_VIEW_LAYER &&
-	    (*slot)->layer != vm->layer) {
+	    ((*slot)->layer != vm->layer || (*slot)->below !=
+	     !(vm->hide[LW_VM_VIEW_LAYER] & (1u << LW_VM_DIFF_UNMOD)))) {
 		lwv_tree_free(*slot);
 		*slot = NULL;
 	}
@@ -298,6 +320,53 @@ int lw_vm_toggle_view(struct lw_vm *vm)
 int lw_vm_toggle_help(struct lw_vm *vm)
 {
 	vm->help = !vm->help;
+	vm->why = 0;
+	return 1;
+}
+
+int lw_vm_toggle_diff(struct lw_vm *vm, int diff)
+{
+	unsigned bit = 1u << diff, *h = &vm->hide[vm->view];
+
+	if (diff < 0 || diff >= LW_VM_DIFF_COUNT || diff == LW_VM_DIFF_META)
+		return 0;
+	/* Modified takes the metadata-only copies with it, as in dive. */
+	if (diff == LW_VM_DIFF_MODIFIED)
+		bit |= 1u << LW_VM_DIFF_META;
+	*h = (*h & bit) ? *h & ~bit : *h | bit;
+	stale_trees(vm);
+	return 1;
+}
+
+int lw_vm_toggle_attrs(struct lw_vm *vm)
+{
+	vm->attrs = !vm->attrs;
+	return 1;
+}
+
+int lw_vm_toggle_collapse_all(struct lw_vm *vm)
+{
+	struct lw_vm_tree *t = lw_vm_tree(vm);
+	int any = 0;
+	size_t i;
+
+	for (i = 1; i < t->n && !any; i++)
+		any = (t->nodes[i].flags & (LW_VM_N_OPEN | LW_VM_N_KIDS)) ==
+			(LW_VM_N_OPEN | LW_VM_N_KIDS);
+	for (i = 1; i < t->n; i++) {
+		if (any)
+			t->nodes[i].flags &= (uint16_t)~LW_VM_N_OPEN;
+		else if (t->nodes[i].flags & LW_VM_N_KIDS)
+			t->nodes[i].flags |= LW_VM_N_OPEN;
+	}
+	lwv_tree_rows(vm, t);
+	return 1;
+}
+
+int lw_vm_show_cause(struct lw_vm *vm)
+{
+	vm->why = !vm->why;
+	vm->help = 0;
 	return 1;
 }
 
@@ -431,30 +500,42 @@ int lw_vm_right(struct lw_vm *vm)
 	return 0;
 }
 
-int lw_vm_key(struct lw_vm *vm, int key)
+int lw_vm_action(struct lw_vm *vm, int action)
 {
-	if (vm->help) {
-		vm->help = 0;
-		return 1;
-	}
-	switch (key) {
-	case 'q': return LW_VM_QUIT;
-	case 'k': case LW_VM_K_UP: return lw_vm_move(vm, -1);
-	case 'j': case LW_VM_K_DOWN: return lw_vm_move(vm, 1);
-	case 'h': case LW_VM_K_LEFT: return lw_vm_left(vm);
-	case 'l': case LW_VM_K_RIGHT: return lw_vm_right(vm);
-	case LW_VM_K_PGUP: return lw_vm_page(vm, -1);
-	case LW_VM_K_PGDN: return lw_vm_page(vm, 1);
-	case 'g': case LW_VM_K_HOME: return lw_vm_home(vm);
-	case 'G': case LW_VM_K_END: return lw_vm_end(vm);
-	case '\t': case LW_VM_K_TAB: return lw_vm_next_pane(vm, 1);
-	case LW_VM_K_BTAB: return lw_vm_next_pane(vm, -1);
-	case ' ': case '\n': case '\r': case LW_VM_K_ENTER:
-		return lw_vm_activate(vm);
-	case 's': return lw_vm_toggle_sort(vm);
-	case 'w': return lw_vm_toggle_wasted(vm);
-	case 'a': return lw_vm_toggle_view(vm);
-	case '?': return lw_vm_toggle_help(vm);
+	switch (action) {
+	case LW_ACT_QUIT: return LW_VM_QUIT;
+	case LW_ACT_UP: return lw_vm_move(vm, -1);
+	case LW_ACT_DOWN: return lw_vm_move(vm, 1);
+	case LW_ACT_LEFT: return lw_vm_left(vm);
+	case LW_ACT_RIGHT: return lw_vm_right(vm);
+	case LW_ACT_PAGE_UP: return lw_vm_page(vm, -1);
+	case LW_ACT_PAGE_DOWN: return lw_vm_page(vm, 1);
+	case LW_ACT_FIRST: return lw_vm_home(vm);
+	case LW_ACT_LAST: return lw_vm_end(vm);
+	case LW_ACT_NEXT_PANE: return lw_vm_next_pane(vm, 1);
+	case LW_ACT_PREV_PANE: return lw_vm_next_pane(vm, -1);
+	case LW_ACT_OPEN: return lw_vm_activate(vm);
+	case LW_ACT_COLLAPSE_ALL: return lw_vm_toggle_collapse_all(vm);
+	case LW_ACT_FILTER: return LW_VM_FILTER;
+	case LW_ACT_SORT: return lw_vm_toggle_sort(vm);
+	case LW_ACT_WASTED: return lw_vm_toggle_wasted(vm);
+	case LW_ACT_IMAGE_VIEW: return lw_vm_toggle_view(vm);
+	case LW_ACT_COMPARE_ALL:
+		if (vm->view == LW_VM_VIEW_IMAGE)
+			return 0;
+		return lw_vm_toggle_view(vm);
+	case LW_ACT_COMPARE_LAYER:
+		if (vm->view == LW_VM_VIEW_LAYER)
+			return 0;
+		return lw_vm_toggle_view(vm);
+	case LW_ACT_ADDED: return lw_vm_toggle_diff(vm, LW_VM_DIFF_ADDED);
+	case LW_ACT_REMOVED: return lw_vm_toggle_diff(vm, LW_VM_DIFF_REMOVED);
+	case LW_ACT_MODIFIED:
+		return lw_vm_toggle_diff(vm, LW_VM_DIFF_MODIFIED);
+	case LW_ACT_UNMODIFIED: return lw_vm_toggle_diff(vm, LW_VM_DIFF_UNMOD);
+	case LW_ACT_ATTRS: return lw_vm_toggle_attrs(vm);
+	case LW_ACT_CAUSE: return lw_vm_show_cause(vm);
+	case LW_ACT_HELP: return lw_vm_toggle_help(vm);
 	default: return 0;
 	}
 }

@@ -21,6 +21,7 @@
 #include <stdint.h>
 
 #include "layerwaste/engine.h"
+#include "layerwaste/judge.h"
 #include "layerwaste/render.h"
 #include "layerwaste/util.h"
 
@@ -41,19 +42,33 @@ enum lw_vm_sort {
 	LW_VM_SORT_NAME,
 };
 
-/* Keys that lw_vm_key understands besides plain characters. */
+/* Keys that lw_vm_key understands besides characters (judge.h's codes:
+ * the config names them). */
 enum {
-	LW_VM_K_UP = 0x10000,
-	LW_VM_K_DOWN,
-	LW_VM_K_LEFT,
-	LW_VM_K_RIGHT,
-	LW_VM_K_PGUP,
-	LW_VM_K_PGDN,
-	LW_VM_K_HOME,
-	LW_VM_K_END,
-	LW_VM_K_TAB,
-	LW_VM_K_BTAB,
-	LW_VM_K_ENTER,
+	LW_VM_K_UP = LW_KEY_UP,
+	LW_VM_K_DOWN = LW_KEY_DOWN,
+	LW_VM_K_LEFT = LW_KEY_LEFT,
+	LW_VM_K_RIGHT = LW_KEY_RIGHT,
+	LW_VM_K_PGUP = LW_KEY_PGUP,
+	LW_VM_K_PGDN = LW_KEY_PGDN,
+	LW_VM_K_HOME = LW_KEY_HOME,
+	LW_VM_K_END = LW_KEY_END,
+	LW_VM_K_TAB = '\t',
+	LW_VM_K_BTAB = LW_KEY_BTAB,
+	LW_VM_K_ENTER = LW_KEY_ENTER,
+};
+
+/* What a path is relative to the layer below (layer view) or to the
+ * first layer (image view), as dive marks its tree; META is what dive
+ * cannot tell: the same bytes stored again for a new owner, mode or
+ * mtime. */
+enum lw_vm_diff {
+	LW_VM_DIFF_UNMOD = 0,
+	LW_VM_DIFF_ADDED,
+	LW_VM_DIFF_REMOVED,
+	LW_VM_DIFF_MODIFIED,
+	LW_VM_DIFF_META,
+	LW_VM_DIFF_COUNT
 };
 
 #define LW_VM_NONE UINT32_MAX
@@ -73,6 +88,8 @@ enum {
 	LW_VM_N_WHITEOUT = 1 << 5, /* a whiteout of this layer (layer view) */
 	LW_VM_N_VISIBLE = 1 << 6,  /* in the final image (image view) */
 	LW_VM_N_KIDS = 1 << 7,     /* has a KEEP child */
+	LW_VM_N_BELOW = 1 << 8,    /* an untouched file of the layers below
+				      (layer view, unmodified shown) */
 };
 
 /* One path of a view. nodes[0] is the root (path ""), never shown. */
@@ -92,6 +109,9 @@ struct lw_vm_node {
 	uint16_t flags;     /* LW_VM_N_* */
 	uint8_t type;       /* enum lw_entry_type; LW_ENTRY_DIR if implied */
 	int8_t kind;        /* enum lw_kind shown, or -1 */
+	uint8_t diff;       /* enum lw_vm_diff of the path itself */
+	uint8_t mark;       /* shown: diff, or MODIFIED for an unmodified
+			       directory with changes under it */
 };
 
 struct lw_vm_tree {
@@ -107,6 +127,7 @@ struct lw_vm_tree {
 	size_t nkeep;          /* KEEP nodes, the root excluded */
 	size_t cursor, scroll;
 	int stale;             /* filter, 'w' or sort changed: redo rows */
+	int below;             /* built with the unmodified files below */
 };
 
 /* A row of the causes pane: a group header, its fix, or one finding. */
@@ -124,11 +145,32 @@ enum {
 	LW_VM_R_HEADER = 1 << 5, /* a cause */
 };
 
+/* Where each part of the screen goes (lw_vm_layout): rows y..y+h-1,
+ * columns x..x+w-1; h == 0 when the part is not shown. */
+struct lw_vm_box {
+	int y, x, h, w;
+};
+
+enum { LW_VM_LDETAILS = LW_VM_NPANES }; /* the layer details box */
+
+struct lw_vm_layout {
+	int too_small;                /* only lw_vm_too_small's lines */
+	struct lw_vm_box header, keys, details;
+	struct lw_vm_box title[LW_VM_NPANES + 1]; /* panes + LDETAILS */
+	struct lw_vm_box pane[LW_VM_NPANES + 1];
+	struct lw_vm_box vsep[2];     /* vertical separators, w == 1 */
+};
+
+/* The smallest screen the browser draws on. */
+#define LW_VM_MIN_COLS 40
+#define LW_VM_MIN_LINES 12
+
 struct lw_vm_row {
 	struct lw_strbuf text; /* owned by the model */
 	int cols;      /* columns the text takes, <= the width asked */
 	int kind;      /* enum lw_kind of the row, -1 none */
 	int kind_col;  /* column of the kind letter, -1 none */
+	int diff;      /* enum lw_vm_diff marked in column 1, -1 none */
 	int flags;     /* LW_VM_R_* */
 };
 
@@ -140,6 +182,9 @@ struct lw_vm {
 	int sort;        /* enum lw_vm_sort */
 	int wasted_only; /* 'w' */
 	int help;        /* the help overlay is shown */
+	int why;         /* the cause overlay is shown */
+	int attrs;       /* file attributes in the tree (Ctrl-B) */
+	unsigned hide[2]; /* per view: 1 << enum lw_vm_diff not listed */
 	char filter[LW_VM_FILTER_MAX]; /* "" when none */
 	uint32_t layer;  /* the selected layer (cursor of the layers pane) */
 	size_t cursor[LW_VM_NPANES]; /* layers and causes; the tree's is in */
@@ -159,6 +204,18 @@ struct lw_vm {
 	struct lw_vm_row *rows;   /* returned by lw_vm_rows */
 	size_t caprows;
 	struct lw_strbuf scratch;
+	/* Per layer: bytes of the findings it made, and of its files a
+	 * later layer overwrote or deleted. */
+	uint64_t *made, *suffered;
+	/* Key bindings: the config's first, then the defaults of the
+	 * actions it leaves alone. */
+	struct lw_vm_bind {
+		int key, action, scope;
+	} *binds;
+	size_t nbinds;
+	/* Lines of the overlays (help, cause), remade on each call. */
+	struct lw_strbuf *olines;
+	size_t nolines, capolines;
 };
 
 /* Makes a model of r (borrowed; must outlive it). Selects the layer that
@@ -189,8 +246,29 @@ void lw_vm_title(struct lw_vm *vm, int pane, int width, struct lw_strbuf *out);
 void lw_vm_header(struct lw_vm *vm, int width, struct lw_strbuf *out);
 void lw_vm_details(struct lw_vm *vm, int width, struct lw_strbuf *out);
 void lw_vm_keyhelp(struct lw_vm *vm, int width, struct lw_strbuf *out);
-/* The help overlay's lines, NULL-terminated (static). */
-const char *const *lw_vm_help_lines(void);
+/* The overlay shown (help or cause) as lines of at most width columns,
+ * escaped: *n lines, borrowed until the next call. NULL when none. */
+const struct lw_strbuf *lw_vm_overlay(struct lw_vm *vm, int width,
+				      size_t *n);
+/* Line i (0-based) of the layer details box, h lines tall. */
+void lw_vm_layer_details(struct lw_vm *vm, int i, int h, int width,
+			 struct lw_strbuf *out);
+/* Where everything goes on a screen of cols x lines. */
+void lw_vm_layout(const struct lw_vm *vm, int cols, int lines,
+		  struct lw_vm_layout *lo);
+/* The "terminal too small" message as lines that fit cols x lines
+ * (written into out, one line each, at most lines of them; fewer words
+ * when small). Returns the number of lines. */
+size_t lw_vm_too_small(int cols, int lines, struct lw_strbuf *out,
+		       size_t max);
+
+/* Replaces the key bindings of the actions that binds names (borrowed,
+ * n of them, from the config) and keeps the defaults of the others. */
+void lw_vm_set_keys(struct lw_vm *vm, const struct lw_key_binding *binds,
+		    size_t n);
+/* The keys of an action as "ctrl+a, a" (the first max of them). */
+void lw_vm_keys_of(const struct lw_vm *vm, int action, size_t max,
+		   struct lw_strbuf *out);
 
 /* Key actions. Each returns 1 when something changed, 0 otherwise. */
 int lw_vm_move(struct lw_vm *vm, long delta);  /* up (<0) and down */
@@ -212,16 +290,33 @@ int lw_vm_toggle_sort(struct lw_vm *vm);
 int lw_vm_toggle_wasted(struct lw_vm *vm);
 int lw_vm_toggle_view(struct lw_vm *vm);
 int lw_vm_toggle_help(struct lw_vm *vm);
+/* Shows or hides the paths of one enum lw_vm_diff in the tree shown
+ * (ADDED, REMOVED, MODIFIED with META, UNMOD). */
+int lw_vm_toggle_diff(struct lw_vm *vm, int diff);
+int lw_vm_toggle_attrs(struct lw_vm *vm);
+/* Folds every directory when one is open, else opens them all. */
+int lw_vm_toggle_collapse_all(struct lw_vm *vm);
+/* The cause and fix of the waste at the cursor, as an overlay. */
+int lw_vm_show_cause(struct lw_vm *vm);
+/* Runs one action (enum lw_key_action). */
+int lw_vm_action(struct lw_vm *vm, int action);
 /* Opens the directories above path (normalised, borrowed) in the tree
  * shown and puts the cursor on it. Returns 0, or -1 when the tree has no
  * such path or the filter hides it. */
 int lw_vm_reveal(struct lw_vm *vm, const char *path);
 
 #define LW_VM_QUIT (-1)
-/* Dispatches one key: a character ('j', 'w', ...) or LW_VM_K_*. Returns
- * LW_VM_QUIT for 'q', else what the action returned. '/' is left to the
- * front end, which reads the text and calls lw_vm_set_filter. */
+#define LW_VM_FILTER (-2)
+/* Dispatches one key: a character ('j', 'w', ...), a control character
+ * (1 for Ctrl-A, 0 for Ctrl-Space) or LW_VM_K_*, through the bindings
+ * of the focused pane, then those of every pane. Returns LW_VM_QUIT for
+ * quit, LW_VM_FILTER for filter-files (the front end reads the text and
+ * calls lw_vm_set_filter), else what the action returned. */
 int lw_vm_key(struct lw_vm *vm, int key);
+
+/* The one-character mark of a diff: '+' added, '-' removed,
+ * '~' modified, '=' metadata only, ' ' unmodified. */
+char lw_vm_diff_mark(int diff);
 
 /* Columns that UTF-8 text takes on the terminal (wcwidth, in the current
  * locale; 1 for a character it does not know). */

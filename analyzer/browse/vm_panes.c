@@ -10,35 +10,6 @@
 
 #define SIZE_COLS 8 /* "999.9 kB" */
 
-static const char *const help_lines[] = {
-	"layerwaste browse: keys",
-	"",
-	"  Up/Down, k/j      move in the pane",
-	"  PgUp/PgDn         move by a page",
-	"  Home/End, g/G     first / last row",
-	"  Tab, Shift-Tab    next / previous pane",
-	"  Left/Right, h/l   fold / unfold (files); change pane",
-	"  Enter, Space      fold or unfold a directory; list a cause's",
-	"                    files; show a finding in the file tree",
-	"  /                 filter paths (Enter applies, Esc cancels)",
-	"  s                 sort by size or by name",
-	"  w                 only entries with wasted bytes",
-	"  a                 files of the layer / of the whole image",
-	"  ?                 this help",
-	"  q                 quit",
-	"",
-	"Kinds: U chown  M chmod  B chown+chmod  T touch",
-	"       O overwrite  D delete",
-	"",
-	"Any key closes this help.",
-	NULL,
-};
-
-const char *const *lw_vm_help_lines(void)
-{
-	return help_lines;
-}
-
 void lwv_rows_reserve(struct lw_vm *vm, size_t n)
 {
 	size_t old = vm->caprows;
@@ -59,6 +30,7 @@ static void row_start(struct lw_vm *vm, size_t i, int width, int cursor,
 	lwv_line_start(l, &r->text, width);
 	r->kind = -1;
 	r->kind_col = -1;
+	r->diff = -1;
 	r->flags = cursor ? LW_VM_R_CURSOR : 0;
 	lwv_line_add(l, cursor ? ">" : " ");
 }
@@ -169,62 +141,230 @@ size_t lwv_rows_causes(struct lw_vm *vm, int height, int width)
 	return n;
 }
 
+/* The pieces of the tree's title, long or short. */
+static void tree_title(struct lw_vm *vm, int shortly, struct lw_strbuf *out)
+{
+	static const char *const names[LW_VM_DIFF_COUNT] = {
+		"unmodified", "added", "removed", "modified", NULL,
+	};
+	unsigned hide = vm->hide[vm->view];
+	int d, first = 1;
+
+	if (vm->view == LW_VM_VIEW_IMAGE)
+		lw_strbuf_adds(out, shortly ? "Image" :
+			       "Files of the image, hidden copies marked");
+	else
+		lw_strbuf_addf(out, shortly ? "Layer %" PRIu32 :
+			       "Files of layer %" PRIu32, vm->layer);
+	lw_strbuf_adds(out, vm->sort == LW_VM_SORT_SIZE ?
+		       (shortly ? ", size" : ", by size") :
+		       (shortly ? ", name" : ", by name"));
+	if (vm->wasted_only)
+		lw_strbuf_adds(out, shortly ? ", wasted" : ", wasted only");
+	for (d = 0; d < LW_VM_DIFF_COUNT; d++) {
+		if (!names[d] || !(hide & (1u << d)) ||
+		    (vm->view == LW_VM_VIEW_LAYER && d == LW_VM_DIFF_UNMOD))
+			continue;
+		lw_strbuf_addf(out, "%s%s", first ? (shortly ? ", -" :
+						     ", hiding ") :
+			       (shortly ? " -" : ", "), shortly ?
+			       (const char[]){ names[d][0], 0 } : names[d]);
+		first = 0;
+	}
+	if (vm->view == LW_VM_VIEW_LAYER &&
+	    !(hide & (1u << LW_VM_DIFF_UNMOD)))
+		lw_strbuf_adds(out, shortly ? ", +unmod" :
+			       ", with unmodified files");
+}
+
 void lw_vm_title(struct lw_vm *vm, int pane, int width, struct lw_strbuf *out)
 {
 	struct lwv_line l;
+	int shortly;
 
 	lwv_line_start(&l, out, width);
 	if (pane == LW_VM_LAYERS) {
-		lwv_line_add(&l, "Layers: #, size, waste, instruction");
-	} else if (pane == LW_VM_CAUSES) {
-		lwv_line_addf(&l, "Waste involving layer %" PRIu32
-			      ", by cause", vm->layer);
-	} else {
-		if (vm->view == LW_VM_VIEW_IMAGE)
-			lwv_line_add(&l, "Files of the image, hidden copies "
-				     "marked");
-		else
-			lwv_line_addf(&l, "Files of layer %" PRIu32, vm->layer);
-		lwv_line_add(&l, vm->sort == LW_VM_SORT_SIZE ? ", by size" :
-			     ", by name");
-		if (vm->wasted_only)
-			lwv_line_add(&l, ", wasted only");
-		if (vm->filter[0]) {
-			lwv_line_add(&l, ", filter: ");
-			lwv_line_esc(&l, vm->filter, -1, 0);
-		}
+		lwv_line_add(&l, width >= 36 ?
+			     "Layers: #, size, waste, instruction" : "Layers");
+		return;
+	}
+	if (pane == LW_VM_CAUSES) {
+		lwv_line_addf(&l, width >= 34 ? "Waste involving layer %"
+			      PRIu32 ", by cause" : "Causes, layer %" PRIu32,
+			      vm->layer);
+		return;
+	}
+	if (pane == LW_VM_LDETAILS) {
+		lwv_line_addf(&l, "Layer %" PRIu32, vm->layer);
+		return;
+	}
+	/* Long words while they fit, then short ones; the filter, typed by
+	 * the user, shortened from the middle so both ends stay. */
+	for (shortly = 0; shortly < 2; shortly++) {
+		int need;
+
+		lw_strbuf_reset(&vm->scratch);
+		tree_title(vm, shortly, &vm->scratch);
+		need = lwv_cols(vm->scratch.buf);
+		if (vm->filter[0])
+			need += (shortly ? 4 : 10) + 8;
+		if (need <= width)
+			break;
+	}
+	if (shortly > 1)
+		shortly = 1;
+	lwv_line_add(&l, vm->scratch.buf);
+	if (vm->filter[0]) {
+		lwv_line_add(&l, shortly ? ", /" : ", filter: ");
+		lwv_line_esc(&l, vm->filter, -1, LWV_CUT_MID);
 	}
 }
 
-void lw_vm_header(struct lw_vm *vm, int width, struct lw_strbuf *out)
+/* Our figures and dive's, longest first; the header takes the longest
+ * that leaves the image's name some room. */
+static void header_figures(struct lw_vm *vm, int v, struct lw_strbuf *out)
 {
 	const struct lw_analysis *an = vm->an;
 	const struct lw_image *img = an->image;
-	struct lwv_line l;
 	char a[32], b[32];
-	int room;
+	double eff = an->total_bytes ? 100.0 * (double)(an->total_bytes -
+		an->wasted_bytes) / (double)an->total_bytes : 100.0;
+	double dive = 100.0 * an->dive.efficiency;
 
+	lw_human_bytes(an->total_bytes, a, sizeof(a));
+	lw_human_bytes(an->wasted_bytes, b, sizeof(b));
+	switch (v) {
+	case 0:
+		lw_strbuf_addf(out, "%zu layer%s, %s, wasted %s (%.1f %%), "
+			       "efficiency %.2f %% (dive %.2f %%)",
+			       img->nlayers, img->nlayers == 1 ? "" : "s", a,
+			       b, lw_analysis_wasted_percent(an), eff, dive);
+		break;
+	case 1:
+		lw_strbuf_addf(out, "%zu layer%s, %s, wasted %s (%.1f %%), "
+			       "eff. %.2f %%, dive %.2f %%", img->nlayers,
+			       img->nlayers == 1 ? "" : "s", a, b,
+			       lw_analysis_wasted_percent(an), eff, dive);
+		break;
+	case 2:
+		lw_strbuf_addf(out, "wasted %s, eff. %.2f %%, dive %.2f %%",
+			       b, eff, dive);
+		break;
+	case 3:
+		lw_strbuf_addf(out, "wasted %s, eff. %.1f %%", b, eff);
+		break;
+	default:
+		lw_strbuf_addf(out, "wasted %s", b);
+		break;
+	}
+}
+
+#define NAME_MIN_COLS 16 /* the name's room before figures are dropped */
+
+void lw_vm_header(struct lw_vm *vm, int width, struct lw_strbuf *out)
+{
+	const struct lw_image *img = vm->an->image;
+	const char *name = img->ntags ? img->tags[0] : img->source ?
+		img->source : "";
+	struct lwv_line l;
+	int v, want = lwv_cols(name), room, label;
+
+	if (want > NAME_MIN_COLS)
+		want = NAME_MIN_COLS;
 	lwv_line_start(&l, out, width);
-	lwv_line_add(&l, "layerwaste  ");
-	lw_strbuf_reset(&vm->scratch);
-	lw_strbuf_addf(&vm->scratch, "  %zu layer%s, %s, wasted %s (%.1f %%)",
-		       img->nlayers, img->nlayers == 1 ? "" : "s",
-		       lw_human_bytes(an->total_bytes, a, sizeof(a)),
-		       lw_human_bytes(an->wasted_bytes, b, sizeof(b)),
-		       lw_analysis_wasted_percent(an));
-	room = lwv_line_room(&l) - lwv_cols(vm->scratch.buf);
-	if (room > 0)
-		lwv_line_esc(&l, img->ntags ? img->tags[0] :
-			     img->source ? img->source : "", room, 1);
+	for (v = 0; v < 5; v++) {
+		lw_strbuf_reset(&vm->scratch);
+		header_figures(vm, v, &vm->scratch);
+		if (lwv_cols(vm->scratch.buf) + 2 + want <= width)
+			break;
+	}
+	if (v == 5) {
+		/* Only the name fits, shortened from the middle. */
+		lwv_line_esc(&l, name, -1, LWV_CUT_MID);
+		return;
+	}
+	room = width - lwv_cols(vm->scratch.buf) - 2;
+	label = room - 12 >= lwv_cols(name) ? 12 : 0;
+	if (label)
+		lwv_line_add(&l, "layerwaste  ");
+	lwv_line_esc(&l, name, room - label, LWV_CUT_MID);
+	lwv_line_add(&l, "  ");
 	lwv_line_add(&l, vm->scratch.buf);
 }
 
-void lw_vm_keyhelp(struct lw_vm *vm, int width, struct lw_strbuf *out)
+/* The layer details box's items, most wanted first. */
+static void ldetail_item(struct lw_vm *vm, int item, struct lw_strbuf *out)
+{
+	const struct lw_layer *ly = &vm->an->image->layers[vm->layer];
+	char a[32], b[32], c[32];
+
+	switch (item) {
+	case 0:
+		lw_strbuf_adds(out, "instruction: ");
+		lwv_layer_instr(vm, vm->layer, out);
+		break;
+	case 1:
+		lw_strbuf_addf(out, "waste made %s, suffered %s",
+			       lw_human_bytes(vm->made[vm->layer], a,
+					      sizeof(a)),
+			       lw_human_bytes(vm->suffered[vm->layer], b,
+					      sizeof(b)));
+		break;
+	case 2:
+		lw_strbuf_addf(out, "files %s, tar %s, stored %s",
+			       lw_human_bytes(ly->index ? ly->index->file_bytes :
+					      0, a, sizeof(a)),
+			       lw_human_bytes(ly->tar_bytes, b, sizeof(b)),
+			       lw_human_bytes(ly->compressed_bytes, c,
+					      sizeof(c)));
+		break;
+	case 3:
+		lw_strbuf_addf(out, "digest %s", ly->digest ? ly->digest :
+			       "(none)");
+		break;
+	default:
+		lw_strbuf_addf(out, "diff_id %s", ly->diff_id ? ly->diff_id :
+			       "(none)");
+		break;
+	}
+}
+
+#define LDETAIL_ITEMS 5
+
+void lw_vm_layer_details(struct lw_vm *vm, int i, int h, int width,
+			 struct lw_strbuf *out)
 {
 	struct lwv_line l;
+	int item, line = 0, first = 1;
 
-	(void)vm;
 	lwv_line_start(&l, out, width);
-	lwv_line_add(&l, "q:quit ?:help Tab:pane Enter:open /:filter s:sort "
-		     "w:wasted a:layer/image");
+	if (vm->layer >= vm->an->image->nlayers || h <= 0)
+		return;
+	/* One item a line when there is room; else as many whole items a
+	 * line as fit, the last of a line shortened when alone. */
+	for (item = 0; item < LDETAIL_ITEMS; item++) {
+		int cols;
+
+		lw_strbuf_reset(&vm->scratch);
+		ldetail_item(vm, item, &vm->scratch);
+		cols = lwv_cols(vm->scratch.buf);
+		if (!first && (h >= LDETAIL_ITEMS ||
+			       cols + 3 > lwv_line_room(&l))) {
+			if (++line >= h)
+				return;
+			if (line > i)
+				return;
+			lwv_line_start(&l, out, width);
+			first = 1;
+		}
+		if (!first)
+			lwv_line_add(&l, "   ");
+		/* Digests and instructions lose their middle, not their
+		 * ends. */
+		lwv_line_esc(&l, vm->scratch.buf, -1, item >= 3 ? LWV_CUT_MID :
+			     LWV_CUT_END);
+		first = 0;
+	}
+	if (line < i)
+		lwv_line_start(&l, out, width);
 }

@@ -49,9 +49,13 @@ void lwv_line_start(struct lwv_line *l, struct lw_strbuf *sb, int width);
 void lwv_line_add(struct lwv_line *l, const char *s);
 void lwv_line_addf(struct lwv_line *l, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+enum { LWV_CUT_END = 0, LWV_CUT_LEFT = 1, LWV_CUT_MID = 2 };
+
 /* Adds untrusted text through lw_escape, in at most maxcols columns (< 0:
- * the rest of the line); cut with "..." at the end, or at the start when
- * cut_left (paths, whose end says most). */
+ * the rest of the line); cut with "..." at the end (after a whole word
+ * when one ends in the second half), at the start when cut_left is
+ * LWV_CUT_LEFT (paths, whose end says most), or in the middle with
+ * LWV_CUT_MID (names). */
 void lwv_line_esc(struct lwv_line *l, const char *raw, int maxcols,
 		  int cut_left);
 /* Adds "/" + path, escaped, cut at the start. */
@@ -74,6 +78,15 @@ void lwv_finding_text(const struct lw_vm *vm, const struct lw_finding *f,
  * copied from layer 2 only to change owner" (raw). */
 void lwv_group_text(const struct lw_vm *vm, const struct lw_group *g,
 		    struct lw_strbuf *out);
+
+/* The default key bindings (vm_keys.c). */
+void lwv_keys_init(struct lw_vm *vm);
+/* A new, empty line at the end of the overlay's lines. Borrowed. */
+struct lw_strbuf *lwv_overlay_line(struct lw_vm *vm);
+/* The help overlay's lines, cut to width. */
+void lwv_help_lines(struct lw_vm *vm, int width);
+/* The cause overlay's lines, wrapped to width (vm_text.c). */
+void lwv_why_lines(struct lw_vm *vm, int width);
 
 /* Row texts of each pane into vm->rows; return the row count. */
 size_t lwv_rows_layers(struct lw_vm *vm, int height, int width);

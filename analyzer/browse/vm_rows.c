@@ -1,5 +1,7 @@
 /* The rows of a tree: what the filter and 'w' keep, sizes rolled up over
  * what is kept, and the open directories flattened in the sort order. */
+#include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -47,7 +49,8 @@ static int filter_match(const char *filter, const char *path)
 void lwv_tree_refresh(struct lw_vm *vm, struct lw_vm_tree *t)
 {
 	const uint16_t mask = LW_VM_N_PASS | LW_VM_N_KEEP | LW_VM_N_KIDS;
-	int narrowed = vm->filter[0] || vm->wasted_only;
+	int narrowed = vm->filter[0] || vm->wasted_only ||
+		(vm->hide[t->view] & ~(1u << LW_VM_DIFF_UNMOD));
 	size_t i;
 
 	for (i = 0; i < t->n; i++) {
@@ -60,7 +63,8 @@ void lwv_tree_refresh(struct lw_vm *vm, struct lw_vm_tree *t)
 		struct lw_vm_node *nd = &t->nodes[i], *p;
 
 		if (filter_match(vm->filter, nd->path) &&
-		    (!vm->wasted_only || nd->waste > 0)) {
+		    (!vm->wasted_only || nd->waste > 0) &&
+		    !(vm->hide[t->view] & (1u << nd->diff))) {
 			nd->flags |= LW_VM_N_PASS | LW_VM_N_KEEP;
 			nd->sum_size += nd->size;
 			nd->sum_waste += nd->waste;
@@ -149,32 +153,74 @@ void lwv_tree_rows(struct lw_vm *vm, struct lw_vm_tree *t)
 #define SIZE_COLS 8   /* "999.9 kB" */
 #define MIN_NAME_COLS 12 /* indentation stops short of this */
 
+char lw_vm_diff_mark(int diff)
+{
+	static const char marks[LW_VM_DIFF_COUNT] = " +-~=";
+
+	return diff >= 0 && diff < LW_VM_DIFF_COUNT ? marks[diff] : ' ';
+}
+
+/* "drwxr-xr-x 1000:1000" of an entry, as ls and dive show it. */
+static void attrs_text(const struct lw_entry *e, char *buf, size_t size)
+{
+	char m[11];
+	int i;
+
+	m[0] = !e ? ' ' : e->type == LW_ENTRY_DIR ? 'd' :
+		e->type == LW_ENTRY_SYMLINK ? 'l' :
+		e->type == LW_ENTRY_FILE || e->type == LW_ENTRY_HARDLINK ? '-' :
+		e->type == LW_ENTRY_WHITEOUT ? 'w' : 'c';
+	for (i = 0; i < 9; i++)
+		m[1 + i] = e && (e->mode & (0400u >> i)) ? "rwxrwxrwx"[i] : '-';
+	if (e && (e->mode & 04000))
+		m[3] = m[3] == 'x' ? 's' : 'S';
+	if (e && (e->mode & 02000))
+		m[6] = m[6] == 'x' ? 's' : 'S';
+	if (e && (e->mode & 01000))
+		m[9] = m[9] == 'x' ? 't' : 'T';
+	m[10] = '\0';
+	if (!e)
+		snprintf(buf, size, "%-10s %9s", "", "");
+	else
+		snprintf(buf, size, "%s %4" PRIu32 ":%-4" PRIu32, m, e->uid,
+			 e->gid);
+}
+
 size_t lwv_rows_tree(struct lw_vm *vm, int height, int width)
 {
 	struct lw_vm_tree *t = lw_vm_tree(vm);
 	const struct lw_image *img = vm->an->image;
 	size_t i, n = 0;
-	char a[32], b[32];
+	char a[32], b[32], at[48];
 
 	lwv_rows_reserve(vm, (size_t)height);
 	for (i = t->scroll; i < t->nrows && n < (size_t)height; i++, n++) {
 		const struct lw_vm_node *nd = &t->nodes[t->rows[i]];
+		const struct lw_entry *e = nd->entry == LW_VM_NONE ? NULL :
+			&img->layers[nd->layer].index->entries[nd->entry];
 		struct lw_vm_row *r = &vm->rows[n];
 		const char *name = strrchr(nd->path, '/');
 		int dir = nd->type == LW_ENTRY_DIR || (nd->flags &
 						      LW_VM_N_KIDS);
-		int indent = 2 * nd->depth;
+		int indent = 2 * nd->depth, room, link = 0;
 		struct lwv_line l;
 
 		lwv_line_start(&l, &r->text, width);
 		r->kind = nd->kind;
-		r->kind_col = 1;
+		r->kind_col = 2;
+		r->diff = nd->mark;
 		r->flags = (i == t->cursor ? LW_VM_R_CURSOR : 0) |
 			(dir ? LW_VM_R_DIR : 0) |
 			(nd->flags & LW_VM_N_HIDDEN ? LW_VM_R_HIDDEN : 0) |
 			(nd->sum_waste ? LW_VM_R_WASTE : 0);
-		lwv_line_addf(&l, "%c%c %*s %*s ", i == t->cursor ? '>' : ' ',
-			      lw_vm_kind_letter(nd->kind), SIZE_COLS,
+		lwv_line_addf(&l, "%c%c%c ", i == t->cursor ? '>' : ' ',
+			      lw_vm_diff_mark(nd->mark),
+			      lw_vm_kind_letter(nd->kind));
+		if (vm->attrs) {
+			attrs_text(e, at, sizeof(at));
+			lwv_line_addf(&l, "%s ", at);
+		}
+		lwv_line_addf(&l, "%*s %*s ", SIZE_COLS,
 			      lw_human_bytes(nd->sum_size, a, sizeof(a)),
 			      SIZE_COLS, nd->sum_waste ? lw_human_bytes(
 				      nd->sum_waste, b, sizeof(b)) : "");
@@ -185,17 +231,20 @@ size_t lwv_rows_tree(struct lw_vm *vm, int height, int width)
 			lwv_line_add(&l, nd->flags & LW_VM_N_OPEN ? "- " : "+ ");
 		else
 			lwv_line_add(&l, "  ");
-		lwv_line_esc(&l, name ? name + 1 : nd->path, -1, 0);
+		if (nd->type == LW_ENTRY_SYMLINK && e && e->link)
+			link = lwv_cols(e->link) + 4;
+		room = lwv_line_room(&l) - (dir ? 1 : 0);
+		/* The name first; a link's target takes what is left, down
+		 * to a third. */
+		if (link > room / 3)
+			link = room / 3;
+		lwv_line_esc(&l, name ? name + 1 : nd->path, room - link,
+			     LWV_CUT_MID);
 		if (dir)
 			lwv_line_add(&l, "/");
-		if (nd->type == LW_ENTRY_SYMLINK && nd->entry != LW_VM_NONE) {
-			const struct lw_entry *e =
-				&img->layers[nd->layer].index->entries[nd->entry];
-
-			if (e->link) {
-				lwv_line_add(&l, " -> ");
-				lwv_line_esc(&l, e->link, -1, 0);
-			}
+		if (link > 4) {
+			lwv_line_add(&l, " -> ");
+			lwv_line_esc(&l, e->link, -1, LWV_CUT_MID);
 		}
 		r->cols = l.cols;
 	}

@@ -65,12 +65,66 @@ int lwv_line_room(const struct lwv_line *l)
 	return l->width - l->cols;
 }
 
+/* Appends the first keep columns of s, ending at a word's end when one
+ * ends in the second half; then "...". */
+static void put_head(struct lwv_line *l, const char *s, int keep)
+{
+	const char *p = s, *word_end = NULL;
+	int total = 0, c, at_end = 0, n;
+
+	while (*p) {
+		n = u8_char(p, &c);
+		if (total + c > keep)
+			break;
+		if (*p == ' ' && p > s && p[-1] != ' ' && total >= keep / 2) {
+			word_end = p;
+			at_end = total;
+		}
+		total += c;
+		p += n;
+	}
+	if (*p && *p != ' ' && p > s && p[-1] != ' ' && word_end) {
+		p = word_end;
+		total = at_end;
+	}
+	lw_strbuf_add(l->sb, s, (size_t)(p - s));
+	lw_strbuf_adds(l->sb, "...");
+	l->cols += total + 3;
+}
+
+/* Appends the first and last columns of s around "...". */
+static void put_mid(struct lwv_line *l, const char *s, int total, int keep)
+{
+	const char *p = s, *q;
+	int head = (keep + 1) / 2, tail = keep - head, got = 0, c, n;
+
+	while (*p) {
+		n = u8_char(p, &c);
+		if (got + c > head)
+			break;
+		got += c;
+		p += n;
+	}
+	lw_strbuf_add(l->sb, s, (size_t)(p - s));
+	lw_strbuf_adds(l->sb, "...");
+	/* Skip to where the last tail columns start. */
+	q = p;
+	c = total - got;
+	while (*q && c > tail) {
+		int w;
+
+		q += u8_char(q, &w);
+		c -= w;
+	}
+	lw_strbuf_adds(l->sb, q);
+	l->cols += got + 3 + c;
+}
+
 /* Appends safe text s in at most maxcols columns, cut with "...". */
 static void put_safe(struct lwv_line *l, const char *s, int maxcols,
 		     int cut_left)
 {
 	int total = lwv_cols(s), keep, c;
-	size_t n;
 
 	if (maxcols < 0 || maxcols > lwv_line_room(l))
 		maxcols = lwv_line_room(l);
@@ -87,6 +141,10 @@ static void put_safe(struct lwv_line *l, const char *s, int maxcols,
 		return;
 	}
 	keep = maxcols - 3;
+	if (cut_left == LWV_CUT_MID) {
+		put_mid(l, s, total, keep);
+		return;
+	}
 	if (cut_left) {
 		lw_strbuf_adds(l->sb, "...");
 		while (*s && total > keep) {
@@ -97,17 +155,7 @@ static void put_safe(struct lwv_line *l, const char *s, int maxcols,
 		l->cols += 3 + total;
 		return;
 	}
-	total = 0;
-	while (*s) {
-		n = (size_t)u8_char(s, &c);
-		if (total + c > keep)
-			break;
-		lw_strbuf_add(l->sb, s, n);
-		total += c;
-		s += n;
-	}
-	lw_strbuf_adds(l->sb, "...");
-	l->cols += total + 3;
+	put_head(l, s, keep);
 }
 
 void lwv_line_add(struct lwv_line *l, const char *s)
@@ -399,4 +447,148 @@ void lw_vm_details(struct lw_vm *vm, int width, struct lw_strbuf *out)
 		lwv_line_addf(&l, "layer %" PRIu32 ": ", vm->layer);
 		lwv_line_esc(&l, vm->scratch.buf, -1, 0);
 	}
+}
+
+/* Adds raw text to the overlay, escaped and wrapped at spaces to width,
+ * the first line after first, the others after an indent of two. */
+static void wrap(struct lw_vm *vm, const char *first, const char *raw,
+		 int width)
+{
+	size_t size = strlen(raw) * 4 + 1;
+	char *buf = lw_xmalloc(size), *p;
+	struct lwv_line l;
+	int lead = 1;
+
+	lw_escape(raw, buf, size);
+	p = buf;
+	while (*p || lead) {
+		int room, c, cols = 0, n;
+		char *q = p, *cut = NULL;
+
+		lwv_line_start(&l, lwv_overlay_line(vm), width);
+		lwv_line_add(&l, lead ? first : "  ");
+		lead = 0;
+		room = lwv_line_room(&l);
+		while (*q) {
+			n = u8_char(q, &c);
+			if (cols + c > room)
+				break;
+			if (*q == ' ')
+				cut = q;
+			cols += c;
+			q += n;
+		}
+		if (*q && cut && cut > p)
+			q = cut;
+		if (q == p && *q) /* one character wider than the line */
+			q += u8_char(q, &c);
+		lw_strbuf_add(l.sb, p, (size_t)(q - p));
+		l.cols += lwv_cols(l.sb->buf) - l.cols;
+		while (*q == ' ')
+			q++;
+		p = q;
+	}
+	free(buf);
+}
+
+/* The finding and the group that the cursor points at. */
+static void why_target(struct lw_vm *vm, uint32_t *fi, long *group)
+{
+	const struct lw_analysis *an = vm->an;
+	size_t i;
+
+	*fi = LW_VM_NONE;
+	*group = -1;
+	if (vm->pane == LW_VM_TREE) {
+		struct lw_vm_tree *t = lw_vm_tree(vm);
+
+		if (t->cursor < t->nrows)
+			*fi = lwv_node_finding(vm, t,
+					       &t->nodes[t->rows[t->cursor]]);
+	} else if (vm->ncrows) {
+		size_t c = vm->pane == LW_VM_CAUSES ?
+			vm->cursor[LW_VM_CAUSES] : 0;
+		const struct lw_vm_crow *cr = &vm->crows[c < vm->ncrows ? c :
+							 0];
+
+		*group = cr->group;
+		if (cr->finding >= 0)
+			*fi = (uint32_t)cr->finding;
+	}
+	if (*fi == LW_VM_NONE || *group >= 0)
+		return;
+	for (i = 0; i < an->ngroups; i++)
+		if (*fi >= an->groups[i].first &&
+		    *fi < an->groups[i].first + an->groups[i].count) {
+			*group = (long)i;
+			return;
+		}
+}
+
+void lwv_why_lines(struct lw_vm *vm, int width)
+{
+	const struct lw_analysis *an = vm->an;
+	const struct lw_attribution *at = vm->result->attribution;
+	struct lw_strbuf sb = LW_STRBUF_INIT;
+	struct lwv_line l;
+	uint32_t fi;
+	long g;
+	int s;
+
+	why_target(vm, &fi, &g);
+	lwv_line_start(&l, lwv_overlay_line(vm), width);
+	lwv_line_add(&l, "Why these bytes are wasted");
+	lwv_line_start(&l, lwv_overlay_line(vm), width);
+	if (fi == LW_VM_NONE && g < 0) {
+		wrap(vm, "", "Nothing is wasted here: pick a file marked with "
+		     "a kind letter, or a cause.", width);
+		goto out;
+	}
+	if (fi != LW_VM_NONE) {
+		lwv_line_start(&l, lwv_overlay_line(vm), width);
+		lwv_line_path(&l, an->findings[fi].path, -1);
+		lwv_finding_text(vm, &an->findings[fi], &sb);
+		wrap(vm, "", sb.buf, width);
+	}
+	if (g >= 0) {
+		lw_strbuf_reset(&sb);
+		lwv_group_text(vm, &an->groups[g], &sb);
+		wrap(vm, "Cause: ", sb.buf, width);
+		lw_strbuf_reset(&sb);
+		lwv_layer_instr(vm, an->groups[g].layer, &sb);
+		if (sb.len)
+			wrap(vm, "  by ", sb.buf, width);
+		s = lwv_group_fix(vm, (size_t)g);
+		if (s >= 0) {
+			const struct lw_suggestion *sg = &at->suggestions[s];
+
+			wrap(vm, "Fix: ", sg->title ? sg->title : "", width);
+			if (sg->detail)
+				wrap(vm, "  ", sg->detail, width);
+		} else {
+			wrap(vm, "Fix: ", at ? "none suggested for this cause" :
+			     "run with --dockerfile for a suggested fix",
+			     width);
+		}
+	}
+out:
+	lwv_line_start(&l, lwv_overlay_line(vm), width);
+	lwv_line_start(&l, lwv_overlay_line(vm), width);
+	lwv_line_add(&l, "Any key closes this.");
+	lw_strbuf_release(&sb);
+}
+
+const struct lw_strbuf *lw_vm_overlay(struct lw_vm *vm, int width,
+				      size_t *n)
+{
+	vm->nolines = 0;
+	*n = 0;
+	if (vm->help)
+		lwv_help_lines(vm, width);
+	else if (vm->why)
+		lwv_why_lines(vm, width);
+	else
+		return NULL;
+	*n = vm->nolines;
+	return vm->olines;
 }

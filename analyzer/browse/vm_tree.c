@@ -12,7 +12,7 @@
 #include "layerwaste/index.h"
 #include "vm_priv.h"
 
-enum { ITEM_ENTRY = 0, ITEM_WHITEOUT, ITEM_FINDING };
+enum { ITEM_ENTRY = 0, ITEM_WHITEOUT, ITEM_FINDING, ITEM_BELOW };
 
 struct item {
 	const char *path;
@@ -136,15 +136,15 @@ static void clear(struct ref *vis, size_t lo, size_t hi)
 		vis[i].layer = LW_VM_NONE;
 }
 
-/* The final image, replayed as the engine does: what each rank shows. */
-static struct ref *visible_state(const struct lw_vm *vm)
+/* Layers [from, upto) replayed onto vis as the engine does: what each
+ * rank shows after them. */
+static void replay(const struct lw_vm *vm, struct ref *vis, size_t from,
+		   size_t upto)
 {
 	const struct lw_image *img = vm->an->image;
-	struct ref *vis = lw_xmalloc((vm->npaths + 1) * sizeof(*vis));
 	size_t k, i, lo, hi;
 
-	clear(vis, 0, vm->npaths);
-	for (k = 0; k < img->nlayers; k++) {
+	for (k = from; k < upto && k < img->nlayers; k++) {
 		const struct lw_layer_index *ix = img->layers[k].index;
 
 		for (i = 0; ix && i < ix->count; i++) {
@@ -174,6 +174,15 @@ static struct ref *visible_state(const struct lw_vm *vm)
 			vis[r].entry = (uint32_t)i;
 		}
 	}
+}
+
+/* What each rank shows after the layers below upto. Returned owned. */
+static struct ref *state_below(const struct lw_vm *vm, size_t upto)
+{
+	struct ref *vis = lw_xmalloc((vm->npaths + 1) * sizeof(*vis));
+
+	clear(vis, 0, vm->npaths);
+	replay(vm, vis, 0, upto);
 	return vis;
 }
 
@@ -214,6 +223,24 @@ static void push_item(struct items *it, const char *path, uint64_t key,
 	x->seq = (uint32_t)it->n++;
 }
 
+/* The paths the layer leaves as they were below it: unmodified. */
+static void collect_below(const struct lw_vm *vm, uint32_t layer,
+			  const struct ref *below, struct items *it)
+{
+	struct ref *after = lw_xmalloc((vm->npaths + 1) * sizeof(*after));
+	size_t r;
+
+	memcpy(after, below, (vm->npaths + 1) * sizeof(*after));
+	replay(vm, after, layer, (size_t)layer + 1);
+	for (r = 0; r < vm->npaths; r++)
+		if (below[r].layer != LW_VM_NONE &&
+		    after[r].layer == below[r].layer &&
+		    after[r].entry == below[r].entry)
+			push_item(it, vm->paths[r], 2 * (uint64_t)r + 1,
+				  ITEM_BELOW, below[r].layer, below[r].entry);
+	free(after);
+}
+
 static void collect_layer(const struct lw_vm *vm, uint32_t layer,
 			  struct items *it)
 {
@@ -246,7 +273,7 @@ static void collect_layer(const struct lw_vm *vm, uint32_t layer,
 static void collect_image(const struct lw_vm *vm, struct items *it)
 {
 	const struct lw_analysis *an = vm->an;
-	struct ref *vis = visible_state(vm);
+	struct ref *vis = state_below(vm, vm->an->image->nlayers);
 	size_t r;
 
 	for (r = 0; r < vm->npaths; r++)
@@ -266,6 +293,7 @@ static void collect_image(const struct lw_vm *vm, struct items *it)
 struct builder {
 	const struct lw_vm *vm;
 	struct lw_vm_tree *t;
+	const struct ref *base; /* what the diff is relative to, per rank */
 	size_t cap;
 	uint32_t *stack;
 	size_t depth;
@@ -301,6 +329,36 @@ static int is_under(const char *dir, const char *p)
 	return n == 0 || (!strncmp(p, dir, n) && p[n] == '/');
 }
 
+static const struct lw_entry *entry_of(const struct lw_analysis *an,
+				       uint32_t layer, uint32_t entry)
+{
+	return &an->image->layers[layer].index->entries[entry];
+}
+
+/* The diff of entry e (layer, index) against what the base shows at its
+ * rank. Regular files are settled later by their findings. */
+static int entry_diff(const struct builder *b, uint32_t layer,
+		      uint32_t index, const struct lw_entry *e)
+{
+	const struct ref *o;
+	const struct lw_entry *p;
+
+	if (e->path_id >= b->vm->npaths)
+		return LW_VM_DIFF_ADDED;
+	o = &b->base[e->path_id];
+	if (o->layer == LW_VM_NONE)
+		return LW_VM_DIFF_ADDED;
+	if (o->layer == layer && o->entry == index)
+		return LW_VM_DIFF_UNMOD;
+	p = entry_of(b->vm->an, o->layer, o->entry);
+	if (p->type != e->type || p->uid != e->uid || p->gid != e->gid ||
+	    p->mode != e->mode || p->size != e->size ||
+	    (p->link && e->link ? strcmp(p->link, e->link) :
+	     p->link != e->link))
+		return LW_VM_DIFF_MODIFIED;
+	return LW_VM_DIFF_UNMOD;
+}
+
 static void merge(struct builder *b, uint32_t ni, const struct item *x)
 {
 	const struct lw_analysis *an = b->vm->an;
@@ -316,8 +374,22 @@ static void merge(struct builder *b, uint32_t ni, const struct item *x)
 		nd->type = e->type;
 		nd->flags &= (uint16_t)~LW_VM_N_SYNTH;
 		nd->flags |= LW_VM_N_VISIBLE;
+		nd->diff = (uint8_t)entry_diff(b, x->a, x->b, e);
 		if (e->type == LW_ENTRY_FILE)
 			nd->size += e->size;
+	} else if (x->what == ITEM_BELOW) {
+		const struct lw_entry *e = entry_of(an, x->a, x->b);
+
+		if (nd->entry == LW_VM_NONE) {
+			nd->layer = x->a;
+			nd->entry = x->b;
+			nd->type = e->type;
+			nd->flags &= (uint16_t)~LW_VM_N_SYNTH;
+			nd->flags |= LW_VM_N_VISIBLE | LW_VM_N_BELOW;
+			nd->diff = LW_VM_DIFF_UNMOD;
+			if (e->type == LW_ENTRY_FILE)
+				nd->size += e->size;
+		}
 	} else if (x->what == ITEM_WHITEOUT) {
 		nd->flags &= (uint16_t)~LW_VM_N_SYNTH;
 		nd->flags |= LW_VM_N_WHITEOUT;
@@ -410,11 +482,63 @@ uint32_t lwv_node_finding(const struct lw_vm *vm, const struct lw_vm_tree *t,
 	return best;
 }
 
-/* Visibility rolls up; kinds and open state are settled once. */
-static void finish(const struct lw_vm *vm, struct lw_vm_tree *t)
+/* The diff of a file settled by its findings: in a layer view, what the
+ * layer did at the path; in the image view, every change since the first
+ * layer (metadata only when each was). */
+static int file_diff(const struct lw_vm *vm, const struct lw_vm_tree *t,
+		     const struct lw_vm_node *nd, int diff)
+{
+	uint32_t i;
+	int meta = 0, other = 0;
+
+	if (diff == LW_VM_DIFF_ADDED)
+		return diff;
+	for (i = 0; i < nd->fcount; i++) {
+		const struct lw_finding *f =
+			&vm->an->findings[t->fidx[nd->fstart + i]];
+
+		if (t->view == LW_VM_VIEW_LAYER && f->layer != t->layer)
+			continue;
+		if (lw_kind_is_metadata(f->kind))
+			meta = 1;
+		else
+			other = 1;
+	}
+	if (other)
+		return LW_VM_DIFF_MODIFIED;
+	if (meta)
+		return LW_VM_DIFF_META;
+	return diff;
+}
+
+/* An implied directory: added unless a lower layer has it. */
+static int synth_diff(const struct lw_vm *vm, const struct builder *b,
+		      const struct lw_vm_node *nd)
+{
+	size_t lo = 0, hi = vm->npaths;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (lw_path_cmp(vm->paths[mid], nd->path) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < vm->npaths && !lw_path_cmp(vm->paths[lo], nd->path) &&
+	    b->base[lo].layer != LW_VM_NONE)
+		return LW_VM_DIFF_UNMOD;
+	return LW_VM_DIFF_ADDED;
+}
+
+/* Visibility and changes roll up; kinds, diffs and open state are
+ * settled once. */
+static void finish(const struct lw_vm *vm, const struct builder *b,
+		   struct lw_vm_tree *t)
 {
 	size_t i;
 	int small = t->n - 1 <= LW_VM_SMALL_TREE;
+	uint8_t *changed = lw_xcalloc(t->n, 1);
 
 	for (i = t->n; i-- > 1;) {
 		struct lw_vm_node *nd = &t->nodes[i];
@@ -424,6 +548,18 @@ static void finish(const struct lw_vm *vm, struct lw_vm_tree *t)
 			t->nodes[nd->parent].flags |= LW_VM_N_VISIBLE;
 		else
 			nd->flags |= LW_VM_N_HIDDEN;
+		if (nd->flags & (LW_VM_N_HIDDEN | LW_VM_N_WHITEOUT))
+			nd->diff = LW_VM_DIFF_REMOVED;
+		else if (nd->flags & LW_VM_N_SYNTH)
+			nd->diff = (uint8_t)synth_diff(vm, b, nd);
+		else if (nd->type == LW_ENTRY_FILE ||
+			 nd->type == LW_ENTRY_HARDLINK)
+			nd->diff = (uint8_t)file_diff(vm, t, nd, nd->diff);
+		nd->mark = nd->diff;
+		if (nd->mark == LW_VM_DIFF_UNMOD && changed[i])
+			nd->mark = LW_VM_DIFF_MODIFIED;
+		if (nd->mark != LW_VM_DIFF_UNMOD)
+			changed[nd->parent] = 1;
 		if (fi != LW_VM_NONE)
 			nd->kind = (int8_t)vm->an->findings[fi].kind;
 		else if ((nd->flags & LW_VM_N_WHITEOUT) ||
@@ -435,6 +571,7 @@ static void finish(const struct lw_vm *vm, struct lw_vm_tree *t)
 	}
 	t->nodes[0].flags |= LW_VM_N_OPEN;
 	t->stale = 1;
+	free(changed);
 }
 
 struct lw_vm_tree *lwv_tree_build(struct lw_vm *vm, int view, uint32_t layer)
@@ -442,15 +579,23 @@ struct lw_vm_tree *lwv_tree_build(struct lw_vm *vm, int view, uint32_t layer)
 	struct lw_vm_tree *t = lw_xcalloc(1, sizeof(*t));
 	struct items it = { NULL, 0, 0 };
 	struct builder b;
+	struct ref *base;
 	size_t i, nf = 0;
 
 	t->view = view;
 	t->layer = layer;
 	lw_arena_init(&t->arena);
-	if (view == LW_VM_VIEW_IMAGE)
+	/* The image is compared with its first layer, as dive's aggregated
+	 * view; a layer with the layers below it. */
+	base = state_below(vm, view == LW_VM_VIEW_IMAGE ? 1 : layer);
+	if (view == LW_VM_VIEW_IMAGE) {
 		collect_image(vm, &it);
-	else
+	} else {
 		collect_layer(vm, layer, &it);
+		t->below = !(vm->hide[view] & (1u << LW_VM_DIFF_UNMOD));
+		if (t->below)
+			collect_below(vm, layer, base, &it);
+	}
 	if (it.n)
 		qsort(it.v, it.n, sizeof(*it.v), item_cmp);
 	for (i = 0; i < it.n; i++)
@@ -459,6 +604,7 @@ struct lw_vm_tree *lwv_tree_build(struct lw_vm *vm, int view, uint32_t layer)
 	memset(&b, 0, sizeof(b));
 	b.vm = vm;
 	b.t = t;
+	b.base = base;
 	b.stack = lw_xmalloc(STACK_MAX * sizeof(*b.stack));
 	new_node(&b, "", LW_VM_NONE);
 	for (i = 0; i < it.n; i++)
@@ -467,7 +613,8 @@ struct lw_vm_tree *lwv_tree_build(struct lw_vm *vm, int view, uint32_t layer)
 		t->nodes[b.stack[--b.depth]].end = (uint32_t)t->n;
 	free(b.stack);
 	free(it.v);
-	finish(vm, t);
+	finish(vm, &b, t);
+	free(base);
 	return t;
 }
 

@@ -148,6 +148,39 @@ static int our_rule(struct cfg *g, const char *key, yaml_node_t *v)
 	return relay(g, v, lw_rules_set_value(g->c, rule, key, s, g->err));
 }
 
+/* keys: ACTION: "ctrl+a, a" or a list of keys. */
+static int our_key(struct cfg *g, const char *key, yaml_node_t *v)
+{
+	struct lw_strbuf sb = LW_STRBUF_INIT;
+	const yaml_node_item_t *it;
+	const yaml_node_t *item;
+	const char *s;
+	int rc;
+
+	if (is_null(v))
+		return fail(g, v, "%s: no key", key);
+	if (v->type == YAML_SEQUENCE_NODE) {
+		for (it = v->data.sequence.items.start;
+		     it < v->data.sequence.items.top; it++) {
+			item = yaml_document_get_node(g->doc, *it);
+			s = item ? scalar(g, key, item) : NULL;
+			if (!s) {
+				lw_strbuf_release(&sb);
+				return LW_ERR_USAGE;
+			}
+			lw_strbuf_addf(&sb, "%s%s", sb.len ? "," : "", s);
+		}
+		s = sb.len ? sb.buf : "";
+	} else {
+		s = scalar(g, key, v);
+		if (!s)
+			return LW_ERR_USAGE;
+	}
+	rc = relay(g, v, lw_keys_set(g->c, key, s, g->err));
+	lw_strbuf_release(&sb);
+	return rc;
+}
+
 static int our_top(struct cfg *g, const char *key, yaml_node_t *v)
 {
 	const yaml_node_item_t *it;
@@ -157,6 +190,8 @@ static int our_top(struct cfg *g, const char *key, yaml_node_t *v)
 
 	if (!strcmp(key, "rules"))
 		return each_pair(g, key, v, our_rule);
+	if (!strcmp(key, "keys"))
+		return each_pair(g, key, v, our_key);
 	if (!strcmp(key, "ignore-paths")) {
 		if (v->type != YAML_SEQUENCE_NODE)
 			return fail(g, v, "%s: must be a list of globs, not "
@@ -186,7 +221,7 @@ static int our_top(struct cfg *g, const char *key, yaml_node_t *v)
 	if (lw_rule_from_id(key) >= 0)
 		return fail(g, v, "%s: unknown key (rules go under 'rules:')",
 			    key);
-	return fail(g, v, "%s: unknown key (known: rules, ignore-paths, "
+	return fail(g, v, "%s: unknown key (known: rules, keys, ignore-paths, "
 		    "min-finding-bytes, min-wasted-bytes-for-percent, "
 		    "profile, space-readme)", key);
 }

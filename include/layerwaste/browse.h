@@ -3,6 +3,7 @@
 #ifndef LAYERWASTE_BROWSE_H
 #define LAYERWASTE_BROWSE_H
 
+#include "layerwaste/judge.h"
 #include "layerwaste/render.h"
 
 #ifdef __cplusplus
@@ -11,6 +12,10 @@ extern "C" {
 
 struct lw_browse_opts {
 	int color; /* 0: never, 1: when the terminal has colours */
+	/* Key bindings from the config (borrowed; lw_rules_config.keys):
+	 * they replace the defaults of the actions they name. */
+	const struct lw_key_binding *keys;
+	size_t nkeys;
 };
 
 /* Runs the browser on the controlling terminal until the user quits.

@@ -83,6 +83,98 @@ struct lw_limit {
 #define LW_IGNORE_MAX 256
 #define LW_IGNORE_LEN_MAX 4096
 
+/* Key bindings of the browser (`keys:` in .layerwaste.yml). The config
+ * names the actions, so their names and key names live here, as the
+ * profiles' do; the browser (browse.h) holds the defaults and does the
+ * actions. Names follow dive's keybinding names where dive has the
+ * action. */
+enum lw_key_action {
+	LW_ACT_QUIT = 0,
+	LW_ACT_UP,
+	LW_ACT_DOWN,
+	LW_ACT_LEFT,
+	LW_ACT_RIGHT,
+	LW_ACT_PAGE_UP,
+	LW_ACT_PAGE_DOWN,
+	LW_ACT_FIRST,
+	LW_ACT_LAST,
+	LW_ACT_NEXT_PANE,     /* dive's toggle-view */
+	LW_ACT_PREV_PANE,
+	LW_ACT_OPEN,          /* dive's toggle-collapse-dir, and more */
+	LW_ACT_COLLAPSE_ALL,  /* toggle-collapse-all-dir */
+	LW_ACT_FILTER,        /* filter-files */
+	LW_ACT_SORT,          /* toggle-sort-order */
+	LW_ACT_WASTED,
+	LW_ACT_IMAGE_VIEW,    /* layer / image, one key */
+	LW_ACT_COMPARE_ALL,   /* the image (dive: aggregated changes) */
+	LW_ACT_COMPARE_LAYER, /* the layer */
+	LW_ACT_ADDED,         /* toggle-added-files */
+	LW_ACT_REMOVED,
+	LW_ACT_MODIFIED,
+	LW_ACT_UNMODIFIED,
+	LW_ACT_ATTRS,         /* toggle-filetree-attributes */
+	LW_ACT_CAUSE,         /* the cause and fix of the file's waste */
+	LW_ACT_HELP,
+	LW_ACT_COUNT
+};
+
+/* Where an action's keys work: everywhere, or in one pane only (as
+ * dive's layer and file-tree bindings). */
+enum lw_key_scope {
+	LW_SCOPE_ANY = 0,
+	LW_SCOPE_LAYERS,
+	LW_SCOPE_FILES,
+};
+
+/* Key codes: a Unicode code point ('a'; 1..26 for Ctrl-A..Ctrl-Z, 0 for
+ * Ctrl-Space, 9 Tab, 13 Enter and Ctrl-M, 27 Esc) or one of these. */
+enum {
+	LW_KEY_UP = 0x110000,
+	LW_KEY_DOWN,
+	LW_KEY_LEFT,
+	LW_KEY_RIGHT,
+	LW_KEY_PGUP,
+	LW_KEY_PGDN,
+	LW_KEY_HOME,
+	LW_KEY_END,
+	LW_KEY_BTAB,
+	LW_KEY_ENTER, /* the keypad's */
+	LW_KEY_F1,    /* ... LW_KEY_F1 + 11 for F12 */
+	LW_KEY_LIMIT = LW_KEY_F1 + 12
+};
+
+struct lw_key_binding {
+	int action; /* enum lw_key_action */
+	int key;
+};
+
+/* Caps on the `keys:` map: bindings in all, keys per action. */
+#define LW_KEYS_MAX 64
+#define LW_KEYS_PER_ACTION 8
+
+struct lw_rules_config;
+
+/* "quit", "toggle-added-files", ...; NULL if out of range. */
+const char *lw_key_action_name(int action);
+/* The action of a name, or -1. */
+int lw_key_action_from_name(const char *name);
+/* The enum lw_key_scope of an action. */
+int lw_key_action_scope(int action);
+/* Reads one key as dive writes it, case ignored for names: "q", "G",
+ * "ctrl+a" (or "ctrl-a", "c-a", "^a"), "ctrl+space", "tab", "shift+tab",
+ * "enter", "esc", "space", "up", "down", "left", "right", "pgup",
+ * "pgdn", "home", "end", "f1".."f12", "slash". Returns 0, or -1 with a
+ * reason (static) in *why. */
+int lw_key_parse(const char *s, int *key, const char **why);
+/* The name of a key, as lw_key_parse reads it, into buf. Returns buf. */
+const char *lw_key_name(int key, char *buf, size_t size);
+/* Binds action to the keys of text (borrowed: one key, or several
+ * separated by commas, as dive writes them) in c, replacing what the
+ * config bound to it before. Returns LW_OK, or LW_ERR_USAGE with
+ * "ACTION: message" in err. */
+int lw_keys_set(struct lw_rules_config *c, const char *action,
+		const char *text, struct lw_error *err);
+
 struct lw_rules_config {
 	struct lw_limit limits[LW_RULE_COUNT];
 	uint64_t min_finding_bytes; /* findings smaller are not judged */
@@ -95,6 +187,10 @@ struct lw_rules_config {
 				       checks to run, 0 for none */
 	char *space_readme;         /* owned: the Space's README.md path
 				       for the spaces profile, or NULL */
+	/* The browser's keys from the config's `keys:` map (keys.c), in
+	 * the file's order; they replace the defaults of their actions. */
+	struct lw_key_binding keys[LW_KEYS_MAX];
+	size_t nkeys;
 };
 
 /* Sets the defaults: every rule unset, floor 0, percent floor 1 MB. */
