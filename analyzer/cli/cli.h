@@ -61,6 +61,7 @@ struct cli {
 	int top;
 	int duplicates;
 	int fix;
+	int with_files; /* --with-files: the JSON report lists the files */
 	struct lw_read_opts ro;
 	struct lw_attrib_opts ao;
 	const char *build_args[CLI_BUILD_ARGS_MAX + 1];
@@ -73,6 +74,11 @@ struct cli {
 	struct cli_setting settings[CLI_SETTINGS_MAX];
 	size_t nsettings;
 };
+
+/* `layerwaste diff` and `layerwaste share` (compare.c): cmd is "diff" or
+ * "share", argv[0] the command's name. Runs it and returns the exit
+ * status (standard output closed). */
+int cli_compare_main(const char *cmd, int argc, char **argv);
 
 /* Opens path for writing (NULL or "-": standard output, flushed but left
  * open; mode "w" or "a"), calls write, and reports any failure of the

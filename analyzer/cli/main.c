@@ -22,6 +22,8 @@ static const char usage_text[] =
 	"usage: layerwaste [options] IMAGE\n"
 	"       layerwaste inspect [options] IMAGE\n"
 	"       layerwaste browse [options] IMAGE   (or -i)\n"
+	"       layerwaste diff [options] OLD NEW   (see 'layerwaste diff -h')\n"
+	"       layerwaste share [options] IMAGE IMAGE...\n"
 	"\n"
 	"IMAGE is an archive written by `docker save`, `podman save`, `buildah\n"
 	"push` or `skopeo copy` (plain or compressed), an OCI layout directory,\n"
@@ -41,6 +43,8 @@ static const char usage_text[] =
 	"                         name its lines, and fixes are suggested\n"
 	"      --target STAGE     the Dockerfile stage that was built (last)\n"
 	"      --build-arg K=V    a build argument used for the build\n"
+	"      --with-files       the JSON report lists the final file system,\n"
+	"                         with content hashes (for `layerwaste diff`)\n"
 	"      --fix              print a unified diff of the Dockerfile that\n"
 	"                         applies every safe fix (changes no file)\n"
 	"      --image NAME[:TAG] pick one image of an archive that holds several\n"
@@ -111,7 +115,7 @@ static int parse_uint(const char *s, long max, long *out)
 enum {
 	O_BYTES = 256, O_COLOR, O_TOP, O_NODUP, O_IMAGE, O_PLATFORM,
 	O_SOURCE, O_MAXENT, O_DOCKERFILE, O_TARGET, O_BUILDARG, O_FIX,
-	O_CONFIG, O_CICONFIG, O_NOCONFIG, O_SETTING, O_PLAIN,
+	O_CONFIG, O_CICONFIG, O_NOCONFIG, O_SETTING, O_PLAIN, O_WITHFILES,
 	O_RULE = 512, /* + enum lw_rule */
 	O_DIVE_RULE = 768, /* + enum lw_rule, dive's camelCase flags */
 };
@@ -130,6 +134,7 @@ static const struct option base_opts[] = {
 	{ "jobs", required_argument, NULL, 'j' },
 	{ "max-entries", required_argument, NULL, O_MAXENT },
 	{ "plain-reader", no_argument, NULL, O_PLAIN },
+	{ "with-files", no_argument, NULL, O_WITHFILES },
 	{ "dockerfile", required_argument, NULL, O_DOCKERFILE },
 	{ "target", required_argument, NULL, O_TARGET },
 	{ "build-arg", required_argument, NULL, O_BUILDARG },
@@ -332,6 +337,9 @@ static int parse_option(struct cli *c, int o, const char *name, char **argv)
 	case O_FIX:
 		c->fix = 1;
 		return 0;
+	case O_WITHFILES:
+		c->with_files = 1;
+		return 0;
 	case O_CONFIG:
 	case O_CICONFIG:
 		if (c->config)
@@ -448,7 +456,9 @@ struct inspect_job {
 static int write_inspect(FILE *f, int to_stdout, void *ctx)
 {
 	const struct inspect_job *j = ctx;
-	struct lw_render_opts ro = { 0, 100, j->c->exact_bytes, j->c->top };
+	struct lw_render_opts ro = { .width = 100,
+				     .exact_bytes = j->c->exact_bytes,
+				     .top = j->c->top };
 
 	(void)to_stdout;
 	return j->c->format == FMT_JSON ?
@@ -504,6 +514,8 @@ int main(int argc, char **argv)
 		setlocale(LC_CTYPE, "C.UTF-8");
 	/* Every report writes numbers the same way: "1.01", never "1,01". */
 	setlocale(LC_NUMERIC, "C");
+	if (argc > 1 && (!strcmp(argv[1], "diff") || !strcmp(argv[1], "share")))
+		return cli_compare_main(argv[1], argc - 1, argv + 1);
 	memset(&c, 0, sizeof(c));
 	c.color = -1;
 	c.duplicates = 1;
@@ -554,6 +566,11 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	status = analyze(&c, img, &an, &at);
+	if (!status && c.with_files && lw_image_hash_visible(img, c.ro.jobs,
+							     &err)) {
+		fprintf(stderr, "layerwaste: %s\n", err.msg);
+		status = exit_for(err.code);
+	}
 	if (status)
 		goto out;
 	res.image = img;

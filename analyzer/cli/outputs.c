@@ -135,7 +135,9 @@ static int write_report(FILE *f, int to_stdout, void *ctx)
 
 int cli_write_outputs(const struct cli *c, const struct lw_result *res)
 {
-	struct lw_render_opts o = { 0, 0, c->exact_bytes, c->top };
+	struct lw_render_opts o = { .exact_bytes = c->exact_bytes,
+				    .top = c->top,
+				    .with_files = c->with_files };
 	const char *summary = getenv("GITHUB_STEP_SUMMARY");
 	int color = use_color(c->color), github = c->format == FMT_GITHUB;
 	struct report_job main_job = { c->format, res, &o, color };

@@ -82,6 +82,16 @@ struct json_t *lwr_jtext(const char *s);
 /* json_dumpf(v, f, flags) with lwr_json_escape_unsafe applied: 0 or -1. */
 int lwr_json_dumpf(const struct json_t *v, FILE *f, size_t flags);
 
+/* Markdown (markdown.c): plain text with its punctuation escaped, and a
+ * code span (in_table: '|' escaped too); both made printable first. */
+void lwr_md_text(struct lw_strbuf *sb, const char *s);
+void lwr_md_code(struct lw_strbuf *sb, const char *s, int in_table);
+/* A GitHub workflow command (github.c): "::LEVEL file=..,line=..,
+ * title=..::message", escaped; loc may be NULL or have no line. */
+void lwr_gh_command(struct lw_strbuf *out, const char *level,
+		    const struct lwr_loc *loc, const char *title,
+		    const char *message);
+
 /* The image as people name it: the first tag, else the source. */
 const char *lwr_image_name(const struct lw_analysis *an);
 

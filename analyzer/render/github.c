@@ -198,3 +198,10 @@ int lw_render_github(FILE *f, const struct lw_result *r,
 	lw_strbuf_release(&t);
 	return lwr_finish(f);
 }
+
+void lwr_gh_command(struct lw_strbuf *out, const char *level,
+		    const struct lwr_loc *loc, const char *title,
+		    const char *message)
+{
+	command(out, level, loc, title, message);
+}

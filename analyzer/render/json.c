@@ -343,6 +343,51 @@ static json_t *json_dup(const struct lw_dup_group *dg)
 	return o;
 }
 
+struct jfiles {
+	struct jdoc *d;
+	const struct lw_image *img;
+};
+
+static void jfile(void *ctx, uint32_t layer, const struct lw_entry *e)
+{
+	struct jfiles *jf = ctx;
+	const struct lw_entry *c;
+	json_t *o;
+	char hex[33];
+
+	if (e->type != LW_ENTRY_FILE && e->type != LW_ENTRY_HARDLINK)
+		return;
+	c = lw_layer_index_content(jf->img->layers[layer].index, e);
+	o = lwr_jmust(json_object());
+	lwr_jput(o, "path", jpath(e->path));
+	lwr_jput(o, "size", jint(e->type == LW_ENTRY_FILE ? e->size : 0));
+	lwr_jput(o, "layer", jint(layer));
+	if (c && (c->flags & LW_ENTRY_HASHED)) {
+		snprintf(hex, sizeof(hex), "%016llx%016llx",
+			 (unsigned long long)c->hash.hi,
+			 (unsigned long long)c->hash.lo);
+		lwr_jput(o, "hash", lwr_jmust(json_string(hex)));
+	} else {
+		lwr_jput(o, "hash", lwr_jmust(json_null()));
+	}
+	jdoc_array_add(jf->d, o);
+}
+
+/* The final file system's regular files and hard links, in tree order
+ * (--with-files); null without it. */
+static void jdoc_files(struct jdoc *d, const struct lw_image *img, int with)
+{
+	struct jfiles jf = { d, img };
+
+	if (!with) {
+		jdoc_put(d, "files", lwr_jmust(json_null()));
+		return;
+	}
+	jdoc_array_begin(d, "files");
+	lw_image_visible_under(img, "", jfile, &jf);
+	jdoc_array_end(d);
+}
+
 /* Every kept message of a then b (b may be NULL), then one line for the
  * ones that were only counted. */
 static void jdoc_warnings(struct jdoc *d, const struct lw_warnings *a,
@@ -374,6 +419,7 @@ int lw_render_json(FILE *f, const struct lw_result *r,
 {
 	const struct lw_analysis *an = r->analysis;
 	const struct lw_image *img = an->image;
+	char **fp = lw_cause_fingerprints(an);
 	struct jdoc d;
 	size_t i;
 
@@ -391,6 +437,7 @@ int lw_render_json(FILE *f, const struct lw_result *r,
 		json_t *c = json_cause(&an->groups[i]);
 
 		lwr_jput(c, "suggestion", lw_json_cause_suggestion(r, i));
+		lwr_jput(c, "fingerprint", lwr_jtext(fp[i]));
 		jdoc_array_add(&d, c);
 	}
 	jdoc_array_end(&d);
@@ -408,6 +455,8 @@ int lw_render_json(FILE *f, const struct lw_result *r,
 	jdoc_put(&d, "rules", lwr_rules_json(r->rules));
 	jdoc_put(&d, "profile", lwr_profile_json(r));
 	jdoc_put(&d, "checks", lwr_checks_json(r));
+	jdoc_files(&d, img, o && o->with_files);
+	lw_cause_fingerprints_free(fp, an->ngroups);
 	return jdoc_end(&d);
 }
 

@@ -465,3 +465,13 @@ int lw_render_markdown(FILE *f, const struct lw_result *r,
 	lw_strbuf_release(&sb);
 	return lwr_finish(f);
 }
+
+void lwr_md_text(struct lw_strbuf *sb, const char *s)
+{
+	md_text(sb, s);
+}
+
+void lwr_md_code(struct lw_strbuf *sb, const char *s, int in_table)
+{
+	md_code(sb, s, in_table);
+}

@@ -26,7 +26,7 @@ const char *lwr_size(const struct lw_render_opts *o, uint64_t n, char *buf,
 
 struct lw_render_opts lwr_opts(const struct lw_render_opts *o)
 {
-	struct lw_render_opts r = { 0, 100, 0, 10 };
+	struct lw_render_opts r = { .width = 100, .top = 10 };
 
 	if (o)
 		r = *o;

@@ -106,6 +106,19 @@ int lw_attribute(const struct lw_analysis *an, const struct lw_attrib_opts *o,
 		 struct lw_attribution **out, struct lw_error *err);
 void lw_attribution_free(struct lw_attribution *at);
 
+/* Fingerprints, one per group of an (borrowed): an owned array of owned
+ * strings of 16 hex digits (free with lw_cause_fingerprints_free), a hash
+ * of the kind, the short history text of the group's two layers (content
+ * hashes of "COPY file:<hex>" dropped) and its paths; no layer number and
+ * no line number, so they survive edits that move lines or insert layers.
+ * Repeats get "-2", "-3" so that each is unique. */
+char **lw_cause_fingerprints(const struct lw_analysis *an);
+/* The history text the fingerprints hash, appended to sb: the short form
+ * (lw_history_short, secrets hidden) with the content hashes of classic
+ * "COPY file:<hex> in /x" dropped. created_by may be NULL (""). */
+void lw_history_stable(const char *created_by, struct lw_strbuf *sb);
+void lw_cause_fingerprints_free(char **fp, size_t n);
+
 /* Renders the safe suggestions as a unified diff of the Dockerfile into a
  * newly allocated string (owned by the caller), "" when nothing applies. */
 char *lw_attribution_diff(const struct lw_attribution *at);

@@ -10,6 +10,7 @@
 
 #include "layerwaste/attrib.h"
 #include "layerwaste/checks.h"
+#include "layerwaste/compare.h"
 #include "layerwaste/engine.h"
 #include "layerwaste/judge.h"
 #include "layerwaste/read.h"
@@ -55,6 +56,8 @@ struct lw_render_opts {
 	int width;       /* columns available; <= 0 means 100 */
 	int exact_bytes; /* print byte counts instead of human sizes */
 	int top;         /* how many largest files/groups to list; <= 0: 10 */
+	int with_files;  /* JSON: list the final file system ("files"); the
+			    hashes are those the image already holds */
 };
 
 /* The report for people, and JSON v1 (docs/json.md). Rule results and
@@ -93,6 +96,26 @@ int lw_render_inspect_text(FILE *f, const struct lw_image *img,
 			   const struct lw_render_opts *o);
 int lw_render_inspect_json(FILE *f, const struct lw_image *img,
 			   const struct lw_render_opts *o);
+
+/* `layerwaste diff` (docs/compare.md): a comparison of two builds as
+ * text, JSON, a pull-request comment in Markdown (under 65,536
+ * characters, rows cut with a note), or GitHub annotations on the lines
+ * of new and grown waste. `layerwaste share`: the layers several images
+ * share, as text, JSON or Markdown. */
+int lw_render_compare_text(FILE *f, const struct lw_comparison *c,
+			   const struct lw_render_opts *o);
+int lw_render_compare_json(FILE *f, const struct lw_comparison *c,
+			   const struct lw_render_opts *o);
+int lw_render_compare_markdown(FILE *f, const struct lw_comparison *c,
+			       const struct lw_render_opts *o);
+int lw_render_compare_github(FILE *f, const struct lw_comparison *c,
+			     const struct lw_render_opts *o);
+int lw_render_share_text(FILE *f, const struct lw_share *s,
+			 const struct lw_render_opts *o);
+int lw_render_share_json(FILE *f, const struct lw_share *s,
+			 const struct lw_render_opts *o);
+int lw_render_share_markdown(FILE *f, const struct lw_share *s,
+			     const struct lw_render_opts *o);
 
 /* Writes s to f with every byte that could drive a terminal (controls,
  * DEL, invalid UTF-8) shown as \xNN, and backslash as "\\". Returns the

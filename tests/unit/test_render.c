@@ -218,7 +218,7 @@ START_TEST(test_json_key_order)
 	static const char *const top[] = { "schema_version", "tool", "image",
 		"summary", "layers", "causes", "attribution", "suggestions",
 		"findings", "duplicates", "warnings", "rules", "profile", "checks",
-		NULL };
+		"files", NULL };
 	static const char *const image[] = { "source", "format",
 		"compression", "tags", "platform", "config_digest",
 		"layer_count", "file_count", "total_bytes", "visible_bytes",
