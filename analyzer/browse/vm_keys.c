@@ -85,9 +85,12 @@ void lwv_keys_init(struct lw_vm *vm)
 	lw_vm_set_keys(vm, NULL, 0);
 }
 
-static int overlaps(int a, int b)
+/* A configured key of scope cfg takes it from a default of scope def:
+ * everywhere, or in the same pane; a key configured for one pane leaves
+ * the default of every pane working in the others. */
+static int overrides(int cfg, int def)
 {
-	return a == LW_SCOPE_ANY || b == LW_SCOPE_ANY || a == b;
+	return cfg == LW_SCOPE_ANY || cfg == def;
 }
 
 void lw_vm_set_keys(struct lw_vm *vm, const struct lw_key_binding *binds,
@@ -105,12 +108,12 @@ void lw_vm_set_keys(struct lw_vm *vm, const struct lw_key_binding *binds,
 		int scope = lw_key_action_scope(defaults[i].action), taken = 0;
 
 		/* A configured action loses its defaults; a configured key
-		 * is taken from the defaults where their panes meet. */
+		 * is taken from the defaults it overrides. */
 		for (j = 0; j < n && !taken; j++)
 			taken = binds[j].action == defaults[i].action ||
 				(binds[j].key == defaults[i].key &&
-				 overlaps(lw_key_action_scope(binds[j].action),
-					  scope));
+				 overrides(lw_key_action_scope(
+					 binds[j].action), scope));
 		if (!taken)
 			add_bind(vm, &cap, defaults[i].key, defaults[i].action);
 	}
