@@ -412,7 +412,8 @@ static int copy_flags_safe(const struct fixer *fx, const struct perm_cmds *pc,
 
 		for (gj = 0; gj < ng; gj++)
 			if (an->groups[gs[gj]].from_layer == g->from_layer)
-				files += an->groups[gs[gj]].files;
+				files += an->groups[gs[gj]].files -
+					an->groups[gs[gj]].links;
 		if (files != jx->file_count)
 			return 0;
 		uniform(an, g, &m, &so, &sm);

@@ -198,7 +198,9 @@ static struct lw_finding *add_finding(struct state *st, int kind,
 	f = &st->f[st->nf++];
 	memset(f, 0, sizeof(*f));
 	f->path = h->path;
-	f->bytes = h->size;
+	/* A hard link stores nothing: its bytes are its target's. */
+	f->hardlink = h->type == LW_ENTRY_HARDLINK;
+	f->bytes = f->hardlink ? 0 : h->size;
 	f->layer = layer;
 	f->from_layer = hidden.layer;
 	f->kind = (uint8_t)kind;
@@ -215,8 +217,14 @@ static struct lw_finding *add_finding(struct state *st, int kind,
 	return f;
 }
 
-/* Hides what is visible at ranks [lo, hi): regular files become delete
- * findings of layer. */
+/* Regular files and hard links: what a hidden entry makes a finding of. */
+static int is_stored(const struct lw_entry *e)
+{
+	return e->type == LW_ENTRY_FILE || e->type == LW_ENTRY_HARDLINK;
+}
+
+/* Hides what is visible at ranks [lo, hi): regular files and hard links
+ * become delete findings of layer. */
 static void hide_range(struct state *st, size_t lo, size_t hi, uint32_t layer)
 {
 	size_t i;
@@ -226,7 +234,7 @@ static void hide_range(struct state *st, size_t lo, size_t hi, uint32_t layer)
 
 		if (r.layer == NONE)
 			continue;
-		if (entry_of(st, r)->type == LW_ENTRY_FILE)
+		if (is_stored(entry_of(st, r)))
 			add_finding(st, LW_KIND_DELETE, layer, r, NULL);
 		st->vis[i].layer = NONE;
 	}
@@ -252,14 +260,15 @@ static void replace(struct state *st, uint32_t layer, uint32_t idx)
 	size_t r = e->path_id;
 	struct ref cur = st->vis[r];
 
-	/* Only a regular file below gives a finding; directories, links and
-	 * devices carry no bytes. */
-	if (cur.layer != NONE && entry_of(st, cur)->type == LW_ENTRY_FILE) {
-		const struct lw_entry *c = entry_of(st, cur);
-		struct ref nc;
+	/* Only a regular file or hard link below gives a finding;
+	 * directories, symlinks and devices carry no bytes. */
+	if (cur.layer != NONE && is_stored(entry_of(st, cur))) {
+		struct ref oc, nc;
+		const struct lw_entry *c = content_of(st, cur.layer,
+						      entry_of(st, cur), &oc);
 		const struct lw_entry *ce = content_of(st, layer, e, &nc);
 
-		if (e->type != LW_ENTRY_FILE && e->type != LW_ENTRY_HARDLINK) {
+		if (!is_stored(e)) {
 			/* A directory, symlink or device took the path
 			 * (`rm f && mkdir f`): the file is gone. */
 			add_finding(st, LW_KIND_DELETE, layer, cur, NULL);
@@ -269,14 +278,14 @@ static void replace(struct state *st, uint32_t layer, uint32_t idx)
 
 			/* The same size may be the same content: compared
 			 * once every layer is walked. */
-			if (ce && ce->size == c->size) {
+			if (ce && c && ce->size == c->size) {
 				struct pend *p;
 
 				lw_grow((void **)&st->pending, &st->cappending,
 					st->npending + 1, sizeof(*st->pending));
 				p = &st->pending[st->npending++];
 				p->finding = (size_t)(f - st->f);
-				p->old = cur;
+				p->old = oc;
 				p->new = nc;
 			}
 		}
@@ -433,6 +442,7 @@ static void summarise(struct state *st, struct lw_analysis *an)
 		}
 		g->bytes += f->bytes;
 		g->files++;
+		g->links += f->hardlink;
 		g->count++;
 	}
 	if (an->ngroups)

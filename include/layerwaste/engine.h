@@ -1,9 +1,9 @@
 /* The engine stage: the waste engine and its result.
  *
  * lw_analyze() walks the layers of an image in order, keeps the visible
- * state, and records a finding for every regular file that a later layer
- * makes unreachable (see docs/definitions.md). The result is immutable:
- * renderers only read it. */
+ * state, and records a finding for every regular file (or hard link) that
+ * a later layer makes unreachable (see docs/definitions.md). The result is
+ * immutable: renderers only read it. */
 #ifndef LAYERWASTE_ENGINE_H
 #define LAYERWASTE_ENGINE_H
 
@@ -47,6 +47,7 @@ struct lw_finding {
 	uint8_t kind;        /* enum lw_kind */
 	uint8_t has_after;   /* 0 for delete */
 	uint8_t after_type;  /* enum lw_entry_type of what replaced it */
+	uint8_t hardlink;    /* 1: the hidden entry is a hard link (0 bytes) */
 	struct lw_meta before, after;
 };
 
@@ -55,7 +56,8 @@ struct lw_group {
 	uint32_t layer, from_layer;
 	uint8_t kind;
 	uint64_t bytes;
-	uint64_t files;
+	uint64_t files; /* findings, hard links included */
+	uint64_t links; /* of them, hidden hard links (0 bytes each) */
 	size_t first; /* range in lw_analysis.findings */
 	size_t count;
 };

@@ -96,12 +96,17 @@ static void check_invariants(const struct lw_image *img,
 	 * from_layer, kind). */
 	for (i = 0; i < an->ngroups; i++) {
 		const struct lw_group *g = &an->groups[i];
-		uint64_t gb = 0;
+		uint64_t gb = 0, gl;
 
 		ck_assert_uint_gt(g->count, 0);
 		ck_assert_uint_le(g->first + g->count, an->nfindings);
 		ck_assert_uint_eq(g->files, g->count);
+		gl = 0;
 		for (j = g->first; j < g->first + g->count; j++) {
+			/* A hidden hard link is a finding that stores 0. */
+			if (an->findings[j].hardlink)
+				ck_assert_uint_eq(an->findings[j].bytes, 0);
+			gl += an->findings[j].hardlink;
 			ck_assert_uint_eq(an->findings[j].layer, g->layer);
 			ck_assert_uint_eq(an->findings[j].from_layer,
 					  g->from_layer);
@@ -109,6 +114,7 @@ static void check_invariants(const struct lw_image *img,
 			gb += an->findings[j].bytes;
 		}
 		ck_assert_uint_eq(g->bytes, gb);
+		ck_assert_uint_eq(g->links, gl);
 		if (g->first > 0) {
 			const struct lw_finding *p =
 				&an->findings[g->first - 1];
@@ -832,16 +838,109 @@ END_TEST
 START_TEST(deleting_lower_hardlink_frees_nothing)
 {
 	struct lwt_run r;
-	size_t i;
+	const struct lw_finding *f;
 
+	/* The link is a finding, of 0 bytes: it stored none. */
 	new_layers(2);
 	tb_file(L[0], "a", "hello", 0, 0, 0644);
 	tb_hardlink_meta(L[0], "b", "a", 0, 0, 0644);
 	tb_whiteout(L[1], "", "b");
 	r = analyze(2);
-	for (i = 0; i < r.an->nfindings; i++)
-		ck_assert_uint_eq(r.an->findings[i].bytes, 0);
+	ck_assert_uint_eq(r.an->nfindings, 1);
+	f = expect(&r, "b", LW_KIND_DELETE, 1, 0, 0);
+	ck_assert_uint_eq(f->hardlink, 1);
+	ck_assert_uint_eq(r.an->files_by_kind[LW_KIND_DELETE], 1);
+	ck_assert_uint_eq(r.an->groups[0].links, 1);
 	totals(&r, 5, 5);
+	lwt_run_free(&r);
+}
+END_TEST
+
+/* A chown -R over a directory holding hard links: buildah stores the file
+ * and its links again; each link is a chown finding of 0 bytes. */
+START_TEST(chown_r_over_hardlinks_counts_every_link)
+{
+	struct lwt_run r;
+	const struct lw_finding *f;
+
+	new_layers(2);
+	tb_dir(L[0], "d", 0755);
+	tb_file(L[0], "d/a", "hello", 0, 0, 0644);
+	tb_hardlink_meta(L[0], "d/b", "d/a", 0, 0, 0644);
+	tb_hardlink_meta(L[0], "d/c", "d/a", 0, 0, 0644);
+	tb_dir(L[1], "d", 0755);
+	tb_file(L[1], "d/a", "hello", 33, 33, 0644);
+	tb_hardlink_meta(L[1], "d/b", "d/a", 33, 33, 0644);
+	tb_hardlink_meta(L[1], "d/c", "d/a", 33, 33, 0644);
+	r = analyze(2);
+	ck_assert_uint_eq(r.an->nfindings, 3);
+	f = expect(&r, "d/a", LW_KIND_CHOWN, 1, 0, 5);
+	ck_assert_uint_eq(f->hardlink, 0);
+	f = expect(&r, "d/b", LW_KIND_CHOWN, 1, 0, 0);
+	ck_assert_uint_eq(f->hardlink, 1);
+	meta_eq(&f->before, 0, 0, 0644);
+	meta_eq(&f->after, 33, 33, 0644);
+	ck_assert_uint_eq(f->after_type, LW_ENTRY_HARDLINK);
+	expect(&r, "d/c", LW_KIND_CHOWN, 1, 0, 0);
+	ck_assert_uint_eq(r.an->files_by_kind[LW_KIND_CHOWN], 3);
+	ck_assert_uint_eq(r.an->by_kind[LW_KIND_CHOWN], 5);
+	ck_assert_uint_eq(r.an->ngroups, 1);
+	ck_assert_uint_eq(r.an->groups[0].files, 3);
+	ck_assert_uint_eq(r.an->groups[0].links, 2);
+	ck_assert_uint_eq(r.an->layers[1].findings, 3);
+	totals(&r, 10, 5);
+	layer_waste(&r, 0, 5, 0);
+	lwt_run_free(&r);
+}
+END_TEST
+
+/* The kind of a hidden link follows its content (its target's) and its
+ * own header's owner and mode. */
+START_TEST(hidden_hardlink_kind_follows_content_and_metadata)
+{
+	struct lwt_run r;
+
+	new_layers(2);
+	tb_file(L[0], "a", "hello", 0, 0, 0644);
+	tb_hardlink_meta(L[0], "m", "a", 0, 0, 0644);
+	tb_hardlink_meta(L[0], "o", "a", 0, 0, 0644);
+	tb_hardlink_meta(L[0], "t", "a", 0, 0, 0644);
+	tb_file(L[1], "m", "hello", 0, 0, 0750);
+	tb_file(L[1], "o", "HELLO", 0, 0, 0644);
+	tb_file(L[1], "t", "hello", 0, 0, 0644);
+	r = analyze(2);
+	ck_assert_uint_eq(r.an->nfindings, 3);
+	expect(&r, "m", LW_KIND_CHMOD, 1, 0, 0);
+	expect(&r, "o", LW_KIND_OVERWRITE, 1, 0, 0);
+	expect(&r, "t", LW_KIND_TOUCH, 1, 0, 0);
+	totals(&r, 20, 20);
+	lwt_run_free(&r);
+}
+END_TEST
+
+START_TEST(hardlinks_hidden_by_opaque_or_type_change_are_deletes)
+{
+	struct lwt_run r;
+	const struct lw_finding *f;
+
+	new_layers(2);
+	tb_file(L[0], "d/a", "hello", 0, 0, 0644);
+	tb_hardlink_meta(L[0], "d/b", "d/a", 0, 0, 0644);
+	tb_file(L[0], "e", "abc", 0, 0, 0644);
+	tb_hardlink_meta(L[0], "s", "e", 0, 0, 0644);
+	tb_opaque(L[1], "d");
+	tb_dir(L[1], "s", 0755);
+	r = analyze(2);
+	ck_assert_uint_eq(r.an->nfindings, 3);
+	expect(&r, "d/a", LW_KIND_DELETE, 1, 0, 5);
+	f = expect(&r, "d/b", LW_KIND_DELETE, 1, 0, 0);
+	ck_assert_uint_eq(f->hardlink, 1);
+	f = expect(&r, "s", LW_KIND_DELETE, 1, 0, 0);
+	ck_assert_uint_eq(f->hardlink, 1);
+	ck_assert_uint_eq(f->has_after, 0);
+	ck_assert_uint_eq(r.an->files_by_kind[LW_KIND_DELETE], 3);
+	totals(&r, 8, 3);
+	layer_waste(&r, 5, 0, 0);
 	lwt_run_free(&r);
 }
 END_TEST
@@ -1376,6 +1475,9 @@ static Suite *engine_suite(void)
 	tcase_add_test(h, hardlink_over_lower_file_with_other_content_is_overwrite);
 	tcase_add_test(h, deleting_lower_hardlink_frees_nothing);
 	tcase_add_test(h, deleting_link_target_counts_its_bytes);
+	tcase_add_test(h, chown_r_over_hardlinks_counts_every_link);
+	tcase_add_test(h, hidden_hardlink_kind_follows_content_and_metadata);
+	tcase_add_test(h, hardlinks_hidden_by_opaque_or_type_change_are_deletes);
 	tcase_add_test(h, symlinks_and_directories_give_no_findings);
 	tcase_add_test(h, file_replaced_by_directory_is_delete);
 	tcase_add_test(h, file_replaced_by_symlink_is_delete);
