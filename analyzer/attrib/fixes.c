@@ -359,7 +359,8 @@ static void perm_cmds_release(struct perm_cmds *pc)
 
 /* The owner ("user:group") and mode ("755") the COPY flags set: the
  * chown's own words when they name the owner plainly (no $VAR), else the
- * ids the findings of group g0 end with. */
+ * ids the findings of group g0 end with (also when pc holds no command:
+ * the RUN was not read). Never leaves owner or mode empty. */
 static void copy_flag_values(const struct lw_analysis *an,
 			     const struct perm_cmds *pc, size_t g0,
 			     int need_owner, char *owner, size_t ownersz,
@@ -521,9 +522,10 @@ static int fix_copy_flags(struct fixer *fx, uint32_t k, size_t *gs, size_t ng)
 	for (gi = 0; gi < ng; gi++)
 		add_group(fx, b, gs[gi]);
 	perm_cmds_init(&pc, fx, k, need_owner, need_mode);
-	if (pc.r.ok && pc.nrm)
-		copy_flag_values(an, &pc, gs[0], need_owner, owner,
-				 sizeof(owner), mode, sizeof(mode));
+	/* Always: without the RUN's commands (no Dockerfile, or a command
+	 * that could not be read) the values come from the findings. */
+	copy_flag_values(an, &pc, gs[0], need_owner, owner, sizeof(owner),
+			 mode, sizeof(mode));
 	safe = copy_flags_safe(fx, &pc, k, gs, ng, need_owner, need_mode);
 	if (safe && !(run_new = run_without(&pc.r, pc.rm, pc.nrm)))
 		safe = 0;

@@ -323,8 +323,9 @@ int lw_spaces_chown(struct lw_chk_ctx *x, struct lw_error *err)
 		lw_format_bytes(g->bytes, b, sizeof(b));
 		lw_chk_setf(&it->subject, "layer %" PRIu32 " copies %" PRIu64
 			    " file%s (%s) of layer %" PRIu32 " only to change "
-			    "their %s", g->layer, g->files,
+			    "%s %s", g->layer, g->files,
 			    g->files == 1 ? "" : "s", b, g->from_layer,
+			    g->files == 1 ? "its" : "their",
 			    g->kind == LW_KIND_CHOWN ? "owner" :
 			    g->kind == LW_KIND_CHMOD ? "mode" :
 			    "owner and mode");
@@ -352,10 +353,11 @@ int lw_spaces_chown(struct lw_chk_ctx *x, struct lw_error *err)
 	}
 	lw_format_bytes(bytes, b, sizeof(b));
 	if (k->status == LW_CHECK_FAIL)
-		lw_chk_setf(&k->message, "%s in %" PRIu64 " file%s are stored "
-			    "again only to change their owner or mode (a "
+		lw_chk_setf(&k->message, "%s in %" PRIu64 " file%s %s stored "
+			    "again only to change %s owner or mode (a "
 			    "recursive chown or chmod after COPY).", b, files,
-			    files == 1 ? "" : "s");
+			    files == 1 ? "" : "s", files == 1 ? "is" : "are",
+			    files == 1 ? "its" : "their");
 	else
 		lw_chk_setf(&k->message, "No layer copies files only to "
 			    "change their owner or mode.");

@@ -1,5 +1,6 @@
 /* layerwaste: command line. Parses options, runs the core, picks the
  * renderers, owns the exit status. No analysis happens here. */
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <langinfo.h>
@@ -161,6 +162,17 @@ static const struct option base_opts[] = {
 
 #define NBASE (sizeof(base_opts) / sizeof(base_opts[0]))
 
+/* The format name nearest to name, or NULL. */
+static const char *near_format(const char *name)
+{
+	const char *names[FMT_COUNT];
+	int i;
+
+	for (i = 0; i < FMT_COUNT; i++)
+		names[i] = cli_format_name(i);
+	return lw_closest_name(name, names, FMT_COUNT);
+}
+
 /* The options: the fixed ones, then one per rule id. */
 static const struct option *all_opts(void)
 {
@@ -178,6 +190,47 @@ static const struct option *all_opts(void)
 	return opts;
 }
 
+/* 1 when typed ("--name" or "--name=value") spells a long option in
+ * full: getopt_long would take any unique prefix, and a prefix of today
+ * may name another option tomorrow (`--ci` is not `--ci-config`). */
+static int long_known(const struct option *opts, const char *typed)
+{
+	size_t n;
+
+	if (strncmp(typed, "--", 2))
+		return 0;
+	typed += 2;
+	n = strcspn(typed, "=");
+	for (; opts->name; opts++)
+		if (strlen(opts->name) == n && !strncmp(opts->name, typed, n))
+			return 1;
+	return 0;
+}
+
+/* "unknown option '--ci' (did you mean --ci-config?)" */
+static int unknown_option(const char *typed)
+{
+	const struct option *opts = all_opts();
+	const char *names[NBASE + LW_RULE_COUNT], *near = NULL;
+	char word[64];
+	size_t i, n;
+
+	if (!strncmp(typed, "--", 2)) {
+		n = strcspn(typed + 2, "=");
+		if (n < sizeof(word)) {
+			memcpy(word, typed + 2, n);
+			word[n] = '\0';
+			for (i = 0; opts[i].name; i++)
+				names[i] = opts[i].name;
+			near = lw_closest_name(word, names, i);
+		}
+	}
+	if (near)
+		return die_usage("unknown option '%.*s' (did you mean --%s?)",
+				 (int)(strcspn(typed, "=")), typed, near);
+	return die_usage("unknown option '%s'", typed);
+}
+
 static int add_setting(struct cli *c, int rule, const char *key,
 		       const char *name, const char *value)
 {
@@ -193,7 +246,21 @@ static int add_setting(struct cli *c, int rule, const char *key,
 	return 0;
 }
 
-/* -o FILE, or -o FORMAT=FILE when the part before '=' names a format. */
+/* The part before '=' reads as a format name, not a path: letters,
+ * digits, '-' and '_' only. */
+static int format_like(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!isalnum((unsigned char)s[i]) && s[i] != '-' && s[i] != '_')
+			return 0;
+	return n > 0;
+}
+
+/* -o FILE, or -o FORMAT=FILE when the part before '=' names a format. A
+ * FORMAT=FILE whose FORMAT names no format is an error, not a file name
+ * (a path with '=' is given as text=PATH, or with a '/' before the '='). */
 static int add_output(struct cli *c, const char *arg)
 {
 	const char *eq = strchr(arg, '=');
@@ -204,6 +271,17 @@ static int add_output(struct cli *c, const char *arg)
 		memcpy(name, arg, (size_t)(eq - arg));
 		name[eq - arg] = '\0';
 		fmt = cli_format_from_name(name);
+	}
+	if (fmt < 0 && eq && format_like(arg, (size_t)(eq - arg))) {
+		const char *near = (size_t)(eq - arg) < sizeof(name) ?
+			near_format(name) : NULL;
+		return die_usage("unknown format '%.*s' in --output %.*s=FILE"
+				 "%s%s%s (text, json, github, markdown, sarif, "
+				 "gitlab, junit, html; a file name with '=' is "
+				 "written as text=PATH)", (int)(eq - arg), arg,
+				 (int)(eq - arg), arg,
+				 near ? ": did you mean " : "",
+				 near ? near : "", near ? "?" : "");
 	}
 	if (fmt < 0) {
 		if (c->output)
@@ -258,6 +336,9 @@ static int parse_option(struct cli *c, int o, const char *name, char **argv)
 	switch (o) {
 	case 'f':
 		c->format = cli_format_from_name(optarg);
+		if (c->format < 0 && near_format(optarg))
+			return die_usage("unknown format '%s': did you mean %s?",
+					 optarg, near_format(optarg));
 		if (c->format < 0)
 			return die_usage("unknown format '%s' (text, json, "
 					 "github, markdown, sarif, gitlab, "
@@ -368,9 +449,12 @@ static int parse_option(struct cli *c, int o, const char *name, char **argv)
 		printf("layerwaste %s (commit %s)\n", lw_version(), LW_COMMIT);
 		return -1;
 	case ':':
+		if (!strncmp(argv[optind - 1], "--", 2) &&
+		    !long_known(all_opts(), argv[optind - 1]))
+			return unknown_option(argv[optind - 1]);
 		return die_usage("option '%s' needs a value", argv[optind - 1]);
 	default:
-		return die_usage("unknown option '%s'", argv[optind - 1]);
+		return unknown_option(argv[optind - 1]);
 	}
 }
 
@@ -392,6 +476,17 @@ static int parse_args(int argc, char **argv, struct cli *c)
 		o = getopt_long(argc, argv, ":f:o:j:iqhV", opts, &li);
 		if (o == -1)
 			break;
+		if (li >= 0) {
+			/* The option as typed: before its value when that
+			 * was the next argument. */
+			const char *typed = argv[optind - 1];
+
+			if (opts[li].has_arg == required_argument &&
+			    optarg == argv[optind - 1] && optind >= 2)
+				typed = argv[optind - 2];
+			if (!long_known(opts, typed))
+				return unknown_option(typed);
+		}
 		rc = parse_option(c, o, li >= 0 ? opts[li].name : NULL, argv);
 		if (rc)
 			return rc;
@@ -409,13 +504,17 @@ static int parse_args(int argc, char **argv, struct cli *c)
 struct progress_state {
 	struct timespec last;
 	int shown;
+	int width; /* columns of the last line, to blank it */
+	int dumb;  /* TERM=dumb: no escape sequences */
 };
 
 static void show_progress(void *ctx, const struct lw_progress *p)
 {
 	struct progress_state *ps = ctx;
 	struct timespec now;
+	char name[64];
 	double dt;
+	int n;
 
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	dt = (double)(now.tv_sec - ps->last.tv_sec) +
@@ -424,17 +523,38 @@ static void show_progress(void *ctx, const struct lw_progress *p)
 		return;
 	ps->last = now;
 	ps->shown = 1;
-	if (p->bytes_total)
-		fprintf(stderr, "\rlayerwaste: reading layers %3.0f%% ",
-			100.0 * (double)p->bytes_done / (double)p->bytes_total);
-	else
-		fprintf(stderr, "\rlayerwaste: reading %.1f MB ",
-			(double)p->bytes_done / 1e6);
+	if (p->bytes_total) {
+		n = fprintf(stderr, "\rlayerwaste: reading layers %3.0f%% ",
+			    100.0 * (double)p->bytes_done /
+			    (double)p->bytes_total);
+	} else if (p->member) {
+		/* A stream: the blob being read, and the archive's bytes so
+		 * far (they never start again at zero). */
+		lw_escape(p->member, name, sizeof(name));
+		if (strlen(name) > 40)
+			memcpy(name + 37, "...", 4);
+		n = fprintf(stderr, "\rlayerwaste: reading blob %zu (%s), "
+			    "%.1f MB ", p->layers_done + 1, name,
+			    (double)p->bytes_done / 1e6);
+	} else {
+		n = fprintf(stderr, "\rlayerwaste: reading %.1f MB ",
+			    (double)p->bytes_done / 1e6);
+	}
+	/* Blank what is left of a longer line before. */
+	if (n > 0 && n - 1 < ps->width)
+		fprintf(stderr, "%*s\r", ps->width - (n - 1), "");
+	if (n > 0 && n - 1 > ps->width)
+		ps->width = n - 1;
 }
 
 static void clear_progress(struct progress_state *ps)
 {
-	if (ps->shown)
+	if (!ps->shown)
+		return;
+	/* A dumb terminal knows no "erase line": blank it with spaces. */
+	if (ps->dumb)
+		fprintf(stderr, "\r%*s\r", ps->width, "");
+	else
 		fputs("\r\033[K", stderr);
 	ps->shown = 0;
 }
@@ -506,7 +626,7 @@ int main(int argc, char **argv)
 	struct lw_result res = { 0 };
 	struct cli_vcs vcs = { 0 };
 	struct lw_space_readme *readme = NULL;
-	struct progress_state ps = { { 0, 0 }, 0 };
+	struct progress_state ps = { { 0, 0 }, 0, 0, 0 };
 	int rc, status = EXIT_OK;
 
 	setlocale(LC_ALL, "");
@@ -536,6 +656,9 @@ int main(int argc, char **argv)
 	if (status)
 		goto out;
 	if (!c.quiet && isatty(2)) {
+		const char *term = getenv("TERM");
+
+		ps.dumb = term && !strcmp(term, "dumb");
 		c.ro.progress = show_progress;
 		c.ro.progress_ctx = &ps;
 	}
@@ -578,8 +701,10 @@ int main(int argc, char **argv)
 	res.attribution = at;
 #ifdef LW_HAVE_BROWSER
 	if (!strcmp(c.cmd, "browse")) {
+		/* --color always beats NO_COLOR; auto follows it. */
+		const char *nc = getenv("NO_COLOR");
 		struct lw_browse_opts bo = {
-			.color = c.color != 0 && !getenv("NO_COLOR"),
+			.color = c.color == 1 || (c.color < 0 && !(nc && *nc)),
 			.keys = rules.keys,
 			.nkeys = rules.nkeys,
 		};

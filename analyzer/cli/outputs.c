@@ -76,10 +76,12 @@ static int use_color(int want)
 	const char *nc = getenv("NO_COLOR");
 	const char *term = getenv("TERM");
 
-	if (nc && *nc)
-		return 0;
+	/* An explicit --color always or never wins over NO_COLOR; auto
+	 * follows NO_COLOR and TERM=dumb. */
 	if (want >= 0)
 		return want;
+	if (nc && *nc)
+		return 0;
 	return isatty(1) && !(term && !strcmp(term, "dumb"));
 }
 

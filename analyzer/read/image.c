@@ -673,8 +673,10 @@ int lw_image_read(const struct lw_read_opts *o, struct lw_image **out,
 							     "archive")) ||
 		    strchr(o->input, '/') == o->input ||
 		    !strncmp(o->input, "./", 2)) {
-			rc = lw_error_set(err, errno == ENOENT ? LW_ERR_INPUT :
-					  LW_ERR_IO, "cannot open '%.300s': %s",
+			/* Not there: it cannot be read (exit 4), which
+			 * says nothing of a bad image (exit 3). */
+			rc = lw_error_set(err, LW_ERR_IO,
+					  "cannot open '%.300s': %s",
 					  o->input, strerror(errno));
 			goto out;
 		}

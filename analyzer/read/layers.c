@@ -26,6 +26,23 @@ static void stream_tick(void *ctx, uint64_t bytes)
 	pthread_mutex_unlock(&priv->lock);
 }
 
+/* A stream starts a blob: the progress names it, and counts the ones
+ * read before it. */
+static void stream_member(void *ctx, const char *name, uint64_t bytes)
+{
+	struct lw_image_priv *priv = ctx;
+
+	if (!priv->progress)
+		return;
+	pthread_mutex_lock(&priv->lock);
+	if (priv->prog.member)
+		priv->prog.layers_done++;
+	priv->prog.member = name;
+	priv->prog.bytes_done = bytes;
+	priv->progress(priv->progress_ctx, &priv->prog);
+	pthread_mutex_unlock(&priv->lock);
+}
+
 void lw_layers_progress_init(struct lw_image_priv *priv,
 			     const struct lw_read_opts *o)
 {
@@ -38,6 +55,7 @@ void lw_layers_progress_init(struct lw_image_priv *priv,
 	priv->stream_opts.plain = o->plain;
 	priv->plain = o->plain;
 	priv->stream_opts.tick = stream_tick;
+	priv->stream_opts.member = stream_member;
 	priv->stream_opts.tick_ctx = priv;
 }
 

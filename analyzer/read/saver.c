@@ -82,7 +82,7 @@ int lw_saver_start(struct lw_saver *s, const char *engine, const char *name,
 			if (engine_has_image(engines[i], name))
 				engine = engines[i];
 		if (!engine)
-			return lw_error_set(err, LW_ERR_INPUT,
+			return lw_error_set(err, LW_ERR_IO,
 					    "no such file, and neither docker "
 					    "nor podman has an image named "
 					    "'%.200s'", name);

@@ -227,6 +227,22 @@ static la_ssize_t inner_pull(void *ctx, const void **buf)
 	return inner_read(NULL, r, buf);
 }
 
+/* The progress of a stream counts the outer archive's bytes, which
+ * only grow, not the blob's, which start again at each blob. */
+struct outer_tick {
+	const struct lw_stream_opts *so;
+	struct archive *outer;
+};
+
+static void outer_tick(void *ctx, uint64_t bytes)
+{
+	struct outer_tick *t = ctx;
+
+	(void)bytes;
+	t->so->tick(t->so->tick_ctx,
+		    (uint64_t)archive_filter_bytes(t->outer, -1));
+}
+
 /* Indexes one member of a stream as a layer blob. A failure is kept on
  * the member: it matters only if the manifest names it as a layer. */
 static int stream_layer(struct archive *outer, struct lw_member *m,
@@ -235,13 +251,18 @@ static int stream_layer(struct archive *outer, struct lw_member *m,
 {
 	struct inner_reader rd = { outer, head, headlen, NULL, 0 };
 	struct archive *a = archive_read_new();
-	struct lw_scan s = { NULL, 0, so->max_entries, so->tick, so->tick_ctx };
+	struct outer_tick ot = { so, outer };
+	struct lw_scan s = { NULL, 0, so->max_entries,
+			     so->tick ? outer_tick : NULL, &ot };
 	struct lw_error e2 = { 0, "" };
 	struct lw_gunzip gz = { 0 };
 	int rc, r;
 
 	if (!a)
 		return lw_error_set(err, LW_ERR_NOMEM, "out of memory");
+	if (so->member)
+		so->member(so->tick_ctx, m->name,
+			   (uint64_t)archive_filter_bytes(outer, -1));
 	archive_read_support_format_tar(a);
 	archive_read_support_format_gnutar(a);
 	rd.buf = lw_xmalloc(STREAM_BLOCK);
@@ -393,9 +414,10 @@ int lw_source_open(struct lw_source *src, const char *path,
 	src->fd = -1;
 	if (strcmp(path, "-") == 0)
 		return open_stream(src, dup(0), so, err);
+	/* A file that is not there is an I/O error (exit 4), not a bad
+	 * image (exit 3). */
 	if (stat(path, &st) < 0)
-		return lw_error_set(err, errno == ENOENT ? LW_ERR_INPUT :
-				    LW_ERR_IO, "%s", strerror(errno));
+		return lw_error_set(err, LW_ERR_IO, "%s", strerror(errno));
 	if (S_ISDIR(st.st_mode)) {
 		src->kind = LW_SOURCE_DIR;
 		src->dir = lw_xstrdup(path);

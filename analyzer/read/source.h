@@ -55,6 +55,10 @@ struct lw_stream_opts {
 	size_t max_entries;
 	int plain; /* no mapping, no ISA-L */
 	void (*tick)(void *ctx, uint64_t bytes);
+	/* A stream: called (with tick_ctx) as each blob starts to be
+	 * indexed, with the archive's bytes read so far; name borrowed for
+	 * the call. tick then gets those bytes too, not the blob's. */
+	void (*member)(void *ctx, const char *name, uint64_t bytes);
 	void *tick_ctx;
 };
 

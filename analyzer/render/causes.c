@@ -165,13 +165,16 @@ void lwr_group_title(const struct lw_analysis *an, size_t gi,
 	}
 }
 
-static const char *metadata_what(int kind)
+/* What a metadata copy of n files changed: "its owner", "their mode". */
+static const char *metadata_what(int kind, uint64_t n)
 {
 	switch (kind) {
-	case LW_KIND_CHOWN: return "their owner";
-	case LW_KIND_CHMOD: return "their mode";
-	case LW_KIND_CHOWN_CHMOD: return "their owner and mode";
-	default: return "their mtime or xattrs";
+	case LW_KIND_CHOWN: return n == 1 ? "its owner" : "their owner";
+	case LW_KIND_CHMOD: return n == 1 ? "its mode" : "their mode";
+	case LW_KIND_CHOWN_CHMOD:
+		return n == 1 ? "its owner and mode" : "their owner and mode";
+	default:
+		return n == 1 ? "its mtime or xattrs" : "their mtime or xattrs";
 	}
 }
 
@@ -212,14 +215,16 @@ void lwr_group_message(const struct lw_result *r, size_t gi,
 		lw_strbuf_addf(sb, " copies %" PRIu64 " file%s (%s) of layer %"
 			       PRIu32 " only to change %s:", g->files,
 			       lw_plural(g->files), b, g->from_layer,
-			       metadata_what(g->kind));
+			       metadata_what(g->kind, g->files));
 		break;
 	}
 	for (i = 0; i < g->count && i < LWR_CI_PATHS; i++) {
 		if (g->first + i >= an->nfindings)
 			break;
-		lw_strbuf_addf(sb, "%s /%s", i ? "," : "",
-			       an->findings[g->first + i].path);
+		/* Escaped: a name's newline or escape byte never reaches a
+		 * CI message raw. */
+		lw_strbuf_addf(sb, "%s /", i ? "," : "");
+		lwr_printable(sb, an->findings[g->first + i].path);
 	}
 	if (g->count > LWR_CI_PATHS)
 		lw_strbuf_addf(sb, " and %zu more", g->count - LWR_CI_PATHS);

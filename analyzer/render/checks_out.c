@@ -36,17 +36,40 @@ const struct lw_check_item *lwr_check_place(const struct lw_check *k)
 	return k->nitems ? &k->items[0] : NULL;
 }
 
+/* The message, subject and detail name paths from the image: escaped,
+ * so that a name's newline or escape byte never reaches a CI message raw.
+ * The fix is Dockerfile text, lines kept. */
 void lwr_check_message(const struct lw_check *k,
 		       const struct lw_check_item *it, struct lw_strbuf *sb)
 {
-	lw_strbuf_adds(sb, k->message ? k->message : "");
-	if (it && it->subject)
-		lw_strbuf_addf(sb, "\n%s", it->subject);
-	if (it && it->detail)
-		lw_strbuf_addf(sb, ": %s", it->detail);
-	if (it && it->fix)
-		lw_strbuf_addf(sb, "\nFix:\n%s", it->fix);
+	lwr_printable(sb, k->message ? k->message : "");
+	if (it && it->subject) {
+		lw_strbuf_addc(sb, '\n');
+		lwr_printable(sb, it->subject);
+	}
+	if (it && it->detail) {
+		lw_strbuf_adds(sb, ": ");
+		lwr_printable(sb, it->detail);
+	}
+	if (it && it->fix) {
+		lw_strbuf_adds(sb, "\nFix:\n");
+		lwr_printable_lines(sb, it->fix);
+	}
 	lw_strbuf_addf(sb, "\n%s", k->docs);
+}
+
+/* A sentence that names paths from the image, escaped as above. */
+static json_t *jmessage(const char *s)
+{
+	struct lw_strbuf sb = LW_STRBUF_INIT;
+	json_t *v;
+
+	if (!s)
+		return lwr_jmust(json_null());
+	lwr_printable(&sb, s);
+	v = lwr_jtext(sb.buf);
+	lw_strbuf_release(&sb);
+	return v;
 }
 
 void lwr_check_fingerprint(const struct lw_check *k,
@@ -94,14 +117,14 @@ static json_t *check_json(const struct lw_check *k)
 	lwr_jput(o, "category", json_string(k->category));
 	lwr_jput(o, "severity", json_string(lw_check_severity_name(k->severity)));
 	lwr_jput(o, "status", json_string(lw_check_status_name(k->status)));
-	lwr_jput(o, "message", lwr_jtext(k->message ? k->message : ""));
+	lwr_jput(o, "message", jmessage(k->message ? k->message : ""));
 	lwr_jput(o, "location", location(place));
 	lwr_jput(o, "fix", lwr_jtext(place ? place->fix : NULL));
 	for (i = 0; i < k->nitems; i++) {
 		it = &k->items[i];
 		x = lwr_jmust(json_object());
-		lwr_jput(x, "subject", lwr_jtext(it->subject ? it->subject : ""));
-		lwr_jput(x, "detail", lwr_jtext(it->detail));
+		lwr_jput(x, "subject", jmessage(it->subject ? it->subject : ""));
+		lwr_jput(x, "detail", jmessage(it->detail));
 		lwr_jput(x, "layer", it->layer >= 0 ? json_integer(it->layer) :
 		    json_null());
 		lwr_jput(x, "location", location(it));

@@ -68,11 +68,11 @@ static void summary(struct lw_strbuf *sb, const struct lw_result *r, int top)
 	int k, first = 1;
 
 	lw_strbuf_addf(sb, "image: %s\n", lwr_image_name(an));
-	lw_strbuf_addf(sb, "wasted: %s (%.2f %% of %s in %zu layers)\n",
+	lw_strbuf_addf(sb, "wasted: %s (%.2f %% of %s in %zu layer%s)\n",
 		       lw_format_bytes(an->wasted_bytes, a, sizeof(a)),
 		       lw_analysis_wasted_percent(an),
 		       lw_format_bytes(an->total_bytes, b, sizeof(b)),
-		       an->image->nlayers);
+		       an->image->nlayers, lw_plural(an->image->nlayers));
 	for (k = 0; k < LW_KIND_COUNT; k++) {
 		if (!an->by_kind[k])
 			continue;

@@ -94,11 +94,11 @@ static void md_header(struct lw_strbuf *sb, const struct lw_result *r)
 		files += an->files_by_kind[k];
 	lw_strbuf_addf(sb, "## layerwaste: %s ", lwr_verdict(r));
 	md_code(sb, lwr_image_name(an), 0);
-	lw_strbuf_addf(sb, "\n\n**%s wasted** (%.2f %% of %s in %zu layers)",
+	lw_strbuf_addf(sb, "\n\n**%s wasted** (%.2f %% of %s in %zu layer%s)",
 		       size(an->wasted_bytes, a, sizeof(a)),
 		       lw_analysis_wasted_percent(an),
 		       size(an->total_bytes, b, sizeof(b)),
-		       an->image->nlayers);
+		       an->image->nlayers, lw_plural(an->image->nlayers));
 	if (rules && rules->evaluated && rules->nfailed)
 		lw_strbuf_addf(sb, "; %zu of %zu rule%s failed",
 			       rules->nfailed, rules->nresults,

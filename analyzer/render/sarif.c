@@ -340,8 +340,51 @@ static json_t *provenance(const struct lw_provenance *vcs)
 	return a;
 }
 
-/* One result per place that fails a profile check. */
-static void check_results(json_t *results, const struct lw_result *res)
+static int same_loc(struct lwr_loc a, struct lwr_loc b)
+{
+	return a.line == b.line && a.end_line == b.end_line &&
+	       !strcmp(a.file ? a.file : "", b.file ? b.file : "");
+}
+
+/* The result of a cause (of causes, per group) that already tells what
+ * check item it says: an image-size check on the same layer's waste at
+ * the same place (the spaces profile's recursive-chown says again what
+ * the chown cause says).
+ * The check is then named on that result, not given a second alert on
+ * the same lines. Returns that result, or NULL. */
+static json_t *told_by_cause(const struct lw_result *res, json_t **causes,
+			     const struct lw_check *k,
+			     const struct lw_check_item *it, struct lwr_loc loc)
+{
+	const struct lw_analysis *an = res->analysis;
+	json_t *props, *ids;
+	size_t gi;
+
+	if (!it || it->layer < 0 || loc.line <= 0 || !k->category ||
+	    strcmp(k->category, "image-size"))
+		return NULL;
+	for (gi = 0; gi < an->ngroups; gi++) {
+		if (an->groups[gi].layer != (uint32_t)it->layer ||
+		    !same_loc(lwr_group_loc(res, gi), loc))
+			continue;
+		props = json_object_get(causes[gi], "properties");
+		ids = json_object_get(props, "checks");
+		if (!ids) {
+			ids = lwr_jmust(json_array());
+			lwr_jput(props, "checks", ids);
+		}
+		append(ids, json_string(k->id));
+		if (k->severity == LW_SEV_ERROR)
+			lwr_jput(causes[gi], "level", json_string("error"));
+		return causes[gi];
+	}
+	return NULL;
+}
+
+/* One result per place that fails a profile check, unless a cause's
+ * result already tells it (causes: the results of the groups). */
+static void check_results(json_t *results, const struct lw_result *res,
+			  json_t **causes)
 {
 	const struct lw_checks *c = lwr_checks(res);
 	const char *file = res->attribution ? res->attribution->dockerfile :
@@ -360,6 +403,11 @@ static void check_results(json_t *results, const struct lw_result *res)
 			continue;
 		for (j = 0; j < k->nitems || j == 0; j++) {
 			it = k->nitems ? &k->items[j] : NULL;
+			loc.file = it && it->file ? it->file : file;
+			loc.line = it && it->file ? it->line : 0;
+			loc.end_line = it && it->file ? it->end_line : 0;
+			if (told_by_cause(res, causes, k, it, loc))
+				continue;
 			r = lwr_jmust(json_object());
 			lwr_jput(r, "ruleId", json_string(k->id));
 			lwr_jput(r, "ruleIndex", json_integer(LW_KIND_COUNT +
@@ -369,9 +417,6 @@ static void check_results(json_t *results, const struct lw_result *res)
 			lwr_check_message(k, it, &msg);
 			lwr_jput(r, "message", lwr_jmust(json_pack("{s:o}", "text",
 						clean_string(msg.buf))));
-			loc.file = it && it->file ? it->file : file;
-			loc.line = it && it->file ? it->line : 0;
-			loc.end_line = it && it->file ? it->end_line : 0;
 			locs = lwr_jmust(json_array());
 			append(locs, place(res, loc));
 			lwr_jput(r, "locations", locs);
@@ -449,6 +494,7 @@ int lw_render_sarif(FILE *f, const struct lw_result *res,
 	json_t *drv = lwr_jmust(json_object()), *results = lwr_jmust(json_array());
 	json_t *props = lwr_jmust(json_object());
 	char **fp = lwr_fingerprints(an);
+	json_t **causes;
 	size_t i;
 	int rc;
 
@@ -463,9 +509,15 @@ int lw_render_sarif(FILE *f, const struct lw_result *res,
 	lwr_jput(run, "tool", tool);
 	if (res->vcs && res->vcs->repository_uri && res->vcs->revision_id)
 		lwr_jput(run, "versionControlProvenance", provenance(res->vcs));
+	causes = lw_xcalloc(an->ngroups + 1, sizeof(*causes));
+	for (i = 0; i < an->ngroups; i++) {
+		causes[i] = result(res, i, level, fp[i]);
+		append(results, json_incref(causes[i]));
+	}
+	check_results(results, res, causes);
 	for (i = 0; i < an->ngroups; i++)
-		append(results, result(res, i, level, fp[i]));
-	check_results(results, res);
+		json_decref(causes[i]);
+	free(causes);
 	lwr_jput(run, "results", results);
 	lwr_jput(props, "image", clean_string(lwr_image_name(an)));
 	lwr_jput(props, "totalBytes", json_integer((json_int_t)an->total_bytes));

@@ -77,6 +77,11 @@ struct lw_progress {
 	uint64_t bytes_total; /* 0 when unknown (a stream) */
 	size_t layers_done;
 	size_t layers_total;  /* 0 when unknown */
+	/* A stream: the archive member being read (its name, from the
+	 * archive: untrusted, escape it; borrowed for the call), with
+	 * layers_done the blobs read before it and bytes_done the archive's
+	 * bytes read so far; NULL otherwise. */
+	const char *member;
 };
 
 struct lw_read_opts {

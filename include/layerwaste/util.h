@@ -154,6 +154,13 @@ const char *lw_plural(uint64_t n);
 /* White space as the C locale's isspace() sees it, whatever the locale:
  * blank, tab, newline, carriage return, vertical tab, form feed. */
 int lw_is_space(int c);
+/* The name of names[0..n) closest to word by edit distance (case
+ * ignored), for "did you mean": a name that starts with word, else one
+ * within a third of the word's length in edits (at least 1); NULL when
+ * none is, or when word is one of names.
+ * Returns a pointer into names (borrowed). */
+const char *lw_closest_name(const char *word, const char *const *names,
+			    size_t n);
 
 /* Appends the file at path to out, at most max + 1 bytes: out->len > max
  * then tells the caller the file is larger than max. Returns 0, or one of

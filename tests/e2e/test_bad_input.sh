@@ -31,9 +31,17 @@ expect_error 2 "needs a value" x.tar --format
 expect_error 2 "unexpected argument" a.tar b.tar
 expect_error 2 "jobs takes" -j 0 x.tar
 expect_error 2 "platform takes" --platform amd64 x.tar
+# No abbreviations: dive's `--ci IMAGE` is not --ci-config.
+expect_error 2 "unknown option '--ci' (did you mean --ci-config?)" --ci "$FIX/waste/docker-archive.tar"
+expect_error 2 "unknown option '--dockerf' (did you mean --dockerfile?)" --dockerf=Dockerfile x.tar
+expect_error 2 "unknown option '--dockrefile' (did you mean --dockerfile?)" --dockrefile Dockerfile x.tar
+# FORMAT=FILE with an unknown FORMAT is an error, not a file name.
+expect_error 2 "unknown format 'sarf' in --output sarf=FILE: did you mean sarif?" --output sarf=x.sarif "$FIX/waste/docker-archive.tar"
+[ ! -e sarf=x.sarif ] && ok || fail "--output sarf=x.sarif wrote a file"
+expect_error 2 "unknown format 'yaml' (text, json" -f yaml x.tar
 
-# Files that are not there or not images: exit 3.
-expect_error 3 "cannot open './missing.tar': No such file or directory" ./missing.tar
+# A file that is not there: exit 4 (it cannot be read); not images: exit 3.
+expect_error 4 "cannot open './missing.tar': No such file or directory" ./missing.tar
 : >"$TMP/empty.tar"
 expect_error 3 "not a tar archive" "$TMP/empty.tar"
 head -c 100000 /dev/urandom >"$TMP/random.bin"

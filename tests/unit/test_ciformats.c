@@ -197,7 +197,7 @@ START_TEST(test_github)
 		 "title=layerwaste%3A 2.0 MB copied only to change owner::"
 		 "Layer 2 (RUN chown -R app:app /app) copies 2 files");
 	/* Data: % CR LF escaped; terminal bytes as \xNN; : and , kept. */
-	contains(out, "/app/b,c:d%25e%0A\\x1b[31m\\xff.txt.%0AFix: Use COPY "
+	contains(out, "/app/b,c:d%25e\\x0a\\x1b[31m\\xff.txt.%0AFix: Use COPY "
 		 "--chown=app:app and drop the chown (saves 2.0 MB).");
 	contains(out, "%0AThe same fix also removes: 300 B copied only to "
 		 "change mode in layer 3.");
@@ -357,7 +357,9 @@ START_TEST(test_sarif)
 	ck_assert_int_eq(int_at(res, "1.ruleIndex"), 5);
 	ck_assert_int_eq(int_at(res, "0.properties.bytes"), 2001000);
 	/* Invalid UTF-8 as \xNN, so the document stays valid JSON. */
-	contains(str_at(res, "0.message.text"), "d%e\n\033[31m\\xff.txt");
+	/* A name's newline and escape byte are escaped in the message. */
+	contains(str_at(res, "0.message.text"), "d%e\\x0a\\x1b[31m\\xff.txt.\nFix");
+	ck_assert_ptr_null(strchr(str_at(res, "0.message.text"), '\033'));
 	ck_assert_str_eq(str_at(run, "properties.rules.results.0.id"),
 			 "max-wasted-bytes");
 	json_decref(doc);
