@@ -17,8 +17,10 @@ LW_TEST_PACKAGES=(buildah podman skopeo busybox-static gzip zstd xz-utils
 	bzip2 python3 python3-jsonschema python3-yaml jq tmux nodejs npm git)
 # man, groff, zsh and fish: the man page and the shell completions.
 LW_TEST_PACKAGES+=(man-db groff-base zsh fish)
-# dpkg-dev: the Debian package's Depends from dpkg-shlibdeps (CPack).
-LW_TEST_PACKAGES+=(dpkg-dev)
+# dpkg-dev: the Debian package's Depends from dpkg-shlibdeps (CPack);
+# runc: podman runs the tool's image with it where crun cannot start a
+# container (a sandbox with cgroups v1 and v2 mixed).
+LW_TEST_PACKAGES+=(dpkg-dev runc)
 
 lw_log() { printf '==> %s\n' "$*" >&2; }
 

@@ -14,7 +14,8 @@ char *lwc_strdup(struct lw_snapshot *s, const char *text);
 char *lwc_one_line(struct lw_snapshot *s, const char *text);
 /* The matching key of a layer: lw_history_stable of its created_by. */
 char *lwc_key(struct lw_snapshot *s, const char *created_by);
-/* Sets c's place: the fix's lines when known, else its layer's. */
+/* Sets c's place: the lines of the instruction that made its layer when
+ * known, else the fix's. */
 void lwc_cause_place(struct lw_snapshot *s, struct lw_snap_cause *c,
 		     const char *fix_file, int line, int end_line);
 /* Sorts s->files in tree order (lw_path_cmp). */

@@ -153,14 +153,14 @@ void lwc_cause_place(struct lw_snapshot *s, struct lw_snap_cause *c,
 	const struct lw_snap_layer *l =
 		c->layer < s->nlayers ? &s->layers[c->layer] : NULL;
 
-	if (fix_file && line > 0) {
-		c->file = lwc_strdup(s, fix_file);
-		c->line = line;
-		c->end_line = end_line;
-	} else if (l && l->file) {
+	if (l && l->file) {
 		c->file = l->file;
 		c->line = l->line;
 		c->end_line = l->end_line;
+	} else if (fix_file && line > 0) {
+		c->file = lwc_strdup(s, fix_file);
+		c->line = line;
+		c->end_line = end_line;
 	}
 	if (c->end_line < c->line)
 		c->end_line = c->line;

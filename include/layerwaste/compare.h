@@ -49,8 +49,9 @@ struct lw_snap_cause {
 	uint64_t bytes, files;
 	char *path;        /* its first path, normalised; "" when none */
 	char *instruction; /* of the layer that caused it (one line) */
-	char *file;        /* where it belongs in the Dockerfile: the fix's
-			      lines, else the layer's; NULL when unknown */
+	char *file;        /* where it belongs in the Dockerfile: the lines
+			      of its layer's instruction, else the fix's;
+			      NULL when unknown */
 	int line, end_line;
 	char *fix;         /* the fix's title, or NULL */
 	char *fix_kind;    /* "copy-chown", ... or NULL */

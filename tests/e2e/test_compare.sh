@@ -40,12 +40,12 @@ check_eq "v1->v2 no new waste" "0 0" "$(jget "$TMP/d12.json" "str(len(d['waste']
 
 # A change that adds RUN chown -R: new waste of 8000 bytes, on its line.
 run_lw 0 "$TMP/d13.json" diff -f json --dockerfile Dockerfile.v3 "$TMP/v1.tar" "$TMP/v3.tar"
-check_eq "v1->v3 new waste" "chown 8000 4" "$(jget "$TMP/d13.json" "' '.join(str(d['waste']['new'][0][k]) for k in ('kind', 'bytes', 'line'))")"
+check_eq "v1->v3 new waste" "chown 8000 5" "$(jget "$TMP/d13.json" "' '.join(str(d['waste']['new'][0][k]) for k in ('kind', 'bytes', 'line'))")"
 # chown changes owners, not content: no file counts as changed.
 check_eq "v1->v3 files changed" "0 0" "$(jget "$TMP/d13.json" "str(d['files']['changed']['count']) + ' ' + str(d['files']['changed']['bytes'])")"
 check_eq "v1->v3 delta wasted" 8000 "$(jget "$TMP/d13.json" "d['delta']['wasted_bytes']")"
 run_lw 0 "$TMP/d13.md" diff -f markdown --dockerfile Dockerfile.v3 "$TMP/v1.tar" "$TMP/v3.tar"
-grep -q '^### layerwaste: +8.0 kB (+.*), of which 8.0 kB waste: Dockerfile.v3:4 RUN chown -R 1000:1000 /app' "$TMP/d13.md" && ok ||
+grep -q '^### layerwaste: +8.0 kB (+.*), of which 8.0 kB waste: Dockerfile.v3:5 RUN chown -R 1000:1000 /app' "$TMP/d13.md" && ok ||
 	fail "headline: $(head -1 "$TMP/d13.md")"
 grep -q '<details>' "$TMP/d13.md" && ok || fail "no folded details in the comment"
 # Rules: 8 kB of new waste breaks --max-new-waste 1kB (exit 1).
@@ -54,7 +54,7 @@ grep -q 'FAIL max-new-waste' "$TMP/rule.txt" && ok || fail "no failed rule in $(
 run_lw 0 "$TMP/rule2.txt" diff --max-new-waste 10kB --max-growth 8000 "$TMP/v1.tar" "$TMP/v3.tar"
 run_lw 1 "$TMP/rule3.txt" diff --max-growth 7999 "$TMP/v1.tar" "$TMP/v3.tar"
 run_lw 0 "$TMP/gh.txt" diff -f github --dockerfile Dockerfile.v3 "$TMP/v1.tar" "$TMP/v3.tar"
-grep -q '^::warning file=Dockerfile.v3,line=4,endLine=5,title=layerwaste%3A +8.0 kB new waste (chown)::2 files' "$TMP/gh.txt" && ok ||
+grep -q '^::warning file=Dockerfile.v3,line=5,title=layerwaste%3A +8.0 kB new waste (chown)::2 files' "$TMP/gh.txt" && ok ||
 	fail "annotation: $(cat "$TMP/gh.txt")"
 
 # The fix, COPY --chown: the chown's waste fixed, the image 8000 bytes
@@ -96,4 +96,20 @@ check_eq "unique bytes" "0 8000 8000" "$(jget "$TMP/share.json" "' '.join(str(i[
 check_eq "stored once" "$((bb + 16000))" "$(jget "$TMP/share.json" "d['totals']['stored_bytes']")"
 run_lw 0 "$TMP/share.md" share -f markdown "$TMP/v1.tar" "$TMP/v2.tar" "$TMP/v3.tar"
 grep -q '^### layerwaste: 3 images share 3 layers' "$TMP/share.md" && ok || fail "share headline: $(head -1 "$TMP/share.md")"
+# Every document keeps to its schema (when python3 has jsonschema).
+if python3 -c 'import jsonschema, referencing' 2>/dev/null; then
+	python3 - "$LW_ROOT" "$TMP"/d12.json "$TMP"/d13.json "$TMP"/d34.json "$TMP"/r34.json \
+		"$TMP"/n34.json "$TMP"/share.json <<'PY' && ok || fail "a diff or share document breaks docs/schema/layerwaste-compare-v1.schema.json"
+import json, sys, jsonschema
+from referencing import Registry, Resource
+root = sys.argv[1]
+rep = json.load(open(root + '/docs/schema/layerwaste-v1.schema.json'))
+cmp = json.load(open(root + '/docs/schema/layerwaste-compare-v1.schema.json'))
+reg = Registry().with_resource('layerwaste-v1.schema.json', Resource.from_contents(rep))
+v = jsonschema.Draft202012Validator(cmp, registry=reg)
+for f in sys.argv[2:]:
+    v.validate(json.load(open(f)))
+jsonschema.Draft202012Validator(rep).validate(json.load(open(sys.argv[2].rsplit('/', 1)[0] + '/v3.report.json')))
+PY
+fi
 finish
