@@ -129,5 +129,6 @@ int lw_spaces_secret_args(struct lw_chk_ctx *x, struct lw_error *err);
 int lw_spaces_secret_env(struct lw_chk_ctx *x, struct lw_error *err);
 int lw_spaces_secret_files(struct lw_chk_ctx *x, struct lw_error *err);
 int lw_spaces_port(struct lw_chk_ctx *x, struct lw_error *err);
+int lw_spaces_gpu(struct lw_chk_ctx *x, struct lw_error *err);
 
 #endif

@@ -425,6 +425,7 @@ static const lw_chk_fn spaces_checks[] = {
 	lw_spaces_secret_env,
 	lw_spaces_secret_files,
 	lw_spaces_port,
+	lw_spaces_gpu,
 };
 
 const struct lw_chk_profile lw_spaces_profile = {

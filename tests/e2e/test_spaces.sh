@@ -53,7 +53,7 @@ J=$TMP/wrong.json
 check_eq "wrong: aligned" True "$(jget "$J" "d['attribution']['aligned']")"
 check_eq "wrong: profile" spaces "$(jget "$J" "d['profile']")"
 check_eq "wrong: every check fails" \
-	"spaces/run-as-uid-1000 spaces/writable-app-dir spaces/recursive-chown spaces/build-time-data spaces/secret-build-arg spaces/secret-env spaces/secret-file spaces/app-port" \
+	"spaces/run-as-uid-1000 spaces/writable-app-dir spaces/recursive-chown spaces/build-time-data spaces/secret-build-arg spaces/secret-env spaces/secret-file spaces/app-port spaces/gpu-at-build" \
 	"$(jget "$J" "' '.join(c['id'] for c in d['checks'] if c['status'] == 'fail')")"
 check_eq "run-as: on USER" "$(line '^USER user')" "$(check spaces/run-as-uid-1000 "c['location']['line']")"
 check_eq "run-as: uid from /etc/passwd" True \
@@ -77,14 +77,16 @@ check_eq "file: /app/.env" "/app/.env" "$(check spaces/secret-file "c['items'][0
 check_eq "file: on COPY app/" "$(line '^COPY app/')" "$(check spaces/secret-file "c['location']['line']")"
 check_eq "port: on EXPOSE" "$(line '^EXPOSE 8080')" "$(check spaces/app-port "c['location']['line']")"
 check_eq "port: fix" "EXPOSE 7860" "$(check spaces/app-port "c['fix']")"
-check_eq "severities" "error error warning warning error error error warning" \
+check_eq "gpu: on the RUN" "$(line '^RUN nvidia-smi')" "$(check spaces/gpu-at-build "c['location']['line']")"
+check_eq "gpu: what" "nvidia-smi at build time" "$(check spaces/gpu-at-build "c['items'][0]['subject']")"
+check_eq "severities" "error error warning warning error error error warning warning" \
 	"$(jget "$J" "' '.join(c['severity'] for c in d['checks'])")"
 # The waste report is unchanged by the profile: the chown copy is there.
 check_eq "wrong: chown bytes" 5200 "$(jget "$J" "d['summary']['by_kind']['chown']")"
 
 J=$TMP/right.json
 check_eq "right: aligned" True "$(jget "$J" "d['attribution']['aligned']")"
-check_eq "right: every check passes" "pass pass pass pass pass pass pass pass" \
+check_eq "right: every check passes" "pass pass pass pass pass pass pass pass pass" \
 	"$(jget "$J" "' '.join(c['status'] for c in d['checks'])")"
 check_eq "right: no waste" 0 "$(jget "$J" "d['summary']['wasted_bytes']")"
 
@@ -98,13 +100,13 @@ grep -q "^::error file=Dockerfile,line=$(line '^USER user'),title=layerwaste spa
 	"$TMP/wrong.github" && ok || fail "github: no annotation on the USER line"
 grep -q "^::warning file=Dockerfile,line=$(line '^EXPOSE 8080'),title=layerwaste spaces/app-port" \
 	"$TMP/wrong.github" && ok || fail "github: no warning on the EXPOSE line"
-check_eq "gitlab: check issues" 10 \
+check_eq "gitlab: check issues" 11 \
 	"$(jget "$TMP/wrong.gitlab" "len([i for i in d if i['check_name'].startswith('layerwaste/spaces/')])")"
 check_eq "gitlab: unique fingerprints" True \
 	"$(jget "$TMP/wrong.gitlab" "len(set(i['fingerprint'] for i in d)) == len(d)")"
 # recursive-chown says again what the chown cause says, on the same lines:
-# one alert there, the cause's, naming the check (9 check results, not 10).
-check_eq "sarif: check results" 9 \
+# one alert there, the cause's, naming the check (10 check results, not 11).
+check_eq "sarif: check results" 10 \
 	"$(jget "$TMP/wrong.sarif" "len([r for r in d['runs'][0]['results'] if r['ruleId'].startswith('spaces/')])")"
 check_eq "sarif: recursive-chown on the chown alert" True \
 	"$(jget "$TMP/wrong.sarif" "any('spaces/recursive-chown' in r['properties'].get('checks', []) for r in d['runs'][0]['results'] if r['ruleId'] == 'chown')")"
@@ -125,13 +127,13 @@ jsonschema.Draft202012Validator(json.load(open(sys.argv[1]))).validate(json.load
 		fi
 	done
 fi
-grep -q '<testsuites name="layerwaste" tests="8" failures="8" errors="0" skipped="0">' \
+grep -q '<testsuites name="layerwaste" tests="9" failures="9" errors="0" skipped="0">' \
 	"$TMP/wrong.junit" && ok || fail "junit: counts of the wrong image"
-grep -q '<testsuites name="layerwaste" tests="8" failures="0" errors="0" skipped="0">' \
+grep -q '<testsuites name="layerwaste" tests="9" failures="0" errors="0" skipped="0">' \
 	"$TMP/right.junit" && ok || fail "junit: counts of the right image"
 grep -q "^### Checks (profile spaces)" "$TMP/wrong.markdown" && ok || fail "markdown: no checks section"
-grep -q "8 of 8 spaces checks failed (5 errors)" "$TMP/wrong.text.err" && ok || fail "stderr: no verdict"
-grep -q "PASS: .*8 spaces checks passed" "$TMP/right.text.err" && ok || fail "stderr: right verdict"
+grep -q "9 of 9 spaces checks failed (5 errors)" "$TMP/wrong.text.err" && ok || fail "stderr: no verdict"
+grep -q "PASS: .*9 spaces checks passed" "$TMP/right.text.err" && ok || fail "stderr: right verdict"
 
 # Settings from .layerwaste.yml give the same run; --space-readme needs the
 # profile; an unreadable README is a usage error, before the image is read.

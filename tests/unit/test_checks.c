@@ -289,7 +289,7 @@ static void bad_spec(struct spec *s)
 		"/app/w.bin\"},{\"created_by\":\"/bin/sh -c #(nop)  ENV "
 		"HF_API_TOKEN=" SECRET "\",\"empty_layer\":true},"
 		"{\"created_by\":\"RUN |2 A=1 HF_TOKEN=" SECRET " /bin/sh -c make "
-		"# buildkit\"},{\"created_by\":\"/bin/sh -c rm x\"}]";
+		"# buildkit\"},{\"created_by\":\"/bin/sh -c rm x && nvidia-smi\"}]";
 	s->readme = "---\nsdk: docker\n---\n";
 }
 
@@ -301,11 +301,11 @@ START_TEST(test_all_pass)
 
 	good_spec(&s);
 	r = run_spec(&s, LW_PROFILE_SPACES);
-	ck_assert_uint_eq(r.c->n, 8);
+	ck_assert_uint_eq(r.c->n, 9);
 	for (i = 0; i < r.c->n; i++)
 		ck_assert_msg(r.c->checks[i].status == LW_CHECK_PASS, "%s: %s",
 			      r.c->checks[i].id, r.c->checks[i].message);
-	ck_assert_uint_eq(r.c->npassed, 8);
+	ck_assert_uint_eq(r.c->npassed, 9);
 	ck_assert(!lw_checks_failed(r.c));
 	ck_assert_ptr_nonnull(strstr(find(&r, "spaces/run-as-uid-1000")->message,
 				     "through the image's /etc/passwd"));
@@ -355,6 +355,59 @@ START_TEST(test_all_fail)
 	ck_assert_str_eq(k->items[4].subject, "/root/.npmrc");
 	k = find(&r, "spaces/app-port");
 	ck_assert_ptr_nonnull(strstr(k->items[0].subject, "no EXPOSE 7860"));
+	k = find(&r, "spaces/gpu-at-build");
+	ck_assert_uint_eq(k->nitems, 1);
+	ck_assert_int_eq(k->items[0].layer, 3);
+	run_free(&r);
+}
+END_TEST
+
+/* GPU commands at build time: nvidia-smi, nvcc and torch.cuda in a python
+ * snippet, behind assignments and wrappers; package names, echo and pip
+ * are not. */
+START_TEST(test_gpu_at_build)
+{
+	struct spec s;
+	struct run r;
+	const struct lw_check *k;
+	size_t i;
+
+	memset(&s, 0, sizeof(s));
+	s.n = 6;
+	for (i = 0; i < s.n; i++) {
+		char name[32];
+
+		s.layers[i] = tb_layer_new();
+		snprintf(name, sizeof(name), "f%zu", i);
+		tb_file(s.layers[i], name, "x", 0, 0, 0644);
+	}
+	s.history = "["
+		"{\"created_by\":\"/bin/sh -c apt-get install -y "
+		"cuda-nvcc-12-2 nvidia-utils && echo nvidia-smi nvcc\"},"
+		"{\"created_by\":\"/bin/sh -c mkdir /w && sudo nvidia-smi -L"
+		"\"},"
+		"{\"created_by\":\"/bin/sh -c pip install torch && python3 -c "
+		"'import torch; print(torch.cuda.is_available())'\"},"
+		"{\"created_by\":\"RUN /bin/sh -c CUDA_HOME=/usr/local/cuda "
+		"/usr/local/cuda/bin/nvcc -o k k.cu # buildkit\"},"
+		"{\"created_by\":\"/bin/sh -c python -m pip install "
+		"torch.cuda.x || true\"},"
+		"{\"created_by\":\"/bin/sh -c #(nop)  CMD [\\\"nvidia-smi\\\"]"
+		"\"}]";
+	r = run_spec(&s, LW_PROFILE_SPACES);
+	k = find(&r, "spaces/gpu-at-build");
+	ck_assert_int_eq(k->status, LW_CHECK_FAIL);
+	ck_assert_int_eq(k->severity, LW_SEV_WARNING);
+	ck_assert_uint_eq(k->nitems, 3);
+	ck_assert_int_eq(k->items[0].layer, 1);
+	ck_assert_str_eq(k->items[0].subject, "nvidia-smi at build time");
+	ck_assert_int_eq(k->items[1].layer, 2);
+	ck_assert_str_eq(k->items[1].subject, "torch.cuda at build time");
+	ck_assert_int_eq(k->items[2].layer, 3);
+	ck_assert_str_eq(k->items[2].subject, "nvcc at build time");
+	ck_assert_ptr_nonnull(strstr(k->items[2].detail, "-arch=sm_86"));
+	ck_assert_ptr_nonnull(strstr(k->message, "3 RUNs run"));
+	ck_assert_ptr_nonnull(strstr(k->docs, "you can't run nvidia-smi"));
 	run_free(&r);
 }
 END_TEST
@@ -882,6 +935,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_port);
 	tcase_add_test(tc, test_helpers);
 	tcase_add_test(tc, test_formats);
+	tcase_add_test(tc, test_gpu_at_build);
 	suite_add_tcase(s, tc);
 	return s;
 }
