@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -43,6 +44,8 @@ static const char usage_text[] =
 	"      --dockerfile PATH  the Dockerfile that built the image: findings\n"
 	"                         name its lines, and fixes are suggested\n"
 	"      --target STAGE     the Dockerfile stage that was built (last)\n"
+	"      --source-root DIR  CI locations are relative to DIR (default: the\n"
+	"                         git work tree's top, else the working folder)\n"
 	"      --build-arg K=V    a build argument used for the build\n"
 	"      --with-files       the JSON report lists the final file system,\n"
 	"                         with content hashes (for `layerwaste diff`)\n"
@@ -117,6 +120,7 @@ enum {
 	O_BYTES = 256, O_COLOR, O_TOP, O_NODUP, O_IMAGE, O_PLATFORM,
 	O_SOURCE, O_MAXENT, O_DOCKERFILE, O_TARGET, O_BUILDARG, O_FIX,
 	O_CONFIG, O_CICONFIG, O_NOCONFIG, O_SETTING, O_PLAIN, O_WITHFILES,
+	O_SRCROOT,
 	O_RULE = 512, /* + enum lw_rule */
 	O_DIVE_RULE = 768, /* + enum lw_rule, dive's camelCase flags */
 };
@@ -136,6 +140,7 @@ static const struct option base_opts[] = {
 	{ "max-entries", required_argument, NULL, O_MAXENT },
 	{ "plain-reader", no_argument, NULL, O_PLAIN },
 	{ "with-files", no_argument, NULL, O_WITHFILES },
+	{ "source-root", required_argument, NULL, O_SRCROOT },
 	{ "dockerfile", required_argument, NULL, O_DOCKERFILE },
 	{ "target", required_argument, NULL, O_TARGET },
 	{ "build-arg", required_argument, NULL, O_BUILDARG },
@@ -418,6 +423,15 @@ static int parse_option(struct cli *c, int o, const char *name, char **argv)
 	case O_FIX:
 		c->fix = 1;
 		return 0;
+	case O_SRCROOT: {
+		struct stat st;
+
+		if (stat(optarg, &st) || !S_ISDIR(st.st_mode))
+			return die_usage("--source-root takes a folder, not "
+					 "'%s'", optarg);
+		lw_render_set_source_root(optarg);
+		return 0;
+	}
 	case O_WITHFILES:
 		c->with_files = 1;
 		return 0;

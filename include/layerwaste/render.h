@@ -126,6 +126,13 @@ void lw_escape(const char *s, char *buf, size_t size);
 /* Formats n as "1.2 MB" (SI units, as dive and docker print) into buf. */
 const char *lw_human_bytes(uint64_t n, char *buf, size_t size);
 
+/* The folder CI locations are relative to (--source-root; borrowed for
+ * the run, NULL to find it): every format names the Dockerfile by its
+ * path from there. Unset, it is the top of the git work tree that holds
+ * the Dockerfile (the nearest folder above it with a .git), else the
+ * working directory. Not thread safe: set it once, before rendering. */
+void lw_render_set_source_root(const char *dir);
+
 #ifdef __cplusplus
 }
 #endif

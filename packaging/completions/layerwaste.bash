@@ -15,7 +15,7 @@ _layerwaste() {
 	fi
 
 	local opts="--format --output --bytes --color --colour --top
-		--no-duplicates --dockerfile --target --build-arg --fix --image
+		--no-duplicates --dockerfile --target --source-root --build-arg --fix --image
 		--platform --source --jobs --max-entries --plain-reader
 		--interactive --quiet --help --version --config --ci-config
 		--no-config --max-wasted-bytes --max-wasted-percent
@@ -57,6 +57,9 @@ _layerwaste() {
 		return ;;
 	--dockerfile | --config | --ci-config | --space-readme)
 		mapfile -t COMPREPLY < <(compgen -f -- "$cur")
+		return ;;
+	--source-root)
+		mapfile -t COMPREPLY < <(compgen -d -- "$cur")
 		return ;;
 	--top | -j | --jobs | --max-entries | --target | --build-arg | --image | \
 		--max-*-bytes | --max-wasted-percent | --lowest-efficiency | \

@@ -46,6 +46,30 @@ for fmt in text junit markdown; do
 		fail "$fmt: not '1 layer': $(grep -o '.\{20\}1 layer.\{5\}' "$TMP/one.$fmt" | head -1)"
 done
 
+# Paths CI can map: the Dockerfile by its path from the git work tree's
+# top, wherever layerwaste runs; --source-root says where that is.
+mkdir -p "$TMP/repo/.git" "$TMP/repo/docker" "$TMP/elsewhere"
+cp "$DF" "$TMP/repo/docker/Dockerfile"
+(
+	cd "$TMP/elsewhere" || exit 1
+	for fmt in github sarif gitlab; do
+		"$LW" -q --no-config -f $fmt --dockerfile ../repo/docker/Dockerfile "$WASTE" >"$TMP/loc.$fmt" 2>&1
+	done
+	"$LW" -q --no-config -f github --source-root "$TMP/repo/docker" \
+		--dockerfile ../repo/docker/Dockerfile "$WASTE" >"$TMP/loc.root" 2>&1
+)
+grep -q "^::warning file=docker/Dockerfile,line=16," "$TMP/loc.github" && ok ||
+	fail "github: not the path from the repository: $(head -c 200 "$TMP/loc.github")"
+grep -q 'file=\.\./' "$TMP/loc.github" && fail "github: a ../ location" || ok
+grep -q '"\(uri\|path\)": "\.\./' "$TMP/loc.sarif" "$TMP/loc.gitlab" && fail "sarif or gitlab: a ../ location" || ok
+check_eq "sarif uri" docker/Dockerfile \
+	"$(jget "$TMP/loc.sarif" "d['runs'][0]['results'][0]['locations'][0]['physicalLocation']['artifactLocation']['uri']")"
+check_eq "gitlab path" docker/Dockerfile "$(jget "$TMP/loc.gitlab" "d[0]['location']['path']")"
+grep -q "^::warning file=Dockerfile,line=16," "$TMP/loc.root" && ok ||
+	fail "--source-root: $(head -c 200 "$TMP/loc.root")"
+run_lw 2 "$TMP/loc.bad" --source-root "$TMP/nope" "$WASTE" &&
+	{ grep -q "source-root takes a folder" "$TMP/loc.bad.err" && ok || fail "--source-root nope: $(cat "$TMP/loc.bad.err")"; }
+
 # Colour: an explicit --color always beats NO_COLOR; auto follows NO_COLOR
 # and TERM=dumb. `script` gives layerwaste a terminal.
 tty_run() { # OUT ENV... -- ARGS...: layerwaste on a pseudo-terminal
