@@ -344,12 +344,16 @@ int lw_snapshot_of_report(const char *text, size_t len, const char *source,
 	}
 	v = json_object_get(doc, "schema_version");
 	if (!json_is_integer(v) || json_integer_value(v) != 1) {
+		if (json_is_integer(v))
+			lw_error_set(err, LW_ERR_INPUT, "report '%s' has schema "
+				     "version %lld; this layerwaste reads "
+				     "version 1", r.source,
+				     (long long)json_integer_value(v));
+		else
+			lw_error_set(err, LW_ERR_INPUT, "report '%s' has no "
+				     "schema_version", r.source);
 		json_decref(doc);
-		return lw_error_set(err, LW_ERR_INPUT, "report '%s' has schema "
-				    "version %s; this layerwaste reads "
-				    "version 1", r.source,
-				    json_is_integer(v) ? "other than 1" :
-				    "unknown");
+		return LW_ERR_INPUT;
 	}
 	if (!json_object_get(doc, "summary")) {
 		json_decref(doc);
