@@ -15,7 +15,7 @@ _layerwaste() {
 	fi
 
 	local opts="--format --output --bytes --color --colour --top
-		--no-duplicates --dockerfile --target --source-root --build-arg --fix --image
+		--no-duplicates --with-files --dockerfile --target --source-root --build-arg --fix --image
 		--platform --source --jobs --max-entries --plain-reader
 		--interactive --quiet --help --version --config --ci-config
 		--no-config --max-wasted-bytes --max-wasted-percent
@@ -75,7 +75,7 @@ _layerwaste() {
 	fi
 	# The subcommand comes first; then IMAGE: an archive or a directory.
 	if [ "$cword" -eq 1 ]; then
-		mapfile -t COMPREPLY < <(compgen -W "inspect browse" -- "$cur")
+		mapfile -t COMPREPLY < <(compgen -W "inspect browse diff share" -- "$cur")
 	fi
 	local f
 	while IFS= read -r f; do COMPREPLY+=("$f"); done < <(compgen -f -- "$cur")

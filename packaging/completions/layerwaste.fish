@@ -6,6 +6,8 @@ set -l formats text json github markdown sarif gitlab junit html
 
 complete -c layerwaste -n __fish_use_subcommand -a inspect -d 'The layers, without analysis'
 complete -c layerwaste -n __fish_use_subcommand -a browse -d 'The interactive browser'
+complete -c layerwaste -n __fish_use_subcommand -a diff -d 'Compare two builds'
+complete -c layerwaste -n __fish_use_subcommand -a share -d 'The layers several images share'
 
 complete -c layerwaste -s f -l format -x -a "$formats" -d 'Report format'
 complete -c layerwaste -s o -l output -r -d 'Write the report, or FMT=FILE, to a file'
@@ -14,6 +16,7 @@ complete -c layerwaste -l color -x -a 'auto always never' -d 'Colour'
 complete -c layerwaste -l colour -x -a 'auto always never' -d 'Colour'
 complete -c layerwaste -l top -x -d 'List the N largest groups and files'
 complete -c layerwaste -l no-duplicates -d 'Skip the duplicate-content search'
+complete -c layerwaste -l with-files -d 'List the final file system in the JSON report (for diff)'
 complete -c layerwaste -l dockerfile -r -F -d 'The Dockerfile that built the image'
 complete -c layerwaste -l target -x -d 'The Dockerfile stage that was built'
 complete -c layerwaste -l source-root -x -a '(__fish_complete_directories)' -d 'CI locations are relative to this folder'
