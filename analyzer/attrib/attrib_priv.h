@@ -25,4 +25,29 @@ void lw_attr_align(struct attr_ctx *ctx, const char *target);
 /* Builds at->suggestions and at->causes from the analysis groups. */
 void lw_attr_fixes(struct attr_ctx *ctx);
 
+/* fix_copy.c: 1 when every regular file and hard link that COPY layer j
+ * added and no finding of the groups gs hides already has the owner
+ * (need_owner) and the mode (need_mode) of m, so that COPY flags setting
+ * them leave those files as they are. an and gs are borrowed. */
+int lw_fix_copy_rest_same(const struct lw_analysis *an, uint32_t j,
+			  const size_t *gs, size_t ng, int need_owner,
+			  int need_mode, const struct lw_meta *m);
+
+/* fix_cleanup.c, for moving a RUN's rm/chown/chmod/touch commands (sh,
+ * borrowed) into an earlier RUN: 1 when every path they name is
+ * absolute (a WORKDIR between cannot change them); 1 when no layer
+ * strictly between j and k holds an entry at or under a path they name
+ * (wd: the WORKDIR relative paths are read in). */
+int lw_fix_paths_absolute(const struct lw_sh_script *sh);
+int lw_fix_between_untouched(const struct attr_ctx *ctx, uint32_t j,
+			     uint32_t k, const struct lw_sh_script *sh,
+			     const char *wd);
+/* For a delete group g whose files are all one package manager's cache
+ * (apt, pip, npm, apk, dnf/yum): replaces s's title and detail with that
+ * ecosystem's idiom, saying whether the move was applied (s->safe).
+ * where_made and where_deleted name the two steps ("Dockerfile:12"). */
+void lw_fix_cache_advice(const struct lw_analysis *an,
+			 const struct lw_group *g, struct lw_suggestion *s,
+			 const char *where_made, const char *where_deleted);
+
 #endif

@@ -415,9 +415,13 @@ static int copy_flags_safe(const struct fixer *fx, const struct perm_cmds *pc,
 			if (an->groups[gs[gj]].from_layer == g->from_layer)
 				files += an->groups[gs[gj]].files -
 					an->groups[gs[gj]].links;
-		if (files != jx->file_count)
-			return 0;
 		uniform(an, g, &m, &so, &sm);
+		/* Files the RUN did not copy must already be as the flags
+		 * would make them (fix_copy.c). */
+		if (files != jx->file_count &&
+		    !lw_fix_copy_rest_same(an, g->from_layer, gs, ng,
+					   need_owner, need_mode, &m))
+			return 0;
 		if ((need_owner && !so) || (need_mode && !sm))
 			return 0;
 		for (i = g->first; i < g->first + g->count; i++) {
@@ -583,9 +587,12 @@ static int move_to_run(struct fixer *fx, struct sugg_build *b, uint32_t k,
 
 	run_text_init(&rk, ctx->instr[k], ctx->df ? ctx->df->escape : '\\');
 	run_text_init(&rj, ctx->instr[j], ctx->df ? ctx->df->escape : '\\');
+	/* Another WORKDIR is harmless when every path is absolute
+	 * (fix_cleanup.c). */
 	if (!rk.ok || !rj.ok || !rk.sh.ncmds || !rj.sh.ncmds ||
 	    !ctx->workdir[k] || !ctx->workdir[j] ||
-	    strcmp(ctx->workdir[k], ctx->workdir[j]) ||
+	    (strcmp(ctx->workdir[k], ctx->workdir[j]) &&
+	     !lw_fix_paths_absolute(&rk.sh)) ||
 	    rk.d->stage != rj.d->stage)
 		ok = 0;
 	/* The moved commands must run as they did: as the same user, in
@@ -607,6 +614,11 @@ static int move_to_run(struct fixer *fx, struct sugg_build *b, uint32_t k,
 			    (vars && (!strcmp(in->keyword, "ENV") ||
 				      !strcmp(in->keyword, "ARG"))))
 				ok = 0;
+		/* Nor may a layer between (a COPY) hold anything the moved
+		 * commands name: they would now run before it. */
+		if (ok && !lw_fix_between_untouched(ctx, j, k, &rk.sh,
+						    ctx->workdir[k]))
+			ok = 0;
 	}
 	for (c = 0; ok && c < rk.sh.ncmds; c++) {
 		const struct lw_sh_cmd *cmd = &rk.sh.cmds[c];
@@ -784,6 +796,7 @@ static void fix_delete_group(struct fixer *fx, size_t gi)
 		if (is_kw(fx, g->layer, "RUN"))
 			move_to_run(fx, b, g->layer, g->from_layer, is_rm_cmd,
 				    0);
+		lw_fix_cache_advice(fx->ctx->an, g, &b->s, wj, wk);
 	} else if (is_kw(fx, g->from_layer, "COPY") ||
 		   is_kw(fx, g->from_layer, "ADD")) {
 		b->s.title = fmt(&sb, "Files copied at %s are deleted by %s but "

@@ -20,7 +20,10 @@ def main(path):
                 member = outer.getmember(name)
             with tarfile.open(fileobj=outer.extractfile(member)) as layer:
                 for e in layer:
-                    p = e.name.lstrip("./").rstrip("/")
+                    # "./" is a prefix, not a set of characters: a
+                    # whiteout at the root is ".wh.NAME".
+                    p = e.name[2:] if e.name.startswith("./") else e.name
+                    p = p.lstrip("/").rstrip("/")
                     base = p.rsplit("/", 1)[-1]
                     parent = p.rsplit("/", 1)[0] if "/" in p else ""
                     if base == ".wh..wh..opq":

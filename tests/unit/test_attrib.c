@@ -805,6 +805,184 @@ START_TEST(test_copy_chown_partial)
 }
 END_TEST
 
+/* COPY then chmod -R where one file already had the mode (so the RUN did
+ * not store it again): COPY --chmod is still exact, and applied; with a
+ * file of another mode left alone it is not. */
+static struct run chmod_some_spec(unsigned other_mode)
+{
+	static const char df[] =
+		"FROM alpine:3.19\n"
+		"COPY data/ /srv/data/\n"
+		"RUN chmod -R 755 /srv/data\n";
+	static const char hist[] = BASE("7171") HB("COPY data/ /srv/data/")
+		HB("RUN /bin/sh -c chmod -R 755 /srv/data") "]";
+	struct spec s = { .n = 3, .history = hist, .dockerfile = df };
+
+	s.layers[0] = base_layer();
+	s.layers[1] = tb_layer_new();
+	tb_dir(s.layers[1], "srv/data", 0755);
+	tb_file(s.layers[1], "srv/data/lib.txt", "library", 0, 0, 0644);
+	tb_file(s.layers[1], "srv/data/run.sh", "#!/bin/sh\n", 0, 0,
+		other_mode);
+	s.layers[2] = tb_layer_new();
+	tb_file(s.layers[2], "srv/data/lib.txt", "library", 0, 0, 0755);
+	if (other_mode != 0755)
+		tb_file(s.layers[2], "srv/data/run.sh", "#!/bin/sh\n", 0, 0,
+			0700);
+	return run_spec(&s);
+}
+
+START_TEST(test_copy_chmod_some_already)
+{
+	const struct lw_suggestion *g;
+	struct run r = chmod_some_spec(0755);
+
+	ck_assert_msg(r.at->aligned == 1, "%s", r.at->alignment_note);
+	ck_assert_uint_eq(r.an->ngroups, 1);
+	g = sugg_of(&r, 0);
+	ck_assert_int_eq(g->kind, LW_FIX_COPY_CHMOD);
+	ck_assert_int_eq(g->safe, 1);
+	ck_assert_uint_eq(g->nedits, 2);
+	assert_edit(g, 0, 2, 2, "COPY --chmod=755 data/ /srv/data/");
+	assert_edit(g, 1, 3, 3, NULL);
+	run_free(&r);
+	/* run.sh was 0700 and the RUN made it 0700 again: another mode, so
+	 * one --chmod cannot say both. */
+	r = chmod_some_spec(0700);
+	g = sugg_of(&r, 0);
+	ck_assert_int_eq(g->safe, 0);
+	run_free(&r);
+	/* run.sh 0750, untouched by a RUN that chmods only lib.txt's mode
+	 * to 755: left alone, but not 755, so --chmod=755 would change it. */
+	r = chmod_some_spec(0750);
+	ck_assert_int_eq(sugg_of(&r, 0)->safe, 0);
+	run_free(&r);
+}
+END_TEST
+
+/* A RUN makes /build, a later RUN deletes it; between them ENV, LABEL,
+ * WORKDIR, EXPOSE and a COPY elsewhere: the rm moves (absolute paths). */
+static const char between_df[] =
+	"FROM alpine:3.19\n"
+	"RUN mkdir -p /build && echo obj > /build/obj.o\n"
+	"ENV MODE=release\n"
+	"LABEL stage=build\n"
+	"WORKDIR /work\n"
+	"EXPOSE 8080\n"
+	"COPY tool.sh %s\n"
+	"RUN rm -rf %s\n";
+
+static struct run between_spec(const char *copy_to, const char *rm,
+			       int copy_dir)
+{
+	static char df[512], hist[1024];
+	struct spec s = { .n = 4, .history = hist, .dockerfile = df };
+
+	snprintf(df, sizeof(df), between_df, copy_to, rm);
+	snprintf(hist, sizeof(hist), "%s", BASE("9292")
+		 HB("RUN /bin/sh -c mkdir -p /build && echo obj > /build/obj.o")
+		 HBE("ENV MODE=release") HBE("LABEL stage=build")
+		 HBE("WORKDIR /work") HBE("EXPOSE map[8080/tcp:{}]"));
+	snprintf(hist + strlen(hist) - 0, sizeof(hist) - strlen(hist),
+		 ",{\"created_by\":\"COPY tool.sh %s # buildkit\"" BK "}"
+		 ",{\"created_by\":\"RUN /bin/sh -c rm -rf %s # buildkit\"" BK
+		 "}]", copy_to, rm);
+	s.layers[0] = base_layer();
+	s.layers[1] = tb_layer_new();
+	tb_dir(s.layers[1], "build", 0755);
+	tb_file(s.layers[1], "build/obj.o", "object code", 0, 0, 0644);
+	s.layers[2] = tb_layer_new();
+	if (copy_dir)
+		tb_dir(s.layers[2], "build/sub", 0755);
+	else
+		tb_file(s.layers[2], "usr/local/bin/tool.sh", "tool", 0, 0,
+			0755);
+	s.layers[3] = tb_layer_new();
+	tb_whiteout(s.layers[3], "", "build");
+	return run_spec(&s);
+}
+
+START_TEST(test_cleanup_across_metadata_instructions)
+{
+	const struct lw_suggestion *g;
+	struct run r = between_spec("/usr/local/bin/tool.sh", "/build", 0);
+
+	ck_assert_msg(r.at->aligned == 1, "%s", r.at->alignment_note);
+	g = sugg_of(&r, 0);
+	ck_assert_int_eq(g->kind, LW_FIX_CLEANUP);
+	ck_assert_int_eq(g->safe, 1);
+	assert_edit(g, 0, 2, 2, "RUN mkdir -p /build && echo obj > "
+		    "/build/obj.o && rm -rf /build");
+	assert_edit(g, 1, 8, 8, NULL);
+	run_free(&r);
+	/* A relative path read under another WORKDIR: not moved. */
+	r = between_spec("/usr/local/bin/tool.sh", "../build", 0);
+	ck_assert_int_eq(sugg_of(&r, 0)->safe, 0);
+	run_free(&r);
+	/* The COPY between makes a directory the rm would have deleted: an
+	 * earlier rm would leave it. */
+	r = between_spec("/build/sub/", "/build", 1);
+	ck_assert_int_eq(sugg_of(&r, 0)->safe, 0);
+	run_free(&r);
+}
+END_TEST
+
+/* Package caches deleted by a later RUN get their ecosystem's idiom. */
+START_TEST(test_cache_idioms)
+{
+	static const char df[] =
+		"FROM debian:12\n"
+		"RUN apt-get update && apt-get install -y curl\n"
+		"RUN rm -rf /var/lib/apt/lists/*\n"
+		"RUN npm install\n"
+		"USER 1000\n"
+		"RUN rm -rf /root/.npm\n";
+	static const char hist[] = BASE("6363")
+		HB("RUN /bin/sh -c apt-get update && apt-get install -y curl")
+		HB("RUN /bin/sh -c rm -rf /var/lib/apt/lists/*")
+		HB("RUN /bin/sh -c npm install") HBE("USER 1000")
+		HB("RUN /bin/sh -c rm -rf /root/.npm") "]";
+	struct spec s = { .n = 5, .history = hist, .dockerfile = df };
+	struct run r;
+	const struct lw_suggestion *g;
+	size_t i;
+
+	s.layers[0] = base_layer();
+	s.layers[1] = tb_layer_new();
+	tb_file(s.layers[1], "var/lib/apt/lists/deb_main", "Package: x\n"
+		"Package: y\n", 0, 0, 0644);
+	tb_file(s.layers[1], "usr/bin/curl", "ELF", 0, 0, 0755);
+	s.layers[2] = tb_layer_new();
+	tb_whiteout(s.layers[2], "var/lib/apt/lists", "deb_main");
+	s.layers[3] = tb_layer_new();
+	tb_file(s.layers[3], "root/.npm/_cacache/x", "tarball", 0, 0, 0644);
+	s.layers[4] = tb_layer_new();
+	tb_whiteout(s.layers[4], "root", ".npm");
+	r = run_spec(&s);
+	ck_assert_msg(r.at->aligned == 1, "%s", r.at->alignment_note);
+	ck_assert_uint_eq(r.an->ngroups, 2);
+	for (i = 0; i < 2; i++) {
+		g = sugg_of(&r, i);
+		ck_assert_int_eq(g->kind, LW_FIX_CLEANUP);
+		if (strstr(g->title, "apt")) {
+			assert_has(g->title, "Clean the apt cache in the RUN "
+				   "that fills it");
+			assert_has(g->detail, "rm -rf /var/lib/apt/lists/*");
+			assert_has(g->detail, "Applied here");
+			ck_assert_int_eq(g->safe, 1);
+		} else {
+			/* USER between: the move is refused, the idiom
+			 * stays as advice. */
+			assert_has(g->title, "Clean the npm cache");
+			assert_has(g->detail, "npm cache clean --force");
+			ck_assert_ptr_null(strstr(g->detail, "Applied here"));
+			ck_assert_int_eq(g->safe, 0);
+		}
+	}
+	run_free(&r);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("attrib");
@@ -819,6 +997,9 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_cleanup);
 	tcase_add_test(tc, test_causes);
 	tcase_add_test(tc, test_copy_chown_partial);
+	tcase_add_test(tc, test_copy_chmod_some_already);
+	tcase_add_test(tc, test_cleanup_across_metadata_instructions);
+	tcase_add_test(tc, test_cache_idioms);
 	suite_add_tcase(s, tc);
 	return s;
 }
