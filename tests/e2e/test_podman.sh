@@ -20,8 +20,9 @@ check_eq "podman: wasted" 20500 "$(jget "$TMP/podman.json" "d['summary']['wasted
 run_lw 0 "$TMP/auto.json" -f json waste:latest &&
 	check_eq "auto source: wasted" 20500 "$(jget "$TMP/auto.json" "d['summary']['wasted_bytes']")"
 
-# An image no engine has, and a save that fails.
-run_lw 3 "$TMP/none" no-such-image:1.0 &&
+# An image no engine has (nothing to read: exit 4, as a missing file),
+# and a save that fails.
+run_lw 4 "$TMP/none" no-such-image:1.0 &&
 	{ grep -q "neither docker nor podman has an image named 'no-such-image:1.0'" "$TMP/none.err" && ok ||
 		fail "unknown image message: $(cat "$TMP/none.err")"; }
 run_lw 3 "$TMP/fail" --source podman no-such-image:1.0 &&
