@@ -132,13 +132,13 @@ static void summary(FILE *f, const struct lw_result *r)
 	      "<h2 id=\"summary-h\">Summary</h2>\n<div class=\"cards\">\n", f);
 	fputs("<div class=\"card\"><div class=\"label\">Total</div><div class=\"big\">", f);
 	bytes(f, "total-bytes", an->total_bytes);
-	fprintf(f, "</div><div class=\"sub\">in %zu layers</div></div>\n",
-		an->image->nlayers);
+	fprintf(f, "</div><div class=\"sub\">in %zu layer%s</div></div>\n",
+		an->image->nlayers, lw_plural(an->image->nlayers));
 	fputs("<div class=\"card\"><div class=\"label\">Final</div><div class=\"big\">", f);
 	bytes(f, "visible-bytes", an->visible_bytes);
 	fprintf(f, "</div><div class=\"sub\"><span id=\"file-count\" data-count=\"%" PRIu64
-		"\">%" PRIu64 "</span> files</div></div>\n", an->file_count,
-		an->file_count);
+		"\">%" PRIu64 "</span> file%s</div></div>\n", an->file_count,
+		an->file_count, lw_plural(an->file_count));
 	fputs("<div class=\"card waste\"><div class=\"label\">Wasted</div><div class=\"big\">", f);
 	bytes(f, "wasted-bytes", an->wasted_bytes);
 	fprintf(f, "</div><div class=\"sub\"><span id=\"wasted-percent\">%.2f</span> %% "
