@@ -11,10 +11,16 @@ LW_BUILD_PACKAGES=(gcc make cmake pkg-config libarchive-dev libjansson-dev
 # And the tests: real images (buildah, podman, skopeo, busybox), the outer
 # compressors, python3 (with jsonschema and yaml) for checking JSON and
 # the CI docs, jq for scripts/make-fixtures, tmux for terminal tests,
-# npm for the SARIF Multitool (tests/sarif/check), git for provenance.
+# git for provenance. A test whose tool could not be installed skips and
+# says what it lacked.
 # shellcheck disable=SC2034
 LW_TEST_PACKAGES=(buildah podman skopeo busybox-static gzip zstd xz-utils
-	bzip2 python3 python3-jsonschema python3-yaml jq tmux nodejs npm git)
+	bzip2 python3 python3-jsonschema python3-yaml jq tmux git)
+# Commands the tests want, and the package that brings each where the
+# command is missing: npm for the SARIF Multitool (tests/sarif/check).
+# A machine with Node.js from elsewhere (its npm bundled) keeps its own.
+# shellcheck disable=SC2034
+LW_TEST_COMMANDS=(node:nodejs npm:npm)
 # man, groff, zsh and fish: the man page and the shell completions.
 LW_TEST_PACKAGES+=(man-db groff-base zsh fish)
 # dpkg-dev: the Debian package's Depends from dpkg-shlibdeps (CPack);
@@ -42,6 +48,28 @@ lw_ensure_packages() {
 	export DEBIAN_FRONTEND=noninteractive
 	apt-get update -qq
 	apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+# The same for packages the tests can do without: one that cannot be
+# installed is named on stderr and the rest still are. Returns 0.
+lw_ensure_optional() {
+	local p
+	lw_ensure_packages "$@" 2>/dev/null && return 0
+	for p in "$@"; do
+		lw_ensure_packages "$p" >/dev/null 2>&1 ||
+			lw_log "could not install $p: the tests that need it skip"
+	done
+	return 0
+}
+
+# Installs the package of each COMMAND:PACKAGE whose command is missing,
+# as lw_ensure_optional does.
+lw_ensure_commands() {
+	local spec want=()
+	for spec in "$@"; do
+		command -v "${spec%%:*}" >/dev/null 2>&1 || want+=("${spec#*:}")
+	done
+	[ ${#want[@]} -eq 0 ] || lw_ensure_optional "${want[@]}"
 }
 
 # Configures and builds into $1 with extra CMake arguments after it.
