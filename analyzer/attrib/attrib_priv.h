@@ -42,6 +42,29 @@ int lw_fix_paths_absolute(const struct lw_sh_script *sh);
 int lw_fix_between_untouched(const struct attr_ctx *ctx, uint32_t j,
 			     uint32_t k, const struct lw_sh_script *sh,
 			     const char *wd);
+/* A fix worked out outside fixes.c, which makes it a suggestion: the
+ * groups it covers (owned), its edits (texts owned), title and detail
+ * (owned). */
+struct lw_fix_plan {
+	int kind;       /* enum lw_fix_kind */
+	uint32_t k, j;  /* the layers that name it */
+	size_t *groups;
+	size_t ngroups;
+	struct lw_fix_edit edits[3];
+	size_t nedits;
+	char *title, *detail;
+	int safe;
+};
+
+/* fix_split.c: a plan for RUN layer k when it does nothing but chown, all
+ * its findings are chowns of groups not yet taken (taken[g] < 0), and the
+ * chown splits exactly into --chown on a COPY and the same chown at the
+ * end of the RUN that made the other files, or into one COPY per
+ * top-level part of a directory COPY. Returns 1 with *p filled (safe),
+ * else 0 and *p empty. */
+int lw_fix_split_plan(const struct attr_ctx *ctx, uint32_t k,
+		      const int *taken, struct lw_fix_plan *p);
+
 /* For a delete group g whose files are all one package manager's cache
  * (apt, pip, npm, apk, dnf/yum): replaces s's title and detail with that
  * ecosystem's idiom, saying whether the move was applied (s->safe).

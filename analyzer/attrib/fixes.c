@@ -4,12 +4,16 @@
  * Safe edits (applied by --fix) are made only when the effect on the
  * final file system is provably the same:
  * - copy-chown / copy-chmod: every regular file the COPY added was changed
- *   by the RUN to one owner (one mode), and that RUN's chown (chmod)
- *   changed nothing else that left a copy: the flag goes on the COPY and
- *   the command leaves the RUN (or the RUN goes);
+ *   by the RUN to one owner (one mode), or already had it (fix_copy.c),
+ *   and that RUN's chown (chmod) changed nothing else that left a copy:
+ *   the flag goes on the COPY and the command leaves the RUN (or the RUN
+ *   goes); a chown RUN that splits exactly into --chown on a COPY and a
+ *   chown at the end of the RUN that made the other files, or into one
+ *   COPY per part of a directory COPY (fix_split.c);
  * - same-run / cleanup: a RUN that does nothing but chown/chmod/touch
- *   (rm) the files of one earlier RUN, in the same WORKDIR, moves to the
- *   end of that RUN.
+ *   (rm) the files of one earlier RUN, in the same WORKDIR (or another
+ *   when every path is absolute), with no layer between holding what they
+ *   name (fix_cleanup.c), moves to the end of that RUN.
  * Everything else is advice with no edit. */
 #include <fnmatch.h>
 #include <stdarg.h>
@@ -898,6 +902,23 @@ static int sugg_cmp(const void *x, const void *y)
 	return strcmp(p->id, q->id);
 }
 
+/* A plan of fix_split.c becomes a suggestion (taking what it owns). */
+static void take_plan(struct fixer *fx, struct lw_fix_plan *p)
+{
+	struct sugg_build *b = new_sugg(fx, p->kind, p->k, p->j);
+	size_t i;
+
+	for (i = 0; i < p->ngroups; i++)
+		add_group(fx, b, p->groups[i]);
+	for (i = 0; i < p->nedits; i++)
+		add_edit(b, p->edits[i].line, p->edits[i].end_line,
+			 p->edits[i].text);
+	b->s.title = p->title;
+	b->s.detail = p->detail;
+	b->s.safe = p->safe;
+	free(p->groups);
+}
+
 void lw_attr_fixes(struct attr_ctx *ctx)
 {
 	const struct lw_analysis *an = ctx->an;
@@ -911,6 +932,14 @@ void lw_attr_fixes(struct attr_ctx *ctx)
 	gs = lw_xcalloc(an->ngroups + 1, sizeof(*gs));
 	for (i = 0; i < an->ngroups; i++)
 		fx.group_sugg[i] = -1;
+	/* A chown RUN that splits between COPY flags and RUNs. */
+	for (k = 0; k < an->image->nlayers; k++) {
+		struct lw_fix_plan plan;
+
+		if (is_kw(&fx, (uint32_t)k, "RUN") &&
+		    lw_fix_split_plan(ctx, (uint32_t)k, fx.group_sugg, &plan))
+			take_plan(&fx, &plan);
+	}
 	/* Metadata copies of COPY'd files made by one RUN: one fix each. */
 	for (k = 0; k < an->image->nlayers; k++) {
 		size_t ng = 0;
@@ -920,7 +949,8 @@ void lw_attr_fixes(struct attr_ctx *ctx)
 		for (i = 0; i < an->ngroups; i++) {
 			const struct lw_group *g = &an->groups[i];
 
-			if (g->layer == k && lw_kind_is_metadata(g->kind) &&
+			if (fx.group_sugg[i] < 0 && g->layer == k &&
+			    lw_kind_is_metadata(g->kind) &&
 			    g->kind != LW_KIND_TOUCH &&
 			    (is_kw(&fx, g->from_layer, "COPY") ||
 			     is_kw(&fx, g->from_layer, "ADD")))

@@ -794,6 +794,42 @@ START_TEST(test_copy_chown_partial)
 	tb_file(s.layers[2], "app/a.py", "a", 1000, 1000, 0644);
 	r = run_spec(&s);
 	ck_assert_msg(r.at->aligned == 1, "%s", r.at->alignment_note);
+	/* a.py is a top-level part of the COPY: one COPY per part, the
+	 * chowned one with --chown, stores each file once. */
+	g = sugg_of(&r, 0);
+	ck_assert_int_eq(g->kind, LW_FIX_COPY_CHOWN);
+	ck_assert_int_eq(g->safe, 1);
+	ck_assert_uint_eq(g->nedits, 2);
+	assert_edit(g, 0, 2, 2, "COPY --chown=1000:1000 app/a.py /app/a.py\n"
+		    "COPY app/b.py /app/b.py");
+	assert_edit(g, 1, 3, 3, NULL);
+	assert_has(g->title, "Split the COPY");
+	run_free(&r);
+}
+END_TEST
+
+/* A chown of a file deeper than the COPY's top level, or of another
+ * owner than the chown names: advice. */
+START_TEST(test_copy_chown_partial_deep)
+{
+	static const char df[] =
+		"FROM alpine:3.19\n"
+		"COPY app/ /app/\n"
+		"RUN chown 1000:1000 /app/lib/a.py\n";
+	static const char hist[] = BASE("8889") HB("COPY app/ /app/")
+		HB("RUN /bin/sh -c chown 1000:1000 /app/lib/a.py") "]";
+	struct spec s = { .n = 3, .history = hist, .dockerfile = df };
+	struct run r;
+	const struct lw_suggestion *g;
+
+	s.layers[0] = base_layer();
+	s.layers[1] = tb_layer_new();
+	tb_file(s.layers[1], "app/lib/a.py", "a", 0, 0, 0644);
+	tb_file(s.layers[1], "app/lib/b.py", "b", 0, 0, 0644);
+	s.layers[2] = tb_layer_new();
+	tb_file(s.layers[2], "app/lib/a.py", "a", 1000, 1000, 0644);
+	r = run_spec(&s);
+	ck_assert_msg(r.at->aligned == 1, "%s", r.at->alignment_note);
 	g = sugg_of(&r, 0);
 	ck_assert_int_eq(g->kind, LW_FIX_COPY_CHOWN);
 	ck_assert_int_eq(g->safe, 0);
@@ -801,6 +837,72 @@ START_TEST(test_copy_chown_partial)
 	assert_has(g->title, "--chown=1000:1000");
 	assert_has(g->detail, "Not applied automatically");
 	ck_assert_int_eq(g->line, 3);
+	run_free(&r);
+}
+END_TEST
+
+/* One RUN chowns a COPY's files and an earlier RUN's: --chown on the COPY
+ * and the chown of the other path moved into that RUN; with a RUN in
+ * between, advice. */
+static struct run copy_and_run_spec(int run_between)
+{
+	static char df[512], hist[1024];
+	struct spec s = { .n = 5, .history = hist, .dockerfile = df };
+
+	snprintf(df, sizeof(df), "FROM alpine:3.19\n"
+		 "RUN mkdir -p /opt/gen && echo g > /opt/gen/out.txt\n"
+		 "COPY conf/ /opt/conf/\n"
+		 "%s\n"
+		 "RUN chown -R 1000:1000 /opt/conf /opt/gen\n",
+		 run_between ? "RUN echo between > /tmp/x" :
+		 "COPY extra.txt /tmp/x");
+	snprintf(hist, sizeof(hist), "%s", BASE("5656")
+		 HB("RUN /bin/sh -c mkdir -p /opt/gen && echo g > /opt/gen/out.txt")
+		 HB("COPY conf/ /opt/conf/"));
+	snprintf(hist + strlen(hist), sizeof(hist) - strlen(hist),
+		 ",{\"created_by\":\"%s # buildkit\"" BK "}"
+		 ",{\"created_by\":\"RUN /bin/sh -c chown -R 1000:1000 "
+		 "/opt/conf /opt/gen # buildkit\"" BK "}]",
+		 run_between ? "RUN /bin/sh -c echo between > /tmp/x" :
+		 "COPY extra.txt /tmp/x");
+	s.layers[0] = base_layer();
+	s.layers[1] = tb_layer_new();
+	tb_dir(s.layers[1], "opt/gen", 0755);
+	tb_file(s.layers[1], "opt/gen/out.txt", "g\n", 0, 0, 0644);
+	s.layers[2] = tb_layer_new();
+	tb_dir(s.layers[2], "opt/conf", 0755);
+	tb_file(s.layers[2], "opt/conf/app.conf", "conf", 0, 0, 0644);
+	s.layers[3] = tb_layer_new();
+	tb_file(s.layers[3], "tmp/x", "between\n", 0, 0, 0644);
+	s.layers[4] = tb_layer_new();
+	tb_dir(s.layers[4], "opt/gen", 0755);
+	tb_file(s.layers[4], "opt/gen/out.txt", "g\n", 1000, 1000, 0644);
+	tb_dir(s.layers[4], "opt/conf", 0755);
+	tb_file(s.layers[4], "opt/conf/app.conf", "conf", 1000, 1000, 0644);
+	return run_spec(&s);
+}
+
+START_TEST(test_chown_copy_and_run)
+{
+	const struct lw_suggestion *g;
+	struct run r = copy_and_run_spec(0);
+
+	ck_assert_msg(r.at->aligned == 1, "%s", r.at->alignment_note);
+	ck_assert_uint_eq(r.an->ngroups, 2);
+	g = sugg_of(&r, 0);
+	ck_assert_ptr_eq(g, sugg_of(&r, 1));
+	ck_assert_int_eq(g->kind, LW_FIX_COPY_CHOWN);
+	ck_assert_int_eq(g->safe, 1);
+	ck_assert_uint_eq(g->nedits, 3);
+	assert_edit(g, 0, 2, 2, "RUN mkdir -p /opt/gen && echo g > "
+		    "/opt/gen/out.txt && chown -R 1000:1000 /opt/gen");
+	assert_edit(g, 1, 3, 3, "COPY --chown=1000:1000 conf/ /opt/conf/");
+	assert_edit(g, 2, 5, 5, NULL);
+	assert_has(g->title, "Split the chown");
+	run_free(&r);
+	r = copy_and_run_spec(1);
+	ck_assert_int_eq(sugg_of(&r, 0)->safe, 0);
+	ck_assert_int_eq(sugg_of(&r, 1)->safe, 0);
 	run_free(&r);
 }
 END_TEST
@@ -997,6 +1099,8 @@ static Suite *suite(void)
 	tcase_add_test(tc, test_cleanup);
 	tcase_add_test(tc, test_causes);
 	tcase_add_test(tc, test_copy_chown_partial);
+	tcase_add_test(tc, test_copy_chown_partial_deep);
+	tcase_add_test(tc, test_chown_copy_and_run);
 	tcase_add_test(tc, test_copy_chmod_some_already);
 	tcase_add_test(tc, test_cleanup_across_metadata_instructions);
 	tcase_add_test(tc, test_cache_idioms);
