@@ -457,7 +457,7 @@ static int plan_split_copy(const struct attr_ctx *ctx, uint32_t k,
 	/* Each operand names one whole part. */
 	for (o = 0; ok && o < c->nops; o++) {
 		for (q = 0; q < nparts; q++) {
-			char full[4096];
+			char full[sizeof(dest) + sizeof(parts[q].name)];
 
 			snprintf(full, sizeof(full), "%s/%s", dest,
 				 parts[q].name);
@@ -484,7 +484,7 @@ static int plan_split_copy(const struct attr_ctx *ctx, uint32_t k,
 		if (e->type != LW_ENTRY_FILE)
 			continue;
 		for (q = 0; q < nparts; q++) {
-			char full[4096];
+			char full[sizeof(dest) + sizeof(parts[q].name)];
 
 			snprintf(full, sizeof(full), "%s/%s", dest,
 				 parts[q].name);
