@@ -259,7 +259,9 @@ static void header_figures(struct lw_vm *vm, int v, struct lw_strbuf *out)
 	}
 }
 
-#define NAME_MIN_COLS 16 /* the name's room before figures are dropped */
+/* The name's room before figures are dropped: a third of the width,
+ * 12 to 32 columns. */
+#define NAME_MIN_COLS(w) ((w) / 3 < 12 ? 12 : (w) / 3 > 32 ? 32 : (w) / 3)
 
 void lw_vm_header(struct lw_vm *vm, int width, struct lw_strbuf *out)
 {
@@ -269,8 +271,8 @@ void lw_vm_header(struct lw_vm *vm, int width, struct lw_strbuf *out)
 	struct lwv_line l;
 	int v, want = lwv_cols(name), room, label;
 
-	if (want > NAME_MIN_COLS)
-		want = NAME_MIN_COLS;
+	if (want > NAME_MIN_COLS(width))
+		want = NAME_MIN_COLS(width);
 	lwv_line_start(&l, out, width);
 	for (v = 0; v < 5; v++) {
 		lw_strbuf_reset(&vm->scratch);

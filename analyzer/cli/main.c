@@ -657,8 +657,9 @@ int main(int argc, char **argv)
 	rc = parse_args(argc, argv, &c);
 	if (rc)
 		return rc < 0 ? EXIT_OK : rc;
-	/* A bad config fails before the image is read. */
-	if (!strcmp(c.cmd, "analyze")) {
+	/* A bad config fails before the image is read (the browser reads
+	 * its keys from it). */
+	if (!strcmp(c.cmd, "analyze") || !strcmp(c.cmd, "browse")) {
 		status = cli_load_rules(&c, &rules);
 		if (!status)
 			status = cli_load_readme(&rules, &readme);
