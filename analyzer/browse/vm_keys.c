@@ -254,7 +254,7 @@ void lwv_help_lines(struct lw_vm *vm, int width)
 	size_t i;
 
 	lwv_line_start(&l, lwv_overlay_line(vm), width);
-	lwv_line_addf(&l, "%-18s %-30s %s", "Keys", "", "dive");
+	lwv_line_addf(&l, "%-21s %-30s %s", "Keys", "", "dive");
 	lwv_line_start(&l, lwv_overlay_line(vm), width);
 	for (i = 0; i < sizeof(help) / sizeof(help[0]); i++) {
 		if (!help[i].what)
@@ -267,7 +267,7 @@ void lwv_help_lines(struct lw_vm *vm, int width)
 			lw_strbuf_addf(&k, " / %s", k2.buf);
 		}
 		lwv_line_start(&l, lwv_overlay_line(vm), width);
-		lwv_line_addf(&l, "  %-16s %-30s %s", k.len ? k.buf : "-",
+		lwv_line_addf(&l, "  %-19s %-30s %s", k.len ? k.buf : "-",
 			      help[i].what, help[i].dive);
 	}
 	lwv_line_start(&l, lwv_overlay_line(vm), width);
