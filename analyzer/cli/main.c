@@ -57,6 +57,8 @@ static const char usage_text[] =
 	"                         exists, else whichever engine has the image)\n"
 	"  -j, --jobs N           layers indexed at once (default: cores)\n"
 	"      --max-entries N    refuse layers with more entries (10000000)\n"
+	"      --max-bytes SIZE   refuse a layer or archive that decompresses\n"
+	"                         to more (64GiB)\n"
 	"      --plain-reader     read the archive as one stream through\n"
 	"                         libarchive alone (slow; the reference the\n"
 	"                         fast paths are tested against)\n"
@@ -120,7 +122,7 @@ enum {
 	O_BYTES = 256, O_COLOR, O_TOP, O_NODUP, O_IMAGE, O_PLATFORM,
 	O_SOURCE, O_MAXENT, O_DOCKERFILE, O_TARGET, O_BUILDARG, O_FIX,
 	O_CONFIG, O_CICONFIG, O_NOCONFIG, O_SETTING, O_PLAIN, O_WITHFILES,
-	O_SRCROOT,
+	O_SRCROOT, O_MAXBYTES,
 	O_RULE = 512, /* + enum lw_rule */
 	O_DIVE_RULE = 768, /* + enum lw_rule, dive's camelCase flags */
 };
@@ -138,6 +140,7 @@ static const struct option base_opts[] = {
 	{ "source", required_argument, NULL, O_SOURCE },
 	{ "jobs", required_argument, NULL, 'j' },
 	{ "max-entries", required_argument, NULL, O_MAXENT },
+	{ "max-bytes", required_argument, NULL, O_MAXBYTES },
 	{ "plain-reader", no_argument, NULL, O_PLAIN },
 	{ "with-files", no_argument, NULL, O_WITHFILES },
 	{ "source-root", required_argument, NULL, O_SRCROOT },
@@ -405,6 +408,16 @@ static int parse_option(struct cli *c, int o, const char *name, char **argv)
 					 "number, not '%s'", optarg);
 		c->ro.max_entries = (size_t)v;
 		return 0;
+	case O_MAXBYTES: {
+		uint64_t n;
+		const char *why;
+
+		if (lw_parse_size(optarg, &n, &why) || n == 0)
+			return die_usage("--max-bytes takes a positive size, "
+					 "e.g. 64GiB, not '%s'", optarg);
+		c->ro.max_bytes = n;
+		return 0;
+	}
 	case O_DOCKERFILE:
 		c->ao.dockerfile = optarg;
 		return 0;

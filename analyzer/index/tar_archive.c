@@ -176,7 +176,8 @@ static struct lw_hash z_digest(struct zhash *z, uint64_t size)
  * a block already read (len 0 when none). Holes of a sparse file read as
  * zeros: hashed as such up to SPARSE_PLAIN_MAX bytes, else described
  * (struct zhash), so that a hole costs nothing however large. */
-static int hash_stream(struct archive *a, struct lw_entry *e,
+static int hash_stream(struct archive *a, const struct lw_scan *s,
+		       struct lw_entry *e,
 		       const void *buf, size_t len, la_int64_t off,
 		       struct lw_strbuf *keep, int sparse,
 		       struct lw_error *err)
@@ -227,6 +228,9 @@ static int hash_stream(struct archive *a, struct lw_entry *e,
 		if (keep)
 			lw_strbuf_add(keep, buf, len);
 		pos = (uint64_t)off + len;
+		rc = lw_scan_cap(s, (uint64_t)archive_filter_bytes(a, 0), err);
+		if (rc)
+			goto out;
 		r = archive_read_data_block(a, &buf, &len, &off);
 	}
 	if (r != ARCHIVE_EOF) {
@@ -257,6 +261,28 @@ out:
 	return rc;
 }
 
+int lw_scan_cap(const struct lw_scan *s, uint64_t pos, struct lw_error *err)
+{
+	static const char *const units[] = { "KiB", "MiB", "GiB", "TiB" };
+	uint64_t n = s->max_bytes;
+	char buf[32];
+	int k = -1;
+
+	if (!n || pos <= n)
+		return LW_OK;
+	while (k < 3 && n % 1024 == 0) {
+		n /= 1024;
+		k++;
+	}
+	if (k < 0)
+		snprintf(buf, sizeof(buf), "%" PRIu64 " bytes", n);
+	else
+		snprintf(buf, sizeof(buf), "%" PRIu64 " %s", n, units[k]);
+	return lw_error_set(err, LW_ERR_INPUT, "%s past --max-bytes (%s); "
+			    "raise it with --max-bytes",
+			    s->inflated ? "inflates" : "runs", buf);
+}
+
 /* Locates the content of the current entry in the mapped layer without
  * touching it; falls back to hashing when it is not contiguous there. */
 static int locate_content(struct archive *a, const struct lw_scan *s,
@@ -269,7 +295,7 @@ static int locate_content(struct archive *a, const struct lw_scan *s,
 	const unsigned char *p;
 
 	if (archive_entry_sparse_count(ae) > 0)
-		return hash_stream(a, e, NULL, 0, 0, NULL, 1, err);
+		return hash_stream(a, s, e, NULL, 0, 0, NULL, 1, err);
 	if (archive_read_data_block(a, &buf, &len, &off) != ARCHIVE_OK ||
 	    off != 0)
 		return lw_error_set(err, LW_ERR_INPUT,
@@ -280,10 +306,10 @@ static int locate_content(struct archive *a, const struct lw_scan *s,
 	if (p >= s->map && p < s->map + s->map_len &&
 	    e->size <= (uint64_t)(s->map + s->map_len - p)) {
 		e->data_off = (uint64_t)(p - s->map);
-		return LW_OK;
+		return lw_scan_cap(s, e->data_off + e->size, err);
 	}
 	/* libarchive handed us a copy: read the rest the slow way. */
-	return hash_stream(a, e, buf, len, off, NULL, 0, err);
+	return hash_stream(a, s, e, buf, len, off, NULL, 0, err);
 }
 
 /* Splits a normalised path into its whiteout meaning. Returns the entry
@@ -489,15 +515,16 @@ int lw_scan_add(const struct lw_scan *s, const struct lw_scan_item *it,
 /* Hashes a streamed file's content; keeps the bytes of the few small
  * configuration files the profile checks read (lw_keeps_file), since a
  * stream cannot be read twice. Sparse files are never kept. */
-static int stream_content(struct archive *a, struct lw_layer_index *ix,
-			  struct lw_entry *e, int sparse, struct lw_error *err)
+static int stream_content(struct archive *a, const struct lw_scan *s,
+			  struct lw_layer_index *ix, struct lw_entry *e,
+			  int sparse, struct lw_error *err)
 {
 	struct lw_strbuf keep = LW_STRBUF_INIT;
 	int want = e->size <= LW_KEPT_FILE_MAX &&
 		ix->kept_bytes + e->size <= LW_KEPT_LAYER_MAX &&
 		lw_keeps_file(e->path);
-	int rc = hash_stream(a, e, NULL, 0, 0, want ? &keep : NULL, sparse,
-			     err);
+	int rc = hash_stream(a, s, e, NULL, 0, 0, want ? &keep : NULL,
+			     sparse, err);
 
 	if (!rc && want && keep.len == e->size) {
 		unsigned char *p = lw_arena_alloc(&ix->arena, keep.len + 1);
@@ -515,6 +542,31 @@ static int stream_content(struct archive *a, struct lw_layer_index *ix,
 	}
 	lw_strbuf_release(&keep);
 	return rc;
+}
+
+/* Reads past the data of an entry that is not indexed: skipping it would
+ * inflate it in one go, however large, before the cap is looked at. */
+static int drain(struct archive *a, const struct lw_scan *s,
+		 const char *name, struct lw_error *err)
+{
+	const void *buf;
+	size_t len;
+	la_int64_t off;
+	int r, rc;
+
+	if (!s->max_bytes)
+		return LW_OK;
+	while ((r = archive_read_data_block(a, &buf, &len, &off)) ==
+	       ARCHIVE_OK) {
+		rc = lw_scan_cap(s, (uint64_t)archive_filter_bytes(a, 0), err);
+		if (rc)
+			return rc;
+	}
+	if (r != ARCHIVE_EOF)
+		return lw_error_set(err, LW_ERR_INPUT, "cannot read '%.200s': "
+				    "%s", name ? name : "?",
+				    archive_error_string(a));
+	return LW_OK;
 }
 
 static int add_entry(struct archive *a, const struct lw_scan *s,
@@ -540,12 +592,16 @@ static int add_entry(struct archive *a, const struct lw_scan *s,
 	it.gid = archive_entry_gid(ae);
 	it.perm = archive_entry_perm(ae);
 	it.xattr_hash = xattr_digest(ae, &it.has_cap);
-	r = lw_scan_add(s, &it, ix, names, &e, err);
-	if (r || !e)
+	r = lw_scan_cap(s, (uint64_t)archive_filter_bytes(a, 0), err);
+	if (!r)
+		r = lw_scan_add(s, &it, ix, names, &e, err);
+	if (r)
 		return r;
+	if (!e)
+		return s->map || it.size <= 0 ? LW_OK : drain(a, s, it.path, err);
 	if (s->map)
 		return locate_content(a, s, ae, e, err);
-	return stream_content(a, ix, e, archive_entry_sparse_count(ae) > 0,
+	return stream_content(a, s, ix, e, archive_entry_sparse_count(ae) > 0,
 			      err);
 }
 
@@ -597,6 +653,14 @@ int lw_layer_scan(struct archive *a, const struct lw_scan *s,
 		}
 		if (s->tick && n % TICK_ENTRIES == 0)
 			s->tick(s->tick_ctx, (uint64_t)archive_filter_bytes(a, -1));
+	}
+	/* A stream's data blocks are counted when the next one is asked
+	 * for: the last entry's are counted here. (Mapped, each entry's end
+	 * was checked already, as the in-place walker does.) */
+	if (!s->map) {
+		r = lw_scan_cap(s, (uint64_t)archive_filter_bytes(a, 0), err);
+		if (r)
+			return r;
 	}
 	lw_scan_resolve_hardlinks(ix);
 	return LW_OK;

@@ -842,7 +842,9 @@ int lw_tar_scan_mapped(const unsigned char *map, size_t len,
 				__builtin_prefetch(map + e.next + i);
 		if (e.warn)
 			lw_warnings_add(&ix->warnings, "%s", w.warning);
-		rc = lw_scan_add(s, &e.it, ix, &names, &file, err);
+		rc = lw_scan_cap(s, e.data_off, err);
+		if (!rc)
+			rc = lw_scan_add(s, &e.it, ix, &names, &file, err);
 		if (rc)
 			goto out;
 		if (file) {
@@ -853,6 +855,9 @@ int lw_tar_scan_mapped(const unsigned char *map, size_t len,
 				goto out;
 			}
 			file->data_off = e.data_off;
+			rc = lw_scan_cap(s, e.data_off + file->size, err);
+			if (rc)
+				goto out;
 		}
 		w.pos = e.next;
 		n++;

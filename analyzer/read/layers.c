@@ -52,6 +52,8 @@ void lw_layers_progress_init(struct lw_image_priv *priv,
 	priv->max_entries = o->max_entries ? o->max_entries :
 		LW_MAX_ENTRIES_DEFAULT;
 	priv->stream_opts.max_entries = priv->max_entries;
+	priv->max_bytes = o->max_bytes ? o->max_bytes : LW_MAX_BYTES_DEFAULT;
+	priv->stream_opts.max_bytes = priv->max_bytes;
 	priv->stream_opts.plain = o->plain;
 	priv->plain = o->plain;
 	priv->stream_opts.tick = stream_tick;
@@ -156,7 +158,9 @@ static void run_job(struct pool *pool, size_t ji)
 {
 	struct job *j = &pool->jobs[ji];
 	struct tick_ctx tc = { pool, ji };
-	struct lw_scan s = { NULL, 0, pool->priv->max_entries, job_tick, &tc };
+	struct lw_scan s = { .max_entries = pool->priv->max_entries,
+			     .tick = job_tick, .tick_ctx = &tc,
+			     .max_bytes = pool->priv->max_bytes };
 	struct chunk_reader cr = { j->m->data, (size_t)j->m->size, 0, 0 };
 	struct archive *a = archive_read_new();
 	struct lw_gunzip gz = { 0 };
@@ -174,6 +178,7 @@ static void run_job(struct pool *pool, size_t ji)
 				     "archive nor gzip, zstd, xz or bzip2 data");
 		goto out;
 	}
+	s.inflated = j->compression != LW_COMP_NONE;
 	archive_read_support_format_tar(a);
 	archive_read_support_format_gnutar(a);
 	if (j->compression == LW_COMP_NONE) {

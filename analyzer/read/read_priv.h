@@ -21,6 +21,7 @@ struct lw_image_priv {
 	struct lw_progress prog;
 	uint64_t *job_bytes;
 	size_t max_entries;
+	uint64_t max_bytes;
 	int plain;
 };
 

@@ -125,6 +125,41 @@ static int archive_fail(struct archive *a, const char *what,
 			    s ? s : "unreadable archive");
 }
 
+/* A compressed archive's decompressed bytes stay within --max-bytes;
+ * an uncompressed one costs what was given. */
+static int outer_cap(struct archive *a, const struct lw_source *src,
+		     uint64_t max, struct lw_error *err)
+{
+	struct lw_scan cap = { .max_bytes = max, .inflated = 1 };
+	struct lw_error e = { 0, "" };
+
+	if (src->outer_compression == LW_COMP_NONE ||
+	    !lw_scan_cap(&cap, (uint64_t)archive_filter_bytes(a, 0), &e))
+		return LW_OK;
+	return lw_error_set(err, LW_ERR_INPUT, "the archive %s", e.msg);
+}
+
+/* Reads past what is left of the current member of a compressed
+ * archive: skipping it would inflate it in one go, however large. */
+static int outer_drain(struct archive *a, const struct lw_source *src,
+		       uint64_t max, struct lw_error *err)
+{
+	char buf[65536];
+	la_ssize_t n;
+	int rc;
+
+	if (src->outer_compression == LW_COMP_NONE)
+		return LW_OK;
+	while ((n = archive_read_data(a, buf, sizeof(buf))) > 0) {
+		rc = outer_cap(a, src, max, err);
+		if (rc)
+			return rc;
+	}
+	if (n < 0)
+		return archive_fail(a, "corrupt or truncated archive", err);
+	return LW_OK;
+}
+
 /* Lists the members of a mapped, uncompressed outer tar in place. */
 static int scan_mapped(struct lw_source *src, struct lw_error *err)
 {
@@ -194,6 +229,11 @@ struct inner_reader {
 	size_t prefix_len;
 	unsigned char *buf;
 	int failed;
+	/* The outer archive's cap, and where passing it is told. */
+	const struct lw_source *src;
+	uint64_t max;
+	struct lw_error *cap_err;
+	int capped;
 };
 
 static la_ssize_t inner_read(struct archive *a, void *ctx, const void **buf)
@@ -214,6 +254,12 @@ static la_ssize_t inner_read(struct archive *a, void *ctx, const void **buf)
 		if (a)
 			archive_set_error(a, EIO, "%s",
 					  archive_error_string(r->outer));
+		return -1;
+	}
+	if (outer_cap(r->outer, r->src, r->max, r->cap_err)) {
+		r->capped = 1;
+		if (a)
+			archive_set_error(a, EIO, "%s", r->cap_err->msg);
 		return -1;
 	}
 	*buf = r->buf;
@@ -245,15 +291,19 @@ static void outer_tick(void *ctx, uint64_t bytes)
 
 /* Indexes one member of a stream as a layer blob. A failure is kept on
  * the member: it matters only if the manifest names it as a layer. */
-static int stream_layer(struct archive *outer, struct lw_member *m,
-			const unsigned char *head, size_t headlen,
-			const struct lw_stream_opts *so, struct lw_error *err)
+static int stream_layer(struct archive *outer, const struct lw_source *src,
+			struct lw_member *m, const unsigned char *head,
+			size_t headlen, const struct lw_stream_opts *so,
+			struct lw_error *err)
 {
-	struct inner_reader rd = { outer, head, headlen, NULL, 0 };
+	struct inner_reader rd = { outer, head, headlen, NULL, 0, src,
+				   so->max_bytes, err, 0 };
 	struct archive *a = archive_read_new();
 	struct outer_tick ot = { so, outer };
-	struct lw_scan s = { NULL, 0, so->max_entries,
-			     so->tick ? outer_tick : NULL, &ot };
+	struct lw_scan s = { .max_entries = so->max_entries,
+			     .tick = so->tick ? outer_tick : NULL,
+			     .tick_ctx = &ot, .max_bytes = so->max_bytes,
+			     .inflated = m->compression != LW_COMP_NONE };
 	struct lw_error e2 = { 0, "" };
 	struct lw_gunzip gz = { 0 };
 	int rc, r;
@@ -285,6 +335,8 @@ static int stream_layer(struct archive *outer, struct lw_member *m,
 	archive_read_free(a);
 	lw_gunzip_release(&gz);
 	free(rd.buf);
+	if (rd.capped)
+		return err->code;
 	if (rd.failed)
 		return archive_fail(outer, "corrupt or truncated archive", err);
 	if (rc == LW_ERR_NOMEM)
@@ -306,17 +358,28 @@ static int scan_stream(struct lw_source *src, struct archive *a,
 	unsigned char head[SNIFF_BYTES];
 	int r, rc;
 
-	while ((r = archive_read_next_header(a, &ae)) != ARCHIVE_EOF) {
+	for (;;) {
 		struct lw_member *m;
 		size_t headlen = 0;
 		la_ssize_t n;
 
+		if (src->nmembers) {
+			rc = outer_drain(a, src, so->max_bytes, err);
+			if (rc)
+				return rc;
+		}
+		r = archive_read_next_header(a, &ae);
+		if (r == ARCHIVE_EOF)
+			break;
 		if (r < ARCHIVE_WARN)
 			return archive_fail(a, src->nmembers ?
 					    "corrupt or truncated archive" :
 					    "not a tar archive", err);
 		if (src->nmembers == 0)
 			src->outer_compression = outer_filter(a);
+		rc = outer_cap(a, src, so->max_bytes, err);
+		if (rc)
+			return rc;
 		rc = normalize_member(ae, name, err);
 		if (rc)
 			return rc;
@@ -367,7 +430,7 @@ static int scan_stream(struct lw_source *src, struct archive *a,
 		m->compression = lw_compression_sniff(head, headlen);
 		if (m->compression < 0)
 			continue;
-		rc = stream_layer(a, m, head, headlen, so, err);
+		rc = stream_layer(a, src, m, head, headlen, so, err);
 		if (rc)
 			return rc;
 	}

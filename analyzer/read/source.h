@@ -53,6 +53,7 @@ struct lw_source {
 
 struct lw_stream_opts {
 	size_t max_entries;
+	uint64_t max_bytes; /* of each decompressed stream, never 0 */
 	int plain; /* no mapping, no ISA-L */
 	void (*tick)(void *ctx, uint64_t bytes);
 	/* A stream: called (with tick_ctx) as each blob starts to be

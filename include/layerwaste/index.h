@@ -22,6 +22,8 @@ struct archive;
  * (--max-entries). */
 #define LW_PATH_MAX 4096
 #define LW_MAX_ENTRIES_DEFAULT 10000000u
+/* Default cap on the bytes of one decompressed stream (--max-bytes). */
+#define LW_MAX_BYTES_DEFAULT (64ull << 30)
 
 enum lw_entry_type {
 	LW_ENTRY_FILE = 0, /* regular file: the only type that stores bytes */
@@ -155,6 +157,13 @@ struct lw_scan {
 	/* Called every few thousand entries with the bytes read so far. */
 	void (*tick)(void *ctx, uint64_t bytes);
 	void *tick_ctx;
+	/* The tar bytes the walk may go through (--max-bytes), counted from
+	 * the layer's start through each header and each entry's data; 0:
+	 * no cap. Past it the scan stops with LW_ERR_INPUT and a message
+	 * naming the flag. inflated words that message for a layer that
+	 * was decompressed ("inflates past"). */
+	uint64_t max_bytes;
+	int inflated;
 };
 
 /* Reads every entry of the opened tar archive a (borrowed; libarchive's)
@@ -163,6 +172,12 @@ struct lw_scan {
  * caller adds that). */
 int lw_layer_scan(struct archive *a, const struct lw_scan *s,
 		  struct lw_layer_index *ix, struct lw_error *err);
+
+/* LW_OK while pos, the tar bytes gone through, is within s->max_bytes
+ * (0: no cap); past it LW_ERR_INPUT with err "inflates past --max-bytes
+ * (64 GiB); raise it with --max-bytes" ("runs past" when s->inflated is
+ * 0), the message both walkers give. */
+int lw_scan_cap(const struct lw_scan *s, uint64_t pos, struct lw_error *err);
 
 /* Returned by lw_tar_scan_mapped() when the layer uses something the
  * walker leaves to libarchive (GNU sparse files, multi-volume or Solaris

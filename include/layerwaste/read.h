@@ -92,6 +92,9 @@ struct lw_read_opts {
 				 "archive" (never run an engine) */
 	int jobs;             /* worker threads; <= 0 means one per core */
 	size_t max_entries;   /* entries allowed in one layer; 0: default */
+	uint64_t max_bytes;   /* bytes one decompressed stream may give: a
+				 layer's tar, or a compressed archive's;
+				 0: LW_MAX_BYTES_DEFAULT */
 	int plain;            /* read everything as one stream through
 				 libarchive alone: no mapping, no ISA-L. The
 				 reference the fast paths are tested against */

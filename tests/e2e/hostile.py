@@ -114,7 +114,24 @@ def fix_checksums(raw):
     return bytes(b)
 
 
+def zstd_bomb(zeros, name=b"app/zeros.bin"):
+    """A zstd layer of one file of `zeros` zero bytes, written by hand as
+    one frame of 128 KiB RLE blocks (4 bytes each): 16 GiB in 512 KB.
+    No content size, no checksum, a 128 KiB window."""
+    assert zeros % (128 << 10) == 0
+    def block(btype, size, last, body):
+        return ((size << 3) | (btype << 1) | last).to_bytes(3, "little") + body
+    head = header(name, zeros, b"0")
+    frame = b"\x28\xb5\x2f\xfd" + b"\x00" + bytes([(17 - 10) << 3])
+    frame += block(0, len(head), 0, head)              # raw: the header
+    frame += block(1, 128 << 10, 0, b"\0") * (zeros // (128 << 10))
+    frame += block(1, 2 * BLOCK, 1, b"\0")             # the end blocks
+    return frame
+
+
 def case(name):
+    if name == "zstd-bomb-16g":
+        return image([zstd_bomb(16 << 30)])
     if name == "gnu-sparse-1t":
         return image([tar_of(gnu_sparse(1 << 40))])
     if name == "gnu-sparse-many":

@@ -142,5 +142,30 @@ for reader in "" --plain-reader; do
 		"$TMP/many-entries.tar" --max-entries 100 $reader
 done
 
+# ---- decompressed bytes capped (--max-bytes) ----
+# 16 GiB of zeros in 512 KB of zstd: read whole by default (2-3 s), it
+# stops at once under a 1 MiB cap.
+gen zstd-bomb-16g
+gzip -c "$IMG" >"$TMP/outer.tar.gz"
+for reader in "" --plain-reader; do
+	bounded "zstd bomb, --max-bytes 1MiB $reader" 5 400000 3 \
+		'layer 0 ([0-9a-f]*\.tar): inflates past --max-bytes (1 MiB); raise it with --max-bytes$' \
+		"$TMP/zstd-bomb-16g.tar" --max-bytes 1MiB $reader
+	bounded "gzip layer past --max-bytes $reader" 20 400000 3 'layer 0 (blobs/sha256/[0-9a-f]*): inflates past --max-bytes (1 MiB)' \
+		"$FIX/waste/oci-archive-gzip.tar" --max-bytes 1MiB $reader
+	bounded "zstd layer past --max-bytes $reader" 20 400000 3 'layer 0 (blobs/sha256/[0-9a-f]*): inflates past --max-bytes (1000000 bytes)' \
+		"$FIX/waste/oci-archive-zstd.tar" --max-bytes 1MB $reader
+	bounded "tar layer past --max-bytes $reader" 20 400000 3 'layer 0 ([0-9a-f]*\.tar): runs past --max-bytes (1 MiB)' \
+		"$IMG" --max-bytes 1MiB $reader
+	bounded "OCI folder past --max-bytes $reader" 20 400000 3 'inflates past --max-bytes (1 MiB)' \
+		"$FIX/waste/oci-dir" --max-bytes 1MiB $reader
+	bounded "a compressed archive past --max-bytes $reader" 20 400000 3 \
+		'the archive inflates past --max-bytes (2 MiB); raise it with --max-bytes' \
+		"$TMP/outer.tar.gz" --max-bytes 2MiB $reader
+	bounded "just under --max-bytes $reader" 20 400000 0 '' "$FIX/waste/oci-archive-gzip.tar" -q --max-bytes 3MiB $reader
+done
+run_lw 2 "$TMP/o" "$IMG" --max-bytes 0 && one_line "--max-bytes 0" "$TMP/o.err" "takes a positive size"
+run_lw 2 "$TMP/o" "$IMG" --max-bytes lots && one_line "--max-bytes lots" "$TMP/o.err" "takes a positive size"
+
 echo "$checks checks, $failures failures"
 [ "$failures" -eq 0 ]

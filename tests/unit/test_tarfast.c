@@ -22,6 +22,9 @@
 
 #define MAX_ENTRIES 1000000
 
+/* --max-bytes for both scanners (0: none), set by the test of it. */
+static uint64_t max_bytes;
+
 /* ---- the two scanners ---- */
 
 /* The libarchive path, as run_job() takes it for an uncompressed layer. */
@@ -29,7 +32,8 @@ static int scan_libarchive(const unsigned char *p, size_t len, size_t max,
 			   struct lw_layer_index *ix, struct lw_error *err)
 {
 	struct archive *a = archive_read_new();
-	struct lw_scan s = { .map = p, .map_len = len, .max_entries = max };
+	struct lw_scan s = { .map = p, .map_len = len, .max_entries = max,
+			     .max_bytes = max_bytes };
 	int rc;
 
 	archive_read_support_format_tar(a);
@@ -48,7 +52,8 @@ static int scan_libarchive(const unsigned char *p, size_t len, size_t max,
 static int scan_fast(const unsigned char *p, size_t len, size_t max,
 		     struct lw_layer_index *ix, struct lw_error *err)
 {
-	struct lw_scan s = { .map = p, .map_len = len, .max_entries = max };
+	struct lw_scan s = { .map = p, .map_len = len, .max_entries = max,
+			     .max_bytes = max_bytes };
 
 	lw_layer_index_init(ix);
 	memset(err, 0, sizeof(*err));
@@ -1077,6 +1082,49 @@ START_TEST(raw_errors)
 }
 END_TEST
 
+/* --max-bytes: both walkers stop at the same header or file data, with
+ * the same message, wherever the cap falls. */
+START_TEST(raw_max_bytes)
+{
+	struct lw_strbuf good = LW_STRBUF_INIT;
+	struct lw_layer_index a;
+	struct lw_error ea;
+	size_t cap;
+
+	raw_file(&good, "a", "aaaa");
+	raw_pax(&good, 'x', "path", "b/pax");
+	raw_file(&good, "b", "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb");
+	raw_file(&good, "c", "c");
+	lwt_raw_end(&good);
+	for (cap = 1; cap <= good.len + 1; cap++) {
+		max_bytes = cap;
+		compare(good.buf, good.len, FAST, "cap");
+	}
+	max_bytes = 2048;
+	ck_assert_int_eq(scan_libarchive((const unsigned char *)good.buf,
+					 good.len, MAX_ENTRIES, &a, &ea),
+			 LW_ERR_INPUT);
+	ck_assert_str_eq(ea.msg, "runs past --max-bytes (2 KiB); raise it "
+			 "with --max-bytes");
+	lw_layer_index_release(&a);
+	max_bytes = 2047;
+	ck_assert_int_eq(scan_libarchive((const unsigned char *)good.buf,
+					 good.len, MAX_ENTRIES, &a, &ea),
+			 LW_ERR_INPUT);
+	ck_assert_str_eq(ea.msg, "runs past --max-bytes (2047 bytes); "
+			 "raise it with --max-bytes");
+	lw_layer_index_release(&a);
+	/* The cap at the last file's data end (3584 + 1) is not passed. */
+	max_bytes = 3585;
+	ck_assert_int_eq(scan_libarchive((const unsigned char *)good.buf,
+					 good.len, MAX_ENTRIES, &a, &ea), LW_OK);
+	ck_assert_uint_eq(a.count, 3);
+	lw_layer_index_release(&a);
+	max_bytes = 0;
+	lw_strbuf_release(&good);
+}
+END_TEST
+
 /* What the walker leaves to libarchive: each must come back untouched. */
 START_TEST(raw_fallbacks)
 {
@@ -1550,6 +1598,7 @@ static Suite *tarfast_suite(void)
 	tcase_add_test(r, raw_header_variants);
 	tcase_add_test(r, raw_archive_ends);
 	tcase_add_test(r, raw_errors);
+	tcase_add_test(r, raw_max_bytes);
 	tcase_add_test(r, raw_fallbacks);
 	tcase_add_test(r, raw_empty_link_fields);
 	tcase_add_test(r, raw_malformed_pax);
