@@ -255,13 +255,13 @@ drive() {
 	check_tree_re "filter cleared" "lib\.txt"
 	# The help, with dive's keys beside ours.
 	keys '?'
-	check_screen "help" "move up / down"
+	check_screen "help" "Up, k / Down, j"
 	if [ "$cols" -ge 80 ]; then
 		check_screen_re "help: dive's column" "show/hide removed.*Ctrl-R"
 	fi
 	check_fits "$cols" "$rows" "help"
 	keys x
-	check_gone "help closed" "move up / down"
+	check_gone "help closed" "Up, k / Down, j"
 	check_fits "$cols" "$rows" "last screen"
 	quit "tour$SIZE"
 }
