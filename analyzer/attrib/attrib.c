@@ -1,4 +1,5 @@
 /* Attribution: layers to instructions, groups of findings to causes. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,6 +23,155 @@ static void layers_from_history(struct attr_ctx *ctx)
 		la->keyword = lw_xstrdup(hi->keyword);
 		la->args = lw_xstrdup(hi->command ? hi->command :
 				      hi->args ? hi->args : "");
+	}
+}
+
+/* --base: the first o->base_layers layers are the base image's. */
+static void base_from_image(struct attr_ctx *ctx, const struct lw_attrib_opts *o)
+{
+	struct lw_attribution *at = ctx->at;
+	size_t i;
+
+	for (i = 0; i < at->nlayers; i++) {
+		struct lw_layer_attr *la = &at->layers[i];
+
+		free(la->base_ref);
+		la->base_ref = NULL;
+		la->base = i < o->base_layers;
+		if (la->base)
+			la->base_ref = lw_xstrdup(o->base_ref);
+	}
+	at->base_known = LW_BASE_IMAGE;
+}
+
+/* The FROM line of the stage the base layers came from, or 0. */
+static int from_line(const struct attr_ctx *ctx, const char *ref)
+{
+	const struct lw_dockerfile *df = ctx->df;
+	int line = 0;
+	size_t i;
+
+	if (!df || !ref || !ctx->at->aligned)
+		return 0;
+	for (i = 0; i < df->nstages; i++)
+		if (df->stages[i].base_stage < 0 && df->stages[i].base &&
+		    !strcmp(df->stages[i].base, ref) &&
+		    df->stages[i].first < df->ninstrs)
+			line = df->instrs[df->stages[i].first].line;
+	return line;
+}
+
+/* "line 7 (RUN)", "layer 3 (RUN)" or "layer 3". */
+static void layer_place(const struct lw_attribution *at, uint32_t l,
+			char *buf, size_t size)
+{
+	const struct lw_layer_attr *la = &at->layers[l];
+
+	if (la->file && la->keyword)
+		snprintf(buf, size, "line %d (%s)", la->line, la->keyword);
+	else if (la->keyword)
+		snprintf(buf, size, "layer %u (%s)", l, la->keyword);
+	else
+		snprintf(buf, size, "layer %u", l);
+}
+
+/* Advice for waste the Dockerfile cannot fix: what the user can do is
+ * choose another base, or drop an rm that saves nothing. Replaces what
+ * fixes.c wrote for a suggestion whose causes are all inherited. */
+static void inherited_advice(struct attr_ctx *ctx, struct lw_suggestion *s,
+			     const struct lw_group *g)
+{
+	const struct lw_attribution *at = ctx->at;
+	const char *ref = at->layers[g->from_layer].base_ref;
+	struct lw_strbuf sb = LW_STRBUF_INIT;
+	char wk[64];
+	size_t k;
+	int line;
+
+	if (!ref || !*ref)
+		ref = "the base image";
+	layer_place(at, g->layer, wk, sizeof(wk));
+	free(s->title);
+	free(s->detail);
+	free(s->before);
+	free(s->after);
+	s->before = s->after = NULL;
+	for (k = 0; k < s->nedits; k++)
+		free(s->edits[k].text);
+	free(s->edits);
+	s->edits = NULL;
+	s->nedits = 0;
+	s->safe = 0;
+	if (!at->layers[g->layer].base && g->kind == LW_KIND_DELETE) {
+		lw_strbuf_addf(&sb, "Deleting files of the base image (%s) at "
+			       "%s saves nothing", ref, wk);
+		s->title = lw_strbuf_detach(&sb);
+		/* Dropping the rm stores no less: nothing to save. */
+		s->saves_bytes = s->saves_compressed_bytes = 0;
+		s->detail = lw_xstrdup("The files stay stored in the base "
+				       "image's layers. Drop the rm, or start "
+				       "from a slimmer base image (or copy "
+				       "what the program needs into a final "
+				       "stage FROM a small base).");
+		return;
+	}
+	if (!at->layers[g->layer].base) {
+		lw_strbuf_addf(&sb, "%s replaces files of the base image (%s): "
+			       "their first version stays stored", wk, ref);
+		s->title = lw_strbuf_detach(&sb);
+		s->detail = lw_xstrdup("Start from a base image that already "
+				       "has what this step installs, or from "
+				       "a slimmer one.");
+		return;
+	}
+	lw_strbuf_addf(&sb, "Waste inside the base image (%s): choose a "
+		       "slimmer base", ref);
+	s->title = lw_strbuf_detach(&sb);
+	s->detail = lw_xstrdup("The base image's own layers store files that "
+			       "its later layers hide; no line of this "
+			       "Dockerfile can remove them. A slimmer or "
+			       "better-built base image can.");
+	/* No line of ours made it: point at the FROM that brought it. */
+	line = from_line(ctx, at->layers[g->from_layer].base_ref);
+	s->file = line ? at->dockerfile : NULL;
+	s->line = s->end_line = line;
+}
+
+/* Marks each cause base and inherited, and rewrites the advice of the
+ * suggestions that cover inherited causes only. */
+static void mark_base(struct attr_ctx *ctx)
+{
+	const struct lw_analysis *an = ctx->an;
+	struct lw_attribution *at = ctx->at;
+	size_t i, c;
+
+	if (!at->base_known)
+		for (i = 0; i < at->nlayers; i++)
+			if (at->layers[i].base)
+				at->base_known = LW_BASE_DOCKERFILE;
+	for (c = 0; c < at->ncauses; c++) {
+		const struct lw_group *g = &an->groups[at->causes[c].group];
+		uint32_t charged = lw_kind_is_metadata(g->kind) ? g->layer :
+				   g->from_layer;
+
+		at->causes[c].base = g->from_layer < at->nlayers &&
+				     at->layers[g->from_layer].base;
+		at->causes[c].inherited = charged < at->nlayers &&
+					  at->layers[charged].base;
+	}
+	for (i = 0; i < at->nsuggestions; i++) {
+		const struct lw_group *first = NULL;
+		int all = 1;
+
+		for (c = 0; c < at->ncauses && all; c++) {
+			if (at->causes[c].suggestion != (int)i)
+				continue;
+			all = at->causes[c].inherited;
+			if (!first)
+				first = &an->groups[at->causes[c].group];
+		}
+		if (all && first)
+			inherited_advice(ctx, &at->suggestions[i], first);
 	}
 }
 
@@ -62,7 +212,10 @@ int lw_attribute(const struct lw_analysis *an, const struct lw_attrib_opts *o,
 			goto out;
 		}
 	}
+	if (o && o->base_ref)
+		base_from_image(&ctx, o);
 	lw_attr_fixes(&ctx);
+	mark_base(&ctx);
 out:
 	for (i = 0; i < n; i++) {
 		lw_hist_instr_release(&ctx.hist[i]);

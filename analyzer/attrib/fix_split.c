@@ -17,6 +17,9 @@
 #include "layerwaste/util.h"
 
 #define MAX_OPS 64
+/* More top-level parts than this and a split is no edit to suggest (and
+ * the searches below stay linear in the COPY's entries). */
+#define MAX_PARTS 32
 
 /* A chown RUN read: its operands, absolute and normalised (no leading
  * '/'), and the owner the COPY flag gets. */
@@ -381,6 +384,35 @@ static int plan_copy_and_run(const struct attr_ctx *ctx, uint32_t k,
 	return 1;
 }
 
+static int str_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The paths of the plan's findings, sorted (owned array, borrowed
+ * strings). */
+static const char **finding_paths(const struct lw_analysis *an,
+				  const struct lw_fix_plan *p, size_t *n)
+{
+	const char **v;
+	size_t gi, i;
+
+	*n = 0;
+	for (gi = 0; gi < p->ngroups; gi++)
+		*n += an->groups[p->groups[gi]].count;
+	v = lw_xcalloc(*n + 1, sizeof(*v));
+	*n = 0;
+	for (gi = 0; gi < p->ngroups; gi++) {
+		const struct lw_group *g = &an->groups[p->groups[gi]];
+
+		for (i = g->first; i < g->first + g->count; i++)
+			v[(*n)++] = an->findings[i].path;
+	}
+	if (*n)
+		qsort(v, *n, sizeof(*v), str_cmp);
+	return v;
+}
+
 /* A top-level part of what a COPY of a directory added. */
 struct part {
 	char name[256];
@@ -399,7 +431,8 @@ static int plan_split_copy(const struct attr_ctx *ctx, uint32_t k,
 	const struct lw_layer_index *jx = an->image->layers[j].index;
 	struct lw_strbuf sb = LW_STRBUF_INIT;
 	struct part *parts = NULL;
-	size_t nparts = 0, i, o, q, dl, nchowned = 0;
+	const char **hidden_paths;
+	size_t nparts = 0, i, o, q, dl, nchowned = 0, nhidden;
 	char dest[4096], src[4096];
 	struct lw_meta m;
 	char *wk, *wj;
@@ -444,6 +477,10 @@ static int plan_split_copy(const struct attr_ctx *ctx, uint32_t k,
 		for (q = 0; q < nparts && (strlen(parts[q].name) != nl ||
 		     strncmp(parts[q].name, rest, nl)); q++)
 			;
+		if (q == nparts && nparts == MAX_PARTS) {
+			ok = 0;
+			break;
+		}
 		if (q == nparts) {
 			parts = lw_xrealloc(parts, (nparts + 1) *
 					    sizeof(*parts));
@@ -476,10 +513,10 @@ static int plan_split_copy(const struct attr_ctx *ctx, uint32_t k,
 	}
 	/* Every file of a chowned part was copied by the RUN or already has
 	 * the owner; the other parts keep theirs. */
+	hidden_paths = finding_paths(an, p, &nhidden);
 	for (i = 0; ok && i < jx->count; i++) {
 		const struct lw_entry *e = &jx->entries[i];
-		int mine = 0, hidden = 0;
-		size_t gi, f;
+		int mine = 0, hidden;
 
 		if (e->type != LW_ENTRY_FILE)
 			continue;
@@ -491,18 +528,14 @@ static int plan_split_copy(const struct attr_ctx *ctx, uint32_t k,
 			if (parts[q].chowned && op_covers(full, 1, e->path))
 				mine = 1;
 		}
-		for (gi = 0; gi < p->ngroups; gi++) {
-			const struct lw_group *g = &an->groups[p->groups[gi]];
-
-			for (f = g->first; f < g->first + g->count; f++)
-				hidden |= !strcmp(an->findings[f].path,
-						  e->path);
-		}
+		hidden = nhidden && bsearch(&e->path, hidden_paths, nhidden,
+					    sizeof(*hidden_paths), str_cmp);
 		if (mine && !hidden && (e->uid != m.uid || e->gid != m.gid))
 			ok = 0;
 		if (!mine && hidden)
 			ok = 0;
 	}
+	free(hidden_paths);
 	if (!ok) {
 		free(parts);
 		return 0;

@@ -18,17 +18,49 @@ struct judged {
 	uint64_t by_kind[LW_KIND_COUNT];
 	uint64_t ignored_bytes;
 	size_t ignored;
+	uint64_t inherited_bytes;
+	size_t inherited;
 };
 
+/* Per finding, 1 when in leaves its group out. NULL when none is. */
+static uint8_t *left_out(const struct lw_analysis *an,
+			 const struct lw_rules_config *c,
+			 const struct lw_rules_inputs *in)
+{
+	uint8_t *out;
+	size_t g, i;
+
+	if (!in || !in->inherited || c->judge_base)
+		return NULL;
+	out = lw_xcalloc(an->nfindings + 1, 1);
+	for (g = 0; g < an->ngroups && g < in->ngroups; g++) {
+		const struct lw_group *gr = &an->groups[g];
+
+		if (!in->inherited[g])
+			continue;
+		for (i = gr->first; i < gr->first + gr->count &&
+		     i < an->nfindings; i++)
+			out[i] = 1;
+	}
+	return out;
+}
+
 static void judge(const struct lw_analysis *an,
-		  const struct lw_rules_config *c, struct judged *j)
+		  const struct lw_rules_config *c,
+		  const struct lw_rules_inputs *in, struct judged *j)
 {
 	const struct lw_finding *f;
+	uint8_t *skip = left_out(an, c, in);
 	size_t i;
 
 	memset(j, 0, sizeof(*j));
 	for (i = 0; i < an->nfindings; i++) {
 		f = &an->findings[i];
+		if (skip && skip[i]) {
+			j->inherited_bytes += f->bytes;
+			j->inherited++;
+			continue;
+		}
 		if (!lw_rules_judges(c, f->path, f->bytes)) {
 			j->ignored_bytes += f->bytes;
 			j->ignored++;
@@ -38,6 +70,7 @@ static void judge(const struct lw_analysis *an,
 		if (f->kind < LW_KIND_COUNT)
 			j->by_kind[f->kind] += f->bytes;
 	}
+	free(skip);
 }
 
 static char *xprintf(const char *fmt, ...) LW_PRINTF(1, 2);
@@ -195,6 +228,14 @@ int lw_rules_evaluate(const struct lw_analysis *an,
 		      const struct lw_rules_config *c,
 		      struct lw_rules_report **out, struct lw_error *err)
 {
+	return lw_rules_evaluate_in(an, c, NULL, out, err);
+}
+
+int lw_rules_evaluate_in(const struct lw_analysis *an,
+			 const struct lw_rules_config *c,
+			 const struct lw_rules_inputs *in,
+			 struct lw_rules_report **out, struct lw_error *err)
+{
 	struct lw_rules_report *rep = lw_xcalloc(1, sizeof(*rep));
 	struct lw_rule_result *r;
 	struct judged j;
@@ -202,15 +243,18 @@ int lw_rules_evaluate(const struct lw_analysis *an,
 
 	*out = rep;
 	rep->passed = 1;
+	rep->judge_base = c->judge_base;
 	if (!lw_rules_configured(c))
 		return LW_OK;
 	rep->evaluated = 1;
 	if (c->source)
 		rep->config = lw_xstrdup(c->source);
-	judge(an, c, &j);
+	judge(an, c, in, &j);
 	rep->judged_bytes = j.bytes;
 	rep->ignored_bytes = j.ignored_bytes;
 	rep->ignored_findings = j.ignored;
+	rep->inherited_bytes = j.inherited_bytes;
+	rep->inherited_findings = j.inherited;
 	rep->results = lw_xcalloc(LW_RULE_COUNT, sizeof(*rep->results));
 	for (rule = 0; rule < LW_RULE_COUNT; rule++) {
 		if (c->limits[rule].state == LW_LIMIT_UNSET)

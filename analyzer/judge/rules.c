@@ -388,6 +388,16 @@ int lw_rules_set(struct lw_rules_config *c, const char *key,
 		c->space_readme = lw_xstrdup(value);
 		return LW_OK;
 	}
+	if (!strcmp(key, "judge-base")) {
+		if (!strcmp(value, "true") || !strcmp(value, "yes"))
+			c->judge_base = 1;
+		else if (!strcmp(value, "false") || !strcmp(value, "no"))
+			c->judge_base = 0;
+		else
+			return lw_error_set(err, LW_ERR_USAGE, "%s: '%s' is "
+					    "not true or false", name, value);
+		return LW_OK;
+	}
 	if (strcmp(key, "min-finding-bytes") &&
 	    strcmp(key, "min-wasted-bytes-for-percent"))
 		return lw_error_set(err, LW_ERR_USAGE, "%s: unknown setting",

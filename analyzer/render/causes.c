@@ -36,6 +36,54 @@ const struct lw_suggestion *lwr_group_fix(const struct lw_result *r,
 	return &at->suggestions[c->suggestion];
 }
 
+static const struct lw_cause *group_cause(const struct lw_result *r,
+					 size_t gi)
+{
+	const struct lw_attribution *at = r->attribution;
+	size_t i;
+
+	if (!at || !at->causes)
+		return NULL;
+	if (gi < at->ncauses && at->causes[gi].group == gi)
+		return &at->causes[gi];
+	for (i = 0; i < at->ncauses; i++)
+		if (at->causes[i].group == gi)
+			return &at->causes[i];
+	return NULL;
+}
+
+int lwr_group_base(const struct lw_result *r, size_t gi)
+{
+	const struct lw_cause *c = group_cause(r, gi);
+
+	return c && c->base;
+}
+
+int lwr_group_inherited(const struct lw_result *r, size_t gi)
+{
+	const struct lw_cause *c = group_cause(r, gi);
+
+	return c && c->inherited;
+}
+
+int lwr_group_judged(const struct lw_result *r, size_t gi)
+{
+	return !lwr_group_inherited(r, gi) ||
+	       (r->rules && r->rules->judge_base);
+}
+
+uint64_t lwr_inherited_bytes(const struct lw_result *r)
+{
+	const struct lw_analysis *an = r->analysis;
+	uint64_t n = 0;
+	size_t gi;
+
+	for (gi = 0; gi < an->ngroups; gi++)
+		if (lwr_group_inherited(r, gi))
+			n += an->groups[gi].bytes;
+	return n;
+}
+
 static const struct lw_layer_attr *layer_attr(const struct lw_result *r,
 					      size_t li)
 {

@@ -35,6 +35,16 @@ const struct lw_suggestion *lwr_group_fix(const struct lw_result *r,
  * instruction that made the group's layer, else the Dockerfile alone. */
 struct lwr_loc lwr_group_loc(const struct lw_result *r, size_t gi);
 
+/* Group gi's hidden files lie in the base image (base), or its bytes are
+ * charged to a base layer (inherited: not the Dockerfile's to fix);
+ * 0 without an attribution. judged: the rules judge it (not inherited,
+ * or the base judged too). */
+int lwr_group_base(const struct lw_result *r, size_t gi);
+int lwr_group_inherited(const struct lw_result *r, size_t gi);
+int lwr_group_judged(const struct lw_result *r, size_t gi);
+/* The bytes of the inherited groups: summary.base_wasted_bytes. */
+uint64_t lwr_inherited_bytes(const struct lw_result *r);
+
 /* The id of the reporting rule of a finding kind, one form for every CI
  * format (SARIF ruleId, GitLab check_name after "layerwaste/"): the JSON
  * kind with '+' as '-' ("chown-chmod"), the form of the max-KIND-bytes

@@ -6,7 +6,8 @@
  * One annotation per cause group, largest first, at most o->top (GitHub
  * shows only ten of each level per step); groups that one suggestion
  * fixes share its annotation. The level is "error" when a rule failed,
- * else "warning". Each failed rule gets an error of its own, and each
+ * else "warning"; "notice" for waste inherited from the base image that
+ * the rules do not judge. Each failed rule gets an error of its own, and each
  * place that fails a profile check an annotation at the check's level
  * (error, warning, notice). Data is
  * escaped as the runner expects (% CR LF; also : and , in properties),
@@ -175,7 +176,8 @@ int lw_render_github(FILE *f, const struct lw_result *r,
 			left++;
 			continue;
 		}
-		group_annotation(&out, r, i, level);
+		group_annotation(&out, r, i, lwr_group_judged(r, i) ? level :
+				 "notice");
 		shown++;
 	}
 	if (left)

@@ -7,8 +7,9 @@
  * one per failed rule, on the Dockerfile's first line, and one per place
  * that fails a profile check (check_name "layerwaste/<check id>"; its
  * severity "critical", "major" or "info" for an error, a warning or a
- * note). Severity of waste: "major" when a rule failed, else "minor"; a
- * failed rule is "critical". */
+ * note). Severity of waste: "major" when a rule failed, else "minor",
+ * "info" when inherited from the base image and not judged; a failed
+ * rule is "critical". */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -148,7 +149,9 @@ int lw_render_gitlab(FILE *f, const struct lw_result *r,
 		lw_strbuf_addf(&check, "layerwaste/%s",
 			       lwr_kind_rule_id(an->groups[i].kind));
 		if (json_array_append_new(doc, issue(check.buf, desc.buf, fp[i],
-						     failed ? "major" : "minor",
+						     !lwr_group_judged(r, i) ?
+						     "info" : failed ? "major" :
+						     "minor",
 						     "Performance", loc.file,
 						     loc.line)))
 			abort();

@@ -212,13 +212,17 @@ static double round2(double p)
 	return p > 0 ? (double)(int64_t)(p * 100.0 + 0.5) / 100.0 : 0.0;
 }
 
-static json_t *json_summary(const struct lw_analysis *an)
+static json_t *json_summary(const struct lw_result *r)
 {
+	const struct lw_analysis *an = r->analysis;
 	json_t *o = lwr_jmust(json_object()), *dive = lwr_jmust(json_object());
+	uint64_t base = lwr_inherited_bytes(r);
 
 	lwr_jput(o, "wasted_bytes", jint(an->wasted_bytes));
 	lwr_jput(o, "wasted_percent",
 	     lwr_jmust(json_real(round2(lw_analysis_wasted_percent(an)))));
+	lwr_jput(o, "base_wasted_bytes", jint(base));
+	lwr_jput(o, "own_wasted_bytes", jint(an->wasted_bytes - base));
 	lwr_jput(o, "by_kind", json_kinds(an->by_kind));
 	lwr_jput(o, "files_by_kind", json_kinds(an->files_by_kind));
 	lwr_jput(o, "duplicate_bytes", jint(an->duplicate_bytes));
@@ -278,6 +282,14 @@ static json_t *json_cause(const struct lw_group *g)
 	lwr_jput(o, "first_finding", jint(g->first));
 	lwr_jput(o, "finding_count", jint(g->count));
 	return o;
+}
+
+/* The base flags of a cause or finding of group gi. */
+static void put_base(json_t *o, const struct lw_result *r, size_t gi)
+{
+	lwr_jput(o, "base", lwr_jmust(json_boolean(lwr_group_base(r, gi))));
+	lwr_jput(o, "inherited",
+		 lwr_jmust(json_boolean(lwr_group_inherited(r, gi))));
 }
 
 static const char *type_name(int type)
@@ -421,13 +433,13 @@ int lw_render_json(FILE *f, const struct lw_result *r,
 	const struct lw_image *img = an->image;
 	char **fp = lw_cause_fingerprints(an);
 	struct jdoc d;
-	size_t i;
+	size_t i, gi, *group_of;
 
 	jdoc_begin(&d, f);
 	jdoc_put(&d, "schema_version", jint(LW_JSON_SCHEMA));
 	jdoc_put(&d, "tool", json_tool());
 	jdoc_put(&d, "image", json_image(img, an));
-	jdoc_put(&d, "summary", json_summary(an));
+	jdoc_put(&d, "summary", json_summary(r));
 	jdoc_array_begin(&d, "layers");
 	for (i = 0; i < img->nlayers; i++)
 		jdoc_array_add(&d, json_layer(img, i, r));
@@ -438,14 +450,29 @@ int lw_render_json(FILE *f, const struct lw_result *r,
 
 		lwr_jput(c, "suggestion", lw_json_cause_suggestion(r, i));
 		lwr_jput(c, "fingerprint", lwr_jtext(fp[i]));
+		put_base(c, r, i);
 		jdoc_array_add(&d, c);
 	}
 	jdoc_array_end(&d);
 	jdoc_put(&d, "attribution", lw_json_attribution(r));
 	jdoc_put(&d, "suggestions", lw_json_suggestions(r));
 	jdoc_array_begin(&d, "findings");
+	/* Each group is a range of the findings; groups are sorted by
+	 * bytes, so map each finding to its group first. */
+	group_of = lw_xcalloc(an->nfindings + 1, sizeof(*group_of));
 	for (i = 0; i < an->nfindings; i++)
-		jdoc_array_add(&d, json_finding(&an->findings[i]));
+		group_of[i] = an->ngroups;
+	for (gi = 0; gi < an->ngroups; gi++)
+		for (i = an->groups[gi].first; i < an->groups[gi].first +
+		     an->groups[gi].count && i < an->nfindings; i++)
+			group_of[i] = gi;
+	for (i = 0; i < an->nfindings; i++) {
+		json_t *fo = json_finding(&an->findings[i]);
+
+		put_base(fo, r, group_of[i]);
+		jdoc_array_add(&d, fo);
+	}
+	free(group_of);
 	jdoc_array_end(&d);
 	jdoc_array_begin(&d, "duplicates");
 	for (i = 0; i < an->ndups; i++)

@@ -466,6 +466,8 @@ static json_t *result(const struct lw_result *res, size_t gi,
 	lwr_jput(props, "layer", json_integer(g->layer));
 	lwr_jput(props, "fromLayer", json_integer(g->from_layer));
 	lwr_jput(props, "kind", json_string(lw_kind_name(g->kind)));
+	lwr_jput(props, "base", json_boolean(lwr_group_base(res, gi)));
+	lwr_jput(props, "inherited", json_boolean(lwr_group_inherited(res, gi)));
 	for (i = 0; i < g->count && i < LWR_CI_PATHS &&
 		    g->first + i < an->nfindings; i++) {
 		lw_strbuf_reset(&path);
@@ -511,7 +513,8 @@ int lw_render_sarif(FILE *f, const struct lw_result *res,
 		lwr_jput(run, "versionControlProvenance", provenance(res->vcs));
 	causes = lw_xcalloc(an->ngroups + 1, sizeof(*causes));
 	for (i = 0; i < an->ngroups; i++) {
-		causes[i] = result(res, i, level, fp[i]);
+		causes[i] = result(res, i, lwr_group_judged(res, i) ? level :
+				   "note", fp[i]);
 		append(results, json_incref(causes[i]));
 	}
 	check_results(results, res, causes);

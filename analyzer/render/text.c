@@ -10,6 +10,7 @@
 #include "layerwaste/util.h"
 #include "layerwaste/render.h"
 #include "layerwaste/attrib.h"
+#include "ci_priv.h"
 #include "render_priv.h"
 
 #define LABEL_COLS 15   /* summary labels, after a two-space indent */
@@ -31,9 +32,11 @@ static void label(struct lwr_line *l, const char *text)
 	lwr_line_pad(l, 2 + LABEL_COLS);
 }
 
-static void text_summary(struct lwr_line *l, const struct lw_analysis *an,
+static void text_summary(struct lwr_line *l, const struct lw_result *r,
 			 const struct lw_render_opts *o)
 {
+	const struct lw_analysis *an = r->analysis;
+	uint64_t base = lwr_inherited_bytes(r);
 	char a[32], b[32];
 	int k;
 
@@ -67,6 +70,14 @@ static void text_summary(struct lwr_line *l, const struct lw_analysis *an,
 			      lwr_size(o, an->by_kind[k], a, sizeof(a)),
 			      an->files_by_kind[k],
 			      lw_plural(an->files_by_kind[k]));
+		lwr_line_end(l);
+	}
+	if (base) {
+		label(l, "Base image");
+		lwr_line_addf(l, "%s inherited (not this Dockerfile's to fix), ",
+			      lwr_size(o, base, a, sizeof(a)));
+		lwr_line_addf(l, "%s own", lwr_size(o, an->wasted_bytes - base,
+						     b, sizeof(b)));
 		lwr_line_end(l);
 	}
 	if (an->duplicate_bytes) {
@@ -211,6 +222,12 @@ static void text_group(struct lwr_line *l, const struct lw_result *r,
 	if (g->count > MAX_PATHS) {
 		lwr_line_addf(l, "      ... and %zu more",
 			      g->count - MAX_PATHS);
+		lwr_line_end(l);
+	}
+	if (lwr_group_inherited(r, (size_t)(g - an->groups))) {
+		lwr_line_addf(l, "    inherited from the base image%s",
+			      lwr_group_judged(r, (size_t)(g - an->groups)) ?
+			      "" : " (not judged)");
 		lwr_line_end(l);
 	}
 	if (lwr_text_group_fix(r, g)) {
@@ -361,7 +378,7 @@ int lw_render_text(FILE *f, const struct lw_result *r,
 
 	lwr_line_init(&l, f, &o);
 	lwr_text_image(&l, an->image);
-	text_summary(&l, an, &o);
+	text_summary(&l, r, &o);
 	text_layers(&l, r, &o);
 	text_groups(&l, r, &o);
 	lwr_text_fixes(&l, r, &o);

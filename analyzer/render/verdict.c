@@ -63,6 +63,11 @@ void *lwr_rules_json(const struct lw_rules_report *r)
 					       : 0));
 	lwr_jput(o, "ignored_finding_count",
 	    json_integer(r ? (json_int_t)r->ignored_findings : 0));
+	lwr_jput(o, "inherited_bytes",
+	    json_integer(r ? (json_int_t)r->inherited_bytes : 0));
+	lwr_jput(o, "inherited_finding_count",
+	    json_integer(r ? (json_int_t)r->inherited_findings : 0));
+	lwr_jput(o, "judge_base", json_boolean(r && r->judge_base));
 	for (i = 0; r && i < r->nresults; i++) {
 		rr = &r->results[i];
 		x = lwr_jmust(json_object());

@@ -76,6 +76,14 @@ struct lw_suggestion {
 struct lw_cause {
 	size_t group;          /* index into lw_analysis.groups */
 	int suggestion;        /* index into suggestions, or -1 */
+	int base;              /* 1: the hidden files lie in a layer of the
+				  base image (the group's from_layer) */
+	int inherited;         /* 1: the layer the bytes are charged to
+				  (docs/definitions.md) is a base layer: an
+				  overwrite or delete of base files, or any
+				  waste made inside the base. Not the
+				  Dockerfile's to fix; rules skip it unless
+				  told to judge the base */
 };
 
 struct lw_attribution {
@@ -88,13 +96,29 @@ struct lw_attribution {
 	size_t ncauses;
 	struct lw_suggestion *suggestions; /* sorted: saves_bytes desc */
 	size_t nsuggestions;
+	int base_known;          /* which layers are the base image's is
+				    known (enum lw_base_from), 0 if not */
 	char **df_lines;         /* the Dockerfile's lines, for diffs */
 	size_t ndf_lines;
 	struct lw_warnings warnings;
 };
 
+/* How the base image's layers were told apart. */
+enum lw_base_from {
+	LW_BASE_UNKNOWN = 0,
+	LW_BASE_DOCKERFILE, /* alignment: history before the target stage's
+			       own instructions */
+	LW_BASE_IMAGE,      /* --base: the base image's layers, matched by
+			       diff_id with the image's first layers */
+};
+
 struct lw_attrib_opts {
 	const char *dockerfile; /* path, or NULL */
+	/* The base image as the user named it (--base), or NULL; when set,
+	 * the first base_layers layers are the base image's, whatever the
+	 * alignment says. */
+	const char *base_ref;
+	size_t base_layers;
 	const char *target;     /* --target stage, or NULL: the last */
 	const char *const *build_args; /* "KEY=VALUE", NULL-terminated */
 };

@@ -187,6 +187,8 @@ struct lw_rules_config {
 				       checks to run, 0 for none */
 	char *space_readme;         /* owned: the Space's README.md path
 				       for the spaces profile, or NULL */
+	int judge_base;             /* judge-base: waste inherited from the
+				       base image is judged too */
 	/* The browser's keys from the config's `keys:` map (keys.c), in
 	 * the file's order; they replace the defaults of their actions. */
 	struct lw_key_binding keys[LW_KEYS_MAX];
@@ -211,7 +213,8 @@ int lw_rule_from_id(const char *id);
 /* Sets one setting from text, as written in a flag or a config file:
  * a rule id, "min-finding-bytes", "min-wasted-bytes-for-percent",
  * "ignore-paths" (which adds one glob), "profile" (a profile name, or
- * "none") or "space-readme" (a path), optionally with a leading "--"
+ * "none"), "space-readme" (a path) or "judge-base" (true or false),
+ * optionally with a leading "--"
  * (a flag). key and value are borrowed. Returns LW_OK, or LW_ERR_USAGE
  * with "KEY: message" in err. */
 int lw_rules_set(struct lw_rules_config *c, const char *key,
@@ -270,8 +273,23 @@ struct lw_rules_report {
 	char *config;           /* owned copy of the config file's path, or
 				   NULL when only flags set rules */
 	uint64_t judged_bytes;  /* wasted bytes after floor and ignores */
-	uint64_t ignored_bytes; /* findings' bytes left out */
+	uint64_t ignored_bytes; /* findings' bytes left out by the floor
+				   and the ignore globs */
 	size_t ignored_findings;
+	uint64_t inherited_bytes; /* findings' bytes left out as inherited
+				     from the base image */
+	size_t inherited_findings;
+	int judge_base;           /* the config judged the base as well */
+};
+
+/* What the rules leave out besides the config's floor and ignores, per
+ * group of the analysis (lw_analysis.groups): the caller decides it from
+ * the attribution (waste inherited from the base image). */
+struct lw_rules_inputs {
+	const uint8_t *inherited; /* borrowed, ngroups flags, or NULL: 1
+				     leaves the group out unless the config
+				     judges the base (judge_base) */
+	size_t ngroups;
 };
 
 /* Evaluates the configured rules over an (borrowed). On success *out is
@@ -280,6 +298,11 @@ struct lw_rules_report {
 int lw_rules_evaluate(const struct lw_analysis *an,
 		      const struct lw_rules_config *c,
 		      struct lw_rules_report **out, struct lw_error *err);
+/* The same, leaving out what in (borrowed, may be NULL) says. */
+int lw_rules_evaluate_in(const struct lw_analysis *an,
+			 const struct lw_rules_config *c,
+			 const struct lw_rules_inputs *in,
+			 struct lw_rules_report **out, struct lw_error *err);
 void lw_rules_report_free(struct lw_rules_report *r);
 
 /* 1 when a finding at path (normalised, no leading '/') of the given size

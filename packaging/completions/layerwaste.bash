@@ -15,7 +15,7 @@ _layerwaste() {
 	fi
 
 	local opts="--format --output --bytes --color --colour --top
-		--no-duplicates --with-files --dockerfile --target --source-root --build-arg --fix --image
+		--no-duplicates --with-files --dockerfile --target --base --source-root --build-arg --fix --image
 		--platform --source --jobs --max-entries --max-bytes --plain-reader
 		--interactive --quiet --help --version --config --ci-config
 		--no-config --max-wasted-bytes --max-wasted-percent
@@ -25,7 +25,7 @@ _layerwaste() {
 		--highest-user-wasted-percent --lowestEfficiency
 		--highestWastedBytes --highestUserWastedPercent
 		--min-finding-bytes --min-wasted-bytes-for-percent --ignore-path
-		--profile --space-readme"
+		--judge-base --profile --space-readme"
 	local formats="text json github markdown sarif gitlab junit html"
 
 	case $prev in
@@ -55,7 +55,7 @@ _layerwaste() {
 	--platform)
 		mapfile -t COMPREPLY < <(compgen -W "linux/amd64 linux/arm64 linux/arm/v7 linux/386 linux/ppc64le linux/s390x" -- "$cur")
 		return ;;
-	--dockerfile | --config | --ci-config | --space-readme)
+	--dockerfile | --config | --ci-config | --space-readme | --base)
 		mapfile -t COMPREPLY < <(compgen -f -- "$cur")
 		return ;;
 	--source-root)

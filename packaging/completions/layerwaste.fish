@@ -20,6 +20,7 @@ complete -c layerwaste -l with-files -d 'List the final file system in the JSON 
 complete -c layerwaste -l dockerfile -r -F -d 'The Dockerfile that built the image'
 complete -c layerwaste -l target -x -d 'The Dockerfile stage that was built'
 complete -c layerwaste -l source-root -x -a '(__fish_complete_directories)' -d 'CI locations are relative to this folder'
+complete -c layerwaste -l base -r -F -d 'The base image: its layers are told apart'
 complete -c layerwaste -l build-arg -x -d 'A build argument (KEY=VALUE)'
 complete -c layerwaste -l fix -d 'Print a diff applying every safe fix'
 complete -c layerwaste -l image -x -d 'Pick one image of an archive (NAME[:TAG])'
@@ -54,5 +55,6 @@ complete -c layerwaste -l highestUserWastedPercent -x -d "dive's highest user wa
 complete -c layerwaste -l min-finding-bytes -x -d 'Smaller findings are not judged (SIZE)'
 complete -c layerwaste -l min-wasted-bytes-for-percent -x -d 'Floor of the ratio rules (SIZE)'
 complete -c layerwaste -l ignore-path -x -d 'Findings under GLOB are not judged'
+complete -c layerwaste -l judge-base -d 'Judge waste inherited from the base image too'
 complete -c layerwaste -l profile -x -a 'spaces none' -d 'Extra checks'
 complete -c layerwaste -l space-readme -r -F -d "The Space's README.md"

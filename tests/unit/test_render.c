@@ -224,7 +224,8 @@ START_TEST(test_json_key_order)
 		"layer_count", "file_count", "total_bytes", "visible_bytes",
 		NULL };
 	static const char *const summary[] = { "wasted_bytes",
-		"wasted_percent", "by_kind", "files_by_kind",
+		"wasted_percent", "base_wasted_bytes", "own_wasted_bytes",
+		"by_kind", "files_by_kind",
 		"duplicate_bytes", "finding_count", "warning_count", "dive",
 		NULL };
 	static const char *const kinds[] = { "chown", "chmod", "chown+chmod",
@@ -236,7 +237,8 @@ START_TEST(test_json_key_order)
 		"file_count", "total_bytes", "wasted_bytes", "finding_count",
 		"created_by", "instruction", NULL };
 	static const char *const finding[] = { "kind", "path", "layer",
-		"from_layer", "bytes", "before", "after", NULL };
+		"from_layer", "bytes", "before", "after", "base", "inherited",
+		NULL };
 	json_t *doc = render_json_doc();
 	json_t *sum = json_object_get(doc, "summary");
 
