@@ -1,4 +1,5 @@
 /* Attribution: layers to instructions, groups of findings to causes. */
+#include <fnmatch.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -175,6 +176,218 @@ static void mark_base(struct attr_ctx *ctx)
 	}
 }
 
+/* Suppressions: causes of waste the user has accepted, with a reason,
+ * either in the Dockerfile (`# layerwaste ignore=KIND[,KIND]
+ * reason="why"` on the line above an instruction) or in the config's
+ * `ignore:` list. A suppressed cause is still reported, marked, and never
+ * judged. */
+
+const char *lw_suppress_by_name(int by)
+{
+	switch (by) {
+	case LW_SUPPRESS_DOCKERFILE: return "dockerfile";
+	case LW_SUPPRESS_CONFIG: return "config";
+	default: return NULL;
+	}
+}
+
+/* kind's name ("chown+chmod"), its CI form ("chown-chmod") or "all". */
+static int kind_matches(const char *word, size_t len, int kind)
+{
+	const char *name = lw_kind_name(kind);
+	size_t i;
+
+	if (len == 3 && !strncmp(word, "all", 3))
+		return 1;
+	if (!name || strlen(name) != len)
+		return 0;
+	for (i = 0; i < len; i++)
+		if (word[i] != name[i] && !(word[i] == '-' && name[i] == '+'))
+			return 0;
+	return 1;
+}
+
+/* 1 when the comma-separated list names kind. */
+static int list_names(const char *list, int kind)
+{
+	const char *p = list;
+
+	while (*p) {
+		size_t n = strcspn(p, ",");
+
+		if (kind_matches(p, n, kind))
+			return 1;
+		p += n;
+		if (*p)
+			p++;
+	}
+	return 0;
+}
+
+/* Warns about each word of an instruction's list that names no kind. */
+static void check_list(struct attr_ctx *ctx, const struct lw_df_instr *in)
+{
+	const char *names[LW_KIND_COUNT + 1], *p = in->ignore, *near;
+	char word[32];
+	int k, known;
+
+	for (k = 0; k < LW_KIND_COUNT; k++)
+		names[k] = lw_kind_name(k);
+	names[LW_KIND_COUNT] = "all";
+	while (*p) {
+		size_t n = strcspn(p, ",");
+
+		/* kind_matches takes "all" for any kind. */
+		for (known = 0, k = 0; k < LW_KIND_COUNT && !known; k++)
+			known = kind_matches(p, n, k);
+		if (!known) {
+			snprintf(word, sizeof(word), "%.*s",
+				 (int)(n < sizeof(word) - 1 ? n :
+				       sizeof(word) - 1), p);
+			near = lw_closest_name(word, names, LW_KIND_COUNT + 1);
+			lw_warnings_add(&ctx->at->warnings, "%s:%d: layerwaste "
+					"ignore: unknown kind '%s'%s%s%s",
+					ctx->at->dockerfile, in->line - 1, word,
+					near ? " (did you mean " : "",
+					near ? near : "", near ? "?)" : "");
+		}
+		p += n;
+		if (*p)
+			p++;
+	}
+}
+
+/* The instruction of layer l when the Dockerfile is aligned, or NULL. */
+static const struct lw_df_instr *instr_of(const struct attr_ctx *ctx,
+					  uint32_t l)
+{
+	if (!ctx->at->aligned || l >= ctx->at->nlayers)
+		return NULL;
+	return ctx->instr[l];
+}
+
+/* fnmatch without FNM_PATHNAME on "/path" and each directory above it,
+ * as ignore-paths matches. */
+static int path_matches(const char *glob, const char *path)
+{
+	struct lw_strbuf sb = LW_STRBUF_INIT;
+	size_t len;
+	int hit = 0;
+
+	lw_strbuf_addc(&sb, '/');
+	lw_strbuf_adds(&sb, path);
+	for (len = sb.len; len > 0 && !hit; len--) {
+		if (len != sb.len && sb.buf[len] != '/')
+			continue;
+		sb.buf[len] = '\0';
+		hit = fnmatch(glob, sb.buf, 0) == 0;
+		if (len != sb.len)
+			sb.buf[len] = '/';
+	}
+	lw_strbuf_release(&sb);
+	return hit;
+}
+
+/* The instruction text an entry's `instruction:` is looked for in. */
+static void layer_text(const struct attr_ctx *ctx, uint32_t l,
+		       struct lw_strbuf *sb)
+{
+	const struct lw_layer_attr *la = &ctx->at->layers[l];
+
+	lw_strbuf_reset(sb);
+	if (la->text)
+		lw_strbuf_adds(sb, la->text);
+	else if (la->keyword)
+		lw_strbuf_addf(sb, "%s %s", la->keyword, la->args ? la->args : "");
+}
+
+static int on_line(const struct lw_layer_attr *la, int line)
+{
+	return la->file && line >= la->line && line <= la->end_line;
+}
+
+static int rule_matches(const struct attr_ctx *ctx, const struct lw_group *g,
+			const char *fp, const struct lw_suppress_rule *r)
+{
+	const struct lw_analysis *an = ctx->an;
+	const struct lw_attribution *at = ctx->at;
+	struct lw_strbuf sb = LW_STRBUF_INIT;
+	size_t i;
+	int hit;
+
+	if (r->expired)
+		return 0;
+	if (r->kind && !kind_matches(r->kind, strlen(r->kind), g->kind))
+		return 0;
+	if (r->fingerprint && (!fp || strcmp(r->fingerprint, fp)))
+		return 0;
+	if (r->line && !on_line(&at->layers[g->layer], r->line) &&
+	    !on_line(&at->layers[g->from_layer], r->line))
+		return 0;
+	if (r->path)
+		for (i = g->first; i < g->first + g->count &&
+		     i < an->nfindings; i++)
+			if (!path_matches(r->path, an->findings[i].path))
+				return 0;
+	if (!r->instruction)
+		return 1;
+	layer_text(ctx, g->layer, &sb);
+	hit = strstr(sb.buf ? sb.buf : "", r->instruction) != NULL;
+	if (!hit) {
+		layer_text(ctx, g->from_layer, &sb);
+		hit = strstr(sb.buf ? sb.buf : "", r->instruction) != NULL;
+	}
+	lw_strbuf_release(&sb);
+	return hit;
+}
+
+/* Marks the causes that a `# layerwaste ignore=` comment of the aligned
+ * Dockerfile or an entry of o (borrowed, may be NULL) suppresses; a word
+ * of a comment that names no kind is a warning. */
+static void suppress(struct attr_ctx *ctx, const struct lw_attrib_opts *o)
+{
+	const struct lw_analysis *an = ctx->an;
+	struct lw_attribution *at = ctx->at;
+	char **fp = NULL;
+	size_t c, i, k;
+
+	for (c = 0; c < at->ncauses; c++)
+		at->causes[c].suppress_rule = -1;
+	if (ctx->df && at->aligned)
+		for (i = 0; i < ctx->df->ninstrs; i++)
+			if (ctx->df->instrs[i].ignore)
+				check_list(ctx, &ctx->df->instrs[i]);
+	if (o && o->nsuppress)
+		fp = lw_cause_fingerprints(an);
+	for (c = 0; c < at->ncauses; c++) {
+		struct lw_cause *cs = &at->causes[c];
+		const struct lw_group *g = &an->groups[cs->group];
+		const struct lw_df_instr *in[2];
+
+		in[0] = instr_of(ctx, g->layer);
+		in[1] = instr_of(ctx, g->from_layer);
+		for (k = 0; k < 2 && !cs->suppressed; k++) {
+			if (!in[k] || !in[k]->ignore ||
+			    !list_names(in[k]->ignore, g->kind))
+				continue;
+			cs->suppressed = LW_SUPPRESS_DOCKERFILE;
+			if (in[k]->ignore_reason)
+				cs->suppress_reason =
+					lw_xstrdup(in[k]->ignore_reason);
+		}
+		for (i = 0; fp && i < o->nsuppress && !cs->suppressed; i++) {
+			if (!rule_matches(ctx, g, fp[cs->group],
+					  &o->suppress[i]))
+				continue;
+			cs->suppressed = LW_SUPPRESS_CONFIG;
+			cs->suppress_rule = (int)i;
+			cs->suppress_reason = lw_xstrdup(o->suppress[i].reason);
+		}
+	}
+	if (fp)
+		lw_cause_fingerprints_free(fp, an->ngroups);
+}
+
 int lw_attribute(const struct lw_analysis *an, const struct lw_attrib_opts *o,
 		 struct lw_attribution **out, struct lw_error *err)
 {
@@ -216,6 +429,7 @@ int lw_attribute(const struct lw_analysis *an, const struct lw_attrib_opts *o,
 		base_from_image(&ctx, o);
 	lw_attr_fixes(&ctx);
 	mark_base(&ctx);
+	suppress(&ctx, o);
 out:
 	for (i = 0; i < n; i++) {
 		lw_hist_instr_release(&ctx.hist[i]);
@@ -264,6 +478,8 @@ void lw_attribution_free(struct lw_attribution *at)
 		free(s->edits);
 	}
 	free(at->suggestions);
+	for (i = 0; i < at->ncauses; i++)
+		free(at->causes[i].suppress_reason);
 	free(at->causes);
 	for (i = 0; i < at->ndf_lines; i++)
 		free(at->df_lines[i]);

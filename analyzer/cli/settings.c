@@ -34,6 +34,12 @@ int cli_load_rules(const struct cli *c, struct lw_rules_config *rc)
 		cli_msg("%s", err.msg);
 		return EXIT_USAGE;
 	}
+	for (i = 0; i < rc->nsuppress; i++)
+		if (rc->suppress[i].expired)
+			cli_msg("%s:%d: ignore: expired on %s; it no longer "
+				"suppresses", rc->source ? rc->source : "config",
+				rc->suppress[i].src_line,
+				rc->suppress[i].expires);
 	return EXIT_OK;
 }
 

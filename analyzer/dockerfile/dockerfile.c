@@ -430,6 +430,65 @@ out:
 	return rc;
 }
 
+/* What follows `ignore=` or `reason=`: a double-quoted string (\" and
+ * \\ escaped) or a word. *p moves past it. */
+static char *directive_value(const char **p, const char *e)
+{
+	struct lw_strbuf sb = LW_STRBUF_INIT;
+	const char *s = *p;
+
+	if (s < e && *s == '"') {
+		for (s++; s < e && *s != '"'; s++) {
+			if (*s == '\\' && s + 1 < e)
+				s++;
+			lw_strbuf_addc(&sb, *s);
+		}
+		if (s < e)
+			s++;
+	} else {
+		while (s < e && !is_blank(*s))
+			lw_strbuf_addc(&sb, *s++);
+	}
+	*p = s;
+	return lw_strbuf_detach(&sb);
+}
+
+/* `# layerwaste ignore=KIND[,KIND] reason="why"` on the line just above
+ * in: kept on it. Anything else in the comment is not ours. */
+static void read_ignore(struct df_reader *r, struct lw_df_instr *in)
+{
+	static const char word[] = "layerwaste";
+	const char *p, *e;
+	size_t n;
+
+	if (in->line < 2)
+		return;
+	p = line_view(r, (size_t)in->line - 2, &n);
+	e = p + n;
+	while (p < e && is_blank(*p))
+		p++;
+	if (p == e || *p++ != '#')
+		return;
+	while (p < e && is_blank(*p))
+		p++;
+	if ((size_t)(e - p) < sizeof(word) || strncmp(p, word, sizeof(word) - 1) ||
+	    !is_blank(p[sizeof(word) - 1]))
+		return;
+	p += sizeof(word) - 1;
+	while (p < e && is_blank(*p))
+		p++;
+	if (e - p < 7 || strncmp(p, "ignore=", 7))
+		return;
+	p += 7;
+	in->ignore = directive_value(&p, e);
+	while (p < e && is_blank(*p))
+		p++;
+	if (e - p > 7 && !strncmp(p, "reason=", 7)) {
+		p += 7;
+		in->ignore_reason = directive_value(&p, e);
+	}
+}
+
 int lw_dockerfile_parse(const char *text, size_t len, const char *path,
 			const char *const *build_args,
 			struct lw_dockerfile **out, struct lw_error *err)
@@ -466,6 +525,7 @@ int lw_dockerfile_parse(const char *text, size_t len, const char *path,
 		}
 		if ((rc = read_instruction(&r)))
 			goto fail;
+		read_ignore(&r, &df->instrs[df->ninstrs - 1]);
 		if (!strcmp(df->instrs[df->ninstrs - 1].keyword, "FROM"))
 			from = 1;
 		else if (!from && strcmp(df->instrs[df->ninstrs - 1].keyword, "ARG")) {
@@ -541,6 +601,8 @@ void lw_dockerfile_free(struct lw_dockerfile *df)
 		free(in->keyword);
 		free(in->source);
 		free(in->raw_args);
+		free(in->ignore);
+		free(in->ignore_reason);
 		for (j = 0; j < in->nflags; j++) {
 			free(in->flags[j].name);
 			free(in->flags[j].value);

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <yaml.h>
@@ -17,6 +18,7 @@ struct cfg {
 	yaml_document_t *doc;
 	struct lw_rules_config *c;
 	struct lw_error *err;
+	struct lw_suppress_rule *entry; /* the `ignore:` entry being read */
 };
 
 LW_PRINTF(3, 4)
@@ -181,6 +183,136 @@ static int our_key(struct cfg *g, const char *key, yaml_node_t *v)
 	return rc;
 }
 
+/* "YYYY-MM-DD" of a real day. */
+static int is_date(const char *s)
+{
+	static const int days[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31,
+				    30, 31 };
+	int y, m, d, n = 0;
+
+	if (strlen(s) != 10 || sscanf(s, "%4d-%2d-%2d%n", &y, &m, &d, &n) != 3 ||
+	    n != 10 || s[4] != '-' || s[7] != '-')
+		return 0;
+	return y >= 1970 && m >= 1 && m <= 12 && d >= 1 && d <= days[m - 1] &&
+	       (m != 2 || d < 29 || (y % 4 == 0 && (y % 100 || y % 400 == 0)));
+}
+
+static const char *const entry_keys[] = { "kind", "path", "line",
+	"instruction", "fingerprint", "reason", "expires" };
+
+static int ignore_key(struct cfg *g, const char *key, yaml_node_t *v)
+{
+	struct lw_suppress_rule *r = g->entry;
+	const char *s, *near;
+	char **slot = NULL;
+	char *end;
+	long line;
+
+	if (is_null(v))
+		return fail(g, v, "ignore: %s: no value", key);
+	s = scalar(g, key, v);
+	if (!s)
+		return LW_ERR_USAGE;
+	if (!*s)
+		return fail(g, v, "ignore: %s: empty", key);
+	if (!strcmp(key, "kind")) {
+		slot = &r->kind;
+		if (lw_kind_from_name(s) < 0 && strcmp(s, "all") &&
+		    strcmp(s, "chown-chmod"))
+			return fail(g, v, "ignore: kind: unknown kind '%s' "
+				    "(chown, chmod, chown+chmod, touch, "
+				    "overwrite, delete, all)", s);
+	} else if (!strcmp(key, "path")) {
+		slot = &r->path;
+	} else if (!strcmp(key, "instruction")) {
+		slot = &r->instruction;
+	} else if (!strcmp(key, "fingerprint")) {
+		slot = &r->fingerprint;
+	} else if (!strcmp(key, "reason")) {
+		slot = &r->reason;
+	} else if (!strcmp(key, "expires")) {
+		if (!is_date(s))
+			return fail(g, v, "ignore: expires: '%s' is not a date "
+				    "(YYYY-MM-DD)", s);
+		slot = &r->expires;
+	} else if (!strcmp(key, "line")) {
+		errno = 0;
+		line = strtol(s, &end, 10);
+		if (errno || *end || end == s || line < 1 || line > 1000000)
+			return fail(g, v, "ignore: line: '%s' is not a line "
+				    "number", s);
+		r->line = (int)line;
+		return LW_OK;
+	} else {
+		near = lw_closest_name(key, entry_keys, sizeof(entry_keys) /
+				       sizeof(entry_keys[0]));
+		return fail(g, v, "ignore: %s: unknown key%s%s%s (known: "
+			    "kind, path, line, instruction, fingerprint, "
+			    "reason, expires)", key, near ? " (did you mean " :
+			    "", near ? near : "", near ? "?)" : "");
+	}
+	if (strlen(s) > LW_IGNORE_LEN_MAX)
+		return fail(g, v, "ignore: %s: longer than %d bytes", key,
+			    LW_IGNORE_LEN_MAX);
+	*slot = lw_xstrdup(s);
+	if (slot == &r->path && r->path[0] != '/' && r->path[0] != '*') {
+		char *p = lw_xmalloc(strlen(s) + 2);
+
+		p[0] = '/';
+		strcpy(p + 1, s);
+		free(r->path);
+		r->path = p;
+	}
+	return LW_OK;
+}
+
+/* ignore: a list of mappings, each with a reason and something to
+ * match. An entry whose date has passed is kept, marked expired. */
+static int ignore_list(struct cfg *g, const char *key, yaml_node_t *v)
+{
+	const yaml_node_item_t *it;
+	yaml_node_t *item;
+	struct lw_rules_config *c = g->c;
+	char today[16];
+	time_t now = time(NULL);
+	struct tm tm;
+	int rc;
+
+	if (v->type != YAML_SEQUENCE_NODE)
+		return fail(g, v, "%s: must be a list of entries, not %s", key,
+			    shape(v));
+	gmtime_r(&now, &tm);
+	strftime(today, sizeof(today), "%Y-%m-%d", &tm);
+	for (it = v->data.sequence.items.start; it < v->data.sequence.items.top;
+	     it++) {
+		struct lw_suppress_rule *r;
+
+		item = yaml_document_get_node(g->doc, *it);
+		if (!item)
+			return fail(g, v, "%s: a bad entry", key);
+		if (c->nsuppress == LW_IGNORE_MAX)
+			return fail(g, item, "%s: more than %d entries", key,
+				    LW_IGNORE_MAX);
+		c->suppress = lw_xrealloc(c->suppress, (c->nsuppress + 1) *
+					  sizeof(*c->suppress));
+		r = &c->suppress[c->nsuppress++];
+		memset(r, 0, sizeof(*r));
+		r->src_line = (int)item->start_mark.line + 1;
+		g->entry = r;
+		rc = each_pair(g, key, item, ignore_key);
+		if (rc)
+			return rc;
+		if (!r->reason)
+			return fail(g, item, "%s: an entry needs a reason", key);
+		if (!r->kind && !r->path && !r->line && !r->instruction &&
+		    !r->fingerprint)
+			return fail(g, item, "%s: an entry needs kind, path, "
+				    "line, instruction or fingerprint", key);
+		r->expired = r->expires && strcmp(r->expires, today) < 0;
+	}
+	return LW_OK;
+}
+
 static int our_top(struct cfg *g, const char *key, yaml_node_t *v)
 {
 	const yaml_node_item_t *it;
@@ -192,6 +324,8 @@ static int our_top(struct cfg *g, const char *key, yaml_node_t *v)
 		return each_pair(g, key, v, our_rule);
 	if (!strcmp(key, "keys"))
 		return each_pair(g, key, v, our_key);
+	if (!strcmp(key, "ignore"))
+		return ignore_list(g, key, v);
 	if (!strcmp(key, "ignore-paths")) {
 		if (v->type != YAML_SEQUENCE_NODE)
 			return fail(g, v, "%s: must be a list of globs, not "
@@ -224,7 +358,7 @@ static int our_top(struct cfg *g, const char *key, yaml_node_t *v)
 			    key);
 	return fail(g, v, "%s: unknown key (known: rules, keys, ignore-paths, "
 		    "min-finding-bytes, min-wasted-bytes-for-percent, "
-		    "profile, space-readme, judge-base)", key);
+		    "profile, space-readme, judge-base, ignore)", key);
 }
 
 static int dive_rule(struct cfg *g, const char *key, yaml_node_t *v)
@@ -272,7 +406,7 @@ int lw_config_load_text(struct lw_rules_config *c, const char *text,
 			size_t len, const char *name, int format,
 			struct lw_error *err)
 {
-	struct cfg g = { name, NULL, c, err };
+	struct cfg g = { name, NULL, c, err, NULL };
 	yaml_parser_t parser;
 	yaml_document_t doc, extra;
 	yaml_node_t *root;

@@ -20,27 +20,33 @@ struct judged {
 	size_t ignored;
 	uint64_t inherited_bytes;
 	size_t inherited;
+	uint64_t suppressed_bytes;
+	size_t suppressed;
 };
 
-/* Per finding, 1 when in leaves its group out. NULL when none is. */
+enum { KEPT = 0, INHERITED, SUPPRESSED };
+
+/* Per finding, why in leaves its group out (KEPT when it does not). NULL
+ * when nothing is left out. A suppression wins over inheritance. */
 static uint8_t *left_out(const struct lw_analysis *an,
 			 const struct lw_rules_config *c,
 			 const struct lw_rules_inputs *in)
 {
-	uint8_t *out;
+	uint8_t *out, why;
 	size_t g, i;
 
-	if (!in || !in->inherited || c->judge_base)
+	if (!in || (!in->suppressed && (!in->inherited || c->judge_base)))
 		return NULL;
 	out = lw_xcalloc(an->nfindings + 1, 1);
 	for (g = 0; g < an->ngroups && g < in->ngroups; g++) {
 		const struct lw_group *gr = &an->groups[g];
 
-		if (!in->inherited[g])
-			continue;
-		for (i = gr->first; i < gr->first + gr->count &&
+		why = in->suppressed && in->suppressed[g] ? SUPPRESSED :
+		      in->inherited && in->inherited[g] && !c->judge_base ?
+		      INHERITED : KEPT;
+		for (i = gr->first; why && i < gr->first + gr->count &&
 		     i < an->nfindings; i++)
-			out[i] = 1;
+			out[i] = why;
 	}
 	return out;
 }
@@ -56,7 +62,12 @@ static void judge(const struct lw_analysis *an,
 	memset(j, 0, sizeof(*j));
 	for (i = 0; i < an->nfindings; i++) {
 		f = &an->findings[i];
-		if (skip && skip[i]) {
+		if (skip && skip[i] == SUPPRESSED) {
+			j->suppressed_bytes += f->bytes;
+			j->suppressed++;
+			continue;
+		}
+		if (skip && skip[i] == INHERITED) {
 			j->inherited_bytes += f->bytes;
 			j->inherited++;
 			continue;
@@ -255,6 +266,8 @@ int lw_rules_evaluate_in(const struct lw_analysis *an,
 	rep->ignored_findings = j.ignored;
 	rep->inherited_bytes = j.inherited_bytes;
 	rep->inherited_findings = j.inherited;
+	rep->suppressed_bytes = j.suppressed_bytes;
+	rep->suppressed_findings = j.suppressed;
 	rep->results = lw_xcalloc(LW_RULE_COUNT, sizeof(*rep->results));
 	for (rule = 0; rule < LW_RULE_COUNT; rule++) {
 		if (c->limits[rule].state == LW_LIMIT_UNSET)

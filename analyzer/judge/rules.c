@@ -83,6 +83,17 @@ void lw_rules_config_release(struct lw_rules_config *c)
 	for (i = 0; i < c->nignore; i++)
 		free(c->ignore[i]);
 	free(c->ignore);
+	for (i = 0; i < c->nsuppress; i++) {
+		struct lw_suppress_rule *r = &c->suppress[i];
+
+		free(r->kind);
+		free(r->path);
+		free(r->instruction);
+		free(r->fingerprint);
+		free(r->reason);
+		free(r->expires);
+	}
+	free(c->suppress);
 	free(c->source);
 	free(c->space_readme);
 	lw_rules_config_init(c);

@@ -68,8 +68,30 @@ int lwr_group_inherited(const struct lw_result *r, size_t gi)
 
 int lwr_group_judged(const struct lw_result *r, size_t gi)
 {
+	const struct lw_cause *c = group_cause(r, gi);
+
+	if (c && c->suppressed)
+		return 0;
 	return !lwr_group_inherited(r, gi) ||
 	       (r->rules && r->rules->judge_base);
+}
+
+const struct lw_cause *lwr_group_cause(const struct lw_result *r, size_t gi)
+{
+	return group_cause(r, gi);
+}
+
+void *lwr_suppressed_json(const struct lw_result *r, size_t gi)
+{
+	const struct lw_cause *c = group_cause(r, gi);
+	json_t *o;
+
+	if (!c || !c->suppressed)
+		return lwr_jmust(json_null());
+	o = lwr_jmust(json_object());
+	lwr_jput(o, "by", lwr_jtext(lw_suppress_by_name(c->suppressed)));
+	lwr_jput(o, "reason", lwr_jtext(c->suppress_reason));
+	return o;
 }
 
 uint64_t lwr_inherited_bytes(const struct lw_result *r)

@@ -42,6 +42,11 @@ struct lwr_loc lwr_group_loc(const struct lw_result *r, size_t gi);
 int lwr_group_base(const struct lw_result *r, size_t gi);
 int lwr_group_inherited(const struct lw_result *r, size_t gi);
 int lwr_group_judged(const struct lw_result *r, size_t gi);
+/* The cause of group gi (suppression included), or NULL. */
+const struct lw_cause *lwr_group_cause(const struct lw_result *r, size_t gi);
+/* {"by": "dockerfile"|"config", "reason": TEXT|null} of group gi, or
+ * null when it is not suppressed (json_t *, new reference). */
+void *lwr_suppressed_json(const struct lw_result *r, size_t gi);
 /* The bytes of the inherited groups: summary.base_wasted_bytes. */
 uint64_t lwr_inherited_bytes(const struct lw_result *r);
 

@@ -284,12 +284,13 @@ static json_t *json_cause(const struct lw_group *g)
 	return o;
 }
 
-/* The base flags of a cause or finding of group gi. */
+/* The base flags and suppression of a cause or finding of group gi. */
 static void put_base(json_t *o, const struct lw_result *r, size_t gi)
 {
 	lwr_jput(o, "base", lwr_jmust(json_boolean(lwr_group_base(r, gi))));
 	lwr_jput(o, "inherited",
 		 lwr_jmust(json_boolean(lwr_group_inherited(r, gi))));
+	lwr_jput(o, "suppressed", lwr_suppressed_json(r, gi));
 }
 
 static const char *type_name(int type)

@@ -439,6 +439,26 @@ static void check_results(json_t *results, const struct lw_result *res,
 	lw_strbuf_release(&msg);
 }
 
+/* A suppressed cause: SARIF's suppressions, inSource for a Dockerfile
+ * comment, external for the config, with the reason as justification. */
+static void suppressions(json_t *r, const struct lw_result *res, size_t gi)
+{
+	const struct lw_cause *c = lwr_group_cause(res, gi);
+	json_t *list, *s;
+
+	if (!c || !c->suppressed)
+		return;
+	list = lwr_jmust(json_array());
+	s = lwr_jmust(json_object());
+	lwr_jput(s, "kind", json_string(c->suppressed ==
+		 LW_SUPPRESS_DOCKERFILE ? "inSource" : "external"));
+	lwr_jput(s, "status", json_string("accepted"));
+	if (c->suppress_reason)
+		lwr_jput(s, "justification", clean_string(c->suppress_reason));
+	append(list, s);
+	lwr_jput(r, "suppressions", list);
+}
+
 static json_t *result(const struct lw_result *res, size_t gi,
 		      const char *level, const char *fp)
 {
@@ -468,6 +488,7 @@ static json_t *result(const struct lw_result *res, size_t gi,
 	lwr_jput(props, "kind", json_string(lw_kind_name(g->kind)));
 	lwr_jput(props, "base", json_boolean(lwr_group_base(res, gi)));
 	lwr_jput(props, "inherited", json_boolean(lwr_group_inherited(res, gi)));
+	suppressions(r, res, gi);
 	for (i = 0; i < g->count && i < LWR_CI_PATHS &&
 		    g->first + i < an->nfindings; i++) {
 		lw_strbuf_reset(&path);

@@ -224,6 +224,20 @@ static void text_group(struct lwr_line *l, const struct lw_result *r,
 			      g->count - MAX_PATHS);
 		lwr_line_end(l);
 	}
+	if (lwr_group_cause(r, (size_t)(g - an->groups)) &&
+	    lwr_group_cause(r, (size_t)(g - an->groups))->suppressed) {
+		const struct lw_cause *c = lwr_group_cause(r, (size_t)(g -
+							   an->groups));
+
+		lwr_line_addf(l, "    suppressed by the %s (not judged)",
+			      c->suppressed == LW_SUPPRESS_DOCKERFILE ?
+			      "Dockerfile" : "config");
+		if (c->suppress_reason) {
+			lwr_line_add(l, ": ");
+			lwr_line_esc(l, c->suppress_reason, -1, 0);
+		}
+		lwr_line_end(l);
+	}
 	if (lwr_group_inherited(r, (size_t)(g - an->groups))) {
 		lwr_line_addf(l, "    inherited from the base image%s",
 			      lwr_group_judged(r, (size_t)(g - an->groups)) ?

@@ -68,6 +68,10 @@ void *lwr_rules_json(const struct lw_rules_report *r)
 	lwr_jput(o, "inherited_finding_count",
 	    json_integer(r ? (json_int_t)r->inherited_findings : 0));
 	lwr_jput(o, "judge_base", json_boolean(r && r->judge_base));
+	lwr_jput(o, "suppressed_bytes",
+	    json_integer(r ? (json_int_t)r->suppressed_bytes : 0));
+	lwr_jput(o, "suppressed_finding_count",
+	    json_integer(r ? (json_int_t)r->suppressed_findings : 0));
 	for (i = 0; r && i < r->nresults; i++) {
 		rr = &r->results[i];
 		x = lwr_jmust(json_object());

@@ -72,6 +72,38 @@ struct lw_suggestion {
 	size_t nedits;
 };
 
+/* Why a cause is reported but not judged: a suppression. */
+enum lw_suppress_by {
+	LW_SUPPRESS_NONE = 0,
+	LW_SUPPRESS_DOCKERFILE, /* `# layerwaste ignore=KIND` above one of
+				   its instructions (SARIF: inSource) */
+	LW_SUPPRESS_CONFIG,     /* an `ignore:` entry of the config file
+				   (SARIF: external) */
+};
+
+/* "dockerfile", "config"; NULL for LW_SUPPRESS_NONE. */
+const char *lw_suppress_by_name(int by);
+
+/* One `ignore:` entry of the config: it suppresses a cause when every
+ * field it gives matches. Owned by whoever read the config (judge.h). */
+struct lw_suppress_rule {
+	char *kind;        /* a finding kind ("chown+chmod" or "chown-chmod"),
+			      or NULL */
+	char *path;        /* a glob every path of the cause matches (on
+			      "/path", fnmatch with '*' matching '/'; a
+			      directory covers what is under it), or NULL */
+	int line;          /* a line of the Dockerfile instruction that made
+			      the cause's layer or the files it hides; 0: any */
+	char *instruction; /* text found in one of those two instructions
+			      (as written, else their history form), or
+			      NULL */
+	char *fingerprint; /* the cause's fingerprint, or NULL */
+	char *reason;      /* why; never NULL */
+	char *expires;     /* "YYYY-MM-DD", or NULL */
+	int expired;       /* the date has passed: it suppresses nothing */
+	int src_line;      /* its line in the config file */
+};
+
 /* Per group of findings (lw_analysis.groups, same order). */
 struct lw_cause {
 	size_t group;          /* index into lw_analysis.groups */
@@ -84,6 +116,10 @@ struct lw_cause {
 				  waste made inside the base. Not the
 				  Dockerfile's to fix; rules skip it unless
 				  told to judge the base */
+	int suppressed;        /* enum lw_suppress_by */
+	char *suppress_reason; /* owned: the suppression's reason, or NULL */
+	int suppress_rule;     /* LW_SUPPRESS_CONFIG: the index of the entry
+				  in lw_attrib_opts.suppress; else -1 */
 };
 
 struct lw_attribution {
@@ -119,6 +155,9 @@ struct lw_attrib_opts {
 	 * alignment says. */
 	const char *base_ref;
 	size_t base_layers;
+	/* The config's ignore entries (borrowed; expired ones are skipped). */
+	const struct lw_suppress_rule *suppress;
+	size_t nsuppress;
 	const char *target;     /* --target stage, or NULL: the last */
 	const char *const *build_args; /* "KEY=VALUE", NULL-terminated */
 };

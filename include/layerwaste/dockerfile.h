@@ -97,6 +97,11 @@ struct lw_df_instr {
 			       unless set; WORKDIR: the new one) */
 	char *user;         /* owned: USER in effect (USER: the new one);
 			       NULL: the base image's */
+	/* A suppression on the line just above the instruction:
+	 * `# layerwaste ignore=KIND[,KIND] reason="why"`. */
+	char *ignore;        /* owned: the KIND list as written ("chown,
+				delete"), or NULL */
+	char *ignore_reason; /* owned: the reason (quotes removed), or NULL */
 };
 
 struct lw_df_stage {

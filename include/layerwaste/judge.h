@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "layerwaste/engine.h"
+#include "layerwaste/attrib.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -79,7 +80,7 @@ struct lw_limit {
 
 /* Default of min-wasted-bytes-for-percent: 1 MB (SI). */
 #define LW_PERCENT_FLOOR_DEFAULT 1000000ULL
-/* Caps on untrusted configuration. */
+/* Caps on untrusted configuration (LW_IGNORE_MAX also caps `ignore:`). */
 #define LW_IGNORE_MAX 256
 #define LW_IGNORE_LEN_MAX 4096
 
@@ -189,6 +190,10 @@ struct lw_rules_config {
 				       for the spaces profile, or NULL */
 	int judge_base;             /* judge-base: waste inherited from the
 				       base image is judged too */
+	/* The `ignore:` entries (owned, in the file's order): causes they
+	 * match are reported as suppressed and not judged. */
+	struct lw_suppress_rule *suppress;
+	size_t nsuppress;
 	/* The browser's keys from the config's `keys:` map (keys.c), in
 	 * the file's order; they replace the defaults of their actions. */
 	struct lw_key_binding keys[LW_KEYS_MAX];
@@ -280,6 +285,8 @@ struct lw_rules_report {
 				     from the base image */
 	size_t inherited_findings;
 	int judge_base;           /* the config judged the base as well */
+	uint64_t suppressed_bytes; /* findings' bytes left out as suppressed */
+	size_t suppressed_findings;
 };
 
 /* What the rules leave out besides the config's floor and ignores, per
@@ -289,6 +296,8 @@ struct lw_rules_inputs {
 	const uint8_t *inherited; /* borrowed, ngroups flags, or NULL: 1
 				     leaves the group out unless the config
 				     judges the base (judge_base) */
+	const uint8_t *suppressed; /* borrowed, ngroups flags, or NULL: 1
+				      leaves the group out (a suppression) */
 	size_t ngroups;
 };
 

@@ -147,7 +147,8 @@ static struct lw_rules_report *judge(int judge_base)
 	struct lw_rules_report *rep = NULL;
 	struct lw_error err = { 0, "" };
 	uint8_t *inh = calloc(run.an->ngroups + 1, 1);
-	struct lw_rules_inputs in = { inh, run.an->ngroups };
+	struct lw_rules_inputs in = { .inherited = inh,
+				       .ngroups = run.an->ngroups };
 	size_t i;
 
 	ck_assert_ptr_nonnull(inh);

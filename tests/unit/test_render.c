@@ -238,7 +238,7 @@ START_TEST(test_json_key_order)
 		"created_by", "instruction", NULL };
 	static const char *const finding[] = { "kind", "path", "layer",
 		"from_layer", "bytes", "before", "after", "base", "inherited",
-		NULL };
+		"suppressed", NULL };
 	json_t *doc = render_json_doc();
 	json_t *sum = json_object_get(doc, "summary");
 
