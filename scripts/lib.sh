@@ -7,7 +7,8 @@ export LW_ROOT
 # Packages the build needs.
 # shellcheck disable=SC2034
 LW_BUILD_PACKAGES=(gcc make cmake pkg-config libarchive-dev libjansson-dev
-	libzstd-dev libxxhash-dev libisal-dev libyaml-dev libncurses-dev check)
+	libzstd-dev libxxhash-dev libisal-dev libyaml-dev libncurses-dev libssl-dev
+	check)
 # And the tests: real images (buildah, podman, skopeo, busybox), the outer
 # compressors, python3 (with jsonschema and yaml) for checking JSON and
 # the CI docs, jq for scripts/make-fixtures, tmux for terminal tests,

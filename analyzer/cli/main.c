@@ -62,6 +62,8 @@ static const char usage_text[] =
 	"      --plain-reader     read the archive as one stream through\n"
 	"                         libarchive alone (slow; the reference the\n"
 	"                         fast paths are tested against)\n"
+	"      --verify           check every blob against its digest and\n"
+	"                         every layer against its diff_id (SHA-256)\n"
 	"  -i, --interactive      open the browser (as `layerwaste browse`)\n"
 	"  -q, --quiet            no progress line\n"
 	"  -h, --help             this help\n"
@@ -123,6 +125,7 @@ enum {
 	O_SOURCE, O_MAXENT, O_DOCKERFILE, O_TARGET, O_BUILDARG, O_FIX,
 	O_CONFIG, O_CICONFIG, O_NOCONFIG, O_SETTING, O_PLAIN, O_WITHFILES,
 	O_SRCROOT, O_MAXBYTES,
+	O_VERIFY,
 	O_RULE = 512, /* + enum lw_rule */
 	O_DIVE_RULE = 768, /* + enum lw_rule, dive's camelCase flags */
 };
@@ -142,6 +145,7 @@ static const struct option base_opts[] = {
 	{ "max-entries", required_argument, NULL, O_MAXENT },
 	{ "max-bytes", required_argument, NULL, O_MAXBYTES },
 	{ "plain-reader", no_argument, NULL, O_PLAIN },
+	{ "verify", no_argument, NULL, O_VERIFY },
 	{ "with-files", no_argument, NULL, O_WITHFILES },
 	{ "source-root", required_argument, NULL, O_SRCROOT },
 	{ "dockerfile", required_argument, NULL, O_DOCKERFILE },
@@ -401,6 +405,9 @@ static int parse_option(struct cli *c, int o, const char *name, char **argv)
 		return 0;
 	case O_PLAIN:
 		c->ro.plain = 1;
+		return 0;
+	case O_VERIFY:
+		c->ro.verify = 1;
 		return 0;
 	case O_MAXENT:
 		if (parse_uint(optarg, LONG_MAX, &v) || v == 0)

@@ -11,6 +11,7 @@
 #include "read_priv.h"
 #include "saver.h"
 #include "source.h"
+#include "verify.h"
 
 #define MAX_INDEX_DEPTH 4
 
@@ -64,6 +65,8 @@ static int load_json(struct lw_source *src, const char *name, json_t **out,
 	if (!m)
 		return lw_error_set(err, LW_ERR_INPUT, "missing '%s'", name);
 	rc = lw_source_json(m, &p, &len, err);
+	if (!rc && src->verify)
+		rc = lw_verify_named(name, p ? p : "", len, err);
 	if (rc)
 		return rc;
 	*out = json_loadb(p ? p : "", len, JSON_REJECT_DUPLICATES, &je);

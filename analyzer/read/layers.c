@@ -10,6 +10,7 @@
 #include "layerwaste/util.h"
 #include "inflate.h"
 #include "read_priv.h"
+#include "verify.h"
 
 
 #define CHUNK (1u << 20)
@@ -56,6 +57,8 @@ void lw_layers_progress_init(struct lw_image_priv *priv,
 	priv->stream_opts.max_bytes = priv->max_bytes;
 	priv->stream_opts.plain = o->plain;
 	priv->plain = o->plain;
+	priv->verify = o->verify;
+	priv->stream_opts.verify = o->verify;
 	priv->stream_opts.tick = stream_tick;
 	priv->stream_opts.member = stream_member;
 	priv->stream_opts.tick_ctx = priv;
@@ -66,6 +69,7 @@ void lw_layers_progress_init(struct lw_image_priv *priv,
 struct chunk_reader {
 	const unsigned char *p;
 	size_t len, pos, prev;
+	struct lw_sha256 *sha; /* --verify: the blob's hash, or NULL */
 };
 
 static la_ssize_t chunk_read(struct archive *a, void *ctx, const void **buf)
@@ -87,6 +91,8 @@ static la_ssize_t chunk_read(struct archive *a, void *ctx, const void **buf)
 	if (n > CHUNK)
 		n = CHUNK;
 	*buf = r->p + r->pos;
+	if (r->sha)
+		lw_sha256_update(r->sha, r->p + r->pos, n);
 	r->pos += n;
 	return (la_ssize_t)n;
 }
@@ -121,6 +127,7 @@ struct job {
 	struct lw_error err;
 	int rc;
 	int collected;
+	unsigned char blob_sha[LW_SHA256_LEN], tar_sha[LW_SHA256_LEN];
 };
 
 struct pool {
@@ -154,6 +161,28 @@ static void job_tick(void *ctx, uint64_t bytes)
 	pthread_mutex_unlock(&priv->lock);
 }
 
+/* --verify: the rest of the tar stream and of the blob hashed (an
+ * uncompressed blob is its own tar stream). */
+static int verify_finish(struct job *j, struct chunk_reader *cr,
+			 struct lw_sha256 *blob, struct lw_tar_hasher *th,
+			 uint64_t max_bytes)
+{
+	const void *p;
+	int rc;
+
+	if (j->compression == LW_COMP_NONE) {
+		lw_sha256_update(blob, j->m->data, (size_t)j->m->size);
+		lw_sha256_final(blob, j->blob_sha);
+		memcpy(j->tar_sha, j->blob_sha, LW_SHA256_LEN);
+		return LW_OK;
+	}
+	rc = lw_tar_hasher_finish(th, max_bytes, j->tar_sha, &j->err);
+	while (!rc && chunk_read(NULL, cr, &p) > 0)
+		;
+	lw_sha256_final(blob, j->blob_sha);
+	return rc;
+}
+
 static void run_job(struct pool *pool, size_t ji)
 {
 	struct job *j = &pool->jobs[ji];
@@ -161,9 +190,12 @@ static void run_job(struct pool *pool, size_t ji)
 	struct lw_scan s = { .max_entries = pool->priv->max_entries,
 			     .tick = job_tick, .tick_ctx = &tc,
 			     .max_bytes = pool->priv->max_bytes };
-	struct chunk_reader cr = { j->m->data, (size_t)j->m->size, 0, 0 };
+	struct chunk_reader cr = { .p = j->m->data, .len = (size_t)j->m->size };
 	struct archive *a = archive_read_new();
 	struct lw_gunzip gz = { 0 };
+	struct lw_sha256 blob = { .ctx = NULL };
+	struct lw_tar_hasher th = { .raw = NULL };
+	int verify = pool->priv->verify;
 	int r;
 
 	j->ix = lw_xmalloc(sizeof(*j->ix));
@@ -179,6 +211,12 @@ static void run_job(struct pool *pool, size_t ji)
 		goto out;
 	}
 	s.inflated = j->compression != LW_COMP_NONE;
+	if (verify) {
+		j->rc = lw_sha256_init(&blob, &j->err);
+		if (j->rc)
+			goto out;
+		cr.sha = &blob;
+	}
 	archive_read_support_format_tar(a);
 	archive_read_support_format_gnutar(a);
 	if (j->compression == LW_COMP_NONE) {
@@ -203,7 +241,12 @@ static void run_job(struct pool *pool, size_t ji)
 	} else if (j->compression == LW_COMP_GZIP && LW_FAST_GZIP &&
 		   !pool->priv->plain) {
 		lw_gunzip_init(&gz, chunk_pull, &cr);
-		r = archive_read_open(a, &gz, NULL, lw_gunzip_read, NULL);
+		r = verify ? lw_tar_hasher_open(&th, a, lw_gunzip_read, &gz, 0) :
+			archive_read_open(a, &gz, NULL, lw_gunzip_read, NULL);
+	} else if (verify) {
+		/* The tar stream hashed between the filter and the tar
+		 * reader. */
+		r = lw_tar_hasher_open(&th, a, chunk_read, &cr, 1);
 	} else {
 		archive_read_support_filter_all(a);
 		r = archive_read_open(a, &cr, NULL, chunk_read, NULL);
@@ -217,7 +260,11 @@ static void run_job(struct pool *pool, size_t ji)
 	j->tar_bytes = j->compression == LW_COMP_NONE ? j->m->size :
 		(uint64_t)archive_filter_bytes(a, 0);
 out:
+	if (verify && !j->rc)
+		j->rc = verify_finish(j, &cr, &blob, &th, pool->priv->max_bytes);
 	archive_read_free(a);
+	lw_tar_hasher_release(&th);
+	lw_sha256_release(&blob);
 	lw_gunzip_release(&gz);
 	drop_pages(j->m->data, (size_t)j->m->size);
 	job_tick(&tc, j->m->size);
@@ -295,6 +342,9 @@ static int index_mapped(struct lw_image *img, struct lw_source *src,
 			lw_warnings_move(&img->warnings, &j->ix->warnings);
 			priv->indexes[priv->nindexes++] = j->ix;
 		}
+		if (!rc && !j->rc && priv->verify)
+			rc = lw_verify_layer(img, i, j->blob_sha, j->tar_sha,
+					     err);
 		img->layers[i].index = pool.jobs[k].ix;
 		img->layers[i].compression = pool.jobs[k].compression;
 		img->layers[i].tar_bytes = pool.jobs[k].tar_bytes;
@@ -369,6 +419,16 @@ int lw_layers_index(struct lw_image *img, struct lw_source *src,
 		img->layers[i].index = m->index;
 		img->layers[i].compression = m->compression;
 		img->layers[i].tar_bytes = m->tar_bytes;
+		if (!rc && priv->verify) {
+			if (!m->hashed) {
+				/* An empty member: the hash of no bytes. */
+				rc = lw_sha256_buf("", 0, m->blob_sha, err);
+				memcpy(m->tar_sha, m->blob_sha, LW_SHA256_LEN);
+			}
+			if (!rc)
+				rc = lw_verify_layer(img, i, m->blob_sha,
+						     m->tar_sha, err);
+		}
 	}
 	/* The image owns the layer indexes now. */
 	for (i = 0; i < img->nlayers; i++)

@@ -23,6 +23,7 @@ struct lw_image_priv {
 	size_t max_entries;
 	uint64_t max_bytes;
 	int plain;
+	int verify; /* --verify */
 };
 
 void lw_layers_progress_init(struct lw_image_priv *priv,

@@ -11,6 +11,7 @@
 #include "layerwaste/util.h"
 #include "inflate.h"
 #include "source.h"
+#include "verify.h"
 
 #define STREAM_BLOCK (1u << 20)
 #define SNIFF_BYTES 512
@@ -234,6 +235,7 @@ struct inner_reader {
 	uint64_t max;
 	struct lw_error *cap_err;
 	int capped;
+	struct lw_sha256 *sha; /* --verify: the blob's hash, or NULL */
 };
 
 static la_ssize_t inner_read(struct archive *a, void *ctx, const void **buf)
@@ -246,6 +248,8 @@ static la_ssize_t inner_read(struct archive *a, void *ctx, const void **buf)
 
 		*buf = r->prefix;
 		r->prefix_len = 0;
+		if (r->sha)
+			lw_sha256_update(r->sha, r->prefix, len);
 		return (la_ssize_t)len;
 	}
 	n = archive_read_data(r->outer, r->buf, STREAM_BLOCK);
@@ -263,6 +267,8 @@ static la_ssize_t inner_read(struct archive *a, void *ctx, const void **buf)
 		return -1;
 	}
 	*buf = r->buf;
+	if (r->sha)
+		lw_sha256_update(r->sha, r->buf, (size_t)n);
 	return n;
 }
 
@@ -296,8 +302,9 @@ static int stream_layer(struct archive *outer, const struct lw_source *src,
 			size_t headlen, const struct lw_stream_opts *so,
 			struct lw_error *err)
 {
-	struct inner_reader rd = { outer, head, headlen, NULL, 0, src,
-				   so->max_bytes, err, 0 };
+	struct inner_reader rd = { .outer = outer, .prefix = head,
+				   .prefix_len = headlen, .src = src,
+				   .max = so->max_bytes, .cap_err = err };
 	struct archive *a = archive_read_new();
 	struct outer_tick ot = { so, outer };
 	struct lw_scan s = { .max_entries = so->max_entries,
@@ -306,10 +313,20 @@ static int stream_layer(struct archive *outer, const struct lw_source *src,
 			     .inflated = m->compression != LW_COMP_NONE };
 	struct lw_error e2 = { 0, "" };
 	struct lw_gunzip gz = { 0 };
+	struct lw_sha256 blob = { .ctx = NULL };
+	struct lw_tar_hasher th = { .raw = NULL };
 	int rc, r;
 
 	if (!a)
 		return lw_error_set(err, LW_ERR_NOMEM, "out of memory");
+	if (so->verify) {
+		rc = lw_sha256_init(&blob, err);
+		if (rc) {
+			archive_read_free(a);
+			return rc;
+		}
+		rd.sha = &blob;
+	}
 	if (so->member)
 		so->member(so->tick_ctx, m->name,
 			   (uint64_t)archive_filter_bytes(outer, -1));
@@ -320,7 +337,14 @@ static int stream_layer(struct archive *outer, const struct lw_source *src,
 	lw_layer_index_init(m->index);
 	if (m->compression == LW_COMP_GZIP && LW_FAST_GZIP && !so->plain) {
 		lw_gunzip_init(&gz, inner_pull, &rd);
-		r = archive_read_open(a, &gz, NULL, lw_gunzip_read, NULL);
+		r = so->verify ? lw_tar_hasher_open(&th, a, lw_gunzip_read, &gz,
+						    0) :
+			archive_read_open(a, &gz, NULL, lw_gunzip_read, NULL);
+	} else if (so->verify) {
+		/* The tar stream hashed between the filter and the tar
+		 * reader (an uncompressed blob passes the raw reader as
+		 * is). */
+		r = lw_tar_hasher_open(&th, a, inner_read, &rd, 1);
 	} else {
 		archive_read_support_filter_all(a);
 		r = archive_read_open(a, &rd, NULL, inner_read, NULL);
@@ -332,7 +356,21 @@ static int stream_layer(struct archive *outer, const struct lw_source *src,
 		rc = lw_layer_scan(a, &s, m->index, &e2);
 	}
 	m->tar_bytes = (uint64_t)archive_filter_bytes(a, 0);
+	if (so->verify && !rc && !rd.capped && !rd.failed) {
+		/* What the tar reader left, then what the filter left of
+		 * the blob. */
+		const void *p;
+
+		rc = lw_tar_hasher_finish(&th, so->max_bytes, m->tar_sha, &e2);
+		while (!rc && !rd.capped && !rd.failed &&
+		       inner_read(NULL, &rd, &p) > 0)
+			;
+		lw_sha256_final(&blob, m->blob_sha);
+		m->hashed = !rc;
+	}
 	archive_read_free(a);
+	lw_tar_hasher_release(&th);
+	lw_sha256_release(&blob);
 	lw_gunzip_release(&gz);
 	free(rd.buf);
 	if (rd.capped)
@@ -464,6 +502,7 @@ int lw_source_open_fd(struct lw_source *src, int fd,
 {
 	memset(src, 0, sizeof(*src));
 	src->fd = -1;
+	src->verify = so->verify;
 	return open_stream(src, fd, so, err);
 }
 
@@ -475,6 +514,7 @@ int lw_source_open(struct lw_source *src, const char *path,
 
 	memset(src, 0, sizeof(*src));
 	src->fd = -1;
+	src->verify = so->verify;
 	if (strcmp(path, "-") == 0)
 		return open_stream(src, dup(0), so, err);
 	/* A file that is not there is an I/O error (exit 4), not a bad

@@ -34,11 +34,17 @@ struct lw_member {
 	int compression;
 	uint64_t tar_bytes;
 	char *scan_error; /* why it is no layer, if it looked like one */
+	/* --verify, stream sources: SHA-256 of the blob and of its tar
+	 * stream, taken as they passed (checked once the manifest is
+	 * known); hashed says they were. */
+	unsigned char blob_sha[32], tar_sha[32];
+	int hashed;
 };
 
 struct lw_source {
 	int kind;
 	int outer_compression;
+	int verify; /* --verify: JSON blobs checked against their names */
 	int fd;
 	unsigned char *map;
 	size_t map_len;
@@ -55,6 +61,7 @@ struct lw_stream_opts {
 	size_t max_entries;
 	uint64_t max_bytes; /* of each decompressed stream, never 0 */
 	int plain; /* no mapping, no ISA-L */
+	int verify; /* --verify: hash every layer blob and its tar stream */
 	void (*tick)(void *ctx, uint64_t bytes);
 	/* A stream: called (with tick_ctx) as each blob starts to be
 	 * indexed, with the archive's bytes read so far; name borrowed for

@@ -98,6 +98,11 @@ struct lw_read_opts {
 	int plain;            /* read everything as one stream through
 				 libarchive alone: no mapping, no ISA-L. The
 				 reference the fast paths are tested against */
+	int verify;           /* --verify: every blob against its digest,
+				 every layer's tar stream against its
+				 diff_id (SHA-256); a mismatch fails the
+				 read with LW_ERR_INPUT naming the layer and
+				 both digests */
 	/* Called from any thread, serialised by the reader. */
 	void (*progress)(void *ctx, const struct lw_progress *p);
 	void *progress_ctx;

@@ -17,6 +17,7 @@ _layerwaste() {
 	local opts="--format --output --bytes --color --colour --top
 		--no-duplicates --with-files --dockerfile --target --base --source-root --build-arg --fix --image
 		--platform --source --jobs --max-entries --max-bytes --plain-reader
+		--verify
 		--interactive --quiet --help --version --config --ci-config
 		--no-config --max-wasted-bytes --max-wasted-percent
 		--max-chown-bytes --max-chmod-bytes --max-chown-chmod-bytes
