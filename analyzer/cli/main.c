@@ -17,6 +17,7 @@
 #ifdef LW_HAVE_BROWSER
 #include "layerwaste/browse.h"
 #endif
+#include "layerwaste/compare.h"
 #include "cli.h"
 #include "lw_commit.h"
 
@@ -44,6 +45,8 @@ static const char usage_text[] =
 	"      --dockerfile PATH  the Dockerfile that built the image: findings\n"
 	"                         name its lines, and fixes are suggested\n"
 	"      --target STAGE     the Dockerfile stage that was built (last)\n"
+	"      --base IMAGE       the base image (archive or name): its layers,\n"
+	"                         matched by diff_id, are told apart\n"
 	"      --source-root DIR  CI locations are relative to DIR (default: the\n"
 	"                         git work tree's top, else the working folder)\n"
 	"      --build-arg K=V    a build argument used for the build\n"
@@ -85,6 +88,10 @@ static const char usage_text[] =
 	"      --min-wasted-bytes-for-percent SIZE\n"
 	"                                  ratio rules pass below it (1MB)\n"
 	"      --ignore-path GLOB          findings under it are not judged\n"
+	"      --judge-base                judge waste inherited from the base\n"
+	"                                  image too (not judged by default)\n"
+	"      --baseline REPORT           judge only waste that is new or grew\n"
+	"                                  since this JSON report\n"
 	"  Any rule takes 'disabled'.\n"
 	"\n"
 	"profiles (extra checks; a failed error check fails the run too):\n"
@@ -124,7 +131,7 @@ enum {
 	O_BYTES = 256, O_COLOR, O_TOP, O_NODUP, O_IMAGE, O_PLATFORM,
 	O_SOURCE, O_MAXENT, O_DOCKERFILE, O_TARGET, O_BUILDARG, O_FIX,
 	O_CONFIG, O_CICONFIG, O_NOCONFIG, O_SETTING, O_PLAIN, O_WITHFILES,
-	O_SRCROOT, O_MAXBYTES,
+	O_SRCROOT, O_BASE, O_JUDGEBASE, O_MAXBYTES,
 	O_VERIFY,
 	O_RULE = 512, /* + enum lw_rule */
 	O_DIVE_RULE = 768, /* + enum lw_rule, dive's camelCase flags */
@@ -150,6 +157,9 @@ static const struct option base_opts[] = {
 	{ "source-root", required_argument, NULL, O_SRCROOT },
 	{ "dockerfile", required_argument, NULL, O_DOCKERFILE },
 	{ "target", required_argument, NULL, O_TARGET },
+	{ "base", required_argument, NULL, O_BASE },
+	{ "judge-base", no_argument, NULL, O_JUDGEBASE },
+	{ "baseline", required_argument, NULL, O_SETTING },
 	{ "build-arg", required_argument, NULL, O_BUILDARG },
 	{ "fix", no_argument, NULL, O_FIX },
 	{ "config", required_argument, NULL, O_CONFIG },
@@ -431,6 +441,13 @@ static int parse_option(struct cli *c, int o, const char *name, char **argv)
 	case O_TARGET:
 		c->ao.target = optarg;
 		return 0;
+	case O_BASE:
+		if (!*optarg)
+			return die_usage("%s", "--base needs an image");
+		c->ao.base_ref = optarg;
+		return 0;
+	case O_JUDGEBASE:
+		return add_setting(c, -1, "judge-base", name, "true");
 	case O_BUILDARG:
 		if (!strchr(optarg, '=') || optarg[0] == '=')
 			return die_usage("--build-arg takes KEY=VALUE, not "
@@ -630,16 +647,99 @@ static int run_inspect(const struct cli *c, const struct lw_image *img)
 
 /* Analysis and attribution; prints the error and returns its exit
  * status on failure. */
+/* --base: reads the base image and counts its layers, which must be the
+ * image's first layers (same diff_ids, in order). */
+static int base_layers(const struct cli *c, const struct lw_image *img,
+		       size_t *n)
+{
+	struct lw_read_opts ro = c->ro;
+	struct lw_error err = { 0, "" };
+	struct lw_image *base = NULL;
+	size_t i;
+	int rc;
+
+	ro.input = c->ao.base_ref;
+	ro.image = NULL;
+	rc = lw_image_read(&ro, &base, &err);
+	if (rc) {
+		cli_msg("--base %s: %s", c->ao.base_ref, err.msg);
+		return exit_for(rc);
+	}
+	rc = EXIT_OK;
+	for (i = 0; i < base->nlayers; i++) {
+		const char *b = base->layers[i].diff_id;
+		const char *m = i < img->nlayers ? img->layers[i].diff_id :
+			NULL;
+
+		if (b && m && !strcmp(b, m))
+			continue;
+		cli_msg("--base %s is not the image's base: its layer %zu "
+			"(%s) is not the image's layer %zu", c->ao.base_ref, i,
+			b ? b : "no diff_id", i);
+		rc = EXIT_USAGE;
+		break;
+	}
+	*n = base->nlayers;
+	lw_image_free(base);
+	return rc;
+}
+
+/* --baseline: the causes of an earlier JSON report, matched with an's by
+ * fingerprint. */
+static int load_baseline(const char *path, const struct lw_analysis *an,
+			 struct lw_baseline **out)
+{
+	struct lw_error err = { 0, "" };
+	struct lw_snapshot *snap = NULL;
+	const char **old_fp;
+	uint64_t *old_bytes;
+	char **fp;
+	size_t i;
+	int rc;
+
+	*out = NULL;
+	rc = lw_snapshot_read_report(path, &snap, &err);
+	if (rc) {
+		cli_msg("--baseline: %s", err.msg);
+		return rc == LW_ERR_IO ? EXIT_IO : EXIT_USAGE;
+	}
+	old_fp = lw_xcalloc(snap->ncauses + 1, sizeof(*old_fp));
+	old_bytes = lw_xcalloc(snap->ncauses + 1, sizeof(*old_bytes));
+	for (i = 0; i < snap->ncauses; i++) {
+		old_fp[i] = snap->causes[i].fingerprint;
+		old_bytes[i] = snap->causes[i].bytes;
+	}
+	fp = lw_cause_fingerprints(an);
+	*out = lw_baseline_match(an, fp, old_fp, old_bytes, snap->ncauses,
+				 path);
+	lw_cause_fingerprints_free(fp, an->ngroups);
+	free(old_fp);
+	free(old_bytes);
+	lw_snapshot_free(snap);
+	return EXIT_OK;
+}
+
 static int analyze(const struct cli *c, struct lw_image *img,
 		   struct lw_analysis **an, struct lw_attribution **at)
 {
 	struct lw_analyze_opts ao = { c->duplicates, c->ro.jobs };
+	struct lw_attrib_opts atto = c->ao;
 	struct lw_error err = { 0, "" };
+	size_t i;
 	int rc;
 
+	if (atto.base_ref) {
+		rc = base_layers(c, img, &atto.base_layers);
+		if (rc)
+			return rc;
+	}
 	rc = lw_analyze(img, &ao, an, &err);
 	if (!rc)
-		rc = lw_attribute(*an, &c->ao, at, &err);
+		rc = lw_attribute(*an, &atto, at, &err);
+	/* The attribution's warnings (a `# layerwaste ignore=` naming no
+	 * kind) are about the Dockerfile: said once, here. */
+	for (i = 0; !rc && i < (*at)->warnings.count; i++)
+		cli_msg("%s", (*at)->warnings.items[i]);
 	if (rc) {
 		cli_msg("%s", err.msg);
 		return exit_for(rc);
@@ -661,6 +761,9 @@ int main(int argc, char **argv)
 	struct cli_vcs vcs = { 0 };
 	struct lw_space_readme *readme = NULL;
 	struct progress_state ps = { { 0, 0 }, 0, 0, 0 };
+	struct lw_rules_inputs rin = { .inherited = NULL };
+	uint8_t *inherited = NULL, *suppressed = NULL;
+	struct lw_baseline *baseline = NULL;
 	int rc, status = EXIT_OK;
 
 	setlocale(LC_ALL, "");
@@ -681,6 +784,8 @@ int main(int argc, char **argv)
 	 * its keys from it). */
 	if (!strcmp(c.cmd, "analyze") || !strcmp(c.cmd, "browse")) {
 		status = cli_load_rules(&c, &rules);
+		c.ao.suppress = rules.suppress;
+		c.ao.nsuppress = rules.nsuppress;
 		if (!status)
 			status = cli_load_readme(&rules, &readme);
 		if (status)
@@ -752,7 +857,29 @@ int main(int argc, char **argv)
 		goto out;
 	}
 #endif
-	if (lw_rules_evaluate(an, &rules, &report, &err)) {
+	if (at) {
+		size_t g;
+
+		inherited = lw_xcalloc(an->ngroups + 1, 1);
+		suppressed = lw_xcalloc(an->ngroups + 1, 1);
+		for (g = 0; g < at->ncauses; g++) {
+			inherited[at->causes[g].group] =
+				(uint8_t)at->causes[g].inherited;
+			suppressed[at->causes[g].group] =
+				at->causes[g].suppressed != 0;
+		}
+		rin.inherited = inherited;
+		rin.suppressed = suppressed;
+		rin.ngroups = an->ngroups;
+	}
+	if (rules.baseline) {
+		status = load_baseline(rules.baseline, an, &baseline);
+		if (status)
+			goto out;
+		rin.baseline = baseline;
+		res.baseline = baseline;
+	}
+	if (lw_rules_evaluate_in(an, &rules, &rin, &report, &err)) {
 		cli_msg("%s", err.msg);
 		status = exit_for(err.code);
 		goto out;
@@ -772,6 +899,9 @@ int main(int argc, char **argv)
 			status = EXIT_RULES;
 	}
 out:
+	free(inherited);
+	free(suppressed);
+	lw_baseline_free(baseline);
 	lw_checks_free(checks);
 	lw_rules_report_free(report);
 	lw_space_readme_free(readme);

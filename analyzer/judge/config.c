@@ -345,7 +345,7 @@ static int our_top(struct cfg *g, const char *key, yaml_node_t *v)
 	if (!strcmp(key, "min-finding-bytes") ||
 	    !strcmp(key, "min-wasted-bytes-for-percent") ||
 	    !strcmp(key, "profile") || !strcmp(key, "space-readme") ||
-	    !strcmp(key, "judge-base")) {
+	    !strcmp(key, "judge-base") || !strcmp(key, "baseline")) {
 		if (is_null(v))
 			return fail(g, v, "%s: no value", key);
 		s = scalar(g, key, v);
@@ -358,7 +358,8 @@ static int our_top(struct cfg *g, const char *key, yaml_node_t *v)
 			    key);
 	return fail(g, v, "%s: unknown key (known: rules, keys, ignore-paths, "
 		    "min-finding-bytes, min-wasted-bytes-for-percent, "
-		    "profile, space-readme, judge-base, ignore)", key);
+		    "profile, space-readme, judge-base, ignore, baseline)",
+		    key);
 }
 
 static int dive_rule(struct cfg *g, const char *key, yaml_node_t *v)

@@ -22,9 +22,11 @@ struct judged {
 	size_t inherited;
 	uint64_t suppressed_bytes;
 	size_t suppressed;
+	uint64_t baseline_bytes;
+	size_t baseline;
 };
 
-enum { KEPT = 0, INHERITED, SUPPRESSED };
+enum { KEPT = 0, INHERITED, SUPPRESSED, BASELINE };
 
 /* Per finding, why in leaves its group out (KEPT when it does not). NULL
  * when nothing is left out. A suppression wins over inheritance. */
@@ -35,7 +37,8 @@ static uint8_t *left_out(const struct lw_analysis *an,
 	uint8_t *out, why;
 	size_t g, i;
 
-	if (!in || (!in->suppressed && (!in->inherited || c->judge_base)))
+	if (!in || (!in->suppressed && !in->baseline &&
+		    (!in->inherited || c->judge_base)))
 		return NULL;
 	out = lw_xcalloc(an->nfindings + 1, 1);
 	for (g = 0; g < an->ngroups && g < in->ngroups; g++) {
@@ -47,6 +50,19 @@ static uint8_t *left_out(const struct lw_analysis *an,
 		for (i = gr->first; why && i < gr->first + gr->count &&
 		     i < an->nfindings; i++)
 			out[i] = why;
+		if (!why && in->baseline && g < in->baseline->ngroups) {
+			/* The report's bytes of it are known: its first
+			 * findings up to them. */
+			uint64_t budget = in->baseline->known_bytes[g], sum = 0;
+
+			for (i = gr->first; i < gr->first + gr->count &&
+			     i < an->nfindings; i++) {
+				sum += an->findings[i].bytes;
+				if (!budget || sum > budget)
+					break;
+				out[i] = BASELINE;
+			}
+		}
 	}
 	return out;
 }
@@ -65,6 +81,11 @@ static void judge(const struct lw_analysis *an,
 		if (skip && skip[i] == SUPPRESSED) {
 			j->suppressed_bytes += f->bytes;
 			j->suppressed++;
+			continue;
+		}
+		if (skip && skip[i] == BASELINE) {
+			j->baseline_bytes += f->bytes;
+			j->baseline++;
 			continue;
 		}
 		if (skip && skip[i] == INHERITED) {
@@ -268,6 +289,8 @@ int lw_rules_evaluate_in(const struct lw_analysis *an,
 	rep->inherited_findings = j.inherited;
 	rep->suppressed_bytes = j.suppressed_bytes;
 	rep->suppressed_findings = j.suppressed;
+	rep->baseline_bytes = j.baseline_bytes;
+	rep->baseline_findings = j.baseline;
 	rep->results = lw_xcalloc(LW_RULE_COUNT, sizeof(*rep->results));
 	for (rule = 0; rule < LW_RULE_COUNT; rule++) {
 		if (c->limits[rule].state == LW_LIMIT_UNSET)
@@ -285,6 +308,71 @@ int lw_rules_evaluate_in(const struct lw_analysis *an,
 	rep->passed = rep->nfailed == 0;
 	(void)err;
 	return LW_OK;
+}
+
+const char *lw_baseline_status_name(int status)
+{
+	switch (status) {
+	case LW_BL_NEW: return "new";
+	case LW_BL_GROWN: return "grown";
+	case LW_BL_UNCHANGED: return "unchanged";
+	default: return NULL;
+	}
+}
+
+struct lw_baseline *lw_baseline_match(const struct lw_analysis *an,
+				      char *const *fp,
+				      const char *const *old_fp,
+				      const uint64_t *old_bytes, size_t nold,
+				      const char *source)
+{
+	struct lw_baseline *b = lw_xcalloc(1, sizeof(*b));
+	uint8_t *seen = lw_xcalloc(nold + 1, 1);
+	size_t g, k;
+
+	b->source = lw_xstrdup(source ? source : "");
+	b->ngroups = an->ngroups;
+	b->status = lw_xcalloc(an->ngroups + 1, sizeof(*b->status));
+	b->known_bytes = lw_xcalloc(an->ngroups + 1, sizeof(*b->known_bytes));
+	/* Fingerprints are unique within a report (repeats get -2, -3):
+	 * one pass per group is enough for the sizes reports have. */
+	for (g = 0; g < an->ngroups; g++) {
+		for (k = 0; k < nold; k++)
+			if (!seen[k] && old_fp[k] && fp[g] &&
+			    !strcmp(old_fp[k], fp[g]))
+				break;
+		if (k == nold) {
+			b->status[g] = LW_BL_NEW;
+			b->nnew++;
+			continue;
+		}
+		seen[k] = 1;
+		b->known_bytes[g] = old_bytes[k];
+		if (an->groups[g].bytes > old_bytes[k]) {
+			b->status[g] = LW_BL_GROWN;
+			b->ngrown++;
+		} else {
+			b->status[g] = LW_BL_UNCHANGED;
+			b->nunchanged++;
+		}
+	}
+	for (k = 0; k < nold; k++)
+		if (!seen[k]) {
+			b->nfixed++;
+			b->fixed_bytes += old_bytes[k];
+		}
+	free(seen);
+	return b;
+}
+
+void lw_baseline_free(struct lw_baseline *b)
+{
+	if (!b)
+		return;
+	free(b->source);
+	free(b->status);
+	free(b->known_bytes);
+	free(b);
 }
 
 void lw_rules_report_free(struct lw_rules_report *r)

@@ -96,6 +96,7 @@ void lw_rules_config_release(struct lw_rules_config *c)
 	free(c->suppress);
 	free(c->source);
 	free(c->space_readme);
+	free(c->baseline);
 	lw_rules_config_init(c);
 }
 
@@ -391,12 +392,15 @@ int lw_rules_set(struct lw_rules_config *c, const char *key,
 		c->profile = lw_profile_from_name(value);
 		return LW_OK;
 	}
-	if (!strcmp(key, "space-readme")) {
+	if (!strcmp(key, "space-readme") || !strcmp(key, "baseline")) {
+		char **slot = !strcmp(key, "baseline") ? &c->baseline :
+			      &c->space_readme;
+
 		if (!*value)
 			return lw_error_set(err, LW_ERR_USAGE, "%s: no path",
 					    name);
-		free(c->space_readme);
-		c->space_readme = lw_xstrdup(value);
+		free(*slot);
+		*slot = lw_xstrdup(value);
 		return LW_OK;
 	}
 	if (!strcmp(key, "judge-base")) {

@@ -72,6 +72,9 @@ int lwr_group_judged(const struct lw_result *r, size_t gi)
 
 	if (c && c->suppressed)
 		return 0;
+	if (r->baseline && gi < r->baseline->ngroups &&
+	    r->baseline->status[gi] == LW_BL_UNCHANGED)
+		return 0;
 	return !lwr_group_inherited(r, gi) ||
 	       (r->rules && r->rules->judge_base);
 }

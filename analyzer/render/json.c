@@ -212,6 +212,23 @@ static double round2(double p)
 	return p > 0 ? (double)(int64_t)(p * 100.0 + 0.5) / 100.0 : 0.0;
 }
 
+/* The counts of a --baseline run, or null. */
+static json_t *json_baseline(const struct lw_baseline *b)
+{
+	json_t *o;
+
+	if (!b)
+		return lwr_jmust(json_null());
+	o = lwr_jmust(json_object());
+	lwr_jput(o, "report", lwr_jtext(b->source));
+	lwr_jput(o, "new", jint(b->nnew));
+	lwr_jput(o, "grown", jint(b->ngrown));
+	lwr_jput(o, "unchanged", jint(b->nunchanged));
+	lwr_jput(o, "fixed", jint(b->nfixed));
+	lwr_jput(o, "fixed_bytes", jint(b->fixed_bytes));
+	return o;
+}
+
 static json_t *json_summary(const struct lw_result *r)
 {
 	const struct lw_analysis *an = r->analysis;
@@ -223,6 +240,7 @@ static json_t *json_summary(const struct lw_result *r)
 	     lwr_jmust(json_real(round2(lw_analysis_wasted_percent(an)))));
 	lwr_jput(o, "base_wasted_bytes", jint(base));
 	lwr_jput(o, "own_wasted_bytes", jint(an->wasted_bytes - base));
+	lwr_jput(o, "baseline", json_baseline(r->baseline));
 	lwr_jput(o, "by_kind", json_kinds(an->by_kind));
 	lwr_jput(o, "files_by_kind", json_kinds(an->files_by_kind));
 	lwr_jput(o, "duplicate_bytes", jint(an->duplicate_bytes));
@@ -452,6 +470,10 @@ int lw_render_json(FILE *f, const struct lw_result *r,
 		lwr_jput(c, "suggestion", lw_json_cause_suggestion(r, i));
 		lwr_jput(c, "fingerprint", lwr_jtext(fp[i]));
 		put_base(c, r, i);
+		lwr_jput(c, "baseline", r->baseline && i < r->baseline->ngroups ?
+			 lwr_jtext(lw_baseline_status_name(
+				 r->baseline->status[i])) :
+			 lwr_jmust(json_null()));
 		jdoc_array_add(&d, c);
 	}
 	jdoc_array_end(&d);

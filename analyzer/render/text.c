@@ -80,6 +80,15 @@ static void text_summary(struct lwr_line *l, const struct lw_result *r,
 						     b, sizeof(b)));
 		lwr_line_end(l);
 	}
+	if (r->baseline) {
+		label(l, "Baseline");
+		lwr_line_addf(l, "causes: %zu new, %zu grown, %zu unchanged, "
+			      "%zu fixed, against ", r->baseline->nnew,
+			      r->baseline->ngrown, r->baseline->nunchanged,
+			      r->baseline->nfixed);
+		lwr_line_esc(l, r->baseline->source, -1, 0);
+		lwr_line_end(l);
+	}
 	if (an->duplicate_bytes) {
 		label(l, "Duplicates");
 		lwr_line_addf(l, "%s in identical files at other paths, "

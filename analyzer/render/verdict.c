@@ -72,6 +72,10 @@ void *lwr_rules_json(const struct lw_rules_report *r)
 	    json_integer(r ? (json_int_t)r->suppressed_bytes : 0));
 	lwr_jput(o, "suppressed_finding_count",
 	    json_integer(r ? (json_int_t)r->suppressed_findings : 0));
+	lwr_jput(o, "baseline_bytes",
+	    json_integer(r ? (json_int_t)r->baseline_bytes : 0));
+	lwr_jput(o, "baseline_finding_count",
+	    json_integer(r ? (json_int_t)r->baseline_findings : 0));
 	for (i = 0; r && i < r->nresults; i++) {
 		rr = &r->results[i];
 		x = lwr_jmust(json_object());

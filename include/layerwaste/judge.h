@@ -116,6 +116,8 @@ enum lw_key_action {
 	LW_ACT_ATTRS,         /* toggle-filetree-attributes */
 	LW_ACT_CAUSE,         /* the cause and fix of the file's waste */
 	LW_ACT_HELP,
+	LW_ACT_CHANGE_ONLY,   /* diff --browse: only what the change
+				 added */
 	LW_ACT_COUNT
 };
 
@@ -194,6 +196,8 @@ struct lw_rules_config {
 	 * match are reported as suppressed and not judged. */
 	struct lw_suppress_rule *suppress;
 	size_t nsuppress;
+	char *baseline;             /* owned: the JSON report of an earlier
+				       run to judge against, or NULL */
 	/* The browser's keys from the config's `keys:` map (keys.c), in
 	 * the file's order; they replace the defaults of their actions. */
 	struct lw_key_binding keys[LW_KEYS_MAX];
@@ -218,7 +222,8 @@ int lw_rule_from_id(const char *id);
 /* Sets one setting from text, as written in a flag or a config file:
  * a rule id, "min-finding-bytes", "min-wasted-bytes-for-percent",
  * "ignore-paths" (which adds one glob), "profile" (a profile name, or
- * "none"), "space-readme" (a path) or "judge-base" (true or false),
+ * "none"), "space-readme" or "baseline" (a path) or "judge-base" (true
+ * or false),
  * optionally with a leading "--"
  * (a flag). key and value are borrowed. Returns LW_OK, or LW_ERR_USAGE
  * with "KEY: message" in err. */
@@ -287,7 +292,43 @@ struct lw_rules_report {
 	int judge_base;           /* the config judged the base as well */
 	uint64_t suppressed_bytes; /* findings' bytes left out as suppressed */
 	size_t suppressed_findings;
+	uint64_t baseline_bytes;   /* left out as known to the baseline */
+	size_t baseline_findings;
 };
+
+/* A baseline: the causes of an earlier run's JSON report (--baseline),
+ * matched with this run's by fingerprint, so that the rules judge only
+ * waste that is new or grew. */
+enum lw_baseline_status {
+	LW_BL_NEW = 0,    /* no cause of the report has its fingerprint */
+	LW_BL_GROWN,      /* it had, with fewer bytes */
+	LW_BL_UNCHANGED,  /* it had, with as many bytes or more */
+};
+
+/* "new", "grown", "unchanged". */
+const char *lw_baseline_status_name(int status);
+
+struct lw_baseline {
+	char *source;          /* owned: the report as named */
+	uint8_t *status;       /* owned: per group, enum lw_baseline_status */
+	uint64_t *known_bytes; /* owned: per group, the report's bytes (0:
+				  new) */
+	size_t ngroups;
+	size_t nnew, ngrown, nunchanged;
+	size_t nfixed;         /* the report's causes this run has not */
+	uint64_t fixed_bytes;
+};
+
+/* Matches the groups of an (borrowed) and their fingerprints fp (as
+ * lw_cause_fingerprints gives them) with a report's causes: old_fp and
+ * old_bytes (borrowed, nold each). source (borrowed) names the report.
+ * Returns the baseline, owned by the caller. */
+struct lw_baseline *lw_baseline_match(const struct lw_analysis *an,
+				      char *const *fp,
+				      const char *const *old_fp,
+				      const uint64_t *old_bytes, size_t nold,
+				      const char *source);
+void lw_baseline_free(struct lw_baseline *b);
 
 /* What the rules leave out besides the config's floor and ignores, per
  * group of the analysis (lw_analysis.groups): the caller decides it from
@@ -298,6 +339,10 @@ struct lw_rules_inputs {
 				     judges the base (judge_base) */
 	const uint8_t *suppressed; /* borrowed, ngroups flags, or NULL: 1
 				      leaves the group out (a suppression) */
+	const struct lw_baseline *baseline; /* borrowed, or NULL: each
+				      group's findings up to the report's
+				      bytes are left out (a grown group's
+				      last findings are judged) */
 	size_t ngroups;
 };
 

@@ -49,6 +49,7 @@ struct lw_result {
 	const struct lw_rules_report *rules; /* NULL: no rule evaluated */
 	const struct lw_checks *checks;      /* NULL: no profile ran */
 	const struct lw_provenance *vcs;     /* NULL: not known or not asked */
+	const struct lw_baseline *baseline;  /* NULL: no --baseline */
 };
 
 struct lw_render_opts {

@@ -26,7 +26,7 @@ _layerwaste() {
 		--highest-user-wasted-percent --lowestEfficiency
 		--highestWastedBytes --highestUserWastedPercent
 		--min-finding-bytes --min-wasted-bytes-for-percent --ignore-path
-		--judge-base --profile --space-readme"
+		--judge-base --baseline --profile --space-readme"
 	local formats="text json github markdown sarif gitlab junit html"
 
 	case $prev in
@@ -56,7 +56,7 @@ _layerwaste() {
 	--platform)
 		mapfile -t COMPREPLY < <(compgen -W "linux/amd64 linux/arm64 linux/arm/v7 linux/386 linux/ppc64le linux/s390x" -- "$cur")
 		return ;;
-	--dockerfile | --config | --ci-config | --space-readme | --base)
+	--dockerfile | --config | --ci-config | --space-readme | --base | --baseline)
 		mapfile -t COMPREPLY < <(compgen -f -- "$cur")
 		return ;;
 	--source-root)

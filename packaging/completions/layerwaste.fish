@@ -57,5 +57,6 @@ complete -c layerwaste -l min-finding-bytes -x -d 'Smaller findings are not judg
 complete -c layerwaste -l min-wasted-bytes-for-percent -x -d 'Floor of the ratio rules (SIZE)'
 complete -c layerwaste -l ignore-path -x -d 'Findings under GLOB are not judged'
 complete -c layerwaste -l judge-base -d 'Judge waste inherited from the base image too'
+complete -c layerwaste -l baseline -r -F -d 'Judge only waste new since this JSON report'
 complete -c layerwaste -l profile -x -a 'spaces none' -d 'Extra checks'
 complete -c layerwaste -l space-readme -r -F -d "The Space's README.md"

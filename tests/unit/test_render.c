@@ -225,7 +225,7 @@ START_TEST(test_json_key_order)
 		NULL };
 	static const char *const summary[] = { "wasted_bytes",
 		"wasted_percent", "base_wasted_bytes", "own_wasted_bytes",
-		"by_kind", "files_by_kind",
+		"baseline", "by_kind", "files_by_kind",
 		"duplicate_bytes", "finding_count", "warning_count", "dive",
 		NULL };
 	static const char *const kinds[] = { "chown", "chmod", "chown+chmod",
