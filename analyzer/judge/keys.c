@@ -39,6 +39,7 @@ static const struct {
 	[LW_ACT_ATTRS] = { "toggle-filetree-attributes", LW_SCOPE_FILES },
 	[LW_ACT_CAUSE] = { "show-cause", LW_SCOPE_ANY },
 	[LW_ACT_HELP] = { "help", LW_SCOPE_ANY },
+	[LW_ACT_CHANGE_ONLY] = { "toggle-change-only", LW_SCOPE_ANY },
 };
 
 static const struct {
