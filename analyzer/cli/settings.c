@@ -1,13 +1,102 @@
 /* What a run is told to judge: rule settings (the config file, then the
- * flags), the Space's README, and the profile's checks. */
+ * LAYERWASTE_* environment, then the flags), the Space's README, and the
+ * profile's checks. */
+#include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "layerwaste/checks.h"
 #include "layerwaste/judge.h"
 #include "cli.h"
+
+/* The top of the git work tree that holds the working directory (the
+ * nearest folder above it with a .git), or NULL; owned. */
+static char *repo_root(void)
+{
+	char dir[PATH_MAX], probe[PATH_MAX + 8], *slash;
+	struct stat st;
+
+	if (!getcwd(dir, sizeof(dir)))
+		return NULL;
+	for (;;) {
+		snprintf(probe, sizeof(probe), "%s/.git", dir);
+		if (!stat(probe, &st))
+			return lw_xstrdup(dir);
+		slash = strrchr(dir, '/');
+		if (!slash || slash == dir)
+			return NULL;
+		*slash = '\0';
+	}
+}
+
+/* The config file when none is named: the working directory's, then the
+ * repository root's, then $XDG_CONFIG_HOME/layerwaste/config.yml
+ * (~/.config when XDG_CONFIG_HOME is unset or relative). 1 with *path
+ * (owned) and *format, else 0. */
+static int find_config(char **path, int *format)
+{
+	const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
+	struct lw_strbuf sb = LW_STRBUF_INIT;
+	char *root;
+	int found;
+
+	if (lw_config_find(".", path, format))
+		return 1;
+	root = repo_root();
+	found = root && lw_config_find(root, path, format);
+	free(root);
+	if (found)
+		return 1;
+	if (xdg && *xdg == '/')
+		lw_strbuf_addf(&sb, "%s/layerwaste/config.yml", xdg);
+	else if (home && *home)
+		lw_strbuf_addf(&sb, "%s/.config/layerwaste/config.yml", home);
+	if (sb.len && !access(sb.buf, F_OK)) {
+		*path = lw_strbuf_detach(&sb);
+		*format = LW_CONFIG_LAYERWASTE;
+		return 1;
+	}
+	lw_strbuf_release(&sb);
+	return 0;
+}
+
+/* LAYERWASTE_<KEY> for each setting, KEY upper case with '_' for '-':
+ * LAYERWASTE_MAX_WASTED_BYTES=50MB, LAYERWASTE_BASELINE=main.json. They
+ * are applied after the config file and before the flags. */
+static int env_settings(struct lw_rules_config *rc)
+{
+	static const char *const keys[] = { "min-finding-bytes",
+		"min-wasted-bytes-for-percent", "profile", "space-readme",
+		"judge-base", "baseline" };
+	const size_t nkeys = sizeof(keys) / sizeof(keys[0]);
+	struct lw_error err = { 0, "" };
+	char name[96];
+	size_t i, k;
+
+	for (i = 0; i < LW_RULE_COUNT + nkeys; i++) {
+		const char *key = i < LW_RULE_COUNT ? lw_rule_id((int)i) :
+				  keys[i - LW_RULE_COUNT];
+		const char *v;
+
+		snprintf(name, sizeof(name), "LAYERWASTE_%s", key);
+		for (k = 11; name[k]; k++)
+			name[k] = name[k] == '-' ? '_' :
+				  (char)toupper((unsigned char)name[k]);
+		v = getenv(name);
+		if (!v || !*v)
+			continue;
+		if (lw_rules_set(rc, key, v, &err)) {
+			cli_msg("$%s: %s", name, err.msg);
+			return EXIT_USAGE;
+		}
+	}
+	return EXIT_OK;
+}
 
 int cli_load_rules(const struct cli *c, struct lw_rules_config *rc)
 {
@@ -17,11 +106,21 @@ int cli_load_rules(const struct cli *c, struct lw_rules_config *rc)
 	int format = c->config_format, rc_ = LW_OK;
 	size_t i;
 
+	const char *env = getenv("LAYERWASTE_CONFIG");
+
 	if (c->config)
 		rc_ = lw_config_load(rc, c->config, format, &err);
-	else if (!c->no_config && lw_config_find(".", &found, &format))
+	else if (!c->no_config && env && *env)
+		rc_ = lw_config_load(rc, env, LW_CONFIG_LAYERWASTE, &err);
+	else if (!c->no_config && find_config(&found, &format))
 		rc_ = lw_config_load(rc, found, format, &err);
 	free(found);
+	if (rc_ != LW_OK) {
+		cli_msg("%s", err.msg);
+		return EXIT_USAGE;
+	}
+	if (env_settings(rc))
+		return EXIT_USAGE;
 	for (i = 0; rc_ == LW_OK && i < c->nsettings; i++) {
 		s = &c->settings[i];
 		if (s->rule >= 0)

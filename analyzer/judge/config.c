@@ -313,8 +313,13 @@ static int ignore_list(struct cfg *g, const char *key, yaml_node_t *v)
 	return LW_OK;
 }
 
+static const char *const top_keys[] = { "rules", "keys", "ignore-paths",
+	"min-finding-bytes", "min-wasted-bytes-for-percent", "profile",
+	"space-readme", "judge-base", "ignore", "baseline" };
+
 static int our_top(struct cfg *g, const char *key, yaml_node_t *v)
 {
+	const char *near;
 	const yaml_node_item_t *it;
 	const yaml_node_t *item;
 	const char *s;
@@ -356,10 +361,14 @@ static int our_top(struct cfg *g, const char *key, yaml_node_t *v)
 	if (lw_rule_from_id(key) >= 0)
 		return fail(g, v, "%s: unknown key (rules go under 'rules:')",
 			    key);
-	return fail(g, v, "%s: unknown key (known: rules, keys, ignore-paths, "
-		    "min-finding-bytes, min-wasted-bytes-for-percent, "
-		    "profile, space-readme, judge-base, ignore, baseline)",
-		    key);
+	near = lw_closest_name(key, top_keys, sizeof(top_keys) /
+			       sizeof(top_keys[0]));
+	return fail(g, v, "%s: unknown key%s%s%s (known: rules, keys, "
+		    "ignore-paths, min-finding-bytes, "
+		    "min-wasted-bytes-for-percent, profile, space-readme, "
+		    "judge-base, ignore, baseline)", key,
+		    near ? " (did you mean " : "", near ? near : "",
+		    near ? "?)" : "");
 }
 
 static int dive_rule(struct cfg *g, const char *key, yaml_node_t *v)
