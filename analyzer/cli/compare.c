@@ -27,7 +27,8 @@ static const char diff_usage[] =
 	"\n"
 	"options:\n"
 	"  -f, --format FMT       text (default), json, markdown (a pull-request\n"
-	"                         comment) or github (annotations; diff only)\n"
+	"                         comment), github (annotations; diff only) or\n"
+	"                         html (a self-contained page; diff only)\n"
 	"  -o, --output FILE      write to FILE instead of stdout\n"
 	"      --bytes            print exact byte counts\n"
 	"      --color WHEN       auto (default), always or never\n"
@@ -78,7 +79,7 @@ static const struct option cmp_opts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-enum { F_TEXT, F_JSON, F_MARKDOWN, F_GITHUB };
+enum { F_TEXT, F_JSON, F_MARKDOWN, F_GITHUB, F_HTML };
 
 struct cmp_cli {
 	const char *cmd; /* "diff" or "share" */
@@ -119,17 +120,19 @@ static int code_exit(int code)
 static int parse_format(struct cmp_cli *k, const char *s)
 {
 	static const char *const names[] = { "text", "json", "markdown",
-		"github" };
+		"github", "html" };
 	int i;
 
-	for (i = 0; i < 4; i++)
+	for (i = 0; i < 5; i++)
 		if (!strcmp(s, names[i]))
 			k->format = i;
 	if (strcmp(s, names[k->format]) ||
-	    (k->format == F_GITHUB && !strcmp(k->cmd, "share")))
+	    ((k->format == F_GITHUB || k->format == F_HTML) &&
+	     !strcmp(k->cmd, "share")))
 		return usage_error("%s takes --format text, json, markdown%s, "
 				   "not '%s'", k->cmd,
-				   strcmp(k->cmd, "share") ? " or github" : "",
+				   strcmp(k->cmd, "share") ?
+				   ", github or html" : "",
 				   s);
 	return 0;
 }
@@ -360,6 +363,7 @@ static int write_job(FILE *f, int to_stdout, void *ctx)
 	case F_JSON: return lw_render_compare_json(f, j->c, &o);
 	case F_MARKDOWN: return lw_render_compare_markdown(f, j->c, &o);
 	case F_GITHUB: return lw_render_compare_github(f, j->c, &o);
+	case F_HTML: return lw_render_compare_html(f, j->c, &o);
 	default: return lw_render_compare_text(f, j->c, &o);
 	}
 }

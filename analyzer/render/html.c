@@ -46,9 +46,7 @@ void lwr_html_text(FILE *f, const char *s)
 	lw_strbuf_release(&sb);
 }
 
-/* A byte count as people read it, with the exact count for the script
- * and the test ("data-bytes") and for the mouse (title). */
-static void bytes(FILE *f, const char *id, uint64_t n)
+void lwr_html_bytes(FILE *f, const char *id, uint64_t n)
 {
 	char buf[32];
 
@@ -64,7 +62,7 @@ static double percent(uint64_t part, uint64_t whole)
 	return whole ? 100.0 * (double)part / (double)whole : 0.0;
 }
 
-static void head(FILE *f, const struct lw_result *r)
+void lwr_html_head(FILE *f, const char *title)
 {
 	fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
 	      "<meta charset=\"utf-8\">\n"
@@ -73,12 +71,21 @@ static void head(FILE *f, const struct lw_result *r)
 	      /* Nothing may leave the file: no request of any kind. */
 	      "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
 	      "style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:\">\n"
-	      "<title>layerwaste: ", f);
-	lwr_html_text(f, lwr_image_name(r->analysis));
+	      "<title>", f);
+	lwr_html_text(f, title);
 	fputs("</title>\n<style>\n", f);
 	fputs(lwr_html_css, f);
-	fputs("</style>\n</head>\n<body>\n"
-	      "<a class=\"skip\" href=\"#treemap-section\">Skip to the treemap</a>\n", f);
+	fputs("</style>\n</head>\n<body>\n", f);
+}
+
+static void head(FILE *f, const struct lw_result *r)
+{
+	struct lw_strbuf t = LW_STRBUF_INIT;
+
+	lw_strbuf_addf(&t, "layerwaste: %s", lwr_image_name(r->analysis));
+	lwr_html_head(f, t.buf);
+	lw_strbuf_release(&t);
+	fputs("<a class=\"skip\" href=\"#treemap-section\">Skip to the treemap</a>\n", f);
 }
 
 static void meta_row(FILE *f, const char *key, const char *value)
@@ -131,16 +138,16 @@ static void summary(FILE *f, const struct lw_result *r)
 	fputs("<section id=\"summary\" aria-labelledby=\"summary-h\">\n"
 	      "<h2 id=\"summary-h\">Summary</h2>\n<div class=\"cards\">\n", f);
 	fputs("<div class=\"card\"><div class=\"label\">Total</div><div class=\"big\">", f);
-	bytes(f, "total-bytes", an->total_bytes);
+	lwr_html_bytes(f, "total-bytes", an->total_bytes);
 	fprintf(f, "</div><div class=\"sub\">in %zu layer%s</div></div>\n",
 		an->image->nlayers, lw_plural(an->image->nlayers));
 	fputs("<div class=\"card\"><div class=\"label\">Final</div><div class=\"big\">", f);
-	bytes(f, "visible-bytes", an->visible_bytes);
+	lwr_html_bytes(f, "visible-bytes", an->visible_bytes);
 	fprintf(f, "</div><div class=\"sub\"><span id=\"file-count\" data-count=\"%" PRIu64
 		"\">%" PRIu64 "</span> file%s</div></div>\n", an->file_count,
 		an->file_count, lw_plural(an->file_count));
 	fputs("<div class=\"card waste\"><div class=\"label\">Wasted</div><div class=\"big\">", f);
-	bytes(f, "wasted-bytes", an->wasted_bytes);
+	lwr_html_bytes(f, "wasted-bytes", an->wasted_bytes);
 	fprintf(f, "</div><div class=\"sub\"><span id=\"wasted-percent\">%.2f</span> %% "
 		"of total, in <span id=\"finding-count\" data-count=\"%zu\">%zu</span> "
 		"files</div></div>\n", lw_analysis_wasted_percent(an), an->nfindings,
@@ -151,16 +158,16 @@ static void summary(FILE *f, const struct lw_result *r)
 	for (k = 0; k < LW_KIND_COUNT; k++) {
 		fprintf(f, "<tr data-kind=\"%s\"><td><span class=\"swatch k%d\"></span>%s</td>"
 			"<td class=\"num\">", lw_kind_name(k), k, lw_kind_name(k));
-		bytes(f, NULL, an->by_kind[k]);
+		lwr_html_bytes(f, NULL, an->by_kind[k]);
 		fprintf(f, "</td><td class=\"num\">%" PRIu64 "</td></tr>\n",
 			an->files_by_kind[k]);
 	}
 	fputs("</tbody></table>\n<p>Duplicates: ", f);
-	bytes(f, "duplicate-bytes", an->duplicate_bytes);
+	lwr_html_bytes(f, "duplicate-bytes", an->duplicate_bytes);
 	fputs(" in identical files at other paths (not counted as waste).</p>\n", f);
 	fputs("<p>dive would report: efficiency <span id=\"dive-efficiency\">", f);
 	fprintf(f, "%.4f</span> %%, wasted ", an->dive.efficiency * 100.0);
-	bytes(f, "dive-wasted-bytes", an->dive.wasted_bytes);
+	lwr_html_bytes(f, "dive-wasted-bytes", an->dive.wasted_bytes);
 	fprintf(f, ", user wasted %.2f %% (it counts every copy of a path seen twice, "
 		"the one kept too).</p>\n", an->dive.user_wasted_percent * 100.0);
 	fputs("</section>\n", f);
@@ -236,10 +243,10 @@ static void layers(FILE *f, const struct lw_result *r)
 			"data-bytes=\"%" PRIu64 "\" data-wasted=\"%" PRIu64 "\" aria-pressed=\"false\">"
 			"<span class=\"idx\">%zu</span><span class=\"lsize\">",
 			i, sz, an->layers[i].wasted_bytes, i);
-		bytes(f, NULL, sz);
+		lwr_html_bytes(f, NULL, sz);
 		fprintf(f, "</span><span class=\"lwaste%s\">",
 			an->layers[i].wasted_bytes ? "" : " zero");
-		bytes(f, NULL, an->layers[i].wasted_bytes);
+		lwr_html_bytes(f, NULL, an->layers[i].wasted_bytes);
 		fputs("</span><span class=\"llabel\">", f);
 		lwr_html_text(f, label.buf);
 		fprintf(f, "</span><span class=\"track\"><span class=\"bar\" style=\"width:%.3f%%\">"

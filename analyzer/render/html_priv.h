@@ -28,6 +28,15 @@ extern const char lwr_html_js[];
  * UTF-8 as \xNN (lwr_printable), then & < > " ' as entities. */
 void lwr_html_text(FILE *f, const char *s);
 
+/* The page's start, up to and with <body>: the strict policy (no request
+ * of any kind), the title (untrusted, escaped) and the embedded style
+ * sheet. Shared by the report and the diff page (compare_html.c). */
+void lwr_html_head(FILE *f, const char *title);
+
+/* A byte count as people read it, with the exact count for the script
+ * and the test ("data-bytes") and for the mouse (title); id may be NULL. */
+void lwr_html_bytes(FILE *f, const char *id, uint64_t n);
+
 /* Writes s as a JSON string that is safe inside a <script> element:
  * valid UTF-8 kept (other bytes as \xNN), and <, >, &, U+2028 and U+2029
  * written as \u escapes, so that nothing in it can end the element. */

@@ -100,8 +100,10 @@ int lw_render_inspect_json(FILE *f, const struct lw_image *img,
 
 /* `layerwaste diff` (docs/compare.md): a comparison of two builds as
  * text, JSON, a pull-request comment in Markdown (under 65,536
- * characters, rows cut with a note), or GitHub annotations on the lines
- * of new and grown waste. `layerwaste share`: the layers several images
+ * characters, rows cut with a note), GitHub annotations on the lines
+ * of new and grown waste, or one self-contained HTML page (the report
+ * page's rules: no request, every name escaped, the JSON diff embedded,
+ * complete without JavaScript). `layerwaste share`: the layers several images
  * share, as text, JSON or Markdown. */
 int lw_render_compare_text(FILE *f, const struct lw_comparison *c,
 			   const struct lw_render_opts *o);
@@ -111,6 +113,8 @@ int lw_render_compare_markdown(FILE *f, const struct lw_comparison *c,
 			       const struct lw_render_opts *o);
 int lw_render_compare_github(FILE *f, const struct lw_comparison *c,
 			     const struct lw_render_opts *o);
+int lw_render_compare_html(FILE *f, const struct lw_comparison *c,
+			   const struct lw_render_opts *o);
 int lw_render_share_text(FILE *f, const struct lw_share *s,
 			 const struct lw_render_opts *o);
 int lw_render_share_json(FILE *f, const struct lw_share *s,
