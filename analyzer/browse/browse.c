@@ -189,6 +189,8 @@ int lw_browse(const struct lw_result *r, const struct lw_browse_opts *o)
 	t.vm = lw_vm_new(r);
 	if (o && o->nkeys)
 		lw_vm_set_keys(t.vm, o->keys, o->nkeys);
+	if (o && o->cmp)
+		lw_vm_set_comparison(t.vm, o->cmp);
 	if (o && o->color)
 		lwt_colors(&t);
 	rc = loop(&t);

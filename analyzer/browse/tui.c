@@ -9,6 +9,8 @@
 #include "tui.h"
 
 #define TOO_SMALL_LINES 16
+/* Colour pairs: kinds, then diff marks, then the changes of a diff. */
+#define CHANGE_PAIR0 (LW_KIND_COUNT + LW_VM_DIFF_COUNT)
 
 static short kind_pair(int kind)
 {
@@ -28,6 +30,14 @@ void lwt_colors(struct lwt *t)
 	static const short dfg[LW_VM_DIFF_COUNT] = {
 		-1, COLOR_GREEN, COLOR_RED, COLOR_YELLOW, COLOR_CYAN,
 	};
+	/* diff --browse: added by the change blue, changed magenta, a
+	 * new layer blue. */
+	static const short cfg[] = {
+		[LW_VM_CHANGE_ADDED] = COLOR_BLUE,
+		[LW_VM_CHANGE_CHANGED] = COLOR_MAGENTA,
+		[LW_VM_CHANGE_SHARED] = -1,
+		[LW_VM_CHANGE_NEW] = COLOR_BLUE,
+	};
 	short bg;
 	int k;
 
@@ -39,6 +49,8 @@ void lwt_colors(struct lwt *t)
 		init_pair(kind_pair(k), fg[k], bg);
 	for (k = 1; k < LW_VM_DIFF_COUNT; k++)
 		init_pair((short)(LW_KIND_COUNT + k), dfg[k], bg);
+	for (k = 1; k < (int)(sizeof(cfg) / sizeof(cfg[0])); k++)
+		init_pair((short)(CHANGE_PAIR0 + k), cfg[k], bg);
 	t->color = 1;
 }
 
@@ -79,6 +91,11 @@ static void draw_pane(struct lwt *t, int pane, int y, int x, int h, int w)
 		    w > 1)
 			mvchgat(y + (int)i, x + 1, 1, a | A_BOLD,
 				(short)(LW_KIND_COUNT + r->diff), NULL);
+		if (t->color && r->change > LW_VM_CHANGE_NONE &&
+		    r->change != LW_VM_CHANGE_SHARED && r->change_col >= 0 &&
+		    r->change_col < w)
+			mvchgat(y + (int)i, x + r->change_col, 1, a | A_BOLD,
+				(short)(CHANGE_PAIR0 + r->change), NULL);
 	}
 	attrset(A_NORMAL);
 }

@@ -77,6 +77,8 @@ void lw_vm_free(struct lw_vm *vm)
 	free(vm->made);
 	free(vm->suffered);
 	free(vm->binds);
+	free(vm->cfiles);
+	free(vm->lchange);
 	for (i = 0; i < vm->capolines; i++)
 		lw_strbuf_release(&vm->olines[i]);
 	free(vm->olines);
@@ -536,6 +538,7 @@ int lw_vm_action(struct lw_vm *vm, int action)
 	case LW_ACT_ATTRS: return lw_vm_toggle_attrs(vm);
 	case LW_ACT_CAUSE: return lw_vm_show_cause(vm);
 	case LW_ACT_HELP: return lw_vm_toggle_help(vm);
+	case LW_ACT_CHANGE_ONLY: return lw_vm_toggle_change_only(vm);
 	default: return 0;
 	}
 }

@@ -20,6 +20,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "layerwaste/compare.h"
 #include "layerwaste/engine.h"
 #include "layerwaste/judge.h"
 #include "layerwaste/render.h"
@@ -172,6 +173,27 @@ struct lw_vm_row {
 	int kind_col;  /* column of the kind letter, -1 none */
 	int diff;      /* enum lw_vm_diff marked in column 1, -1 none */
 	int flags;     /* LW_VM_R_* */
+	int change;    /* enum lw_vm_change marked at change_col */
+	int change_col; /* -1 none */
+};
+
+/* What `layerwaste diff OLD NEW --browse` says of a path or a layer of
+ * NEW: a file the comparison lists as added or changed; a layer with
+ * the same diff_id in OLD (shared) or not (new). */
+enum lw_vm_change {
+	LW_VM_CHANGE_NONE = 0,
+	LW_VM_CHANGE_ADDED,   /* file: not in OLD */
+	LW_VM_CHANGE_CHANGED, /* file: another size or content than in OLD */
+	LW_VM_CHANGE_SHARED,  /* layer: the same diff_id in OLD */
+	LW_VM_CHANGE_NEW,     /* layer: not in OLD */
+};
+
+/* A file the comparison lists as added or changed, by path. */
+struct lw_vm_cfile {
+	const char *path; /* borrowed from the comparison */
+	uint32_t layer;   /* NEW's layer whose entry is visible, or
+			     LW_VM_NONE when not known */
+	int change;       /* LW_VM_CHANGE_ADDED or _CHANGED */
 };
 
 struct lw_vm {
@@ -216,6 +238,14 @@ struct lw_vm {
 	/* Lines of the overlays (help, cause), remade on each call. */
 	struct lw_strbuf *olines;
 	size_t nolines, capolines;
+	/* diff --browse: the comparison (borrowed, NULL otherwise), the
+	 * files it lists as added or changed (sorted by lw_path_cmp), each
+	 * layer's change, and 'n' (only what the change added). */
+	const struct lw_comparison *cmp;
+	struct lw_vm_cfile *cfiles;
+	size_t ncfiles;
+	uint8_t *lchange;
+	int change_only;
 };
 
 /* Makes a model of r (borrowed; must outlive it). Selects the layer that
@@ -298,6 +328,22 @@ int lw_vm_toggle_attrs(struct lw_vm *vm);
 int lw_vm_toggle_collapse_all(struct lw_vm *vm);
 /* The cause and fix of the waste at the cursor, as an overlay. */
 int lw_vm_show_cause(struct lw_vm *vm);
+/* Marks what c (borrowed; its new_ side is this model's image and it
+ * must outlive the model) says the change added: each layer shared or
+ * new, the files it lists as added or changed. Opens the image view
+ * when the comparison knows the files. Call before the first draw. */
+void lw_vm_set_comparison(struct lw_vm *vm, const struct lw_comparison *c);
+/* Shows only the files the comparison lists as added or changed (and
+ * the directories that hold them), or everything again. 0 without a
+ * comparison. */
+int lw_vm_toggle_change_only(struct lw_vm *vm);
+/* The change of a node of tree t: LW_VM_CHANGE_ADDED, _CHANGED or
+ * _NONE. */
+int lw_vm_node_change(const struct lw_vm *vm, const struct lw_vm_tree *t,
+		      const struct lw_vm_node *nd);
+/* The mark of a change: '*' added, '#' changed (files), '=' shared,
+ * '+' new (layers), ' ' none. */
+char lw_vm_change_mark(int change);
 /* Runs one action (enum lw_key_action). */
 int lw_vm_action(struct lw_vm *vm, int action);
 /* Opens the directories above path (normalised, borrowed) in the tree

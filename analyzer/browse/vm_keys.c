@@ -37,6 +37,7 @@ static const struct {
 	{ CTRL('b'), LW_ACT_ATTRS },
 	{ 'c', LW_ACT_CAUSE },
 	{ '?', LW_ACT_HELP },
+	{ 'n', LW_ACT_CHANGE_ONLY },
 };
 
 /* The help overlay: what each action does, and dive's key for it. */
@@ -68,6 +69,7 @@ static const struct {
 	{ LW_ACT_SORT, "sort by size / name", "Ctrl-O" },
 	{ LW_ACT_WASTED, "only wasted entries", "" },
 	{ LW_ACT_CAUSE, "cause and fix of the waste", "" },
+	{ LW_ACT_CHANGE_ONLY, "only what the change added", "" },
 	{ LW_ACT_HELP, "this help", "" },
 	{ LW_ACT_QUIT, "quit", "Ctrl-C" },
 };
@@ -194,6 +196,8 @@ void lw_vm_keyhelp(struct lw_vm *vm, int width, struct lw_strbuf *out)
 		const char *word;
 	} items[] = {
 		{ LW_ACT_QUIT, -1, "quit" }, { LW_ACT_HELP, -1, "help" },
+		/* diff --browse only */
+		{ LW_ACT_CHANGE_ONLY, -1, "changed" },
 		{ LW_ACT_NEXT_PANE, -1, "pane" }, { LW_ACT_OPEN, -1, "open" },
 		{ LW_ACT_FILTER, -1, "filter" }, { LW_ACT_CAUSE, -1, "cause" },
 		{ LW_ACT_COMPARE_ALL, LW_VM_LAYERS, "image" },
@@ -214,7 +218,8 @@ void lw_vm_keyhelp(struct lw_vm *vm, int width, struct lw_strbuf *out)
 	for (i = 0; i < sizeof(items) / sizeof(items[0]); i++) {
 		int need;
 
-		if (items[i].pane >= 0 && items[i].pane != vm->pane)
+		if ((items[i].pane >= 0 && items[i].pane != vm->pane) ||
+		    (items[i].action == LW_ACT_CHANGE_ONLY && !vm->cmp))
 			continue;
 		lw_vm_keys_of(vm, items[i].action, 1, &k);
 		if (!k.len)
@@ -257,7 +262,8 @@ void lwv_help_lines(struct lw_vm *vm, int width)
 	lwv_line_addf(&l, "%-21s %-30s %s", "Keys", "", "dive");
 	lwv_line_start(&l, lwv_overlay_line(vm), width);
 	for (i = 0; i < sizeof(help) / sizeof(help[0]); i++) {
-		if (!help[i].what)
+		if (!help[i].what ||
+		    (help[i].action == LW_ACT_CHANGE_ONLY && !vm->cmp))
 			continue;
 		lw_vm_keys_of(vm, help[i].action, 2, &k);
 		/* A pair of actions on one line: "Up, k / Down, j". */
@@ -279,6 +285,13 @@ void lwv_help_lines(struct lw_vm *vm, int width)
 	lwv_line_add(&l, "Kinds: U chown  M chmod  B chown+chmod  T touch");
 	lwv_line_start(&l, lwv_overlay_line(vm), width);
 	lwv_line_add(&l, "       O overwrite  D delete");
+	if (vm->cmp) {
+		lwv_line_start(&l, lwv_overlay_line(vm), width);
+		lwv_line_add(&l, "Diff:  * added by the change  "
+			     "# changed by it");
+		lwv_line_start(&l, lwv_overlay_line(vm), width);
+		lwv_line_add(&l, "       layers: + new  = shared with the old");
+	}
 	lwv_line_start(&l, lwv_overlay_line(vm), width);
 	lwv_line_start(&l, lwv_overlay_line(vm), width);
 	lwv_line_add(&l, "Any key closes this help.");

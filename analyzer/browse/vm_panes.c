@@ -31,6 +31,8 @@ static void row_start(struct lw_vm *vm, size_t i, int width, int cursor,
 	r->kind = -1;
 	r->kind_col = -1;
 	r->diff = -1;
+	r->change = LW_VM_CHANGE_NONE;
+	r->change_col = -1;
 	r->flags = cursor ? LW_VM_R_CURSOR : 0;
 	lwv_line_add(l, cursor ? ">" : " ");
 }
@@ -70,6 +72,12 @@ size_t lwv_rows_layers(struct lw_vm *vm, int height, int width)
 		struct lwv_line l;
 
 		row_start(vm, n, width, i == vm->cursor[LW_VM_LAYERS], &l);
+		if (vm->lchange) {
+			vm->rows[n].change = vm->lchange[i];
+			vm->rows[n].change_col = 1;
+			lwv_line_addf(&l, "%c", lw_vm_change_mark(
+					      vm->lchange[i]));
+		}
 		lwv_line_addf(&l, "%*zu %*s %*s  ", iw, i, sw,
 			      lw_human_bytes(ix ? ix->file_bytes : 0, a,
 					     sizeof(a)),
@@ -184,8 +192,14 @@ void lw_vm_title(struct lw_vm *vm, int pane, int width, struct lw_strbuf *out)
 
 	lwv_line_start(&l, out, width);
 	if (pane == LW_VM_LAYERS) {
-		lwv_line_add(&l, width >= 36 ?
-			     "Layers: #, size, waste, instruction" : "Layers");
+		if (vm->lchange)
+			lwv_line_add(&l, width >= 50 ? "Layers: + new, = "
+				     "shared, #, size, waste, instruction" :
+				     width >= 21 ? "Layers: + new, = shared" :
+				     "Layers");
+		else
+			lwv_line_add(&l, width >= 36 ? "Layers: #, size, "
+				     "waste, instruction" : "Layers");
 		return;
 	}
 	if (pane == LW_VM_CAUSES) {
@@ -231,6 +245,20 @@ static void header_figures(struct lw_vm *vm, int v, struct lw_strbuf *out)
 		an->wasted_bytes) / (double)an->total_bytes : 100.0;
 	double dive = 100.0 * an->dive.efficiency;
 
+	if (vm->cmp) {
+		/* diff --browse: the growth first; the rest as usual. */
+		const struct lw_comparison *c = vm->cmp;
+		uint64_t d = c->delta_total < 0 ? (uint64_t)-c->delta_total :
+			(uint64_t)c->delta_total;
+
+		lw_strbuf_addf(out, "%c%s", c->delta_total < 0 ? '-' : '+',
+			       lw_human_bytes(d, a, sizeof(a)));
+		if (c->old->total_bytes && v < 4)
+			lw_strbuf_addf(out, " (%+.2f %%)", c->growth_percent);
+		if (v == 4)
+			return;
+		lw_strbuf_adds(out, ", ");
+	}
 	lw_human_bytes(an->total_bytes, a, sizeof(a));
 	lw_human_bytes(an->wasted_bytes, b, sizeof(b));
 	switch (v) {
@@ -268,8 +296,17 @@ void lw_vm_header(struct lw_vm *vm, int width, struct lw_strbuf *out)
 	const struct lw_image *img = vm->an->image;
 	const char *name = img->ntags ? img->tags[0] : img->source ?
 		img->source : "";
+	struct lw_strbuf both = LW_STRBUF_INIT;
 	struct lwv_line l;
-	int v, want = lwv_cols(name), room, label;
+	int v, want, room, label;
+
+	if (vm->cmp) {
+		/* diff --browse: "OLD -> NEW" (escaped as one name). */
+		lw_strbuf_addf(&both, "%s -> %s", vm->cmp->old->name ?
+			       vm->cmp->old->name : "", name);
+		name = both.buf;
+	}
+	want = lwv_cols(name);
 
 	if (want > NAME_MIN_COLS(width))
 		want = NAME_MIN_COLS(width);
@@ -283,15 +320,31 @@ void lw_vm_header(struct lw_vm *vm, int width, struct lw_strbuf *out)
 	if (v == 5) {
 		/* Only the name fits, shortened from the middle. */
 		lwv_line_esc(&l, name, -1, LWV_CUT_MID);
-		return;
+		goto out;
 	}
 	room = width - lwv_cols(vm->scratch.buf) - 2;
 	label = room - 12 >= lwv_cols(name) ? 12 : 0;
 	if (label)
 		lwv_line_add(&l, "layerwaste  ");
-	lwv_line_esc(&l, name, room - label, LWV_CUT_MID);
+	if (vm->cmp && room - label >= 12) {
+		/* Each name cut on its own, so that the arrow stays. */
+		const char *oname = vm->cmp->old->name ?
+			vm->cmp->old->name : "";
+		int half = (room - label - 4) / 2;
+		int ocols = lwv_cols(oname) < half ? lwv_cols(oname) : half;
+
+		lwv_line_esc(&l, oname, ocols, LWV_CUT_MID);
+		lwv_line_add(&l, " -> ");
+		lwv_line_esc(&l, img->ntags ? img->tags[0] : img->source ?
+			     img->source : "", room - label - ocols - 4,
+			     LWV_CUT_MID);
+	} else {
+		lwv_line_esc(&l, name, room - label, LWV_CUT_MID);
+	}
 	lwv_line_add(&l, "  ");
 	lwv_line_add(&l, vm->scratch.buf);
+out:
+	lw_strbuf_release(&both);
 }
 
 /* The layer details box's items, most wanted first. */

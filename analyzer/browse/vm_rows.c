@@ -49,7 +49,7 @@ static int filter_match(const char *filter, const char *path)
 void lwv_tree_refresh(struct lw_vm *vm, struct lw_vm_tree *t)
 {
 	const uint16_t mask = LW_VM_N_PASS | LW_VM_N_KEEP | LW_VM_N_KIDS;
-	int narrowed = vm->filter[0] || vm->wasted_only ||
+	int narrowed = vm->filter[0] || vm->wasted_only || vm->change_only ||
 		(vm->hide[t->view] & ~(1u << LW_VM_DIFF_UNMOD));
 	size_t i;
 
@@ -64,7 +64,8 @@ void lwv_tree_refresh(struct lw_vm *vm, struct lw_vm_tree *t)
 
 		if (filter_match(vm->filter, nd->path) &&
 		    (!vm->wasted_only || nd->waste > 0) &&
-		    !(vm->hide[t->view] & (1u << nd->diff))) {
+		    !(vm->hide[t->view] & (1u << nd->diff)) &&
+		    (!vm->change_only || lw_vm_node_change(vm, t, nd))) {
 			nd->flags |= LW_VM_N_PASS | LW_VM_N_KEEP;
 			nd->sum_size += nd->size;
 			nd->sum_waste += nd->waste;
@@ -209,13 +210,16 @@ size_t lwv_rows_tree(struct lw_vm *vm, int height, int width)
 		r->kind = nd->kind;
 		r->kind_col = 2;
 		r->diff = nd->mark;
+		r->change = lw_vm_node_change(vm, t, nd);
+		r->change_col = vm->cmp ? 3 : -1;
 		r->flags = (i == t->cursor ? LW_VM_R_CURSOR : 0) |
 			(dir ? LW_VM_R_DIR : 0) |
 			(nd->flags & LW_VM_N_HIDDEN ? LW_VM_R_HIDDEN : 0) |
 			(nd->sum_waste ? LW_VM_R_WASTE : 0);
-		lwv_line_addf(&l, "%c%c%c ", i == t->cursor ? '>' : ' ',
+		lwv_line_addf(&l, "%c%c%c%c", i == t->cursor ? '>' : ' ',
 			      lw_vm_diff_mark(nd->mark),
-			      lw_vm_kind_letter(nd->kind));
+			      lw_vm_kind_letter(nd->kind),
+			      lw_vm_change_mark(r->change));
 		if (vm->attrs) {
 			attrs_text(e, at, sizeof(at));
 			lwv_line_addf(&l, "%s ", at);

@@ -12,6 +12,9 @@
 #include <unistd.h>
 
 #include "layerwaste/compare.h"
+#ifdef LW_HAVE_BROWSER
+#include "layerwaste/browse.h"
+#endif
 #include "cli.h"
 
 #define SHARE_MAX 64 /* images one share run reads */
@@ -39,6 +42,8 @@ static const char diff_usage[] =
 	"      --build-arg K=V    a build argument used for NEW\n"
 	"      --no-duplicates    skip the duplicate-content search\n"
 	"      --no-files         do not compare the final file systems\n"
+	"      --browse           open the browser on NEW (diff only; needs a\n"
+	"                         terminal), marking what the change added\n"
 	"      --platform P       pick a platform of an index\n"
 	"      --source SRC       archive, docker or podman\n"
 	"  -j, --jobs N           threads (default: cores)\n"
@@ -55,6 +60,7 @@ static const char diff_usage[] =
 enum {
 	C_BYTES = 256, C_COLOR, C_TOP, C_DOCKERFILE, C_TARGET, C_BUILDARG,
 	C_NODUP, C_NOFILES, C_PLATFORM, C_SOURCE, C_MAXGROWTH, C_MAXWASTE,
+	C_BROWSE = 512, /* apart: options added above do not move it */
 };
 
 static const struct option cmp_opts[] = {
@@ -69,6 +75,7 @@ static const struct option cmp_opts[] = {
 	{ "build-arg", required_argument, NULL, C_BUILDARG },
 	{ "no-duplicates", no_argument, NULL, C_NODUP },
 	{ "no-files", no_argument, NULL, C_NOFILES },
+	{ "browse", no_argument, NULL, C_BROWSE },
 	{ "platform", required_argument, NULL, C_PLATFORM },
 	{ "source", required_argument, NULL, C_SOURCE },
 	{ "jobs", required_argument, NULL, 'j' },
@@ -94,6 +101,8 @@ struct cmp_cli {
 	const char *build_args[CLI_BUILD_ARGS_MAX + 1];
 	size_t nbuild_args;
 	struct lw_cmp_rules rules;
+	int browse;           /* --browse: the browser on NEW */
+	int color_flag;       /* --color as given: 1, 0, -1 auto */
 	char **inputs;
 	int ninputs;
 };
@@ -190,6 +199,9 @@ static int parse_one(struct cmp_cli *k, int o, char **argv)
 	case C_NOFILES:
 		k->files = 0;
 		return 0;
+	case C_BROWSE:
+		k->browse = 1;
+		return 0;
 	case C_PLATFORM:
 		if (!strchr(optarg, '/'))
 			return usage_error("--platform takes os/arch[/variant], "
@@ -260,6 +272,11 @@ static int parse(struct cmp_cli *k, int argc, char **argv)
 	    (k->ao.dockerfile || k->rules.set[0] || k->rules.set[1]))
 		return usage_error("%s", "share takes no --dockerfile and no "
 				   "rules");
+	if (k->browse && strcmp(k->cmd, "diff"))
+		return usage_error("%s", "--browse is for diff only");
+	if (k->browse && (k->output || k->format != F_TEXT))
+		return usage_error("%s", "--browse takes no --format and no "
+				   "--output");
 	return 0;
 }
 
@@ -281,6 +298,30 @@ static int is_report(const char *path)
 	while (ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r');
 	fclose(f);
 	return ch == '{';
+}
+
+/* --browse needs a browser, a terminal on standard output (as `browse`)
+ * and NEW as an image. */
+static int browse_check(const struct cmp_cli *k)
+{
+#ifndef LW_HAVE_BROWSER
+	(void)k;
+	fprintf(stderr, "layerwaste: this build has no browser "
+		"(LW_WITH_BROWSER=OFF); leave out --browse\n");
+	return EXIT_USAGE;
+#else
+	if (!isatty(STDOUT_FILENO)) {
+		fprintf(stderr, "layerwaste: diff --browse needs a terminal on "
+			"standard output; leave out --browse for a report\n");
+		return EXIT_USAGE;
+	}
+	if (is_report(k->inputs[1])) {
+		fprintf(stderr, "layerwaste: --browse needs NEW to be an "
+			"image, not a report\n");
+		return EXIT_USAGE;
+	}
+	return 0;
+#endif
 }
 
 /* One side: its image, analysis and attribution (kept for hashing), or
@@ -368,6 +409,39 @@ static int write_job(FILE *f, int to_stdout, void *ctx)
 	}
 }
 
+/* --browse: the browser on NEW (cur), marking what c says the change
+ * added. A broken rule still makes the exit status 1. */
+static int browse_diff(const struct cmp_cli *k, const struct side *cur,
+		       const struct lw_comparison *c)
+{
+#ifdef LW_HAVE_BROWSER
+	const struct lw_result res = {
+		.image = cur->img,
+		.analysis = cur->an,
+		.attribution = cur->at,
+	};
+	const char *nc = getenv("NO_COLOR");
+	const struct lw_browse_opts bo = {
+		/* --color always beats NO_COLOR; auto follows it. */
+		.color = k->color_flag == 1 || (k->color_flag < 0 &&
+						 !(nc && *nc)),
+		.cmp = c,
+	};
+
+	if (lw_browse(&res, &bo) < 0) {
+		fprintf(stderr, "layerwaste: cannot drive the terminal: %s\n",
+			strerror(errno ? errno : ENOTTY));
+		return EXIT_IO;
+	}
+	return c->evaluated && !c->passed ? EXIT_RULES : EXIT_OK;
+#else
+	(void)k;
+	(void)cur;
+	(void)c;
+	return EXIT_USAGE;
+#endif
+}
+
 static int run_diff(const struct cmp_cli *k)
 {
 	struct side old, cur;
@@ -395,6 +469,10 @@ static int run_diff(const struct cmp_cli *k)
 	}
 	if (!k->files)
 		lw_warnings_release(&c->notes);
+	if (k->browse) {
+		status = browse_diff(k, &cur, c);
+		goto out;
+	}
 	j.c = c;
 	status = cli_emit(k->output, "w", write_job, &j);
 	if (!status && k->format == F_GITHUB && summary && *summary) {
@@ -455,6 +533,12 @@ int cli_compare_main(const char *cmd, int argc, char **argv)
 	rc = parse(&k, argc, argv);
 	if (rc)
 		return rc < 0 ? EXIT_OK : rc;
+	k.color_flag = k.color;
+	if (k.browse) {
+		rc = browse_check(&k);
+		if (rc)
+			return rc;
+	}
 	if (k.color < 0)
 		k.color = isatty(1) && !getenv("NO_COLOR") &&
 			  !(getenv("TERM") && !strcmp(getenv("TERM"), "dumb"));
