@@ -62,6 +62,8 @@ static const char usage_text[] =
 	"      --max-entries N    refuse layers with more entries (10000000)\n"
 	"      --max-bytes SIZE   refuse a layer or archive that decompresses\n"
 	"                         to more (64GiB)\n"
+	"      --max-memory SIZE  the window a zstd layer's frames may use\n"
+	"                         (1GiB; zstd's longest, 2GiB)\n"
 	"      --plain-reader     read the archive as one stream through\n"
 	"                         libarchive alone (slow; the reference the\n"
 	"                         fast paths are tested against)\n"
@@ -131,7 +133,7 @@ enum {
 	O_BYTES = 256, O_COLOR, O_TOP, O_NODUP, O_IMAGE, O_PLATFORM,
 	O_SOURCE, O_MAXENT, O_DOCKERFILE, O_TARGET, O_BUILDARG, O_FIX,
 	O_CONFIG, O_CICONFIG, O_NOCONFIG, O_SETTING, O_PLAIN, O_WITHFILES,
-	O_SRCROOT, O_BASE, O_JUDGEBASE, O_MAXBYTES,
+	O_SRCROOT, O_BASE, O_JUDGEBASE, O_MAXBYTES, O_MAXMEM,
 	O_VERIFY,
 	O_RULE = 512, /* + enum lw_rule */
 	O_DIVE_RULE = 768, /* + enum lw_rule, dive's camelCase flags */
@@ -151,6 +153,7 @@ static const struct option base_opts[] = {
 	{ "jobs", required_argument, NULL, 'j' },
 	{ "max-entries", required_argument, NULL, O_MAXENT },
 	{ "max-bytes", required_argument, NULL, O_MAXBYTES },
+	{ "max-memory", required_argument, NULL, O_MAXMEM },
 	{ "plain-reader", no_argument, NULL, O_PLAIN },
 	{ "verify", no_argument, NULL, O_VERIFY },
 	{ "with-files", no_argument, NULL, O_WITHFILES },
@@ -433,6 +436,16 @@ static int parse_option(struct cli *c, int o, const char *name, char **argv)
 			return die_usage("--max-bytes takes a positive size, "
 					 "e.g. 64GiB, not '%s'", optarg);
 		c->ro.max_bytes = n;
+		return 0;
+	}
+	case O_MAXMEM: {
+		uint64_t n;
+		const char *why;
+
+		if (lw_parse_size(optarg, &n, &why) || n == 0)
+			return die_usage("--max-memory takes a positive size, "
+					 "e.g. 2GiB, not '%s'", optarg);
+		c->ro.max_memory = n;
 		return 0;
 	}
 	case O_DOCKERFILE:

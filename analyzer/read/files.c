@@ -4,7 +4,8 @@
  *
  * The layer index keeps no content. Bytes come from the mapped layer when
  * it is uncompressed, else from the layer blob read again through
- * libarchive (still mapped from the archive or the OCI directory); a
+ * libarchive (still mapped from the archive or the OCI directory; zstd
+ * through unzstd.c, under --max-memory, as when it was indexed); a
  * layer that arrived as a stream (stdin, a compressed archive, `podman
  * image save`) kept only a few small configuration files (lw_keeps_file),
  * and says so for the rest. */
@@ -19,6 +20,7 @@
 #include "layerwaste/util.h"
 
 #include "read_priv.h"
+#include "unzstd.h"
 
 #define SYMLINK_HOPS 8
 
@@ -177,11 +179,31 @@ static const unsigned char *blob(const struct lw_image *img, uint32_t li,
 	return m->data;
 }
 
-/* Reads the wanted entries' bytes in one pass over a compressed blob. */
+/* A mapped zstd blob handed to lw_unzstd whole. */
+struct whole {
+	const unsigned char *p;
+	size_t len;
+};
+
+static la_ssize_t whole_pull(void *ctx, const void **buf)
+{
+	struct whole *w = ctx;
+	size_t n = w->len;
+
+	*buf = w->p;
+	w->len = 0;
+	return (la_ssize_t)n;
+}
+
+/* Reads the wanted entries' bytes in one pass over a compressed blob;
+ * zstd windows up to max_memory. */
 static int reread(const unsigned char *p, size_t len,
 		  const struct lw_entry *const *want, size_t n, size_t max,
-		  struct lw_file_bytes *outs, struct lw_error *err)
+		  uint64_t max_memory, struct lw_file_bytes *outs,
+		  struct lw_error *err)
 {
+	struct whole w = { .p = p, .len = len };
+	struct lw_unzstd zs = { .dctx = NULL };
 	struct archive *a = archive_read_new();
 	struct archive_entry *ae;
 	struct lw_strbuf sb = LW_STRBUF_INIT;
@@ -193,10 +215,16 @@ static int reread(const unsigned char *p, size_t len,
 
 	if (!a)
 		return lw_error_set(err, LW_ERR_NOMEM, "out of memory");
-	archive_read_support_filter_all(a);
 	archive_read_support_format_tar(a);
 	archive_read_support_format_gnutar(a);
-	if (archive_read_open_memory(a, p, len) != ARCHIVE_OK) {
+	if (lw_compression_sniff(p, len) == LW_COMP_ZSTD) {
+		lw_unzstd_init(&zs, whole_pull, &w, max_memory);
+		r = archive_read_open(a, &zs, NULL, lw_unzstd_read, NULL);
+	} else {
+		archive_read_support_filter_all(a);
+		r = archive_read_open_memory(a, p, len);
+	}
+	if (r != ARCHIVE_OK) {
 		rc = lw_error_set(err, LW_ERR_INPUT, "%s",
 				  archive_error_string(a));
 		goto out;
@@ -234,6 +262,7 @@ static int reread(const unsigned char *p, size_t len,
 				  archive_error_string(a));
 out:
 	archive_read_free(a);
+	lw_unzstd_release(&zs);
 	lw_strbuf_release(&sb);
 	return rc;
 }
@@ -276,7 +305,9 @@ int lw_image_read_entries(const struct lw_image *img, uint32_t layer,
 		}
 	}
 	if (pending && (p = blob(img, layer, &len)))
-		rc = reread(p, len, want, n, max, outs, err);
+		rc = reread(p, len, want, n, max,
+			    img->priv->max_memory,
+			    outs, err);
 	free(want);
 	if (rc)
 		lw_error_prefix(err, "layer %u", layer);

@@ -10,6 +10,7 @@
 #include "layerwaste/util.h"
 #include "inflate.h"
 #include "read_priv.h"
+#include "unzstd.h"
 #include "verify.h"
 
 
@@ -55,6 +56,9 @@ void lw_layers_progress_init(struct lw_image_priv *priv,
 	priv->stream_opts.max_entries = priv->max_entries;
 	priv->max_bytes = o->max_bytes ? o->max_bytes : LW_MAX_BYTES_DEFAULT;
 	priv->stream_opts.max_bytes = priv->max_bytes;
+	priv->max_memory = o->max_memory ? o->max_memory :
+		LW_MAX_MEMORY_DEFAULT;
+	priv->stream_opts.max_memory = priv->max_memory;
 	priv->stream_opts.plain = o->plain;
 	priv->plain = o->plain;
 	priv->verify = o->verify;
@@ -193,6 +197,7 @@ static void run_job(struct pool *pool, size_t ji)
 	struct chunk_reader cr = { .p = j->m->data, .len = (size_t)j->m->size };
 	struct archive *a = archive_read_new();
 	struct lw_gunzip gz = { 0 };
+	struct lw_unzstd zs = { .dctx = NULL };
 	struct lw_sha256 blob = { .ctx = NULL };
 	struct lw_tar_hasher th = { .raw = NULL };
 	int verify = pool->priv->verify;
@@ -243,6 +248,10 @@ static void run_job(struct pool *pool, size_t ji)
 		lw_gunzip_init(&gz, chunk_pull, &cr);
 		r = verify ? lw_tar_hasher_open(&th, a, lw_gunzip_read, &gz, 0) :
 			archive_read_open(a, &gz, NULL, lw_gunzip_read, NULL);
+	} else if (j->compression == LW_COMP_ZSTD && !pool->priv->plain) {
+		lw_unzstd_init(&zs, chunk_pull, &cr, pool->priv->max_memory);
+		r = verify ? lw_tar_hasher_open(&th, a, lw_unzstd_read, &zs, 0) :
+			archive_read_open(a, &zs, NULL, lw_unzstd_read, NULL);
 	} else if (verify) {
 		/* The tar stream hashed between the filter and the tar
 		 * reader. */
@@ -266,6 +275,7 @@ out:
 	lw_tar_hasher_release(&th);
 	lw_sha256_release(&blob);
 	lw_gunzip_release(&gz);
+	lw_unzstd_release(&zs);
 	drop_pages(j->m->data, (size_t)j->m->size);
 	job_tick(&tc, j->m->size);
 }

@@ -22,6 +22,7 @@ struct lw_image_priv {
 	uint64_t *job_bytes;
 	size_t max_entries;
 	uint64_t max_bytes;
+	uint64_t max_memory; /* --max-memory, never 0 */
 	int plain;
 	int verify; /* --verify */
 };

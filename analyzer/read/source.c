@@ -11,6 +11,7 @@
 #include "layerwaste/util.h"
 #include "inflate.h"
 #include "source.h"
+#include "unzstd.h"
 #include "verify.h"
 
 #define STREAM_BLOCK (1u << 20)
@@ -313,6 +314,7 @@ static int stream_layer(struct archive *outer, const struct lw_source *src,
 			     .inflated = m->compression != LW_COMP_NONE };
 	struct lw_error e2 = { 0, "" };
 	struct lw_gunzip gz = { 0 };
+	struct lw_unzstd zs = { .dctx = NULL };
 	struct lw_sha256 blob = { .ctx = NULL };
 	struct lw_tar_hasher th = { .raw = NULL };
 	int rc, r;
@@ -340,6 +342,11 @@ static int stream_layer(struct archive *outer, const struct lw_source *src,
 		r = so->verify ? lw_tar_hasher_open(&th, a, lw_gunzip_read, &gz,
 						    0) :
 			archive_read_open(a, &gz, NULL, lw_gunzip_read, NULL);
+	} else if (m->compression == LW_COMP_ZSTD && !so->plain) {
+		lw_unzstd_init(&zs, inner_pull, &rd, so->max_memory);
+		r = so->verify ? lw_tar_hasher_open(&th, a, lw_unzstd_read, &zs,
+						    0) :
+			archive_read_open(a, &zs, NULL, lw_unzstd_read, NULL);
 	} else if (so->verify) {
 		/* The tar stream hashed between the filter and the tar
 		 * reader (an uncompressed blob passes the raw reader as
@@ -372,6 +379,7 @@ static int stream_layer(struct archive *outer, const struct lw_source *src,
 	lw_tar_hasher_release(&th);
 	lw_sha256_release(&blob);
 	lw_gunzip_release(&gz);
+	lw_unzstd_release(&zs);
 	free(rd.buf);
 	if (rd.capped)
 		return err->code;

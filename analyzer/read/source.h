@@ -60,6 +60,7 @@ struct lw_source {
 struct lw_stream_opts {
 	size_t max_entries;
 	uint64_t max_bytes; /* of each decompressed stream, never 0 */
+	uint64_t max_memory; /* a zstd frame's window, never 0 */
 	int plain; /* no mapping, no ISA-L */
 	int verify; /* --verify: hash every layer blob and its tar stream */
 	void (*tick)(void *ctx, uint64_t bytes);

@@ -84,6 +84,10 @@ struct lw_progress {
 	const char *member;
 };
 
+/* Default cap on the window one zstd frame may use (--max-memory): 1 GiB
+ * admits `zstd --long=30`, not --long=31. */
+#define LW_MAX_MEMORY_DEFAULT (1ull << 30)
+
 struct lw_read_opts {
 	const char *input;    /* borrowed: path, "-", or an image name */
 	const char *image;    /* borrowed: --image NAME[:TAG], or NULL */
@@ -95,6 +99,12 @@ struct lw_read_opts {
 	uint64_t max_bytes;   /* bytes one decompressed stream may give: a
 				 layer's tar, or a compressed archive's;
 				 0: LW_MAX_BYTES_DEFAULT */
+	uint64_t max_memory;  /* the window one zstd frame may use, rounded
+				 down to a power of two; a layer needing
+				 more fails with LW_ERR_INPUT naming
+				 --max-memory. Per layer read at once (up to
+				 jobs); 0: LW_MAX_MEMORY_DEFAULT. The plain
+				 reader keeps libarchive's own limit */
 	int plain;            /* read everything as one stream through
 				 libarchive alone: no mapping, no ISA-L. The
 				 reference the fast paths are tested against */

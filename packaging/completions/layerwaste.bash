@@ -16,7 +16,8 @@ _layerwaste() {
 
 	local opts="--format --output --bytes --color --colour --top
 		--no-duplicates --with-files --dockerfile --target --base --source-root --build-arg --fix --image
-		--platform --source --jobs --max-entries --max-bytes --plain-reader
+		--platform --source --jobs --max-entries --max-bytes --max-memory
+		--plain-reader
 		--verify
 		--interactive --quiet --help --version --config --ci-config
 		--no-config --max-wasted-bytes --max-wasted-percent
@@ -62,7 +63,8 @@ _layerwaste() {
 	--source-root)
 		mapfile -t COMPREPLY < <(compgen -d -- "$cur")
 		return ;;
-	--top | -j | --jobs | --max-entries | --target | --build-arg | --image | \
+	--top | -j | --jobs | --max-entries | --max-memory | --target | \
+		--build-arg | --image | \
 		--max-*-bytes | --max-wasted-percent | --lowest-efficiency | \
 		--highest-* | --lowestEfficiency | --highestWastedBytes | \
 		--highestUserWastedPercent | --min-finding-bytes | \

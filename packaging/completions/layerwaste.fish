@@ -29,6 +29,7 @@ complete -c layerwaste -l source -x -a 'archive docker podman' -d 'Where the ima
 complete -c layerwaste -s j -l jobs -x -d 'Layers indexed at once'
 complete -c layerwaste -l max-entries -x -d 'Refuse layers with more entries'
 complete -c layerwaste -l max-bytes -x -d 'Refuse a layer or archive that decompresses to more'
+complete -c layerwaste -l max-memory -x -d 'The window a zstd layer may use'
 complete -c layerwaste -l plain-reader -d 'Read through libarchive alone'
 complete -c layerwaste -l verify -d 'Check every blob and layer against its digest'
 complete -c layerwaste -s i -l interactive -d 'Open the browser'

@@ -8,11 +8,17 @@
                              config (and an OCI manifest) stored again
                              under their new digests, so that every other
                              digest still holds
+  tamper.py longzstd IN OUT N  not damage: layer N of an OCI archive
+                             compressed again with `zstd --long=31` from a
+                             pipe (its frame declares a 2 GiB window), the
+                             blob and the manifest stored under their new
+                             digests: a valid archive
 """
 import gzip
 import hashlib
 import io
 import json
+import subprocess
 import sys
 import tarfile
 
@@ -112,6 +118,12 @@ def diffid(members, n):
     put(members, blob(digest), raw)
     man["config"]["digest"] = digest
     man["config"]["size"] = len(raw)
+    store_manifest(members, index, mdesc, man)
+
+
+def store_manifest(members, index, mdesc, man):
+    """An OCI manifest stored again under its new digest, index.json
+    naming it."""
     mraw = json.dumps(man).encode()
     mdigest = "sha256:" + hashlib.sha256(mraw).hexdigest()
     for m, _ in members:
@@ -123,10 +135,30 @@ def diffid(members, n):
     put(members, "index.json", json.dumps(index).encode())
 
 
+def longzstd(members, n):
+    _, layers, oci = plan(members)
+    if oci is None:
+        raise SystemExit("longzstd: not an OCI archive")
+    index, mdesc, man = oci
+    _, data = get(members, layers[n])
+    tar = subprocess.run(["zstd", "-dc"], input=data, check=True,
+                         stdout=subprocess.PIPE).stdout
+    raw = subprocess.run(["zstd", "-q", "--long=31", "-c"], input=tar,
+                         check=True, stdout=subprocess.PIPE).stdout
+    digest = "sha256:" + hashlib.sha256(raw).hexdigest()
+    for m, _ in members:
+        if m.name == layers[n]:
+            m.name = blob(digest)
+    put(members, blob(digest), raw)
+    man["layers"][n]["digest"] = digest
+    man["layers"][n]["size"] = len(raw)
+    store_manifest(members, index, mdesc, man)
+
+
 def main():
     what, src, dst, n = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
     members = load(src)
-    {"flip": flip, "diffid": diffid}[what](members, n)
+    {"flip": flip, "diffid": diffid, "longzstd": longzstd}[what](members, n)
     save(dst, members)
 
 

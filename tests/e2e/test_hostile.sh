@@ -167,5 +167,53 @@ done
 run_lw 2 "$TMP/o" "$IMG" --max-bytes 0 && one_line "--max-bytes 0" "$TMP/o.err" "takes a positive size"
 run_lw 2 "$TMP/o" "$IMG" --max-bytes lots && one_line "--max-bytes lots" "$TMP/o.err" "takes a positive size"
 
+# ---- zstd windows capped (--max-memory) ----
+# A legitimate layer compressed with `zstd --long=31` from a pipe: its
+# frame declares a 2 GiB window (past libarchive's 128 MiB). Read under a
+# large enough --max-memory it gives the fixture's findings; under the
+# default (1 GiB) or a small cap it is refused in one line.
+findings() { python3 -c 'import json,sys; print(json.dumps(json.load(open(sys.argv[1]))["findings"], sort_keys=True))' "$1"; }
+if command -v zstd >/dev/null 2>&1; then
+	ZF=$FIX/waste/oci-archive-zstd.tar
+	python3 "$LW_ROOT/tests/e2e/tamper.py" longzstd "$ZF" "$TMP/long.tar" 0
+	python3 - "$TMP/long.tar" "$TMP/long0.zst" <<'PY'
+import json, sys, tarfile
+t = tarfile.open(sys.argv[1])
+i = json.load(t.extractfile("index.json"))
+m = json.load(t.extractfile("blobs/" + i["manifests"][0]["digest"].replace(":", "/")))
+open(sys.argv[2], "wb").write(t.extractfile("blobs/" + m["layers"][0]["digest"].replace(":", "/")).read())
+PY
+	check_eq "zstd --long=31 from a pipe: the frame's window" "2.00 GiB (2147483648 B)" \
+		"$(zstd -lv "$TMP/long0.zst" 2>&1 | sed -n 's/^Window Size: //p')"
+	run_lw 0 "$TMP/zref" "$ZF" -f json
+	bounded "a 2 GiB zstd window under --max-memory 2GiB" 60 400000 0 '' "$TMP/long.tar" -f json --max-memory 2GiB
+	check_eq "a 2 GiB zstd window: the fixture's findings" "$(findings "$TMP/zref")" "$(findings "$TMP/b.out")"
+	cp "$TMP/b.out" "$TMP/zlong.json"
+	bounded "a 2 GiB zstd window, --verify" 60 400000 0 '' "$TMP/long.tar" -f json --max-memory 2GiB --verify
+	check_eq "a 2 GiB zstd window: the same report with --verify" "$(cat "$TMP/zlong.json")" "$(cat "$TMP/b.out")"
+	LW_STDIN=$TMP/long.tar run_lw 0 "$TMP/o" - -f json --max-memory 2GiB --verify &&
+		check_eq "a 2 GiB zstd window on stdin: the fixture's findings" "$(findings "$TMP/zref")" "$(findings "$TMP/o")"
+	bounded "a 2 GiB zstd window, the default --max-memory" 60 400000 3 \
+		'layer 0 (blobs/sha256/[0-9a-f]*): zstd frame needs a 2 GiB window, past --max-memory (1 GiB); raise it with --max-memory$' \
+		"$TMP/long.tar"
+	bounded "a 2 GiB zstd window, --max-memory 1MiB" 60 400000 3 \
+		'zstd frame needs a 2 GiB window, past --max-memory (1 MiB); raise it with --max-memory$' \
+		"$TMP/long.tar" --max-memory 1MiB
+	bounded "a 2 GiB zstd window, --max-memory 1MiB, --verify" 60 400000 3 \
+		'zstd frame needs a 2 GiB window, past --max-memory (1 MiB)' \
+		"$TMP/long.tar" --max-memory 1MiB --verify
+	LW_STDIN=$TMP/long.tar run_lw 3 "$TMP/o" - --max-memory 1MiB &&
+		one_line "a 2 GiB zstd window on stdin, --max-memory 1MiB" "$TMP/o.err" \
+			'zstd frame needs a 2 GiB window, past --max-memory (1 MiB); raise it with --max-memory$'
+	bounded "the fixture's zstd layers fit --max-memory 8MiB" 60 400000 0 '' "$ZF" -q --max-memory 8MiB
+	# The plain reader keeps libarchive's window limit (docs/security.md).
+	bounded "a 2 GiB zstd window, --plain-reader" 60 400000 3 'layer 0' \
+		"$TMP/long.tar" --plain-reader --max-memory 2GiB
+else
+	echo "SKIP: zstd is not installed: no --max-memory cases"
+fi
+run_lw 2 "$TMP/o" "$IMG" --max-memory 0 && one_line "--max-memory 0" "$TMP/o.err" "takes a positive size"
+run_lw 2 "$TMP/o" "$IMG" --max-memory lots && one_line "--max-memory lots" "$TMP/o.err" "takes a positive size"
+
 echo "$checks checks, $failures failures"
 [ "$failures" -eq 0 ]
