@@ -106,11 +106,17 @@ int lw_render_ci_summary(FILE *f, const struct lw_result *r)
 	const struct lw_suggestion *s = NULL;
 	const struct lw_checks *c;
 	struct lw_strbuf sb = LW_STRBUF_INIT, t = LW_STRBUF_INIT;
+	size_t i, k;
 	char a[32];
 	int rc;
 
-	if (at && at->nsuggestions)
-		s = &at->suggestions[0];
+	/* The largest fix of waste the rules judge: not of inherited,
+	 * suppressed or baseline-known causes. */
+	for (i = 0; at && !s && i < at->nsuggestions; i++)
+		for (k = 0; !s && k < at->ncauses; k++)
+			if (at->causes[k].suggestion == (int)i &&
+			    lwr_group_judged(r, at->causes[k].group))
+				s = &at->suggestions[i];
 	lw_strbuf_addf(&sb, "layerwaste: %s: %s wasted (%.2f %%)",
 		       lwr_verdict(r), lw_format_bytes(an->wasted_bytes, a,
 						       sizeof(a)),

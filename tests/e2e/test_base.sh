@@ -46,6 +46,7 @@ cd "$TMP/app"
 run_lw 0 "$TMP/app.json" -q --no-config -f json --max-wasted-bytes 1 \
 	--dockerfile Dockerfile "$TMP/app.tar"
 check_invariant "$TMP/app.json"
+grep -q "biggest fix" "$TMP/app.json.err" && fail "verdict names a fix of inherited waste: $(tail -1 "$TMP/app.json.err")" || ok
 check_eq "app: wasted" 32058 "$(jget "$TMP/app.json" "d['summary']['wasted_bytes']")"
 check_eq "app: base_wasted_bytes" 32058 "$(jget "$TMP/app.json" "d['summary']['base_wasted_bytes']")"
 check_eq "app: own_wasted_bytes" 0 "$(jget "$TMP/app.json" "d['summary']['own_wasted_bytes']")"

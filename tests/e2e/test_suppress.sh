@@ -42,6 +42,9 @@ check_eq "inline: findings" "[True]" \
 	"$(jget "$TMP/a.json" "sorted(set(f['suppressed'] is not None for f in d['findings'] if f['kind'] == 'chown'))")"
 grep -q "Dockerfile:9: layerwaste ignore: unknown kind 'tuch' (did you mean touch?)" "$TMP/a.json.err" && ok ||
 	fail "no warning for an unknown kind: $(cat "$TMP/a.json.err")"
+# The verdict line names the largest fix of judged waste, not the chown's.
+grep -q "biggest fix: .*chmod" "$TMP/a.json.err" && ! grep -q "COPY --chown" "$TMP/a.json.err" && ok ||
+	fail "verdict names a suppressed cause's fix: $(tail -1 "$TMP/a.json.err")"
 run_lw 0 "$TMP/a.txt" -q --no-config --max-wasted-bytes 1200 --dockerfile Dockerfile "$TMP/img.tar"
 grep -q "suppressed by the Dockerfile (not judged): the app's user owns it" "$TMP/a.txt" && ok ||
 	fail "text does not mark the suppression"
