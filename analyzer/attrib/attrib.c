@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "attrib_priv.h"
+#include "pkgdb.h"
 #include "layerwaste/util.h"
 
 static void layers_from_history(struct attr_ctx *ctx)
@@ -159,6 +160,11 @@ static void mark_base(struct attr_ctx *ctx)
 				     at->layers[g->from_layer].base;
 		at->causes[c].inherited = charged < at->nlayers &&
 					  at->layers[charged].base;
+		at->causes[c].category =
+			lw_pkgdb_classify(an, at, at->causes[c].group,
+					  &at->causes[c].inherent,
+					  &at->causes[c].churn, NULL);
+		at->causes[c].churn &= !at->causes[c].inherited;
 	}
 	for (i = 0; i < at->nsuggestions; i++) {
 		const struct lw_group *first = NULL;
@@ -181,6 +187,11 @@ static void mark_base(struct attr_ctx *ctx)
  * reason="why"` on the line above an instruction) or in the config's
  * `ignore:` list. A suppressed cause is still reported, marked, and never
  * judged. */
+
+const char *lw_cause_category_name(int category)
+{
+	return category == LW_CAUSE_PACKAGE_DB ? "package-db" : NULL;
+}
 
 const char *lw_suppress_by_name(int by)
 {

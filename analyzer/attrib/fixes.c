@@ -23,6 +23,7 @@
 #include <strings.h>
 
 #include "attrib_priv.h"
+#include "pkgdb.h"
 #include "layerwaste/dockerfile.h"
 #include "layerwaste/util.h"
 
@@ -840,6 +841,89 @@ static void fix_overwrite_group(struct fixer *fx, size_t gi)
 	lw_strbuf_release(&sb);
 }
 
+static int u32_cmp(const void *x, const void *y)
+{
+	uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
+
+	return a < b ? -1 : a > b;
+}
+
+/* Each manager's way of installing in one step. */
+static const char *const pkg_idiom[LW_PKG_COUNT] = {
+	[LW_PKG_APT] = "RUN apt-get update && apt-get install -y "
+		"--no-install-recommends a b c && rm -rf /var/lib/apt/lists/*",
+	[LW_PKG_RPM] = "RUN dnf install -y a b c && dnf clean all",
+	[LW_PKG_APK] = "RUN apk add --no-cache a b c",
+	[LW_PKG_PIP] = "RUN pip install --no-cache-dir a b c",
+	[LW_PKG_NPM] = "RUN npm install a b c && npm cache clean --force",
+	[LW_PKG_SYSTEM] = "one RUN for every install step",
+};
+
+/* Package-manager state that install steps rewrite again and again
+ * (pkgdb.c): one suggestion for all the churn, naming every step that
+ * rewrote the state. Advice only: merging install steps changes what
+ * each step sees, which --fix cannot prove harmless. */
+static void fix_pkgdb_churn(struct fixer *fx)
+{
+	const struct lw_analysis *an = fx->ctx->an;
+	const struct lw_attribution *at = fx->ctx->at;
+	struct lw_strbuf sb = LW_STRBUF_INIT, steps = LW_STRBUF_INIT;
+	struct sugg_build *b = NULL;
+	uint32_t *ls = lw_xcalloc(2 * an->ngroups + 1, sizeof(*ls));
+	size_t i, n = 0, u;
+	int manager = LW_PKG_SYSTEM;
+
+	for (i = 0; i < an->ngroups; i++) {
+		const struct lw_group *g = &an->groups[i];
+		int inherent, churn, m;
+
+		if (fx->group_sugg[i] >= 0 ||
+		    lw_pkgdb_classify(an, at, i, &inherent, &churn, &m) !=
+		    LW_CAUSE_PACKAGE_DB || (!inherent && !churn))
+			continue;
+		ls[n++] = g->layer;
+		if (!churn)
+			continue;
+		ls[n++] = g->from_layer;
+		if (!b)
+			b = new_sugg(fx, LW_FIX_REORDER, g->layer,
+				     g->from_layer);
+		add_group(fx, b, i);
+		if (manager == LW_PKG_SYSTEM)
+			manager = m;
+	}
+	if (!b)
+		goto out;
+	qsort(ls, n, sizeof(*ls), u32_cmp);
+	for (i = u = 0; i < n; i++)
+		if (!u || ls[u - 1] != ls[i])
+			ls[u++] = ls[i];
+	for (i = 0; i < u; i++) {
+		const struct lw_layer_attr *la = &at->layers[ls[i]];
+		char *w = where(fx, ls[i]);
+
+		if (i)
+			lw_strbuf_adds(&steps, i + 1 == u ? " and " : ", ");
+		if (i && la->file)
+			lw_strbuf_addf(&steps, ":%d", la->line);
+		else
+			lw_strbuf_adds(&steps, w);
+		free(w);
+	}
+	b->s.title = fmt(&sb, "The package database was rewritten by %s: "
+			 "install in one RUN", steps.buf);
+	b->s.detail = fmt(&sb, "Every install step stores the %s state "
+			  "again in full. Merge the install steps into one "
+			  "RUN (%s), or clear the logs in the same RUN. Not "
+			  "applied by --fix: merging install steps is left "
+			  "to you.", lw_pkgdb_manager_name(manager),
+			  pkg_idiom[manager]);
+out:
+	free(ls);
+	lw_strbuf_release(&steps);
+	lw_strbuf_release(&sb);
+}
+
 static int edit_cmp(const void *x, const void *y)
 {
 	const struct lw_fix_edit *a = x, *b = y;
@@ -959,6 +1043,7 @@ void lw_attr_fixes(struct attr_ctx *ctx)
 		if (ng)
 			fix_copy_flags(&fx, (uint32_t)k, gs, ng);
 	}
+	fix_pkgdb_churn(&fx);
 	for (i = 0; i < an->ngroups; i++) {
 		if (fx.group_sugg[i] >= 0)
 			continue;

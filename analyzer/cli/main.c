@@ -86,6 +86,8 @@ static const char usage_text[] =
 	"      --lowest-efficiency R       dive's rules: a ratio 0..1 or 90%\n"
 	"      --highest-wasted-bytes SIZE\n"
 	"      --highest-user-wasted-percent R\n"
+	"      --max-churn-bytes SIZE      package-manager state rewritten by\n"
+	"                                  a later install step\n"
 	"      --min-finding-bytes SIZE    smaller findings are not judged\n"
 	"      --min-wasted-bytes-for-percent SIZE\n"
 	"                                  ratio rules pass below it (1MB)\n"
@@ -775,7 +777,7 @@ int main(int argc, char **argv)
 	struct lw_space_readme *readme = NULL;
 	struct progress_state ps = { { 0, 0 }, 0, 0, 0 };
 	struct lw_rules_inputs rin = { .inherited = NULL };
-	uint8_t *inherited = NULL, *suppressed = NULL;
+	uint8_t *inherited = NULL, *suppressed = NULL, *churn = NULL;
 	struct lw_baseline *baseline = NULL;
 	int rc, status = EXIT_OK;
 
@@ -875,7 +877,10 @@ int main(int argc, char **argv)
 
 		inherited = lw_xcalloc(an->ngroups + 1, 1);
 		suppressed = lw_xcalloc(an->ngroups + 1, 1);
+		churn = lw_xcalloc(an->ngroups + 1, 1);
 		for (g = 0; g < at->ncauses; g++) {
+			churn[at->causes[g].group] =
+				(uint8_t)at->causes[g].churn;
 			inherited[at->causes[g].group] =
 				(uint8_t)at->causes[g].inherited;
 			suppressed[at->causes[g].group] =
@@ -883,6 +888,7 @@ int main(int argc, char **argv)
 		}
 		rin.inherited = inherited;
 		rin.suppressed = suppressed;
+		rin.churn = churn;
 		rin.ngroups = an->ngroups;
 	}
 	if (rules.baseline) {
@@ -914,6 +920,7 @@ int main(int argc, char **argv)
 out:
 	free(inherited);
 	free(suppressed);
+	free(churn);
 	lw_baseline_free(baseline);
 	lw_checks_free(checks);
 	lw_rules_report_free(report);

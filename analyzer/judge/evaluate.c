@@ -24,6 +24,7 @@ struct judged {
 	size_t suppressed;
 	uint64_t baseline_bytes;
 	size_t baseline;
+	uint64_t churn_bytes;
 };
 
 enum { KEPT = 0, INHERITED, SUPPRESSED, BASELINE };
@@ -73,9 +74,23 @@ static void judge(const struct lw_analysis *an,
 {
 	const struct lw_finding *f;
 	uint8_t *skip = left_out(an, c, in);
-	size_t i;
+	size_t i, g;
 
 	memset(j, 0, sizeof(*j));
+	for (g = 0; in && in->churn && g < an->ngroups && g < in->ngroups;
+	     g++) {
+		const struct lw_group *gr = &an->groups[g];
+
+		if (!in->churn[g])
+			continue;
+		for (i = gr->first; i < gr->first + gr->count &&
+		     i < an->nfindings; i++) {
+			f = &an->findings[i];
+			if ((!skip || skip[i] == KEPT) &&
+			    lw_rules_judges(c, f->path, f->bytes))
+				j->churn_bytes += f->bytes;
+		}
+	}
 	for (i = 0; i < an->nfindings; i++) {
 		f = &an->findings[i];
 		if (skip && skip[i] == SUPPRESSED) {
@@ -132,6 +147,7 @@ static const char *bytes_noun(int rule)
 	case LW_RULE_MAX_DELETE_BYTES: return "in deleted files";
 	case LW_RULE_MAX_METADATA_BYTES: return "in metadata-only copies";
 	case LW_RULE_HIGHEST_WASTED_BYTES: return "wasted by dive's count";
+	case LW_RULE_MAX_CHURN_BYTES: return "in package-manager churn";
 	default: return "wasted";
 	}
 }
@@ -248,6 +264,9 @@ static void eval_rule(struct lw_rule_result *r, const struct lw_analysis *an,
 	case LW_RULE_HIGHEST_USER_WASTED_PERCENT:
 		eval_ratio(r, lim->value, an->dive.user_wasted_percent, 1,
 			   an->dive.wasted_bytes, c->percent_floor);
+		break;
+	case LW_RULE_MAX_CHURN_BYTES:
+		eval_bytes(r, lim->bytes, j->churn_bytes);
 		break;
 	default: /* one rule per kind */
 		eval_bytes(r, lim->bytes,

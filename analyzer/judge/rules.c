@@ -48,6 +48,9 @@ static const struct rule_info rules[LW_RULE_COUNT] = {
 		"highest-user-wasted-percent",
 		"dive's wasted bytes over the bytes added on the base layer "
 		"(ratio 0..1)", LW_UNIT_RATIO },
+	[LW_RULE_MAX_CHURN_BYTES] = { "max-churn-bytes",
+		"bytes of package-manager state rewritten by a later install "
+		"step (churn)", LW_UNIT_BYTES },
 };
 
 static const char *const profile_names[LW_PROFILE_COUNT] = {

@@ -311,6 +311,17 @@ static void put_base(json_t *o, const struct lw_result *r, size_t gi)
 	lwr_jput(o, "suppressed", lwr_suppressed_json(r, gi));
 }
 
+/* category and inherent, for package-manager state only. */
+static void put_category(json_t *o, const struct lw_result *r, size_t gi)
+{
+	const struct lw_cause *c = lwr_group_cause(r, gi);
+
+	if (!c || c->category != LW_CAUSE_PACKAGE_DB)
+		return;
+	lwr_jput(o, "category", lwr_jtext(lw_cause_category_name(c->category)));
+	lwr_jput(o, "inherent", lwr_jmust(json_boolean(c->inherent)));
+}
+
 static const char *type_name(int type)
 {
 	static const char *const names[] = {
@@ -470,6 +481,7 @@ int lw_render_json(FILE *f, const struct lw_result *r,
 		lwr_jput(c, "suggestion", lw_json_cause_suggestion(r, i));
 		lwr_jput(c, "fingerprint", lwr_jtext(fp[i]));
 		put_base(c, r, i);
+		put_category(c, r, i);
 		lwr_jput(c, "baseline", r->baseline && i < r->baseline->ngroups ?
 			 lwr_jtext(lw_baseline_status_name(
 				 r->baseline->status[i])) :

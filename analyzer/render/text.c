@@ -263,10 +263,91 @@ static void text_group(struct lwr_line *l, const struct lw_result *r,
 	lw_strbuf_release(&cb);
 }
 
+/* The suggestion that merges the install steps, when the package-db
+ * causes have one (attrib/fixes.c): the index of a churn cause's. */
+static int pkgdb_fix(const struct lw_result *r)
+{
+	const struct lw_analysis *an = r->analysis;
+	const struct lw_cause *c;
+	size_t i;
+
+	for (i = 0; i < an->ngroups; i++)
+		if ((c = lwr_group_cause(r, i)) && c->churn &&
+		    c->suggestion >= 0)
+			return c->suggestion;
+	return -1;
+}
+
+static int pkgdb_member(const struct lw_result *r, size_t gi)
+{
+	const struct lw_cause *c = lwr_group_cause(r, gi);
+
+	return c && c->category == LW_CAUSE_PACKAGE_DB &&
+	       (c->churn || c->inherent) && !c->suppressed;
+}
+
+/* The package-db causes as one entry: their bytes, churn and inherent,
+ * the files (once each) and the suggestion naming the install steps. */
+static void text_pkgdb(struct lwr_line *l, const struct lw_result *r,
+		       const struct lw_suggestion *s,
+		       const struct lw_render_opts *o)
+{
+	const struct lw_analysis *an = r->analysis;
+	const char **paths = lw_xcalloc(an->nfindings + 1, sizeof(*paths));
+	uint64_t churn = 0, inherent = 0;
+	size_t i, k, n = 0, groups = 0;
+	char a[32], b[32], c[32];
+	int dup, judged = 0;
+
+	for (i = 0; i < an->ngroups; i++) {
+		const struct lw_group *g = &an->groups[i];
+
+		if (!pkgdb_member(r, i))
+			continue;
+		groups++;
+		if (lwr_group_cause(r, i)->churn) {
+			churn += g->bytes;
+		} else {
+			inherent += g->bytes;
+			judged = lwr_group_judged(r, i);
+		}
+		for (k = g->first; k < g->first + g->count &&
+		     k < an->nfindings; k++) {
+			size_t j;
+
+			for (j = dup = 0; j < n && !dup; j++)
+				dup = !strcmp(paths[j], an->findings[k].path);
+			if (!dup)
+				paths[n++] = an->findings[k].path;
+		}
+	}
+	lwr_line_addf(l, "  package database: %zu rewrites, %s (%s churn; %s "
+		      "inherent%s)", groups,
+		      lwr_size(o, churn + inherent, a, sizeof(a)),
+		      lwr_size(o, churn, b, sizeof(b)),
+		      lwr_size(o, inherent, c, sizeof(c)),
+		      judged ? "" : ", not judged");
+	lwr_line_end(l);
+	for (i = 0; i < n && i < MAX_PATHS; i++) {
+		lwr_line_add(l, "      ");
+		lwr_line_path(l, paths[i], -1);
+		lwr_line_end(l);
+	}
+	if (n > MAX_PATHS) {
+		lwr_line_addf(l, "      ... and %zu more", n - MAX_PATHS);
+		lwr_line_end(l);
+	}
+	lwr_line_add(l, "    fix: ");
+	lwr_line_esc(l, s->title, -1, 0);
+	lwr_line_end(l);
+	free(paths);
+}
+
 static void text_groups(struct lwr_line *l, const struct lw_result *r,
 			const struct lw_render_opts *o)
 {
 	const struct lw_analysis *an = r->analysis;
+	int fix = pkgdb_fix(r), shown = 0;
 	size_t i;
 
 	lwr_line_end(l);
@@ -275,8 +356,18 @@ static void text_groups(struct lwr_line *l, const struct lw_result *r,
 		return;
 	}
 	lwr_line_heading(l, "Waste by cause, largest first");
-	for (i = 0; i < an->ngroups && i < (size_t)o->top; i++)
+	for (i = 0; i < an->ngroups && i < (size_t)o->top; i++) {
+		/* Install steps that rewrote the package database: one
+		 * entry where the first of them would be. */
+		if (fix >= 0 && pkgdb_member(r, i)) {
+			if (!shown++)
+				text_pkgdb(l, r,
+					   &r->attribution->suggestions[fix],
+					   o);
+			continue;
+		}
 		text_group(l, r, &an->groups[i], o);
+	}
 	if (an->ngroups > (size_t)o->top) {
 		lwr_line_addf(l, "  ... and %zu more causes",
 			      an->ngroups - (size_t)o->top);

@@ -120,7 +120,25 @@ struct lw_cause {
 	char *suppress_reason; /* owned: the suppression's reason, or NULL */
 	int suppress_rule;     /* LW_SUPPRESS_CONFIG: the index of the entry
 				  in lw_attrib_opts.suppress; else -1 */
+	int category;          /* enum lw_cause_category */
+	int inherent;          /* LW_CAUSE_PACKAGE_DB: 1 when it is the
+				  build's first rewrite of package state the
+				  base image brought (docs/definitions.md:
+				  inherent); 0 for churn */
+	int churn;             /* LW_CAUSE_PACKAGE_DB, neither inherent nor
+				  inherited: a later rewrite of package
+				  state the build itself wrote */
 };
+
+/* What a cause's files are. */
+enum lw_cause_category {
+	LW_CAUSE_FILES = 0,    /* anything else */
+	LW_CAUSE_PACKAGE_DB,   /* every file is package-manager state
+				  (analyzer/attrib/pkgdb.c) */
+};
+
+/* "package-db"; NULL for LW_CAUSE_FILES. */
+const char *lw_cause_category_name(int category);
 
 struct lw_attribution {
 	char *dockerfile;        /* path as given, or NULL */

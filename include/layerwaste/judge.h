@@ -56,6 +56,7 @@ enum lw_rule {
 	LW_RULE_LOWEST_EFFICIENCY,  /* dive's lowestEfficiency */
 	LW_RULE_HIGHEST_WASTED_BYTES, /* dive's highestWastedBytes */
 	LW_RULE_HIGHEST_USER_WASTED_PERCENT, /* dive's highestUserWastedPercent */
+	LW_RULE_MAX_CHURN_BYTES,    /* package-manager churn (attrib.h) */
 	LW_RULE_COUNT
 };
 
@@ -339,6 +340,10 @@ struct lw_rules_inputs {
 				     judges the base (judge_base) */
 	const uint8_t *suppressed; /* borrowed, ngroups flags, or NULL: 1
 				      leaves the group out (a suppression) */
+	const uint8_t *churn;      /* borrowed, ngroups flags, or NULL: 1
+				      when the group is package-manager
+				      churn (lw_cause.churn), what
+				      max-churn-bytes counts */
 	const struct lw_baseline *baseline; /* borrowed, or NULL: each
 				      group's findings up to the report's
 				      bytes are left out (a grown group's

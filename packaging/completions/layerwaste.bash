@@ -23,7 +23,8 @@ _layerwaste() {
 		--no-config --max-wasted-bytes --max-wasted-percent
 		--max-chown-bytes --max-chmod-bytes --max-chown-chmod-bytes
 		--max-touch-bytes --max-overwrite-bytes --max-delete-bytes
-		--max-metadata-bytes --lowest-efficiency --highest-wasted-bytes
+		--max-metadata-bytes --max-churn-bytes --lowest-efficiency
+		--highest-wasted-bytes
 		--highest-user-wasted-percent --lowestEfficiency
 		--highestWastedBytes --highestUserWastedPercent
 		--min-finding-bytes --min-wasted-bytes-for-percent --ignore-path

@@ -48,6 +48,7 @@ complete -c layerwaste -l max-touch-bytes -x -d 'Limit on touch copies (SIZE)'
 complete -c layerwaste -l max-overwrite-bytes -x -d 'Limit on overwritten bytes (SIZE)'
 complete -c layerwaste -l max-delete-bytes -x -d 'Limit on deleted bytes (SIZE)'
 complete -c layerwaste -l max-metadata-bytes -x -d 'Limit on chown, chmod and touch copies (SIZE)'
+complete -c layerwaste -l max-churn-bytes -x -d 'Limit on package-manager churn (SIZE)'
 complete -c layerwaste -l lowest-efficiency -x -d "dive's lowest efficiency (ratio)"
 complete -c layerwaste -l lowestEfficiency -x -d "dive's lowest efficiency (ratio)"
 complete -c layerwaste -l highest-wasted-bytes -x -d "dive's highest wasted bytes (SIZE)"

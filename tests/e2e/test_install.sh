@@ -66,7 +66,7 @@ comp() { # comp WORD...: the completions of the last word
 reg=$(bash -c '. "$1" && complete -p layerwaste' bash "$ROOT/share/bash-completion/completions/layerwaste")
 check_eq "bash: complete -p layerwaste" "complete -o filenames -F _layerwaste layerwaste" "$reg"
 check_eq "bash: --form" "--format" "$(comp --form)"
-check_eq "bash: --max-ch" "--max-chown-bytes --max-chmod-bytes --max-chown-chmod-bytes" "$(comp --max-ch | paste -sd' ')"
+check_eq "bash: --max-ch" "--max-chown-bytes --max-chmod-bytes --max-chown-chmod-bytes --max-churn-bytes" "$(comp --max-ch | paste -sd' ')"
 check_eq "bash: -f s" "sarif" "$(comp -f s)"
 check_eq "bash: subcommand" "inspect" "$(comp insp)"
 
