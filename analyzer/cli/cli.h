@@ -80,6 +80,14 @@ struct cli {
  * status (standard output closed). */
 int cli_compare_main(const char *cmd, int argc, char **argv);
 
+/* `layerwaste cache stats|prune` (cache_cmd.c): argv[0] is "cache".
+ * Returns the exit status (standard output closed). */
+int cli_cache_main(int argc, char **argv);
+/* The default cache folder, $XDG_CACHE_HOME/layerwaste or
+ * $HOME/.cache/layerwaste (a static buffer), or NULL when neither is
+ * set. */
+const char *cli_cache_default(void);
+
 /* Opens path for writing (NULL or "-": standard output, flushed but left
  * open; mode "w" or "a"), calls write, and reports any failure of the
  * open, the write, the flush or the close on stderr. Returns EXIT_OK or

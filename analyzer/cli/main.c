@@ -27,6 +27,7 @@ static const char usage_text[] =
 	"       layerwaste browse [options] IMAGE   (or -i)\n"
 	"       layerwaste diff [options] OLD NEW   (see 'layerwaste diff -h')\n"
 	"       layerwaste share [options] IMAGE IMAGE...\n"
+	"       layerwaste cache stats|prune [--cache DIR]\n"
 	"\n"
 	"IMAGE is an archive written by `docker save`, `podman save`, `buildah\n"
 	"push` or `skopeo copy` (plain or compressed), an OCI layout directory,\n"
@@ -69,6 +70,10 @@ static const char usage_text[] =
 	"                         fast paths are tested against)\n"
 	"      --verify           check every blob against its digest and\n"
 	"                         every layer against its diff_id (SHA-256)\n"
+	"      --cache DIR        keep each layer's index in DIR (default:\n"
+	"                         $XDG_CACHE_HOME/layerwaste)\n"
+	"      --no-cache         read every layer, keep nothing\n"
+	"      --cache-max SIZE   the cache's size cap (1GiB)\n"
 	"  -i, --interactive      open the browser (as `layerwaste browse`)\n"
 	"  -q, --quiet            no progress line\n"
 	"  -h, --help             this help\n"
@@ -136,7 +141,7 @@ enum {
 	O_SOURCE, O_MAXENT, O_DOCKERFILE, O_TARGET, O_BUILDARG, O_FIX,
 	O_CONFIG, O_CICONFIG, O_NOCONFIG, O_SETTING, O_PLAIN, O_WITHFILES,
 	O_SRCROOT, O_BASE, O_JUDGEBASE, O_MAXBYTES, O_MAXMEM,
-	O_VERIFY,
+	O_VERIFY, O_CACHE, O_NOCACHE, O_CACHEMAX,
 	O_RULE = 512, /* + enum lw_rule */
 	O_DIVE_RULE = 768, /* + enum lw_rule, dive's camelCase flags */
 };
@@ -158,6 +163,9 @@ static const struct option base_opts[] = {
 	{ "max-memory", required_argument, NULL, O_MAXMEM },
 	{ "plain-reader", no_argument, NULL, O_PLAIN },
 	{ "verify", no_argument, NULL, O_VERIFY },
+	{ "cache", required_argument, NULL, O_CACHE },
+	{ "no-cache", no_argument, NULL, O_NOCACHE },
+	{ "cache-max", required_argument, NULL, O_CACHEMAX },
 	{ "with-files", no_argument, NULL, O_WITHFILES },
 	{ "source-root", required_argument, NULL, O_SRCROOT },
 	{ "dockerfile", required_argument, NULL, O_DOCKERFILE },
@@ -424,6 +432,24 @@ static int parse_option(struct cli *c, int o, const char *name, char **argv)
 	case O_VERIFY:
 		c->ro.verify = 1;
 		return 0;
+	case O_CACHE:
+		if (!*optarg)
+			return die_usage("%s", "--cache needs a folder");
+		c->ro.cache_dir = optarg;
+		return 0;
+	case O_NOCACHE:
+		c->ro.cache_dir = ""; /* no cache */
+		return 0;
+	case O_CACHEMAX: {
+		uint64_t n;
+		const char *why;
+
+		if (lw_parse_size(optarg, &n, &why) || n == 0)
+			return die_usage("--cache-max takes a positive size, "
+					 "e.g. 1GiB, not '%s'", optarg);
+		c->ro.cache_max = n;
+		return 0;
+	}
 	case O_MAXENT:
 		if (parse_uint(optarg, LONG_MAX, &v) || v == 0)
 			return die_usage("--max-entries takes a positive "
@@ -788,6 +814,8 @@ int main(int argc, char **argv)
 	setlocale(LC_NUMERIC, "C");
 	if (argc > 1 && (!strcmp(argv[1], "diff") || !strcmp(argv[1], "share")))
 		return cli_compare_main(argv[1], argc - 1, argv + 1);
+	if (argc > 1 && !strcmp(argv[1], "cache"))
+		return cli_cache_main(argc - 1, argv + 1);
 	memset(&c, 0, sizeof(c));
 	c.color = -1;
 	c.duplicates = 1;
@@ -832,6 +860,8 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	c.ro.input = c.input;
+	if (!c.ro.cache_dir)
+		c.ro.cache_dir = cli_cache_default();
 	rc = lw_image_read(&c.ro, &img, &err);
 	clear_progress(&ps);
 	if (rc) {

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "layerwaste/util.h"
+#include "cache.h"
 #include "read_priv.h"
 #include "saver.h"
 #include "source.h"
@@ -737,6 +738,11 @@ void lw_image_free(struct lw_image *img)
 
 	if (!img)
 		return;
+	if (img->priv) {
+		/* Before the layers: it writes back their new hashes. */
+		lw_cache_close(img->priv->cache);
+		img->priv->cache = NULL;
+	}
 	for (i = 0; i < img->nlayers; i++) {
 		free(img->layers[i].digest);
 		free(img->layers[i].diff_id);

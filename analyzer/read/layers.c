@@ -8,6 +8,7 @@
 #include <xxhash.h>
 
 #include "layerwaste/util.h"
+#include "cache.h"
 #include "inflate.h"
 #include "read_priv.h"
 #include "unzstd.h"
@@ -132,6 +133,11 @@ struct job {
 	int rc;
 	int collected;
 	unsigned char blob_sha[LW_SHA256_LEN], tar_sha[LW_SHA256_LEN];
+	/* The per-layer cache: the job's layer's diff_id (borrowed), and
+	 * whether ix came from it, with what it said. */
+	const char *diff_id;
+	int cached;
+	struct lw_cache_meta meta;
 };
 
 struct pool {
@@ -187,7 +193,7 @@ static int verify_finish(struct job *j, struct chunk_reader *cr,
 	return rc;
 }
 
-static void run_job(struct pool *pool, size_t ji)
+static void index_job(struct pool *pool, size_t ji)
 {
 	struct job *j = &pool->jobs[ji];
 	struct tick_ctx tc = { pool, ji };
@@ -280,6 +286,83 @@ out:
 	job_tick(&tc, j->m->size);
 }
 
+/* A layer the cache had. Under --verify its blob is still hashed, and
+ * must be the very blob the entry was verified from (whose tar stream
+ * hashed to the diff_id): then the layer is verified without inflating
+ * it. Otherwise it is read again. */
+static void run_job(struct pool *pool, size_t ji)
+{
+	struct job *j = &pool->jobs[ji];
+	struct tick_ctx tc = { pool, ji };
+
+	if (j->cached && pool->priv->verify) {
+		if (lw_sha256_buf(j->m->data, (size_t)j->m->size, j->blob_sha,
+				  &j->err) ||
+		    memcmp(j->blob_sha, j->meta.blob_sha, LW_SHA256_LEN)) {
+			lw_layer_index_release(j->ix);
+			free(j->ix);
+			j->ix = NULL;
+			j->cached = 0;
+		} else {
+			memcpy(j->tar_sha, j->meta.tar_sha, LW_SHA256_LEN);
+		}
+		drop_pages(j->m->data, (size_t)j->m->size);
+	}
+	if (!j->cached) {
+		index_job(pool, ji);
+		return;
+	}
+	job_tick(&tc, j->m->size);
+}
+
+/* Takes what the cache has for each job's layer. */
+static void cache_lookup(struct lw_image *img, struct pool *pool,
+			 struct lw_member **mem)
+{
+	struct lw_image_priv *priv = img->priv;
+	size_t i, k;
+
+	for (k = 0; k < pool->njobs; k++) {
+		struct job *j = &pool->jobs[k];
+		int comp;
+
+		for (i = 0; mem[i] != j->m; i++)
+			;
+		j->diff_id = img->layers[i].diff_id;
+		comp = lw_compression_sniff(j->m->data, (size_t)j->m->size);
+		if (comp < 0 || !lw_cache_get(priv->cache, j->diff_id,
+					      j->m->size, comp, priv->verify,
+					      &j->ix, &j->meta,
+					      &img->warnings))
+			continue;
+		j->cached = 1;
+		j->compression = comp;
+		j->tar_bytes = j->meta.tar_bytes;
+		j->base = comp == LW_COMP_NONE ? j->m->data : NULL;
+	}
+}
+
+/* Writes what the cache lacked, and remembers what it had, so that the
+ * hashes the analysis adds are written back. Under --verify every layer
+ * has been verified by now. */
+static void cache_store(struct lw_image_priv *priv, struct pool *pool)
+{
+	size_t k;
+
+	for (k = 0; k < pool->njobs; k++) {
+		struct job *j = &pool->jobs[k];
+		struct lw_cache_meta meta = { .tar_bytes = j->tar_bytes,
+					      .verified = priv->verify };
+
+		if (j->cached)
+			meta = j->meta;
+		else if (priv->verify)
+			memcpy(meta.blob_sha, j->blob_sha, LW_SHA256_LEN);
+		lw_cache_put(priv->cache, j->diff_id, j->m->size,
+			     j->compression, j->ix, &meta, j->cached);
+	}
+}
+
 static int job_size_cmp(const void *x, const void *y)
 {
 	const struct job *a = x, *b = y;
@@ -322,6 +405,9 @@ static int index_mapped(struct lw_image *img, struct lw_source *src,
 	 * layer at the end while the other idles. */
 	if (pool.njobs > 1)
 		qsort(pool.jobs, pool.njobs, sizeof(*pool.jobs), job_size_cmp);
+	priv->cache = o->plain ? NULL : lw_cache_open(o);
+	if (priv->cache)
+		cache_lookup(img, &pool, mem);
 	priv->job_bytes = lw_xcalloc(pool.njobs + 1, sizeof(uint64_t));
 	nthreads = (size_t)(o->jobs > 0 ? o->jobs : lw_cpu_count());
 	if (nthreads > pool.njobs)
@@ -360,6 +446,8 @@ static int index_mapped(struct lw_image *img, struct lw_source *src,
 		img->layers[i].tar_bytes = pool.jobs[k].tar_bytes;
 		priv->bases[i] = pool.jobs[k].base;
 	}
+	if (!rc && priv->cache)
+		cache_store(priv, &pool);
 	free(pool.jobs);
 	return rc;
 }

@@ -6,6 +6,8 @@
 
 #include "source.h"
 
+struct lw_cache;
+
 struct lw_image_priv {
 	struct lw_source src;
 	struct lw_stream_opts stream_opts;
@@ -25,6 +27,7 @@ struct lw_image_priv {
 	uint64_t max_memory; /* --max-memory, never 0 */
 	int plain;
 	int verify; /* --verify */
+	struct lw_cache *cache; /* owned (cache.h), or NULL */
 };
 
 void lw_layers_progress_init(struct lw_image_priv *priv,

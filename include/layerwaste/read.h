@@ -116,7 +116,17 @@ struct lw_read_opts {
 	/* Called from any thread, serialised by the reader. */
 	void (*progress)(void *ctx, const struct lw_progress *p);
 	void *progress_ctx;
+	/* The per-layer cache's directory (created when needed), or NULL
+	 * for none. Mapped archives and OCI directories read each layer's
+	 * index from it when present and write it when not; streams do not
+	 * use it. Under verify only entries written from verified layers
+	 * are used, and only verified layers are written. */
+	const char *cache_dir;
+	uint64_t cache_max; /* its size cap; 0: LW_CACHE_MAX_DEFAULT */
 };
+
+/* Default size cap of the cache directory (--cache-max). */
+#define LW_CACHE_MAX_DEFAULT (1ull << 30)
 
 /* Reads the image. On success returns LW_OK and *out owned by the caller
  * (free with lw_image_free). On failure returns a negative lw_code, fills
@@ -146,6 +156,25 @@ int lw_image_hash_many(struct lw_image *img, const struct lw_entry_ref *refs,
  * static buffer filled on the first call: not thread-safe until one call
  * has returned. */
 const char *lw_host_platform(void);
+
+/* ---- The per-layer cache's directory (cache.c). ---- */
+
+struct lw_cache_stats {
+	uint64_t entries; /* layer entries */
+	uint64_t bytes;   /* their bytes */
+	uint64_t stale;   /* temporary files of dead runs removed */
+};
+
+/* Counts the entries of the cache directory dir (borrowed; a missing one
+ * is empty). Returns LW_OK or LW_ERR_IO with err filled. */
+int lw_cache_stats(const char *dir, struct lw_cache_stats *st,
+		   struct lw_error *err);
+/* Removes the least recently used entries until dir holds at most max
+ * bytes (0: all of them), and temporary files left by dead runs; removed
+ * says what went. Safe while other runs use the directory. Returns LW_OK
+ * or LW_ERR_IO with err filled. */
+int lw_cache_prune(const char *dir, uint64_t max,
+		   struct lw_cache_stats *removed, struct lw_error *err);
 
 /* ---- Reading files back out of an image (files.c). ---- */
 

@@ -18,7 +18,7 @@ _layerwaste() {
 		--no-duplicates --with-files --dockerfile --target --base --source-root --build-arg --fix --image
 		--platform --source --jobs --max-entries --max-bytes --max-memory
 		--plain-reader
-		--verify
+		--verify --cache --no-cache --cache-max
 		--interactive --quiet --help --version --config --ci-config
 		--no-config --max-wasted-bytes --max-wasted-percent
 		--max-chown-bytes --max-chmod-bytes --max-chown-chmod-bytes
@@ -79,7 +79,7 @@ _layerwaste() {
 	fi
 	# The subcommand comes first; then IMAGE: an archive or a directory.
 	if [ "$cword" -eq 1 ]; then
-		mapfile -t COMPREPLY < <(compgen -W "inspect browse diff share" -- "$cur")
+		mapfile -t COMPREPLY < <(compgen -W "inspect browse diff share cache" -- "$cur")
 	fi
 	local f
 	while IFS= read -r f; do COMPREPLY+=("$f"); done < <(compgen -f -- "$cur")

@@ -8,6 +8,7 @@ complete -c layerwaste -n __fish_use_subcommand -a inspect -d 'The layers, witho
 complete -c layerwaste -n __fish_use_subcommand -a browse -d 'The interactive browser'
 complete -c layerwaste -n __fish_use_subcommand -a diff -d 'Compare two builds'
 complete -c layerwaste -n __fish_use_subcommand -a share -d 'The layers several images share'
+complete -c layerwaste -n __fish_use_subcommand -a cache -d 'The layer cache: stats or prune'
 
 complete -c layerwaste -s f -l format -x -a "$formats" -d 'Report format'
 complete -c layerwaste -s o -l output -r -d 'Write the report, or FMT=FILE, to a file'
@@ -32,6 +33,9 @@ complete -c layerwaste -l max-bytes -x -d 'Refuse a layer or archive that decomp
 complete -c layerwaste -l max-memory -x -d 'The window a zstd layer may use'
 complete -c layerwaste -l plain-reader -d 'Read through libarchive alone'
 complete -c layerwaste -l verify -d 'Check every blob and layer against its digest'
+complete -c layerwaste -l cache -r -a '(__fish_complete_directories)' -d "Keep each layer's index in this folder"
+complete -c layerwaste -l no-cache -d 'Read every layer, keep nothing'
+complete -c layerwaste -l cache-max -r -d "The cache's size cap"
 complete -c layerwaste -s i -l interactive -d 'Open the browser'
 complete -c layerwaste -s q -l quiet -d 'No progress line'
 complete -c layerwaste -s h -l help -d 'Print the usage'

@@ -12,6 +12,9 @@ PEER=${LW_PEER_DIR:-$LW_ROOT/../shared/fixtures/peer-dive}
 FIX=$LW_ROOT/fixtures/images
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
+# The per-layer cache of every run goes to the test's own folder, never
+# the machine's.
+export XDG_CACHE_HOME=$TMP/xdg-cache
 failures=0
 checks=0
 
