@@ -5,7 +5,9 @@
 # status with shell commands, as dpkg would rewrite it. Three steps: one
 # package-db cause naming the three lines, the first rewrite inherent and
 # not judged, the two later ones churn, judged by --max-churn-bytes; the
-# same steps merged into one RUN: no churn.
+# same steps merged into one RUN: no churn; --fix merges the three steps,
+# and the rebuilt image has the same files (the same package set) and no
+# churn.
 . "$(dirname "$0")/lib.sh"
 # shellcheck source=tests/e2e/buildah.sh
 . "$(dirname "$0")/buildah.sh"
@@ -32,7 +34,7 @@ inst() {
 cat >"$TMP/three/Dockerfile" <<DF
 FROM localhost/churn-base:latest
 RUN $(inst pkga)
-ENV LANG=C.UTF-8
+ENV APP_VERSION=1
 RUN $(inst pkgb)
 RUN $(inst pkgc)
 DF
@@ -62,7 +64,7 @@ check_eq "churn bytes" $((2 * s1 + 3 * 44)) "$((churn))"
 check_eq "one suggestion names the steps" \
 	"The package database was rewritten by Dockerfile:2, :4 and :5: install in one RUN" \
 	"$(jget "$TMP/three.json" "[s['title'] for s in d['suggestions'] if 'package database' in s['title']][0]")"
-check_eq "apt idiom as advice" "False True" \
+check_eq "apt idiom, merge applied by --fix" "True True" \
 	"$(jget "$TMP/three.json" "' '.join(str(x) for s in d['suggestions'] if 'package database' in s['title'] for x in (s['safe'], '--no-install-recommends' in s['detail']))")"
 
 run_lw 0 "$TMP/three.txt" --dockerfile Dockerfile "$TMP/three.tar"
@@ -92,6 +94,21 @@ jsonschema.Draft202012Validator(json.load(open(sys.argv[1]))).validate(json.load
 		fail "three.json does not keep to the schema: $(tail -3 "$TMP/three.schema")"
 	fi
 fi
+
+# --fix: the three steps merged into the first, the ENV between kept.
+run_lw 0 "$TMP/fix.diff" --dockerfile Dockerfile --fix "$TMP/three.tar"
+patch -p1 --quiet <"$TMP/fix.diff" && ok || fail "the --fix diff does not apply"
+check_eq "fixed Dockerfile: RUN lines" 1 "$(grep -c '^RUN ' Dockerfile)"
+check_eq "fixed Dockerfile: ENV kept" 1 "$(grep -c '^ENV APP_VERSION=1$' Dockerfile)"
+lw_buildah_build "$TMP/three" churn-fixed "$TMP/fixed.tar"
+python3 "$LW_ROOT/tests/e2e/fstree.py" "$TMP/three.tar" >"$TMP/three.tree"
+python3 "$LW_ROOT/tests/e2e/fstree.py" "$TMP/fixed.tar" >"$TMP/fixed.tree"
+if diff -u "$TMP/three.tree" "$TMP/fixed.tree" >"$TMP/tree.diff"; then ok; else
+	fail "the fixed image's files differ: $(head -20 "$TMP/tree.diff")"
+fi
+run_lw 0 "$TMP/fixed.json" -f json --dockerfile Dockerfile --max-churn-bytes 0 "$TMP/fixed.tar"
+check_eq "fixed: no churn, one inherent rewrite" "True" \
+	"$(jget "$TMP/fixed.json" "' '.join(str(c['inherent']) for c in d['causes'] if c.get('category') == 'package-db')")"
 
 cd "$TMP/merged"
 run_lw 0 "$TMP/merged.json" -f json --dockerfile Dockerfile --max-churn-bytes 0 "$TMP/merged.tar"

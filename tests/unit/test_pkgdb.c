@@ -125,13 +125,13 @@ static struct tb_layer *install_layer(size_t installed)
 static const char three_steps_df[] =
 	"FROM debian:12\n"
 	"RUN apt-get install -y pkg0\n"
-	"ENV LANG=C.UTF-8\n"
+	"ENV APP_VERSION=1\n"
 	"RUN apt-get install -y pkg1\n"
 	"RUN apt-get install -y pkg2\n";
 
 static const char three_steps_history[] = BASE
 	H("/bin/sh -c apt-get install -y pkg0")
-	HE("/bin/sh -c #(nop)  ENV LANG=C.UTF-8")
+	HE("/bin/sh -c #(nop)  ENV APP_VERSION=1")
 	H("/bin/sh -c apt-get install -y pkg1")
 	H("/bin/sh -c apt-get install -y pkg2") "]";
 
@@ -247,11 +247,72 @@ START_TEST(test_three_steps)
 	ck_assert_ptr_nonnull(strstr(s->detail, "apt-get update && apt-get "
 				     "install -y --no-install-recommends"));
 	ck_assert_ptr_nonnull(strstr(s->detail, "rm -rf /var/lib/apt/lists/*"));
-	ck_assert_int_eq(s->safe, 0);
-	ck_assert_uint_eq(s->nedits, 0);
 	ck_assert_uint_eq(s->saves_bytes, group_bytes(&r, c2) +
 			  group_bytes(&r, c3));
+	/* Only an ENV the steps do not use between them: --fix merges them
+	 * into line 2, commands as written, and drops lines 4 and 5. */
+	ck_assert_int_eq(s->safe, 1);
+	ck_assert_uint_eq(s->nedits, 3);
+	ck_assert_int_eq(s->edits[0].line, 2);
+	ck_assert_str_eq(s->edits[0].text,
+			 "RUN apt-get install -y pkg0 \\\n"
+			 " && apt-get install -y pkg1 \\\n"
+			 " && apt-get install -y pkg2");
+	ck_assert_int_eq(s->edits[1].line, 4);
+	ck_assert_ptr_null(s->edits[1].text);
+	ck_assert_int_eq(s->edits[2].line, 5);
+	ck_assert_ptr_null(s->edits[2].text);
+	ck_assert_ptr_nonnull(strstr(s->detail, "--fix merges the steps"));
 	run_free(&r);
+}
+END_TEST
+
+/* The merge is advice, with the reason, when the steps cannot be joined
+ * provably the same: an ENV programs read unnamed between them, a cd
+ * that would reach the next step's commands, a || in a step. */
+static void assert_advice(const char *df, const char *hist,
+			  const char *reason)
+{
+	struct tb_layer *l[MAXL];
+	struct run r;
+	const struct lw_suggestion *s;
+
+	l[0] = base_layer();
+	l[1] = install_layer(1);
+	l[2] = install_layer(2);
+	run_image(&r, l, 3, hist, df);
+	s = &r.at->suggestions[cause_of(&r, 2, 1)->suggestion];
+	ck_assert_msg(strstr(s->title, "The package database was rewritten"),
+		      "%s", s->title);
+	ck_assert_int_eq(s->safe, 0);
+	ck_assert_uint_eq(s->nedits, 0);
+	ck_assert_msg(strstr(s->detail, reason), "%s", s->detail);
+	ck_assert_ptr_nonnull(strstr(s->detail, "Not applied by --fix"));
+	run_free(&r);
+}
+
+START_TEST(test_merge_refused)
+{
+	assert_advice("FROM debian:12\n"
+		      "RUN apt-get install -y pkg0\n"
+		      "ENV DEBIAN_FRONTEND=noninteractive\n"
+		      "RUN apt-get install -y pkg1\n",
+		      BASE H("/bin/sh -c apt-get install -y pkg0")
+		      HE("/bin/sh -c #(nop)  ENV DEBIAN_FRONTEND=noninteractive")
+		      H("/bin/sh -c apt-get install -y pkg1") "]",
+		      "an instruction between the steps");
+	assert_advice("FROM debian:12\n"
+		      "RUN cd /tmp && apt-get install -y pkg0\n"
+		      "RUN apt-get install -y pkg1\n",
+		      BASE H("/bin/sh -c cd /tmp && apt-get install -y pkg0")
+		      H("/bin/sh -c apt-get install -y pkg1") "]",
+		      "changes the shell's state");
+	assert_advice("FROM debian:12\n"
+		      "RUN apt-get install -y pkg0\n"
+		      "RUN apt-get install -y pkg1 || true\n",
+		      BASE H("/bin/sh -c apt-get install -y pkg0")
+		      H("/bin/sh -c apt-get install -y pkg1 || true") "]",
+		      "more than && and |");
 }
 END_TEST
 
@@ -433,6 +494,7 @@ int main(void)
 	tcase_add_test(tc, test_table);
 	tcase_add_test(tc, test_three_steps);
 	tcase_add_test(tc, test_two_steps);
+	tcase_add_test(tc, test_merge_refused);
 	tcase_add_test(tc, test_merged);
 	tcase_add_test(tc, test_mixed_group);
 	tcase_add_test(tc, test_rule);
