@@ -9,14 +9,15 @@ if(LW_STATIC)
     message(FATAL_ERROR "LW_STATIC needs -DLW_WITH_ISAL=OFF: Debian has no static libisal")
   endif()
   set(LW_STATIC_LIBS ${ARCHIVE_STATIC_LIBRARIES} ${JANSSON_STATIC_LIBRARIES}
-      ${ZSTD_STATIC_LIBRARIES} ${XXHASH_STATIC_LIBRARIES} ${YAML_STATIC_LIBRARIES})
+      ${ZSTD_STATIC_LIBRARIES} ${XXHASH_STATIC_LIBRARIES} ${YAML_STATIC_LIBRARIES}
+      ${CRYPTO_STATIC_LIBRARIES})
   if(LW_WITH_BROWSER)
     list(APPEND LW_STATIC_LIBS ${NCURSES_STATIC_LIBRARIES})
   endif()
   list(TRANSFORM LW_STATIC_LIBS PREPEND -l)
   # The imported targets name the shared objects by path: drop them, the
   # -l list above (with -static) links the archives instead.
-  foreach(t ARCHIVE JANSSON ZSTD XXHASH YAML NCURSES)
+  foreach(t ARCHIVE JANSSON ZSTD XXHASH YAML NCURSES CRYPTO)
     if(TARGET PkgConfig::${t})
       set_property(TARGET PkgConfig::${t} PROPERTY INTERFACE_LINK_LIBRARIES "")
     endif()

@@ -854,8 +854,9 @@ static int u32_cmp(const void *x, const void *y)
 
 /* Each manager's way of installing in one step. */
 static const char *const pkg_idiom[LW_PKG_COUNT] = {
-	[LW_PKG_APT] = "RUN apt-get update && apt-get install -y "
-		"--no-install-recommends a b c && rm -rf /var/lib/apt/lists/*",
+	[LW_PKG_APT] = ("RUN apt-get update && apt-get install -y "
+			"--no-install-recommends a b c && "
+			"rm -rf /var/lib/apt/lists/*"),
 	[LW_PKG_RPM] = "RUN dnf install -y a b c && dnf clean all",
 	[LW_PKG_APK] = "RUN apk add --no-cache a b c",
 	[LW_PKG_PIP] = "RUN pip install --no-cache-dir a b c",
