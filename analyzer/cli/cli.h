@@ -95,7 +95,6 @@ const char *cli_cache_default(void);
 int cli_emit(const char *path, const char *mode,
 	     int (*write)(FILE *f, int to_stdout, void *ctx), void *ctx);
 
-/* "text", "json", "github", ...; -1 for an unknown name. */
 /* Prints "layerwaste: MESSAGE" on stderr as one line, the message
  * escaped as reports escape names (msg.c). Every error and warning of the
  * command line goes through it. */
@@ -139,6 +138,7 @@ int cli_stage_commit(struct cli_stage *st);
 /* Removes every temporary file; the targets stay as they were. */
 void cli_stage_abort(struct cli_stage *st);
 
+/* "text", "json", "github", ...; -1 for an unknown name. */
 int cli_format_from_name(const char *name);
 const char *cli_format_name(int format);
 
