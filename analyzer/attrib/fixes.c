@@ -27,7 +27,7 @@
 #include <strings.h>
 
 #include "attrib_priv.h"
-#include "pkgdb.h"
+#include "fixer.h"
 #include "layerwaste/dockerfile.h"
 #include "layerwaste/util.h"
 
@@ -39,30 +39,6 @@ const char *lw_fix_kind_name(int kind)
 {
 	return kind >= 0 && kind < LW_FIX_COUNT ? fix_names[kind] : "?";
 }
-
-struct sugg_build {
-	struct lw_suggestion s;
-	size_t *groups; /* the groups it covers */
-	size_t ngroups;
-};
-
-struct fixer {
-	struct attr_ctx *ctx;
-	struct sugg_build *v;
-	size_t n, cap;
-	int *group_sugg; /* per group: index into v, or -1 */
-};
-
-/* A RUN's shell text as written in the Dockerfile, split. */
-struct run_text {
-	const struct lw_df_instr *d;
-	size_t off;       /* where the command starts in d->source */
-	const char *text; /* d->source + off */
-	size_t len;
-	struct lw_sh_script sh;
-	char escape;
-	int ok;
-};
 
 static const char *layer_word(const struct fixer *fx, uint32_t l)
 {
@@ -77,7 +53,7 @@ static int is_kw(const struct fixer *fx, uint32_t l, const char *kw)
 }
 
 /* "Dockerfile:12" or "layer 3 (RUN chown ...)". Owned. */
-static char *where(const struct fixer *fx, uint32_t l)
+char *fx_where(const struct fixer *fx, uint32_t l)
 {
 	const struct lw_layer_attr *la = &fx->ctx->at->layers[l];
 	struct lw_strbuf sb = LW_STRBUF_INIT;
@@ -91,7 +67,7 @@ static char *where(const struct fixer *fx, uint32_t l)
 	return lw_strbuf_detach(&sb);
 }
 
-static void run_text_init(struct run_text *r, const struct lw_df_instr *d,
+void fx_run_text_init(struct run_text *r, const struct lw_df_instr *d,
 			  char escape)
 {
 	const char *p;
@@ -109,7 +85,7 @@ static void run_text_init(struct run_text *r, const struct lw_df_instr *d,
 	r->ok = lw_sh_split(r->text, r->len, escape, &r->sh, &err) == 0;
 }
 
-static void run_text_release(struct run_text *r)
+void fx_run_text_release(struct run_text *r)
 {
 	if (r->ok)
 		lw_sh_script_release(&r->sh);
@@ -164,7 +140,7 @@ static int covers(const struct lw_sh_perm *pm, const char *wd, const char *p)
 	return 0;
 }
 
-static struct sugg_build *new_sugg(struct fixer *fx, int kind, uint32_t k,
+struct sugg_build *fx_new_sugg(struct fixer *fx, int kind, uint32_t k,
 				   uint32_t j)
 {
 	struct sugg_build *b;
@@ -180,7 +156,7 @@ static struct sugg_build *new_sugg(struct fixer *fx, int kind, uint32_t k,
 }
 
 LW_PRINTF(2, 3)
-static char *fmt(struct lw_strbuf *sb, const char *f, ...)
+char *fx_fmt(struct lw_strbuf *sb, const char *f, ...)
 {
 	va_list ap;
 	char buf[2048];
@@ -193,7 +169,7 @@ static char *fmt(struct lw_strbuf *sb, const char *f, ...)
 	return lw_xstrdup(sb->buf);
 }
 
-static void add_group(struct fixer *fx, struct sugg_build *b, size_t g)
+void fx_add_group(struct fixer *fx, struct sugg_build *b, size_t g)
 {
 	const struct lw_analysis *an = fx->ctx->an;
 	const struct lw_group *gr = &an->groups[g];
@@ -220,7 +196,7 @@ static void add_group(struct fixer *fx, struct sugg_build *b, size_t g)
 	b->s.finding_layers[b->s.nfinding_layers++] = gr->layer;
 }
 
-static void add_edit(struct sugg_build *b, int line, int end_line,
+void fx_add_edit(struct sugg_build *b, int line, int end_line,
 		     char *text)
 {
 	struct lw_fix_edit *e;
@@ -333,7 +309,7 @@ static void perm_cmds_init(struct perm_cmds *pc, const struct fixer *fx,
 	const struct attr_ctx *ctx = fx->ctx;
 	size_t c;
 
-	run_text_init(&pc->r, ctx->instr[k], ctx->df ? ctx->df->escape : '\\');
+	fx_run_text_init(&pc->r, ctx->instr[k], ctx->df ? ctx->df->escape : '\\');
 	pc->perms = lw_xcalloc(pc->r.ok ? pc->r.sh.ncmds + 1 : 1,
 			       sizeof(*pc->perms));
 	pc->rm = lw_xcalloc(pc->r.ok ? pc->r.sh.ncmds + 1 : 1,
@@ -363,7 +339,7 @@ static void perm_cmds_release(struct perm_cmds *pc)
 			lw_sh_perm_release(&pc->perms[c]);
 	free(pc->perms);
 	free(pc->rm);
-	run_text_release(&pc->r);
+	fx_run_text_release(&pc->r);
 }
 
 /* The owner ("user:group") and mode ("755") the COPY flags set: the
@@ -496,9 +472,9 @@ static void copy_flag_edits(struct fixer *fx, struct sugg_build *b,
 		} else {
 			line = with_flag(d, "chmod", mode);
 		}
-		add_edit(b, d->line, d->line, line);
+		fx_add_edit(b, d->line, d->line, line);
 	}
-	add_edit(b, pc->r.d->line, pc->r.d->end_line, *run_new ? run_new : NULL);
+	fx_add_edit(b, pc->r.d->line, pc->r.d->end_line, *run_new ? run_new : NULL);
 	if (!*run_new)
 		free(run_new);
 }
@@ -530,10 +506,10 @@ static int fix_copy_flags(struct fixer *fx, uint32_t k, size_t *gs, size_t ng)
 		need_mode |= g->kind == LW_KIND_CHMOD ||
 			g->kind == LW_KIND_CHOWN_CHMOD;
 	}
-	b = new_sugg(fx, need_owner ? LW_FIX_COPY_CHOWN : LW_FIX_COPY_CHMOD, k,
+	b = fx_new_sugg(fx, need_owner ? LW_FIX_COPY_CHOWN : LW_FIX_COPY_CHMOD, k,
 		     an->groups[gs[0]].from_layer);
 	for (gi = 0; gi < ng; gi++)
-		add_group(fx, b, gs[gi]);
+		fx_add_group(fx, b, gs[gi]);
 	perm_cmds_init(&pc, fx, k, need_owner, need_mode);
 	/* Always: without the RUN's commands (no Dockerfile, or a command
 	 * that could not be read) the values come from the findings. */
@@ -542,22 +518,22 @@ static int fix_copy_flags(struct fixer *fx, uint32_t k, size_t *gs, size_t ng)
 	safe = copy_flags_safe(fx, &pc, k, gs, ng, need_owner, need_mode);
 	if (safe && !(run_new = run_without(&pc.r, pc.rm, pc.nrm)))
 		safe = 0;
-	wk = where(fx, k);
-	wj = where(fx, an->groups[gs[0]].from_layer);
+	wk = fx_where(fx, k);
+	wj = fx_where(fx, an->groups[gs[0]].from_layer);
 	if (need_owner && need_mode)
-		b->s.title = fmt(&sb, "Use COPY --chown=%s --chmod=%s at %s "
+		b->s.title = fx_fmt(&sb, "Use COPY --chown=%s --chmod=%s at %s "
 				 "instead of changing owner and mode in %s",
 				 owner, mode, wj, wk);
 	else if (need_owner)
-		b->s.title = fmt(&sb, "Use COPY --chown=%s at %s instead of "
+		b->s.title = fx_fmt(&sb, "Use COPY --chown=%s at %s instead of "
 				 "chown in %s", owner, wj, wk);
 	else
-		b->s.title = fmt(&sb, "Use COPY --chmod=%s at %s instead of "
+		b->s.title = fx_fmt(&sb, "Use COPY --chmod=%s at %s instead of "
 				 "chmod in %s (needs BuildKit)", mode, wj, wk);
 	free(wj);
 	free(wk);
 	if (safe) {
-		b->s.detail = fmt(&sb, "The RUN copies every file the COPY added "
+		b->s.detail = fx_fmt(&sb, "The RUN copies every file the COPY added "
 				  "only to change its %s; the flag sets it "
 				  "while copying, so the files are stored "
 				  "once.%s", need_owner && need_mode ?
@@ -568,7 +544,7 @@ static int fix_copy_flags(struct fixer *fx, uint32_t k, size_t *gs, size_t ng)
 				need_mode, run_new);
 		b->s.safe = 1;
 	} else {
-		b->s.detail = fmt(&sb, "Not applied automatically: the COPY "
+		b->s.detail = fx_fmt(&sb, "Not applied automatically: the COPY "
 				  "also adds files the RUN leaves alone, the "
 				  "files end with different %s, or the command "
 				  "could not be read. Setting ownership or mode "
@@ -594,8 +570,8 @@ static int move_to_run(struct fixer *fx, struct sugg_build *b, uint32_t k,
 	size_t c, i;
 	int ok = 1;
 
-	run_text_init(&rk, ctx->instr[k], ctx->df ? ctx->df->escape : '\\');
-	run_text_init(&rj, ctx->instr[j], ctx->df ? ctx->df->escape : '\\');
+	fx_run_text_init(&rk, ctx->instr[k], ctx->df ? ctx->df->escape : '\\');
+	fx_run_text_init(&rj, ctx->instr[j], ctx->df ? ctx->df->escape : '\\');
 	/* Another WORKDIR is harmless when every path is absolute
 	 * (fix_cleanup.c). */
 	if (!rk.ok || !rj.ok || !rk.sh.ncmds || !rj.sh.ncmds ||
@@ -685,13 +661,13 @@ static int move_to_run(struct fixer *fx, struct sugg_build *b, uint32_t k,
 			lw_strbuf_add(&sb, rk.text + cmd->start,
 				      cmd->end - cmd->start);
 		}
-		add_edit(b, rj.d->line, rj.d->end_line, lw_strbuf_detach(&sb));
-		add_edit(b, rk.d->line, rk.d->end_line, NULL);
+		fx_add_edit(b, rj.d->line, rj.d->end_line, lw_strbuf_detach(&sb));
+		fx_add_edit(b, rk.d->line, rk.d->end_line, NULL);
 		b->s.safe = 1;
 	}
 	lw_strbuf_release(&sb);
-	run_text_release(&rk);
-	run_text_release(&rj);
+	fx_run_text_release(&rk);
+	fx_run_text_release(&rj);
 	return ok;
 }
 
@@ -728,7 +704,7 @@ static void fix_metadata_group(struct fixer *fx, size_t gi)
 	const struct lw_group *g = &fx->ctx->an->groups[gi];
 	struct lw_strbuf sb = LW_STRBUF_INIT;
 	struct sugg_build *b;
-	char *wk = where(fx, g->layer), *wj = where(fx, g->from_layer);
+	char *wk = fx_where(fx, g->layer), *wj = fx_where(fx, g->from_layer);
 
 	if (is_kw(fx, g->from_layer, "RUN") && is_kw(fx, g->layer, "RUN")) {
 		size_t i;
@@ -741,15 +717,15 @@ static void fix_metadata_group(struct fixer *fx, size_t gi)
 			    g->layer &&
 			    fx->ctx->an->groups[fx->v[i].groups[0]].from_layer ==
 			    g->from_layer) {
-				add_group(fx, &fx->v[i], gi);
+				fx_add_group(fx, &fx->v[i], gi);
 				goto out;
 			}
-		b = new_sugg(fx, LW_FIX_SAME_RUN, g->layer, g->from_layer);
-		add_group(fx, b, gi);
-		b->s.title = fmt(&sb, "Change the %s in the RUN that creates the "
+		b = fx_new_sugg(fx, LW_FIX_SAME_RUN, g->layer, g->from_layer);
+		fx_add_group(fx, b, gi);
+		b->s.title = fx_fmt(&sb, "Change the %s in the RUN that creates the "
 				 "files (%s) instead of in %s",
 				 kind_verbs[g->kind], wj, wk);
-		b->s.detail = fmt(&sb, "A later RUN that changes only the %s "
+		b->s.detail = fx_fmt(&sb, "A later RUN that changes only the %s "
 				  "stores every file again. Do it at the end "
 				  "of the RUN that makes them%s.",
 				  kind_verbs[g->kind], g->kind == LW_KIND_CHOWN ||
@@ -758,25 +734,25 @@ static void fix_metadata_group(struct fixer *fx, size_t gi)
 		move_to_run(fx, b, g->layer, g->from_layer, is_perm_cmd, 1);
 	} else if (is_kw(fx, g->from_layer, "COPY") ||
 		   is_kw(fx, g->from_layer, "ADD")) {
-		b = new_sugg(fx, LW_FIX_SAME_RUN, g->layer, g->from_layer);
-		add_group(fx, b, gi);
-		b->s.title = fmt(&sb, "Files copied at %s are stored again by %s "
+		b = fx_new_sugg(fx, LW_FIX_SAME_RUN, g->layer, g->from_layer);
+		fx_add_group(fx, b, gi);
+		b->s.title = fx_fmt(&sb, "Files copied at %s are stored again by %s "
 				 "only to change their %s", wj, wk,
 				 kind_verbs[g->kind]);
 		if (g->kind == LW_KIND_TOUCH)
-			b->s.detail = fmt(&sb, "Only the modification time or "
+			b->s.detail = fx_fmt(&sb, "Only the modification time or "
 					  "extended attributes changed: drop "
 					  "the later step, or set them in the "
 					  "build context before copying.");
 		else
-			b->s.detail = fmt(&sb, "Set the %s while copying (COPY "
+			b->s.detail = fx_fmt(&sb, "Set the %s while copying (COPY "
 					  "--chown, COPY --chmod) or in the "
 					  "build context, and drop the later "
 					  "change.", kind_verbs[g->kind]);
 	} else {
-		b = new_sugg(fx, LW_FIX_SAME_RUN, g->layer, g->from_layer);
-		add_group(fx, b, gi);
-		b->s.title = fmt(&sb, "%s stores files of %s again only to "
+		b = fx_new_sugg(fx, LW_FIX_SAME_RUN, g->layer, g->from_layer);
+		fx_add_group(fx, b, gi);
+		b->s.title = fx_fmt(&sb, "%s stores files of %s again only to "
 				 "change their %s", wk, wj, kind_verbs[g->kind]);
 	}
 out:
@@ -789,15 +765,15 @@ static void fix_delete_group(struct fixer *fx, size_t gi)
 {
 	const struct lw_group *g = &fx->ctx->an->groups[gi];
 	struct lw_strbuf sb = LW_STRBUF_INIT;
-	struct sugg_build *b = new_sugg(fx, LW_FIX_CLEANUP, g->layer,
+	struct sugg_build *b = fx_new_sugg(fx, LW_FIX_CLEANUP, g->layer,
 					g->from_layer);
-	char *wk = where(fx, g->layer), *wj = where(fx, g->from_layer);
+	char *wk = fx_where(fx, g->layer), *wj = fx_where(fx, g->from_layer);
 
-	add_group(fx, b, gi);
+	fx_add_group(fx, b, gi);
 	if (is_kw(fx, g->from_layer, "RUN")) {
-		b->s.title = fmt(&sb, "Delete the files in the RUN that creates "
+		b->s.title = fx_fmt(&sb, "Delete the files in the RUN that creates "
 				 "them (%s), not later in %s", wj, wk);
-		b->s.detail = fmt(&sb, "Files deleted by a later layer stay "
+		b->s.detail = fx_fmt(&sb, "Files deleted by a later layer stay "
 				  "stored in the layer that made them. Clean "
 				  "up at the end of the same RUN, or build them "
 				  "in another stage and COPY --from only what "
@@ -808,16 +784,16 @@ static void fix_delete_group(struct fixer *fx, size_t gi)
 		lw_fix_cache_advice(fx->ctx->an, g, &b->s, wj, wk);
 	} else if (is_kw(fx, g->from_layer, "COPY") ||
 		   is_kw(fx, g->from_layer, "ADD")) {
-		b->s.title = fmt(&sb, "Files copied at %s are deleted by %s but "
+		b->s.title = fx_fmt(&sb, "Files copied at %s are deleted by %s but "
 				 "stay in the image", wj, wk);
-		b->s.detail = fmt(&sb, "Leave them out of the build context "
+		b->s.detail = fx_fmt(&sb, "Leave them out of the build context "
 				  "(.dockerignore) or copy only what you need; "
 				  "deleting them later does not shrink the "
 				  "image.");
 	} else {
-		b->s.title = fmt(&sb, "Files of %s deleted by %s stay in the "
+		b->s.title = fx_fmt(&sb, "Files of %s deleted by %s stay in the "
 				 "image", wj, wk);
-		b->s.detail = fmt(&sb, "Deleting files of a base image does not "
+		b->s.detail = fx_fmt(&sb, "Deleting files of a base image does not "
 				  "shrink it; use a smaller base or a "
 				  "multi-stage build.");
 	}
@@ -830,14 +806,14 @@ static void fix_overwrite_group(struct fixer *fx, size_t gi)
 {
 	const struct lw_group *g = &fx->ctx->an->groups[gi];
 	struct lw_strbuf sb = LW_STRBUF_INIT;
-	struct sugg_build *b = new_sugg(fx, LW_FIX_REORDER, g->layer,
+	struct sugg_build *b = fx_new_sugg(fx, LW_FIX_REORDER, g->layer,
 					g->from_layer);
-	char *wk = where(fx, g->layer), *wj = where(fx, g->from_layer);
+	char *wk = fx_where(fx, g->layer), *wj = fx_where(fx, g->from_layer);
 
-	add_group(fx, b, gi);
-	b->s.title = fmt(&sb, "%s replaces files written by %s: write them "
+	fx_add_group(fx, b, gi);
+	b->s.title = fx_fmt(&sb, "%s replaces files written by %s: write them "
 			 "once", wk, wj);
-	b->s.detail = fmt(&sb, "The first version stays stored. Merge the two "
+	b->s.detail = fx_fmt(&sb, "The first version stays stored. Merge the two "
 			  "steps, or order them so each file is written by "
 			  "one step only.");
 	free(wk);
@@ -845,284 +821,6 @@ static void fix_overwrite_group(struct fixer *fx, size_t gi)
 	lw_strbuf_release(&sb);
 }
 
-static int u32_cmp(const void *x, const void *y)
-{
-	uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
-
-	return a < b ? -1 : a > b;
-}
-
-/* Each manager's way of installing in one step. */
-static const char *const pkg_idiom[LW_PKG_COUNT] = {
-	[LW_PKG_APT] = ("RUN apt-get update && apt-get install -y "
-			"--no-install-recommends a b c && "
-			"rm -rf /var/lib/apt/lists/*"),
-	[LW_PKG_RPM] = "RUN dnf install -y a b c && dnf clean all",
-	[LW_PKG_APK] = "RUN apk add --no-cache a b c",
-	[LW_PKG_PIP] = "RUN pip install --no-cache-dir a b c",
-	[LW_PKG_NPM] = "RUN npm install a b c && npm cache clean --force",
-	[LW_PKG_SYSTEM] = "one RUN for every install step",
-};
-
-/* Builtins whose effect outlives their command: in one RUN they would
- * reach the commands of the steps merged after them. */
-static const char *const shell_state[] = {
-	"cd", "pushd", "popd", "export", "unset", "set", "umask", "ulimit",
-	"alias", "unalias", ".", "source", "exec", "exit", "return", "shopt",
-	"trap", "readonly", "local", "eval", "declare", "typeset", "hash",
-};
-
-/* NULL when RUN r can be joined to others with " && ": read, top level,
- * joined by && and | only, no flag, no builtin that changes the shell;
- * else why not. */
-static const char *joinable(const struct run_text *r)
-{
-	size_t c, i;
-
-	if (!r->ok || !r->sh.ncmds)
-		return "a step's command could not be read";
-	if (r->d->nflags)
-		return "a step has RUN flags";
-	for (c = 0; c < r->sh.ncmds; c++) {
-		const struct lw_sh_cmd *cmd = &r->sh.cmds[c];
-
-		if (cmd->depth || (c + 1 < r->sh.ncmds &&
-				   cmd->op_after != LW_SH_AND &&
-				   cmd->op_after != LW_SH_PIPE) ||
-		    (c + 1 == r->sh.ncmds && cmd->op_after != LW_SH_END))
-			return "a step joins its commands with more than && "
-			       "and |";
-		if (!cmd->nwords || strchr(cmd->words[0], '='))
-			return "a step sets a shell variable";
-		for (i = 0; i < sizeof(shell_state) / sizeof(*shell_state);
-		     i++)
-			if (!strcmp(cmd->words[0], shell_state[i]))
-				return "a step changes the shell's state "
-				       "(cd, export, ...)";
-	}
-	return NULL;
-}
-
-/* Variables that programs read without being named: PATH, the locale,
- * the package managers' own. */
-static int tool_env(const char *name)
-{
-	static const char *const exact[] = {
-		"PATH", "HOME", "SHELL", "TZ", "LANG", "LANGUAGE", "TMPDIR",
-		"DEBIAN_FRONTEND", "DEBCONF_NONINTERACTIVE_SEEN",
-	};
-	static const char *const prefix[] = {
-		"LC_", "LD_", "APT", "DPKG", "DNF", "YUM", "RPM", "PIP_",
-		"PYTHON", "NPM_", "npm_", "NODE_", "http_", "https_", "HTTP",
-		"no_proxy", "NO_PROXY",
-	};
-	size_t i;
-
-	for (i = 0; i < sizeof(exact) / sizeof(*exact); i++)
-		if (!strcmp(name, exact[i]))
-			return 1;
-	for (i = 0; i < sizeof(prefix) / sizeof(*prefix); i++)
-		if (!strncmp(name, prefix[i], strlen(prefix[i])))
-			return 1;
-	return 0;
-}
-
-/* 1 when an ENV or ARG instruction d sets a name that text uses, or one
- * that programs read unnamed (tool_env). */
-static int names_used(const struct lw_df_instr *d, const char *text)
-{
-	const char *a = d->raw_args ? d->raw_args : "";
-
-	while (*a) {
-		size_t n = strcspn(a, "= \t\n\"'");
-		char name[256];
-
-		/* A name too long to hold counts as used. */
-		if (n >= sizeof(name))
-			return 1;
-		memcpy(name, a, n);
-		name[n] = '\0';
-		if (n && (strstr(text, name) || tool_env(name)))
-			return 1;
-		a += n;
-		/* the value, to the next blank outside quotes */
-		while (*a && *a != ' ' && *a != '\t' && *a != '\n') {
-			if (*a == '"' || *a == '\'') {
-				char q = *a++;
-
-				while (*a && *a != q)
-					a++;
-			}
-			if (*a)
-				a++;
-		}
-		while (*a == ' ' || *a == '\t' || *a == '\n')
-			a++;
-	}
-	return 0;
-}
-
-/* The edits that merge the install steps ls[0..n) (layers in order) into
- * the first: NULL with them added to b when it is provably the same final
- * file system, else why not. */
-static const char *merge_steps(struct fixer *fx, struct sugg_build *b,
-			       const uint32_t *ls, size_t n)
-{
-	const struct attr_ctx *ctx = fx->ctx;
-	char esc = ctx->df ? ctx->df->escape : '\\';
-	struct run_text *rt = lw_xcalloc(n + 1, sizeof(*rt));
-	struct lw_strbuf sb = LW_STRBUF_INIT, moved = LW_STRBUF_INIT;
-	const struct lw_df_instr *in;
-	const char *why = NULL;
-	size_t i, m;
-
-	for (i = 0; i < n; i++) {
-		if (!ctx->df || !ctx->instr[ls[i]] ||
-		    strcmp(ctx->instr[ls[i]]->keyword, "RUN")) {
-			why = "a step is not a RUN of the Dockerfile";
-			goto out;
-		}
-		run_text_init(&rt[i], ctx->instr[ls[i]], esc);
-		if (!why)
-			why = joinable(&rt[i]);
-		if (!why && rt[i].d->exec_form)
-			why = "a step is in exec form";
-		if (!why && (rt[i].d->stage != rt[0].d->stage ||
-			     strcmp(rt[i].d->user ? rt[i].d->user : "",
-				    rt[0].d->user ? rt[0].d->user : "")))
-			why = "the steps run in other stages or as other users";
-		if (why)
-			goto out;
-		if (i)
-			lw_strbuf_add(&moved, rt[i].text, rt[i].len);
-	}
-	/* Between the steps, only instructions that make no layer and that
-	 * the merged commands cannot notice. */
-	for (in = rt[0].d + 1, m = 1; in < rt[n - 1].d; in++) {
-		if (m < n && in == rt[m].d) {
-			m++;
-			continue;
-		}
-		if (!strcmp(in->keyword, "LABEL"))
-			continue;
-		if ((!strcmp(in->keyword, "ENV") ||
-		     !strcmp(in->keyword, "ARG")) &&
-		    !memchr(moved.buf ? moved.buf : "", '$', moved.len) &&
-		    !names_used(in, moved.buf ? moved.buf : ""))
-			continue;
-		if (!strcmp(in->keyword, "WORKDIR")) {
-			for (i = 1; i < n; i++)
-				if (!lw_fix_paths_absolute(&rt[i].sh))
-					break;
-			if (i == n)
-				continue;
-		}
-		why = "an instruction between the steps could change what "
-		      "they do";
-		goto out;
-	}
-	/* Nothing after the first step's last command (a comment would
-	 * swallow what is appended). */
-	{
-		const struct lw_sh_cmd *last =
-			&rt[0].sh.cmds[rt[0].sh.ncmds - 1];
-		size_t e = rt[0].len;
-
-		while (e > last->end && strchr(" \t\r\n", rt[0].text[e - 1]))
-			e--;
-		if (e != last->end) {
-			why = "the first step ends with a comment";
-			goto out;
-		}
-		lw_strbuf_add(&sb, rt[0].d->source, rt[0].off + last->end);
-	}
-	for (i = 1; i < n; i++) {
-		const struct lw_sh_cmd *f = &rt[i].sh.cmds[0];
-		const struct lw_sh_cmd *l = &rt[i].sh.cmds[rt[i].sh.ncmds - 1];
-
-		lw_strbuf_addf(&sb, " %c\n && ", esc);
-		lw_strbuf_add(&sb, rt[i].text + f->start, l->end - f->start);
-	}
-	add_edit(b, rt[0].d->line, rt[0].d->end_line, lw_strbuf_detach(&sb));
-	for (i = 1; i < n; i++)
-		add_edit(b, rt[i].d->line, rt[i].d->end_line, NULL);
-	b->s.safe = 1;
-out:
-	for (i = 0; i < n; i++)
-		run_text_release(&rt[i]);
-	free(rt);
-	lw_strbuf_release(&sb);
-	lw_strbuf_release(&moved);
-	return why;
-}
-
-/* Package-manager state that install steps rewrite again and again
- * (pkgdb.c): one suggestion for all the churn, naming every step that
- * rewrote the state; --fix merges the steps into the first when that is
- * provably the same (merge_steps), else it is advice with the reason. */
-static void fix_pkgdb_churn(struct fixer *fx)
-{
-	const struct lw_analysis *an = fx->ctx->an;
-	const struct lw_attribution *at = fx->ctx->at;
-	struct lw_strbuf sb = LW_STRBUF_INIT, steps = LW_STRBUF_INIT;
-	struct sugg_build *b = NULL;
-	uint32_t *ls = lw_xcalloc(2 * an->ngroups + 1, sizeof(*ls));
-	size_t i, n = 0, u;
-	int manager = LW_PKG_SYSTEM;
-	const char *why;
-
-	for (i = 0; i < an->ngroups; i++) {
-		const struct lw_group *g = &an->groups[i];
-		int inherent, churn, m;
-
-		if (fx->group_sugg[i] >= 0 ||
-		    lw_pkgdb_classify(an, at, i, &inherent, &churn, &m) !=
-		    LW_CAUSE_PACKAGE_DB || (!inherent && !churn))
-			continue;
-		ls[n++] = g->layer;
-		if (!churn)
-			continue;
-		ls[n++] = g->from_layer;
-		if (!b)
-			b = new_sugg(fx, LW_FIX_REORDER, g->layer,
-				     g->from_layer);
-		add_group(fx, b, i);
-		if (manager == LW_PKG_SYSTEM)
-			manager = m;
-	}
-	if (!b)
-		goto out;
-	qsort(ls, n, sizeof(*ls), u32_cmp);
-	for (i = u = 0; i < n; i++)
-		if (!u || ls[u - 1] != ls[i])
-			ls[u++] = ls[i];
-	for (i = 0; i < u; i++) {
-		const struct lw_layer_attr *la = &at->layers[ls[i]];
-		char *w = where(fx, ls[i]);
-
-		if (i)
-			lw_strbuf_adds(&steps, i + 1 == u ? " and " : ", ");
-		if (i && la->file)
-			lw_strbuf_addf(&steps, ":%d", la->line);
-		else
-			lw_strbuf_adds(&steps, w);
-		free(w);
-	}
-	b->s.title = fmt(&sb, "The package database was rewritten by %s: "
-			 "install in one RUN", steps.buf);
-	why = merge_steps(fx, b, ls, u);
-	b->s.detail = fmt(&sb, "Every install step stores the %s state "
-			  "again in full. Merge the install steps into one "
-			  "RUN (%s), or clear the logs in the same RUN. %s%s.",
-			  lw_pkgdb_manager_name(manager), pkg_idiom[manager],
-			  why ? "Not applied by --fix: " : "--fix merges the "
-			  "steps into the first, commands kept as written",
-			  why ? why : "");
-out:
-	free(ls);
-	lw_strbuf_release(&steps);
-	lw_strbuf_release(&sb);
-}
 
 static int edit_cmp(const void *x, const void *y)
 {
@@ -1189,13 +887,13 @@ static int sugg_cmp(const void *x, const void *y)
 /* A plan of fix_split.c becomes a suggestion (taking what it owns). */
 static void take_plan(struct fixer *fx, struct lw_fix_plan *p)
 {
-	struct sugg_build *b = new_sugg(fx, p->kind, p->k, p->j);
+	struct sugg_build *b = fx_new_sugg(fx, p->kind, p->k, p->j);
 	size_t i;
 
 	for (i = 0; i < p->ngroups; i++)
-		add_group(fx, b, p->groups[i]);
+		fx_add_group(fx, b, p->groups[i]);
 	for (i = 0; i < p->nedits; i++)
-		add_edit(b, p->edits[i].line, p->edits[i].end_line,
+		fx_add_edit(b, p->edits[i].line, p->edits[i].end_line,
 			 p->edits[i].text);
 	b->s.title = p->title;
 	b->s.detail = p->detail;
@@ -1243,7 +941,7 @@ void lw_attr_fixes(struct attr_ctx *ctx)
 		if (ng)
 			fix_copy_flags(&fx, (uint32_t)k, gs, ng);
 	}
-	fix_pkgdb_churn(&fx);
+	fx_pkgdb_churn(&fx);
 	for (i = 0; i < an->ngroups; i++) {
 		if (fx.group_sugg[i] >= 0)
 			continue;
