@@ -359,6 +359,37 @@ static int check_args(struct cli *c)
 	return 0;
 }
 
+/* --format NAME; from says where the name came from ("" for the flag,
+ * "$LAYERWASTE_FORMAT: " for the environment). */
+static int set_format(struct cli *c, const char *name, const char *from)
+{
+	c->format = cli_format_from_name(name);
+	if (c->format < 0 && near_format(name))
+		return die_usage("%sunknown format '%s': did you mean %s?",
+				 from, name, near_format(name));
+	if (c->format < 0)
+		return die_usage("%sunknown format '%s' (text, json, github, "
+				 "markdown, sarif, gitlab, junit, html)", from,
+				 name);
+	return 0;
+}
+
+/* LAYERWASTE_FORMAT (analyze only: inspect takes text or json) and
+ * LAYERWASTE_DOCKERFILE (analyze and browse): read before the flags,
+ * which win over them. An empty variable is unset. */
+static int env_options(struct cli *c)
+{
+	const char *v;
+
+	v = getenv("LAYERWASTE_DOCKERFILE");
+	if (v && *v && strcmp(c->cmd, "inspect"))
+		c->ao.dockerfile = v;
+	v = getenv("LAYERWASTE_FORMAT");
+	if (v && *v && !strcmp(c->cmd, "analyze"))
+		return set_format(c, v, "$LAYERWASTE_FORMAT: ");
+	return 0;
+}
+
 /* name: the long option's name, or NULL for a short one. */
 static int parse_option(struct cli *c, int o, const char *name, char **argv)
 {
@@ -370,15 +401,7 @@ static int parse_option(struct cli *c, int o, const char *name, char **argv)
 		return add_setting(c, o - O_RULE, NULL, name, optarg);
 	switch (o) {
 	case 'f':
-		c->format = cli_format_from_name(optarg);
-		if (c->format < 0 && near_format(optarg))
-			return die_usage("unknown format '%s': did you mean %s?",
-					 optarg, near_format(optarg));
-		if (c->format < 0)
-			return die_usage("unknown format '%s' (text, json, "
-					 "github, markdown, sarif, gitlab, "
-					 "junit, html)", optarg);
-		return 0;
+		return set_format(c, optarg, "");
 	case 'o':
 		return add_output(c, optarg);
 	case O_BYTES:
@@ -562,6 +585,9 @@ static int parse_args(int argc, char **argv, struct cli *c)
 		argv++;
 		argc--;
 	}
+	rc = env_options(c);
+	if (rc)
+		return rc;
 	opterr = 0;
 	for (;;) {
 		li = -1;

@@ -15,6 +15,9 @@ trap 'rm -rf "$TMP"' EXIT
 # The per-layer cache of every run goes to the test's own folder, never
 # the machine's.
 export XDG_CACHE_HOME=$TMP/xdg-cache
+# Variables that would change every report; tests that want them set
+# them for one run.
+unset LAYERWASTE_FORMAT LAYERWASTE_DOCKERFILE
 failures=0
 checks=0
 

@@ -3,7 +3,7 @@
 # --chown= or --chmod=, in any format, with or without a Dockerfile; an
 # explicit --color beats NO_COLOR; a dumb terminal gets no escape
 # sequence; stream progress names the blob and never goes back; "1 layer",
-# "1 file ... its owner".
+# "1 file ... its owner"; LAYERWASTE_FORMAT and LAYERWASTE_DOCKERFILE.
 . "$(dirname "$0")/lib.sh"
 
 WASTE=$FIX/waste/docker-archive.tar
@@ -45,6 +45,29 @@ for fmt in text junit markdown; do
 	grep -q "in 1 layer\b" "$TMP/one.$fmt" && ! grep -q "1 layers" "$TMP/one.$fmt" && ok ||
 		fail "$fmt: not '1 layer': $(grep -o '.\{20\}1 layer.\{5\}' "$TMP/one.$fmt" | head -1)"
 done
+
+# LAYERWASTE_FORMAT and LAYERWASTE_DOCKERFILE: as --format and
+# --dockerfile, the flags winning; an unknown format names the variable.
+LAYERWASTE_FORMAT=json run_lw 0 "$TMP/envfmt.json" -q --no-config "$WASTE" &&
+	check_eq "LAYERWASTE_FORMAT=json" 20500 "$(jget "$TMP/envfmt.json" "d['summary']['wasted_bytes']")"
+LAYERWASTE_FORMAT=json run_lw 0 "$TMP/envfmt.text" -q --no-config -f text "$WASTE" &&
+	check_eq "--format beats LAYERWASTE_FORMAT" no "$(head -c1 "$TMP/envfmt.text" | grep -q '{' && echo yes || echo no)"
+LAYERWASTE_FORMAT=sarf run_lw 2 "$TMP/envfmt.bad" -q --no-config "$WASTE" &&
+	check_eq "bad LAYERWASTE_FORMAT" \
+		"layerwaste: \$LAYERWASTE_FORMAT: unknown format 'sarf': did you mean sarif? (see 'layerwaste --help')" \
+		"$(cat "$TMP/envfmt.bad.err")"
+LAYERWASTE_FORMAT=sarif run_lw 0 "$TMP/envfmt.inspect" inspect "$WASTE" &&
+	check_eq "inspect ignores LAYERWASTE_FORMAT" no \
+		"$(grep -q '"runs"' "$TMP/envfmt.inspect" && echo yes || echo no)"
+run_lw 0 "$TMP/envdf.flag" -q --no-config -f json --dockerfile "$DF" "$WASTE"
+LAYERWASTE_DOCKERFILE=$DF run_lw 0 "$TMP/envdf.env" -q --no-config -f json "$WASTE" &&
+	cmp -s "$TMP/envdf.flag" "$TMP/envdf.env" && ok ||
+	fail "LAYERWASTE_DOCKERFILE: not the report of --dockerfile"
+LAYERWASTE_DOCKERFILE=$TMP/no/Dockerfile run_lw 4 "$TMP/envdf.missing" -q --no-config "$WASTE"
+LAYERWASTE_DOCKERFILE=$TMP/no/Dockerfile run_lw 0 "$TMP/envdf.flagwins" -q --no-config \
+	-f json --dockerfile "$DF" "$WASTE" &&
+	cmp -s "$TMP/envdf.flag" "$TMP/envdf.flagwins" && ok ||
+	fail "--dockerfile does not beat LAYERWASTE_DOCKERFILE"
 
 # Paths CI can map: the Dockerfile by its path from the git work tree's
 # top, wherever layerwaste runs; --source-root says where that is.
