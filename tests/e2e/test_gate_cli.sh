@@ -3,7 +3,8 @@
 # --chown= or --chmod=, in any format, with or without a Dockerfile; an
 # explicit --color beats NO_COLOR; a dumb terminal gets no escape
 # sequence; stream progress names the blob and never goes back; "1 layer",
-# "1 file ... its owner"; LAYERWASTE_FORMAT and LAYERWASTE_DOCKERFILE.
+# "1 file ... its owner"; JUnit never has tests="0"; LAYERWASTE_FORMAT and
+# LAYERWASTE_DOCKERFILE.
 . "$(dirname "$0")/lib.sh"
 
 WASTE=$FIX/waste/docker-archive.tar
@@ -28,6 +29,13 @@ grep -q "Use COPY --chmod=755 at layer 4 (COPY)" "$TMP/empty.text.no" && ok ||
 check_eq "json titles without Dockerfile" \
 	"Use COPY --chown=1000:1000 --chmod=600 at layer 7 (COPY) instead of changing owner and mode in layer 8 (RUN)" \
 	"$(jget "$TMP/empty.json.no" "[s['title'] for s in d['suggestions'] if s['id'] == 'copy-chown-8-7'][0]")"
+
+# JUnit with no rule: a passing case per finding kind, never tests="0".
+check_eq "junit without rules" '6 0 6' \
+	"$(grep -c '<testcase classname="layerwaste.waste"' "$TMP/empty.junit.no") $(grep -c '<failure' "$TMP/empty.junit.no") \
+$(grep -o '<testsuites name="layerwaste" tests="[0-9]*"' "$TMP/empty.junit.no" | grep -o '[0-9]*')"
+grep -q '<system-out>chown: 8.0 kB wasted (8000 bytes) in 3 files</system-out>' "$TMP/empty.junit.no" &&
+	ok || fail "junit without rules: no bytes of chown"
 
 # Plurals: one file is "its", one layer is "layer".
 grep -q "copies 1 file (700 B) of layer 4 only to change its mode" "$TMP/empty.github.no" && ok ||

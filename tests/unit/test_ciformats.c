@@ -479,9 +479,18 @@ START_TEST(test_junit)
 	contains(out, "rules: FAIL, 1 passed, 1 failed, 1 disabled\n"
 		 "</system-out>");
 	ck_assert_ptr_null(strchr(out, '\033'));
+	ck_assert_ptr_null(strstr(out, "layerwaste.waste"));
 	free(out);
+	/* No rule: a passing case per finding kind, never tests="0". */
 	out = render(lw_render_junit, NULL, NULL);
-	contains(out, "tests=\"0\" failures=\"0\"");
+	ck_assert_ptr_null(strstr(out, "tests=\"0\""));
+	contains(out, "<testsuites name=\"layerwaste\" tests=\"6\" "
+		 "failures=\"0\" errors=\"0\" skipped=\"0\">");
+	contains(out, "<testcase classname=\"layerwaste.waste\" "
+		 "name=\"chown\">\n      <system-out>chown: ");
+	contains(out, "name=\"chown+chmod\">");
+	contains(out, "name=\"delete\">");
+	ck_assert_ptr_null(strstr(out, "<failure"));
 	contains(out, "rules: REPORT (no rule configured)");
 	free(out);
 }
