@@ -22,6 +22,52 @@ static uint32_t first_layer(const struct lw_analysis *an)
 	return (uint32_t)best;
 }
 
+/* The package database's one cause: its paths once each (the first
+ * finding of each, in report order) with their bytes over the chain. */
+static void chain_init(struct lw_vm *vm)
+{
+	const struct lw_analysis *an = vm->an;
+	size_t i, j, k;
+
+	vm->has_chain = lw_pkgdb_chain(an, vm->result->attribution,
+				       &vm->chain);
+	if (!vm->has_chain)
+		return;
+	vm->cfind = lw_xcalloc(an->nfindings + 1, sizeof(*vm->cfind));
+	vm->cbytes = lw_xcalloc(an->nfindings + 1, sizeof(*vm->cbytes));
+	for (i = 0; i < vm->chain.ngroups; i++) {
+		const struct lw_group *g = &an->groups[vm->chain.groups[i]];
+
+		for (k = g->first; k < g->first + g->count &&
+		     k < an->nfindings; k++) {
+			for (j = 0; j < vm->ncfind &&
+			     strcmp(an->findings[vm->cfind[j]].path,
+				    an->findings[k].path); j++)
+				;
+			if (j == vm->ncfind)
+				vm->cfind[vm->ncfind++] = (uint32_t)k;
+			vm->cbytes[j] += an->findings[k].bytes;
+		}
+	}
+	/* Folded when it has many files, as a group is. */
+	vm->gopen[vm->chain.groups[0]] = vm->ncfind <= GROUP_OPEN_MAX;
+}
+
+/* 1 when layer is one of the chain's: a step, or the layer a member
+ * hides a copy of. */
+static int chain_involves(const struct lw_vm *vm, uint32_t layer)
+{
+	size_t i;
+
+	for (i = 0; i < vm->chain.ngroups; i++) {
+		const struct lw_group *g = &vm->an->groups[vm->chain.groups[i]];
+
+		if (g->layer == layer || g->from_layer == layer)
+			return 1;
+	}
+	return 0;
+}
+
 struct lw_vm *lw_vm_new(const struct lw_result *r)
 {
 	const struct lw_analysis *an = r->analysis;
@@ -53,6 +99,7 @@ struct lw_vm *lw_vm_new(const struct lw_result *r)
 			vm->suffered[f->from_layer] += f->bytes;
 	}
 	lwv_keys_init(vm);
+	chain_init(vm);
 	vm->layer = an->image->nlayers ? first_layer(an) : 0;
 	vm->cursor[LW_VM_LAYERS] = vm->layer;
 	lwv_causes_build(vm);
@@ -79,6 +126,9 @@ void lw_vm_free(struct lw_vm *vm)
 	free(vm->binds);
 	free(vm->cfiles);
 	free(vm->lchange);
+	lw_pkgdb_chain_release(&vm->chain);
+	free(vm->cfind);
+	free(vm->cbytes);
 	for (i = 0; i < vm->capolines; i++)
 		lw_strbuf_release(&vm->olines[i]);
 	free(vm->olines);
@@ -122,23 +172,57 @@ int lwv_group_fix(const struct lw_vm *vm, size_t group)
 	return s >= 0 && (size_t)s < at->nsuggestions ? s : -1;
 }
 
-static void add_crow(struct lw_vm *vm, size_t group, int32_t finding)
+static struct lw_vm_crow *add_crow(struct lw_vm *vm, size_t group,
+				   int32_t finding)
 {
 	lw_grow((void **)&vm->crows, &vm->capcrows, vm->ncrows + 1,
 		sizeof(*vm->crows));
-	vm->crows[vm->ncrows].group = (uint32_t)group;
-	vm->crows[vm->ncrows++].finding = finding;
+	vm->crows[vm->ncrows] = (struct lw_vm_crow){
+		.group = (uint32_t)group, .finding = finding,
+	};
+	return &vm->crows[vm->ncrows++];
+}
+
+/* The package database's one cause: header, install steps, the merge,
+ * then its files (once each) or the line saying they are folded. */
+static void chain_rows(struct lw_vm *vm)
+{
+	size_t g = vm->chain.groups[0], i;
+
+	add_crow(vm, g, -1)->chain = 1;
+	for (i = 0; i < vm->chain.nsteps; i++) {
+		struct lw_vm_crow *cr = add_crow(vm, g, -4);
+
+		cr->chain = 1;
+		cr->step = (uint32_t)i;
+	}
+	add_crow(vm, g, -2)->chain = 1;
+	if (!vm->gopen[g]) {
+		add_crow(vm, g, -3)->chain = 1;
+		return;
+	}
+	for (i = 0; i < vm->ncfind; i++)
+		add_crow(vm, g, (int32_t)vm->cfind[i])->chain = 1;
 }
 
 void lwv_causes_build(struct lw_vm *vm)
 {
 	const struct lw_analysis *an = vm->an;
 	size_t i, j;
+	int shown = 0;
 
 	vm->ncrows = 0;
 	for (i = 0; i < an->ngroups; i++) {
 		const struct lw_group *g = &an->groups[i];
 
+		/* Install steps that rewrote the package database: one
+		 * cause where the first of them would be, for every layer
+		 * of the chain. */
+		if (vm->has_chain && lw_pkgdb_chain_has(&vm->chain, i)) {
+			if (!shown++ && chain_involves(vm, vm->layer))
+				chain_rows(vm);
+			continue;
+		}
 		if (g->layer != vm->layer && g->from_layer != vm->layer)
 			continue;
 		add_crow(vm, i, -1);
@@ -415,6 +499,20 @@ static int causes_activate(struct lw_vm *vm)
 	if (vm->cursor[LW_VM_CAUSES] >= vm->ncrows)
 		return 0;
 	cr = &vm->crows[vm->cursor[LW_VM_CAUSES]];
+	if (cr->finding == -4) {
+		/* An install step: select its layer, the cursor staying on
+		 * the step (the chain is shown for each of its layers). */
+		uint32_t step = cr->step;
+		size_t i;
+
+		if (!lw_vm_select_layer(vm, vm->chain.steps[step]))
+			return 0;
+		for (i = 0; i < vm->ncrows; i++)
+			if (vm->crows[i].finding == -4 &&
+			    vm->crows[i].step == step)
+				vm->cursor[LW_VM_CAUSES] = i;
+		return 1;
+	}
 	if (cr->finding == -1 || cr->finding == -3) {
 		uint32_t g = cr->group;
 		size_t i;

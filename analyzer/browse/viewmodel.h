@@ -20,6 +20,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "layerwaste/attrib.h"
 #include "layerwaste/compare.h"
 #include "layerwaste/engine.h"
 #include "layerwaste/judge.h"
@@ -134,7 +135,11 @@ struct lw_vm_tree {
 /* A row of the causes pane: a group header, its fix, or one finding. */
 struct lw_vm_crow {
 	uint32_t group;  /* index into an->groups */
-	int32_t finding; /* index into an->findings; -1 header, -2 fix */
+	int32_t finding; /* index into an->findings; -1 header, -2 fix,
+			    -3 the files folded, -4 an install step */
+	uint32_t step;   /* -4: index into lw_vm.chain.steps */
+	int chain;       /* a row of the package database's one cause
+			    (lw_vm.chain); group is its first member */
 };
 
 enum {
@@ -144,6 +149,8 @@ enum {
 	LW_VM_R_WASTE = 1 << 3,  /* has waste */
 	LW_VM_R_FIX = 1 << 4,    /* a suggested fix */
 	LW_VM_R_HEADER = 1 << 5, /* a cause */
+	LW_VM_R_STEP = 1 << 6,   /* an install step of the package
+				    database's cause */
 };
 
 /* Where each part of the screen goes (lw_vm_layout): rows y..y+h-1,
@@ -246,6 +253,15 @@ struct lw_vm {
 	size_t ncfiles;
 	uint8_t *lchange;
 	int change_only;
+	/* The package-db causes as one (attrib.h), when there is churn
+	 * with its merge: the install steps, the first finding of each of
+	 * its paths (cfind, in report order) and each path's bytes over the
+	 * chain. */
+	struct lw_pkgdb_chain chain;
+	int has_chain;
+	uint32_t *cfind;
+	uint64_t *cbytes;
+	size_t ncfind;
 };
 
 /* Makes a model of r (borrowed; must outlive it). Selects the layer that

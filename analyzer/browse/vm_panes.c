@@ -120,28 +120,56 @@ size_t lwv_rows_causes(struct lw_vm *vm, int height, int width)
 		r->kind = g->kind;
 		r->kind_col = 1;
 		lw_strbuf_reset(&vm->scratch);
-		if (cr->finding >= 0) {
+		if (cr->chain && cr->finding >= 0) {
+			/* A path of the package database: its bytes over
+			 * every rewrite. */
+			const struct lw_finding *f = &an->findings[cr->finding];
+			uint64_t bytes = 0;
+			size_t k;
+
+			for (k = 0; k < vm->ncfind; k++)
+				if (vm->cfind[k] == (uint32_t)cr->finding)
+					bytes = vm->cbytes[k];
+			lwv_line_addf(&l, "%c     %*s  ",
+				      lw_vm_kind_letter(f->kind), SIZE_COLS,
+				      lw_human_bytes(bytes, a, sizeof(a)));
+			lwv_line_path(&l, f->path, -1);
+		} else if (cr->finding >= 0) {
 			const struct lw_finding *f = &an->findings[cr->finding];
 
 			lwv_line_addf(&l, "%c     %*s  ",
 				      lw_vm_kind_letter(f->kind), SIZE_COLS,
 				      lw_human_bytes(f->bytes, a, sizeof(a)));
 			lwv_line_path(&l, f->path, -1);
+		} else if (cr->finding == -4) {
+			r->kind_col = -1;
+			r->flags |= LW_VM_R_STEP;
+			lwv_line_add(&l, "   step ");
+			lwv_step_text(vm, cr->step, &vm->scratch);
+			lw_strbuf_adds(&vm->scratch, ", ");
+			lwv_layer_instr(vm, vm->chain.steps[cr->step],
+					&vm->scratch);
+			lwv_line_esc(&l, vm->scratch.buf, -1, 0);
 		} else if (cr->finding == -2) {
-			s = lwv_group_fix(vm, cr->group);
+			s = lwv_crow_fix(vm, cr);
 			r->kind_col = -1;
 			r->flags |= LW_VM_R_FIX;
 			lwv_line_add(&l, "   fix: ");
 			lwv_line_esc(&l, s >= 0 && at->suggestions[s].title ?
 				     at->suggestions[s].title : "", -1, 0);
 		} else if (cr->finding == -3) {
+			uint64_t files = cr->chain ? vm->ncfind : g->files;
+
 			lwv_line_addf(&l, "%c     %" PRIu64 " file%s: Enter "
 				      "lists them", lw_vm_kind_letter(g->kind),
-				      g->files, g->files == 1 ? "" : "s");
+				      files, files == 1 ? "" : "s");
 		} else {
 			r->flags |= LW_VM_R_HEADER | LW_VM_R_WASTE;
 			lwv_line_addf(&l, "%c ", lw_vm_kind_letter(g->kind));
-			lwv_group_text(vm, g, &vm->scratch);
+			if (cr->chain)
+				lwv_chain_text(vm, &vm->scratch);
+			else
+				lwv_group_text(vm, g, &vm->scratch);
 			lwv_line_esc(&l, vm->scratch.buf, -1, 0);
 		}
 		r->cols = l.cols;

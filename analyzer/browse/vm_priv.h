@@ -36,6 +36,19 @@ void lwv_causes_build(struct lw_vm *vm);
 /* Index into result->attribution->suggestions of a group's fix, or -1
  * (always -1 without an attribution). */
 int lwv_group_fix(const struct lw_vm *vm, size_t group);
+/* The same for a row: the chain's merge for its rows. */
+int lwv_crow_fix(const struct lw_vm *vm, const struct lw_vm_crow *cr);
+/* The package database's one cause (raw): "package database: 3 install
+ * steps, 3 rewrites, 12.9 kB (8.6 kB churn; 4.2 kB inherent, not
+ * judged)". */
+void lwv_chain_text(const struct lw_vm *vm, struct lw_strbuf *out);
+/* One install step of it (raw): "layer 3: 4.2 kB inherent (not judged)",
+ * "layer 5: 4.3 kB churn". */
+void lwv_step_text(const struct lw_vm *vm, size_t step,
+		   struct lw_strbuf *out);
+/* The member group of the chain that group g stands for: 1 when g is
+ * one (the view model's chain). */
+int lwv_in_chain(const struct lw_vm *vm, size_t g);
 
 /* A line built in a strbuf, never wider than width columns. */
 struct lwv_line {

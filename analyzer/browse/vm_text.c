@@ -280,6 +280,63 @@ void lwv_group_text(const struct lw_vm *vm, const struct lw_group *g,
 		       "mtime/xattrs");
 }
 
+int lwv_in_chain(const struct lw_vm *vm, size_t g)
+{
+	return vm->has_chain && lw_pkgdb_chain_has(&vm->chain, g);
+}
+
+int lwv_crow_fix(const struct lw_vm *vm, const struct lw_vm_crow *cr)
+{
+	if (cr->chain)
+		return vm->chain.suggestion;
+	return lwv_group_fix(vm, cr->group);
+}
+
+/* Inherent rewrites are inherited: judged only with judge-base. */
+static const char *not_judged(const struct lw_vm *vm)
+{
+	const struct lw_rules_report *rr = vm->result->rules;
+
+	return rr && rr->judge_base ? "" : ", not judged";
+}
+
+void lwv_chain_text(const struct lw_vm *vm, struct lw_strbuf *out)
+{
+	const struct lw_pkgdb_chain *c = &vm->chain;
+	char a[32], b[32], d[32];
+
+	lw_strbuf_addf(out, "package database: %zu install steps, %zu "
+		       "rewrite%s, %s (%s churn; %s inherent%s)", c->nsteps,
+		       c->ngroups, lw_plural(c->ngroups),
+		       lw_human_bytes(c->churn_bytes + c->inherent_bytes, a,
+				      sizeof(a)),
+		       lw_human_bytes(c->churn_bytes, b, sizeof(b)),
+		       lw_human_bytes(c->inherent_bytes, d, sizeof(d)),
+		       not_judged(vm));
+}
+
+void lwv_step_text(const struct lw_vm *vm, size_t step,
+		   struct lw_strbuf *out)
+{
+	const struct lw_pkgdb_chain *c = &vm->chain;
+	char a[32];
+
+	lw_strbuf_addf(out, "layer %" PRIu32 ": ", c->steps[step]);
+	if (c->step_inherent[step])
+		lw_strbuf_addf(out, "%s inherent%s",
+			       lw_human_bytes(c->step_inherent[step], a,
+					      sizeof(a)),
+			       *not_judged(vm) ? " (not judged)" : "");
+	if (c->step_inherent[step] && c->step_churn[step])
+		lw_strbuf_adds(out, "; ");
+	if (c->step_churn[step])
+		lw_strbuf_addf(out, "%s churn",
+			       lw_human_bytes(c->step_churn[step], a,
+					      sizeof(a)));
+	if (!c->step_inherent[step] && !c->step_churn[step])
+		lw_strbuf_adds(out, "wrote the copy the next step rewrote");
+}
+
 static void meta(struct lw_strbuf *out, const struct lw_meta *m)
 {
 	lw_strbuf_addf(out, "%" PRIu32 ":%" PRIu32 " %04" PRIo32, m->uid,
@@ -417,8 +474,13 @@ static void details_causes(struct lw_vm *vm, struct lwv_line *l)
 		lwv_finding_text(vm, f, &vm->scratch);
 		lwv_line_path(l, f->path, lwv_line_room(l) / 2);
 		lwv_line_add(l, "  ");
-	} else if (cr->finding == -2 &&
-		   (s = lwv_group_fix(vm, cr->group)) >= 0) {
+	} else if (cr->finding == -4) {
+		lwv_step_text(vm, cr->step, &vm->scratch);
+		lw_strbuf_adds(&vm->scratch, " - ");
+		lwv_layer_instr(vm, vm->chain.steps[cr->step], &vm->scratch);
+	} else if (cr->chain && cr->finding != -2) {
+		lwv_chain_text(vm, &vm->scratch);
+	} else if (cr->finding == -2 && (s = lwv_crow_fix(vm, cr)) >= 0) {
 		const struct lw_suggestion *sg =
 			&vm->result->attribution->suggestions[s];
 
@@ -550,7 +612,30 @@ void lwv_why_lines(struct lw_vm *vm, int width)
 		lwv_finding_text(vm, &an->findings[fi], &sb);
 		wrap(vm, "", sb.buf, width);
 	}
-	if (g >= 0) {
+	if (g >= 0 && lwv_in_chain(vm, (size_t)g)) {
+		size_t i;
+
+		lw_strbuf_reset(&sb);
+		lwv_chain_text(vm, &sb);
+		wrap(vm, "Cause: ", sb.buf, width);
+		for (i = 0; i < vm->chain.nsteps; i++) {
+			lw_strbuf_reset(&sb);
+			lwv_step_text(vm, i, &sb);
+			lw_strbuf_adds(&sb, ", by ");
+			lwv_layer_instr(vm, vm->chain.steps[i], &sb);
+			wrap(vm, "  step ", sb.buf, width);
+		}
+		wrap(vm, "  ", "Inherent: the build's first rewrite of the "
+		     "base image's package database, which no Dockerfile "
+		     "change avoids. Churn: every later rewrite of a copy "
+		     "the build wrote; merging the install steps removes "
+		     "it.", width);
+		s = vm->chain.suggestion;
+		wrap(vm, "Fix: ", at->suggestions[s].title ?
+		     at->suggestions[s].title : "", width);
+		if (at->suggestions[s].detail)
+			wrap(vm, "  ", at->suggestions[s].detail, width);
+	} else if (g >= 0) {
 		lw_strbuf_reset(&sb);
 		lwv_group_text(vm, &an->groups[g], &sb);
 		wrap(vm, "Cause: ", sb.buf, width);

@@ -296,11 +296,104 @@ static void fix(FILE *f, const struct lw_suggestion *s)
 	fputs("</div>\n", f);
 }
 
+/* The package-db causes as one (attrib.h, lw_pkgdb_chain): its bytes,
+ * churn and inherent, each install step with the bytes its rewrite made
+ * unreachable, the files once each, and the merge. */
+static void pkgdb_cause(FILE *f, const struct lw_result *r,
+			const struct lw_pkgdb_chain *c)
+{
+	const struct lw_analysis *an = r->analysis;
+	const char **paths = lw_xcalloc(an->nfindings + 1, sizeof(*paths));
+	struct lw_strbuf sb = LW_STRBUF_INIT;
+	int judge_base = r->rules && r->rules->judge_base;
+	size_t i, k, j, n = 0, nfiles = 0;
+	uint32_t from = c->nsteps ? c->steps[0] : 0;
+
+	for (i = 0; i < c->ngroups; i++) {
+		const struct lw_group *g = &an->groups[c->groups[i]];
+
+		if (g->from_layer < from)
+			from = g->from_layer;
+		for (k = g->first; k < g->first + g->count &&
+		     k < an->nfindings; k++) {
+			for (j = 0; j < n && strcmp(paths[j],
+						    an->findings[k].path); j++)
+				;
+			if (j == n)
+				paths[n++] = an->findings[k].path;
+		}
+	}
+	nfiles = n;
+	fprintf(f, "<li class=\"cause pkgdb\" data-category=\"package-db\" "
+		"data-layer=\"%" PRIu32 "\" data-from=\"%" PRIu32 "\" data-bytes=\"%"
+		PRIu64 "\" data-churn=\"%" PRIu64 "\" data-inherent=\"%" PRIu64
+		"\" data-rewrites=\"%zu\" data-layers=\"", c->nsteps ?
+		c->steps[c->nsteps - 1] : 0, from,
+		c->churn_bytes + c->inherent_bytes, c->churn_bytes,
+		c->inherent_bytes, c->ngroups);
+	if (from < (c->nsteps ? c->steps[0] : 0))
+		fprintf(f, "%" PRIu32 " ", from);
+	for (i = 0; i < c->nsteps; i++)
+		fprintf(f, "%s%" PRIu32, i ? " " : "", c->steps[i]);
+	fprintf(f, "\"><div class=\"ctitle\"><span class=\"swatch k%d\"></span>"
+		"<strong>package database</strong>: rewritten by %zu install "
+		"steps, %zu rewrite%s, ", LW_KIND_OVERWRITE, c->nsteps,
+		c->ngroups, lw_plural(c->ngroups));
+	lwr_html_bytes(f, NULL, c->churn_bytes + c->inherent_bytes);
+	fputs(" (<span class=\"churn\">", f);
+	lwr_html_bytes(f, "pkgdb-churn", c->churn_bytes);
+	fputs(" churn</span>; <span class=\"inherent\">", f);
+	lwr_html_bytes(f, "pkgdb-inherent", c->inherent_bytes);
+	fprintf(f, " inherent%s</span>)</div>\n<ol class=\"steps\">",
+		judge_base ? "" : ", not judged");
+	for (i = 0; i < c->nsteps; i++) {
+		fprintf(f, "<li class=\"step\" data-layer=\"%" PRIu32 "\" "
+			"data-churn=\"%" PRIu64 "\" data-inherent=\"%" PRIu64
+			"\"><strong>layer %" PRIu32 "</strong> ", c->steps[i],
+			c->step_churn[i], c->step_inherent[i], c->steps[i]);
+		lwr_layer_label(r, c->steps[i], &sb);
+		fputs("<span class=\"cline\">", f);
+		lwr_html_text(f, sb.buf);
+		fputs("</span>: ", f);
+		if (c->step_inherent[i]) {
+			fputs("rewrote the base image's copy, ", f);
+			lwr_html_bytes(f, NULL, c->step_inherent[i]);
+			fprintf(f, " inherent%s", judge_base ? "" :
+				" (not judged)");
+		}
+		if (c->step_churn[i]) {
+			fputs(c->step_inherent[i] ? "; " : "", f);
+			fputs("rewrote the build's own copy, ", f);
+			lwr_html_bytes(f, NULL, c->step_churn[i]);
+			fputs(" churn", f);
+		}
+		if (!c->step_inherent[i] && !c->step_churn[i])
+			fputs("wrote the copy the later steps rewrote", f);
+		fputs("</li>", f);
+	}
+	fputs("</ol>\n<ul class=\"paths\">", f);
+	for (i = 0; i < n && i < CAUSE_PATHS; i++) {
+		fputs("<li>/", f);
+		lwr_html_text(f, paths[i]);
+		fputs("</li>", f);
+	}
+	if (nfiles > CAUSE_PATHS)
+		fprintf(f, "<li class=\"muted\">and %zu more</li>",
+			nfiles - CAUSE_PATHS);
+	fputs("</ul>\n", f);
+	fix(f, &r->attribution->suggestions[c->suggestion]);
+	fputs("</li>\n", f);
+	free(paths);
+	lw_strbuf_release(&sb);
+}
+
 static void causes(FILE *f, const struct lw_result *r)
 {
 	const struct lw_analysis *an = r->analysis;
 	struct lw_strbuf sb = LW_STRBUF_INIT;
 	const struct lw_suggestion *s;
+	struct lw_pkgdb_chain chain;
+	int grouped = lw_pkgdb_chain(an, r->attribution, &chain), shown = 0;
 	size_t g, i;
 
 	fputs("<section id=\"causes-section\" aria-labelledby=\"causes-h\">\n"
@@ -311,6 +404,13 @@ static void causes(FILE *f, const struct lw_result *r)
 	for (g = 0; g < an->ngroups; g++) {
 		const struct lw_group *gr = &an->groups[g];
 
+		/* Install steps that rewrote the package database: one
+		 * cause where the first of them would be. */
+		if (grouped && lw_pkgdb_chain_has(&chain, g)) {
+			if (!shown++)
+				pkgdb_cause(f, r, &chain);
+			continue;
+		}
 		fprintf(f, "<li class=\"cause\" data-layer=\"%" PRIu32 "\" data-from=\"%" PRIu32
 			"\" data-bytes=\"%" PRIu64 "\"><div class=\"ctitle\">"
 			"<span class=\"swatch k%d\"></span><strong>layer %" PRIu32 "</strong>: ",
@@ -337,6 +437,7 @@ static void causes(FILE *f, const struct lw_result *r)
 	}
 	fputs("</ol>\n</section>\n", f);
 	lw_strbuf_release(&sb);
+	lw_pkgdb_chain_release(&chain);
 }
 
 /* The --fix diff, coloured: what `layerwaste --fix` would print. */

@@ -140,6 +140,33 @@ enum lw_cause_category {
 /* "package-db"; NULL for LW_CAUSE_FILES. */
 const char *lw_cause_category_name(int category);
 
+/* The package-db causes as the one cause every output shows for them
+ * (docs/definitions.md, "Package-manager churn"), read from the causes'
+ * fields (analyzer/attrib/pkgdb.c): no path is matched again. */
+struct lw_pkgdb_chain {
+	size_t *groups;     /* owned: the members (package-db, inherent or
+			       churn, not suppressed), in report order */
+	size_t ngroups;
+	uint32_t *steps;    /* owned: the install steps' layers (each
+			       member's layer, a churn member's from_layer),
+			       ascending */
+	uint64_t *step_churn, *step_inherent; /* owned, per step: bytes of
+			       the members whose rewriting layer it is */
+	size_t nsteps;
+	uint64_t churn_bytes, inherent_bytes;
+	int suggestion;     /* the merge (index into suggestions), or -1 */
+};
+
+struct lw_attribution;
+/* Fills *c (zeroed first) from an and at (borrowed, at may be NULL).
+ * Returns 1 when the members are shown as one cause: there is churn with
+ * its merge suggestion; else 0, *c empty. Release either way. */
+int lw_pkgdb_chain(const struct lw_analysis *an,
+		   const struct lw_attribution *at, struct lw_pkgdb_chain *c);
+void lw_pkgdb_chain_release(struct lw_pkgdb_chain *c);
+/* 1 when group gi is one of c's members. */
+int lw_pkgdb_chain_has(const struct lw_pkgdb_chain *c, size_t gi);
+
 struct lw_attribution {
 	char *dockerfile;        /* path as given, or NULL */
 	int aligned;             /* the Dockerfile was aligned with history */

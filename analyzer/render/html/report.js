@@ -204,6 +204,13 @@
   banner.hidden = true;
   $('layers-section').insertBefore(banner, $('layers'));
 
+  /* A cause involves the layer that made it, the one it hides files of,
+   * and (the package database's, one for its install steps) each step. */
+  function involves(c, l) {
+    if (Number(c.dataset.layer) === l || Number(c.dataset.from) === l) return true;
+    return (c.dataset.layers || '').split(' ').some(function (x) { return x !== '' && Number(x) === l; });
+  }
+
   function setLayer(l) {
     state.layer = l;
     state.rows = ROWS_STEP;
@@ -211,7 +218,7 @@
       b.setAttribute('aria-pressed', String(Number(b.dataset.layer) === l));
     });
     Array.prototype.forEach.call(document.querySelectorAll('#causes .cause'), function (c) {
-      c.hidden = l !== null && Number(c.dataset.layer) !== l && Number(c.dataset.from) !== l;
+      c.hidden = l !== null && !involves(c, l);
     });
     $('f-layer').value = l === null ? '' : String(l);
     banner.textContent = '';
@@ -365,7 +372,7 @@
     rows_match: rows.every(function (r) { return Number(r.dataset.layer) === l || Number(r.dataset.from) === l; }),
     expected_rows: F.filter(function (r) { return r[1] === l || r[2] === l; }).length,
     causes: causes.length,
-    causes_match: causes.every(function (c) { return Number(c.dataset.layer) === l || Number(c.dataset.from) === l; }),
+    causes_match: causes.every(function (c) { return involves(c, l); }),
     treemap_bytes: lsum, banner: !banner.hidden };
   document.querySelector('#layers .layer[data-layer="' + l + '"]').click();
   out.layer_cleared = state.layer === null && $('findings').tBodies[0].rows.length === Math.min(F.length, ROWS_STEP);
