@@ -8,6 +8,7 @@
 
 #include "layerwaste/engine.h"
 #include "layerwaste/attrib.h"
+#include "pkgdbimage.h"
 #include "tarbuild.h"
 #include "viewmodel.h"
 #include "suite.h"
@@ -734,6 +735,183 @@ START_TEST(test_large_image)
 }
 END_TEST
 
+/* The package database's one cause (lw_pkgdb_chain): images of
+ * pkgdbimage.h, read, analysed and aligned with their Dockerfile. Layer
+ * 0 is the base, 1..3 the install steps (Dockerfile:2, :4, :5), 4 a
+ * chown of /app/data. */
+static struct lwt_pkgdb pk;
+
+static void build_pkgdb(int steps, int merged)
+{
+	lwt_pkgdb_image(&pk, steps, merged);
+	vm = lw_vm_new(&pk.res);
+}
+
+static void build_pkgdb3(void)
+{
+	build_pkgdb(3, 0);
+}
+
+static void teardown_pkgdb(void)
+{
+	lw_vm_free(vm);
+	vm = NULL;
+	lwt_pkgdb_free(&pk);
+}
+
+static size_t count_rows(int pane, const char *s)
+{
+	size_t n, i, k = 0;
+	const struct lw_vm_row *r = rows_of(pane, 1000, &n);
+
+	for (i = 0; i < n; i++)
+		k += strstr(r[i].text.buf, s) != NULL;
+	return k;
+}
+
+/* One cause: its header, a row per install step, the merge, the files
+ * once each; no row per rewrite; for each layer of the chain. */
+START_TEST(test_pkgdb_rows)
+{
+	static const char *const lines[3] = {
+		"Dockerfile:2 RUN apt-get install -y pkg0",
+		"Dockerfile:4 RUN apt-get install -y pkg1",
+		"Dockerfile:5 RUN apt-get install -y pkg2",
+	};
+	const struct lw_vm_row *r;
+	char want[96], a[32], b[32], c[32];
+	size_t n, i;
+	uint32_t layer;
+
+	snprintf(want, sizeof(want), "package database: 3 install steps, 5 "
+		 "rewrites, %s (%s churn; %s inherent, not judged)",
+		 lw_human_bytes(pk.status_bytes[0] + pk.status_bytes[1] +
+				pk.status_bytes[2], a, sizeof(a)),
+		 lw_human_bytes(pk.status_bytes[1] + pk.status_bytes[2], b,
+				sizeof(b)),
+		 lw_human_bytes(pk.status_bytes[0], c, sizeof(c)));
+	for (layer = 1; layer <= 3; layer++) {
+		lw_vm_select_layer(vm, layer);
+		r = rows_of(LW_VM_CAUSES, 1000, &n);
+		ck_assert_msg(strstr(r[0].text.buf, want), "layer %u: %s",
+			      layer, r[0].text.buf);
+		ck_assert(r[0].flags & LW_VM_R_HEADER);
+		ck_assert_uint_eq(count_rows(LW_VM_CAUSES,
+					     "package database: "), 1);
+		for (i = 0; i < 3; i++) {
+			ck_assert(r[1 + i].flags & LW_VM_R_STEP);
+			ck_assert_int_eq(r[1 + i].kind_col, -1);
+			ck_assert_msg(strstr(r[1 + i].text.buf, lines[i]),
+				      "%s", r[1 + i].text.buf);
+		}
+		ck_assert_ptr_nonnull(strstr(r[1].text.buf, "step layer 1: "));
+		ck_assert_ptr_nonnull(strstr(r[1].text.buf,
+					     "inherent (not judged)"));
+		ck_assert_ptr_nonnull(strstr(r[2].text.buf, " churn, "));
+		ck_assert(r[4].flags & LW_VM_R_FIX);
+		ck_assert_ptr_nonnull(strstr(r[4].text.buf, "fix: The package "
+					     "database was rewritten by "));
+		ck_assert_uint_eq(count_rows(LW_VM_CAUSES,
+					     "/var/lib/dpkg/status"), 1);
+		/* no line per rewrite */
+		ck_assert_uint_eq(count_rows(LW_VM_CAUSES, "overwrote"), 0);
+	}
+	/* The status's row: its bytes over the chain. */
+	lw_vm_select_layer(vm, 3);
+	lw_human_bytes(pk.status_bytes[0] + pk.status_bytes[1] +
+		       pk.status_bytes[2], a, sizeof(a));
+	i = (size_t)find_row(LW_VM_CAUSES, "/var/lib/dpkg/status");
+	ck_assert_ptr_nonnull(strstr(row_text(LW_VM_CAUSES, (long)i), a));
+	/* The chown's layer: its own cause, not the chain. */
+	lw_vm_select_layer(vm, 4);
+	ck_assert_uint_eq(count_rows(LW_VM_CAUSES, "package database: "), 0);
+	ck_assert_int_ge(find_row(LW_VM_CAUSES, "only to change owner"), 0);
+	/* The base: the chain (the base's copy was rewritten) and the touch
+	 * of its lock file, a cause of its own. */
+	lw_vm_select_layer(vm, 0);
+	ck_assert_uint_eq(count_rows(LW_VM_CAUSES, "package database: "), 1);
+	ck_assert_int_ge(find_row(LW_VM_CAUSES, "only to change mtime"), 0);
+}
+END_TEST
+
+/* Enter folds and unfolds the files; Enter on a step selects its layer,
+ * the cursor staying on it; the details and the cause overlay. */
+START_TEST(test_pkgdb_keys)
+{
+	struct lw_strbuf sb = LW_STRBUF_INIT;
+	const struct lw_strbuf *ol;
+	size_t n, i, nrows;
+	int seen_steps = 0, seen_fix = 0;
+	long step;
+
+	/* Layer 2 has only the chain: header, 3 steps, the merge, 2 files. */
+	lw_vm_select_layer(vm, 2);
+	lw_vm_focus(vm, LW_VM_CAUSES);
+	nrows = lw_vm_nrows(vm, LW_VM_CAUSES);
+	ck_assert_uint_eq(nrows, 1 + 3 + 1 + 2);
+	lw_vm_home(vm);
+	ck_assert_int_eq(lw_vm_activate(vm), 1);
+	ck_assert_uint_eq(lw_vm_nrows(vm, LW_VM_CAUSES), 1 + 3 + 1 + 1);
+	ck_assert_int_ge(find_row(LW_VM_CAUSES, "2 files: Enter lists them"),
+			 0);
+	ck_assert_int_eq(lw_vm_activate(vm), 1);
+	ck_assert_uint_eq(lw_vm_nrows(vm, LW_VM_CAUSES), nrows);
+	step = find_row(LW_VM_CAUSES, "Dockerfile:5 RUN");
+	ck_assert_int_eq(step, 3);
+	lw_vm_move(vm, step);
+	lw_vm_details(vm, WIDTH, &sb);
+	ck_assert_msg(strstr(sb.buf, "layer 3: ") &&
+		      strstr(sb.buf, " churn - ") &&
+		      strstr(sb.buf, "Dockerfile:5 RUN apt-get install -y "
+			     "pkg2"), "%s", sb.buf);
+	ck_assert_int_eq(lw_vm_activate(vm), 1);
+	ck_assert_uint_eq(vm->layer, 3);
+	ck_assert_uint_eq(lw_vm_cursor(vm, LW_VM_CAUSES), (size_t)step);
+	/* on the step of the layer shown: nothing to do */
+	ck_assert_int_eq(lw_vm_activate(vm), 0);
+	lw_vm_show_cause(vm);
+	ol = lw_vm_overlay(vm, WIDTH, &n);
+	ck_assert_ptr_nonnull(ol);
+	ck_assert_ptr_nonnull(strstr(ol[2].buf, "Cause: package database: "
+				     "3 install steps"));
+	for (i = 0; i < n; i++) {
+		seen_steps += strstr(ol[i].buf, "  step layer ") != NULL;
+		seen_fix += strstr(ol[i].buf, "Fix: The package database") !=
+			NULL;
+	}
+	ck_assert_int_eq(seen_steps, 3);
+	ck_assert_int_eq(seen_fix, 1);
+	lw_strbuf_release(&sb);
+}
+END_TEST
+
+/* Two steps: one cause, two step rows. */
+START_TEST(test_pkgdb_two)
+{
+	build_pkgdb(2, 0);
+	lw_vm_select_layer(vm, 2);
+	ck_assert_uint_eq(count_rows(LW_VM_CAUSES, "package database: 2 "
+				     "install steps, 3 rewrites"), 1);
+	ck_assert_uint_eq(count_rows(LW_VM_CAUSES, "   step layer "), 2);
+	teardown_pkgdb();
+}
+END_TEST
+
+/* Already merged: no churn, no grouped cause; the inherent rewrite is a
+ * cause as any other. */
+START_TEST(test_pkgdb_merged)
+{
+	build_pkgdb(3, 1);
+	ck_assert_int_eq(vm->has_chain, 0);
+	lw_vm_select_layer(vm, 1);
+	ck_assert_uint_eq(count_rows(LW_VM_CAUSES, "package database"), 0);
+	ck_assert_uint_eq(count_rows(LW_VM_CAUSES, "   step "), 0);
+	ck_assert_int_ge(find_row(LW_VM_CAUSES, "layer 1: overwrote 1 file "
+				  "of layer 0"), 0);
+	teardown_pkgdb();
+}
+END_TEST
+
 static Suite *browse_suite(void)
 {
 	Suite *s = suite_create("browse");
@@ -741,6 +919,8 @@ static Suite *browse_suite(void)
 	TCase *tree = tcase_create("tree");
 	TCase *text = tcase_create("text");
 	TCase *big = tcase_create("large");
+	TCase *pkgdb = tcase_create("pkgdb");
+	TCase *pkgdb2 = tcase_create("pkgdb-steps");
 
 	tcase_add_checked_fixture(nav, build, teardown);
 	tcase_add_test(nav, test_kind_letters);
@@ -766,6 +946,13 @@ static Suite *browse_suite(void)
 	tcase_add_test(text, test_widths);
 	tcase_add_test(text, test_escaped_names);
 	suite_add_tcase(s, text);
+	tcase_add_checked_fixture(pkgdb, build_pkgdb3, teardown_pkgdb);
+	tcase_add_test(pkgdb, test_pkgdb_rows);
+	tcase_add_test(pkgdb, test_pkgdb_keys);
+	suite_add_tcase(s, pkgdb);
+	tcase_add_test(pkgdb2, test_pkgdb_two);
+	tcase_add_test(pkgdb2, test_pkgdb_merged);
+	suite_add_tcase(s, pkgdb2);
 	tcase_set_timeout(big, 120);
 	tcase_add_test(big, test_large_image);
 	suite_add_tcase(s, big);
