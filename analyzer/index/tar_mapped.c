@@ -1,4 +1,5 @@
-/* The mapped-layer tar walker (tarfast.h).
+/* The in-place tar header parser (tar_priv.h), and the mapped-layer walker
+ * built on it; tar_stream.c builds the stream walker on the same parser.
  *
  * Each rule below follows what libarchive's tar reader (3.6, the one
  * lw_layer_scan() runs on) does with the same header, so that both give
@@ -47,7 +48,14 @@
  * header: whether a hard link's size is obeyed depends on it. */
 enum fmt { FMT_NONE, FMT_V7, FMT_USTAR, FMT_GNU, FMT_PAX };
 
-enum { RD_OK, RD_EOF, RD_FALLBACK, RD_TRUNCATED, RD_DAMAGED };
+enum {
+	RD_OK = LW_TAR_RD_OK,
+	RD_EOF = LW_TAR_RD_EOF,
+	RD_FALLBACK = LW_TAR_RD_FALLBACK,
+	RD_TRUNCATED = LW_TAR_RD_TRUNCATED,
+	RD_DAMAGED = LW_TAR_RD_DAMAGED,
+	RD_MORE = LW_TAR_RD_MORE,
+};
 
 /* Scratch strings, reused from entry to entry. */
 enum { S_PATH, S_LINK, S_UNAME, S_GNAME, S_JOIN, S_NAME, S_VALUE, S_N };
@@ -58,8 +66,12 @@ struct span {
 };
 
 struct walker {
+	/* The window the current entry's headers are read from: map[0] is
+	 * where they start; end says map[len] is the end of the stream. */
 	const unsigned char *map;
 	uint64_t len, pos;
+	int end;
+	uint64_t need; /* RD_MORE: the window bytes wanted */
 	enum fmt fmt;
 	/* Whether libarchive's link-name buffer exists yet: it does once a
 	 * header has had a link name or a pax record a "linkpath". An empty
@@ -687,6 +699,7 @@ static int read_entry(struct walker *w, struct ent *e)
 	size_t next = 0, i;
 	int have_x = 0, have_l = 0, have_k = 0, only_g = 1;
 	uint64_t pos = w->pos, start = w->pos;
+	enum fmt fmt = w->fmt;
 
 	memset(e, 0, sizeof(*e));
 	for (;;) {
@@ -697,11 +710,20 @@ static int read_entry(struct walker *w, struct ent *e)
 		if (pos > w->len)
 			return RD_FALLBACK; /* the last entry ran past the end */
 		avail = w->len - pos;
+		/* A window that is not the stream's end wants a whole block
+		 * before it can tell anything. */
+		if (!w->end && avail < BLOCK) {
+			w->fmt = fmt;
+			w->need = pos + BLOCK;
+			return RD_MORE;
+		}
 		/* The end: no block, or a zero block. Mid-entry, libarchive
 		 * calls it damage, except after global headers alone. */
 		if (avail == 0 || (avail >= BLOCK && w->map[pos] == 0 &&
-				   zero_block(w->map + pos)))
+				   zero_block(w->map + pos))) {
+			w->pos = pos;
 			return !next || only_g ? RD_EOF : RD_FALLBACK;
+		}
 		if (avail < BLOCK)
 			return RD_TRUNCATED;
 		h = w->map + pos;
@@ -719,6 +741,11 @@ static int read_entry(struct walker *w, struct ent *e)
 		if (size < 0 || size > SPECIAL_MAX)
 			return RD_FALLBACK;
 		padded = ((uint64_t)size + BLOCK - 1) & ~(uint64_t)(BLOCK - 1);
+		if (padded > avail - BLOCK && !w->end) {
+			w->fmt = fmt;
+			w->need = pos + BLOCK + padded;
+			return RD_MORE;
+		}
 		if (padded > avail - BLOCK)
 			return RD_FALLBACK;
 		if (t == 'x' || t == 'g')
@@ -792,39 +819,93 @@ static int read_entry(struct walker *w, struct ent *e)
 	return RD_OK;
 }
 
-int lw_tar_scan_mapped(const unsigned char *map, size_t len,
-		       const struct lw_scan *s, struct lw_layer_index *ix,
-		       struct lw_error *err)
-{
-	struct walker w;
-	struct lw_scan_names names = { { NULL }, 0 };
-	struct ent e;
-	struct lw_entry *file;
-	size_t n = 0, i;
-	uint64_t dropped = 0;
-	long page = sysconf(_SC_PAGESIZE);
-	int rc = LW_OK;
+/* ---- the parser as tar_priv.h gives it ---- */
 
-	memset(&w, 0, sizeof(w));
-	w.map = map;
-	w.len = len;
+struct lw_tar_walker {
+	struct walker w;
+	struct ent e;
+};
+
+struct lw_tar_walker *lw_tar_walker_new(void)
+{
+	return lw_xcalloc(1, sizeof(struct lw_tar_walker));
+}
+
+void lw_tar_walker_free(struct lw_tar_walker *tw)
+{
+	size_t i;
+
+	if (!tw)
+		return;
+	for (i = 0; i < S_N; i++)
+		free(tw->w.str[i]);
+	free(tw);
+}
+
+int lw_tar_walker_takes(const unsigned char *h, size_t len)
+{
 	/* The rules here are those of libarchive 3.6's tar reader, checked
 	 * against it by the unit tests; another version may differ, so it
 	 * reads every layer until they are checked again. libarchive opens
 	 * no stream whose first block it does not bid on. */
-	if (archive_version_number() / 1000 != 3006 || len < BLOCK ||
-	    tar_bid(map) <= 0) {
+	return archive_version_number() / 1000 == 3006 && len >= BLOCK &&
+		tar_bid(h) > 0;
+}
+
+int lw_tar_walker_next(struct lw_tar_walker *tw, const unsigned char *p,
+		       size_t len, int end, struct lw_tar_head *h, size_t *need)
+{
+	struct walker *w = &tw->w;
+	struct ent *e = &tw->e;
+	int r;
+
+	w->map = p;
+	w->len = len;
+	w->pos = 0;
+	w->end = end;
+	r = read_entry(w, e);
+	if (r == RD_MORE)
+		*need = (size_t)w->need;
+	if (r == RD_EOF)
+		h->next = w->pos;
+	if (r != RD_OK)
+		return r;
+	h->it = e->it;
+	h->data_off = e->data_off;
+	h->data_len = (uint64_t)e->remaining;
+	h->next = e->next;
+	h->warning = e->warn ? w->warning : NULL;
+	return r;
+}
+
+int lw_tar_scan_mapped(const unsigned char *map, size_t len,
+		       const struct lw_scan *s, struct lw_layer_index *ix,
+		       struct lw_error *err)
+{
+	struct lw_tar_walker *tw = NULL;
+	struct lw_scan_names names = { { NULL }, 0 };
+	struct lw_tar_head h;
+	struct lw_entry *file;
+	size_t n = 0, i, need;
+	uint64_t pos = 0, dropped = 0;
+	long page = sysconf(_SC_PAGESIZE);
+	int rc = LW_OK;
+
+	if (!lw_tar_walker_takes(map, len)) {
 		rc = LW_TAR_FALLBACK;
 		goto out;
 	}
+	tw = lw_tar_walker_new();
 	for (;;) {
-		uint64_t start = w.pos;
-		int r = read_entry(&w, &e);
+		uint64_t start = pos, data_off, next;
+		int r = pos > len ? RD_FALLBACK : /* the last entry ran past */
+			lw_tar_walker_next(tw, map + pos, len - (size_t)pos, 1,
+					   &h, &need);
 
 		if (r == RD_EOF)
 			break;
 		/* In the first entry, libarchive words damage otherwise. */
-		if (r == RD_FALLBACK || (r != RD_OK && n == 0)) {
+		if (r == RD_FALLBACK || r == RD_MORE || (r != RD_OK && n == 0)) {
 			rc = LW_TAR_FALLBACK;
 			goto out;
 		}
@@ -836,30 +917,32 @@ int lw_tar_scan_mapped(const unsigned char *map, size_t len,
 					  "Damaged tar archive");
 			goto out;
 		}
+		data_off = pos + h.data_off;
+		next = pos + h.next;
 		/* The next header, fetched while this entry is added. */
-		if (e.next + BLOCK <= w.len)
+		if (next + BLOCK <= len)
 			for (i = 0; i < BLOCK; i += 64)
-				__builtin_prefetch(map + e.next + i);
-		if (e.warn)
-			lw_warnings_add(&ix->warnings, "%s", w.warning);
-		rc = lw_scan_cap(s, e.data_off, err);
+				__builtin_prefetch(map + next + i);
+		if (h.warning)
+			lw_warnings_add(&ix->warnings, "%s", h.warning);
+		rc = lw_scan_cap(s, data_off, err);
 		if (!rc)
-			rc = lw_scan_add(s, &e.it, ix, &names, &file, err);
+			rc = lw_scan_add(s, &h.it, ix, &names, &file, err);
 		if (rc)
 			goto out;
 		if (file) {
-			if (e.data_off > w.len || file->size > w.len - e.data_off) {
+			if (data_off > len || file->size > len - data_off) {
 				rc = lw_error_set(err, LW_ERR_INPUT,
 						  "cannot read '%s': Truncated "
 						  "tar archive", file->path);
 				goto out;
 			}
-			file->data_off = e.data_off;
-			rc = lw_scan_cap(s, e.data_off + file->size, err);
+			file->data_off = data_off;
+			rc = lw_scan_cap(s, data_off + file->size, err);
 			if (rc)
 				goto out;
 		}
-		w.pos = e.next;
+		pos = next;
 		n++;
 		if (page > 0 && start > dropped + LW_SCAN_DROP_STRIDE) {
 			uintptr_t mask = (uintptr_t)page - 1;
@@ -871,12 +954,11 @@ int lw_tar_scan_mapped(const unsigned char *map, size_t len,
 			dropped = start;
 		}
 		if (s->tick && n % LW_SCAN_TICK_ENTRIES == 0)
-			s->tick(s->tick_ctx, w.pos < w.len ? w.pos : w.len);
+			s->tick(s->tick_ctx, pos < len ? pos : len);
 	}
 	lw_scan_resolve_hardlinks(ix);
 out:
-	for (i = 0; i < S_N; i++)
-		free(w.str[i]);
+	lw_tar_walker_free(tw);
 	if (rc == LW_TAR_FALLBACK) {
 		lw_layer_index_release(ix);
 		lw_layer_index_init(ix);

@@ -197,6 +197,27 @@ int lw_tar_scan_mapped(const unsigned char *map, size_t len,
 		       const struct lw_scan *s, struct lw_layer_index *ix,
 		       struct lw_error *err);
 
+/* Supplies a layer's tar bytes to lw_tar_scan_stream(): sets *buf to the
+ * next bytes (valid until the next call) and returns how many; 0 at the
+ * end; -1 when they cannot be had. */
+typedef long (*lw_tar_pull_fn)(void *ctx, const void **buf);
+
+/* Indexes the tar stream that pull gives (ctx borrowed) into ix
+ * (initialised by the caller) exactly as lw_layer_scan() does with the
+ * same bytes arriving as a stream (s->map NULL): content hashed as it
+ * passes, small configuration files kept, the same caps, warnings and
+ * errors. It asks for bytes only as libarchive's tar reader would, and
+ * *tar_bytes is what that reader would have consumed
+ * (archive_filter_bytes(a, 0)). Returns LW_OK, a negative code with err
+ * filled, or LW_TAR_FALLBACK: the layer uses something left to libarchive,
+ * pull failed, the stream ends inside an entry, or the outcome depends on
+ * how libarchive buffers (an error after bytes past s->max_bytes). ix is
+ * then empty again and the caller reads the layer from its start with
+ * lw_layer_scan(). */
+int lw_tar_scan_stream(lw_tar_pull_fn pull, void *ctx,
+		       const struct lw_scan *s, struct lw_layer_index *ix,
+		       uint64_t *tar_bytes, struct lw_error *err);
+
 #ifdef __cplusplus
 }
 #endif

@@ -130,6 +130,180 @@ static void same_index(const struct lw_layer_index *a,
 
 enum { ANY = 0, FAST = 1, FALLS_BACK = 2 };
 
+/* ---- the stream walker, against libarchive reading the same stream ---- */
+
+/* A stream cut into pieces of step bytes, each copied to a buffer of its
+ * own size that is freed at the next read: a read past a piece, or of a
+ * piece already given back, is caught under the sanitizers. */
+struct pieces {
+	const unsigned char *p;
+	size_t len, pos, step, reads;
+	unsigned char *copy;
+};
+
+static la_ssize_t piece_read(struct archive *a, void *ctx, const void **buf)
+{
+	struct pieces *sp = ctx;
+	size_t n = sp->len - sp->pos;
+
+	(void)a;
+	if (n > sp->step)
+		n = sp->step;
+	free(sp->copy);
+	sp->copy = lw_xmalloc(n ? n : 1);
+	memcpy(sp->copy, sp->p + sp->pos, n);
+	sp->pos += n;
+	sp->reads++;
+	*buf = sp->copy;
+	return (la_ssize_t)n;
+}
+
+static long piece_pull(void *ctx, const void **buf)
+{
+	return (long)piece_read(NULL, ctx, buf);
+}
+
+/* lw_layer_scan() on the stream, as layers.c opens a decompressed layer:
+ * *tar_bytes is what the tar reader consumed. */
+static int scan_libarchive_stream(struct pieces *sp, size_t max,
+				  struct lw_layer_index *ix,
+				  uint64_t *tar_bytes, struct lw_error *err)
+{
+	struct archive *a = archive_read_new();
+	struct lw_scan s = { .max_entries = max, .max_bytes = max_bytes,
+			     .inflated = 1 };
+	int rc;
+
+	archive_read_support_format_tar(a);
+	archive_read_support_format_gnutar(a);
+	lw_layer_index_init(ix);
+	memset(err, 0, sizeof(*err));
+	if (archive_read_open(a, sp, NULL, piece_read, NULL) != ARCHIVE_OK)
+		rc = lw_error_set(err, LW_ERR_INPUT, "%s",
+				  archive_error_string(a));
+	else
+		rc = lw_layer_scan(a, &s, ix, err);
+	*tar_bytes = (uint64_t)archive_filter_bytes(a, 0);
+	archive_read_free(a);
+	free(sp->copy);
+	sp->copy = NULL;
+	return rc;
+}
+
+static int scan_stream(struct pieces *sp, size_t max,
+		       struct lw_layer_index *ix, uint64_t *tar_bytes,
+		       struct lw_error *err)
+{
+	struct lw_scan s = { .max_entries = max, .max_bytes = max_bytes,
+			     .inflated = 1 };
+	int rc;
+
+	lw_layer_index_init(ix);
+	memset(err, 0, sizeof(*err));
+	rc = lw_tar_scan_stream(piece_pull, sp, &s, ix, tar_bytes, err);
+	free(sp->copy);
+	sp->copy = NULL;
+	return rc;
+}
+
+static void same_kept(const struct lw_layer_index *a,
+		      const struct lw_layer_index *b, const char *what)
+{
+	size_t i;
+
+	ck_assert_msg(a->nkept == b->nkept && a->kept_bytes == b->kept_bytes,
+		      "%s: %zu kept files, stream %zu", what, a->nkept,
+		      b->nkept);
+	for (i = 0; i < a->nkept; i++)
+		ck_assert_msg(a->kept[i].entry == b->kept[i].entry &&
+			      a->kept[i].len == b->kept[i].len &&
+			      memcmp(a->kept[i].data, b->kept[i].data,
+				     a->kept[i].len) == 0,
+			      "%s: kept file %zu", what, i);
+}
+
+static void same_index(const struct lw_layer_index *a,
+		       const struct lw_layer_index *b, const char *what);
+
+/* 0 (the default): every test compares the stream walker too, cut at
+ * 1 (small archives), 511, 512 and 513 bytes and whole; else only whole
+ * and cut at this many bytes (the mutation loops). */
+static size_t stream_step;
+
+/* The stream walker on p cut every step bytes, against libarchive on the
+ * same pieces: the same index, kept files, warnings, error, consumed
+ * bytes and reads, or a hand-back with nothing kept. must_take: a
+ * success must not be handed back. */
+static int compare_stream_step(const unsigned char *p, size_t len,
+			       size_t step, size_t max, int must_take,
+			       const char *what)
+{
+	struct pieces pa = { .p = p, .len = len, .step = step ? step : 1 };
+	struct pieces pb = pa;
+	struct lw_layer_index a, b;
+	struct lw_error ea, eb;
+	uint64_t ta, tb;
+	char w[300];
+	int ra, rb;
+
+	snprintf(w, sizeof(w), "%.250s (stream, pieces of %zu)", what, step);
+	ra = scan_libarchive_stream(&pa, max, &a, &ta, &ea);
+	rb = scan_stream(&pb, max, &b, &tb, &eb);
+	if (rb == LW_TAR_FALLBACK) {
+		ck_assert_msg(!(must_take && ra == 0), "%s: handed back a "
+			      "layer libarchive reads", w);
+		ck_assert_msg(b.count == 0 && b.warnings.total == 0 &&
+			      b.entries == NULL && b.nkept == 0,
+			      "%s: handed back with entries", w);
+	} else {
+		ck_assert_msg(ra == rb, "%s: libarchive %d '%s', stream %d "
+			      "'%s'", w, ra, ra ? ea.msg : "", rb,
+			      rb ? eb.msg : "");
+		if (ra) {
+			ck_assert_msg(ea.code == eb.code &&
+				      strcmp(ea.msg, eb.msg) == 0,
+				      "%s: libarchive '%s', stream '%s'", w,
+				      ea.msg, eb.msg);
+		} else {
+			same_index(&a, &b, w);
+			same_kept(&a, &b, w);
+			ck_assert_msg(ta == tb, "%s: libarchive consumed %llu "
+				      "bytes, stream %llu", w,
+				      (unsigned long long)ta,
+				      (unsigned long long)tb);
+			ck_assert_msg(pa.reads == pb.reads, "%s: libarchive "
+				      "read %zu pieces, stream %zu", w,
+				      pa.reads, pb.reads);
+		}
+	}
+	lw_layer_index_release(&a);
+	lw_layer_index_release(&b);
+	return rb;
+}
+
+/* Returns the stream walker's code on the whole stream. */
+static int compare_stream(const unsigned char *p, size_t len, size_t max,
+			  int must_take, const char *what)
+{
+	static const size_t steps[] = { 511, 512, 513, 1 };
+	int r = compare_stream_step(p, len, len, max, must_take, what);
+	size_t i;
+
+	if (stream_step) {
+		compare_stream_step(p, len, stream_step, max, must_take, what);
+		return r;
+	}
+	for (i = 0; i < sizeof(steps) / sizeof(*steps); i++) {
+		/* Byte by byte only where it stays quick. */
+		if (steps[i] == 1 && len > (64u << 10))
+			continue;
+		if (steps[i] < len)
+			compare_stream_step(p, len, steps[i], max, must_take,
+					    what);
+	}
+	return r;
+}
+
 /* Scans p both ways and asserts they agree. expect: FAST when the walker
  * must not hand the layer back, FALLS_BACK when it must. Returns the
  * walker's code. */
@@ -164,6 +338,9 @@ static int compare_max(const void *data, size_t len, size_t max, int expect,
 		else
 			same_index(&a, &b, what);
 	}
+	/* A layer the mapped walker reads without a hitch, the stream
+	 * walker must read too. */
+	compare_stream(p, len, max, rb == 0 && ra == 0, what);
 	lw_layer_index_release(&a);
 	lw_layer_index_release(&b);
 	free(p);
@@ -1549,9 +1726,12 @@ static void mutation_loop(const char *locale, unsigned iterations,
 
 		memcpy(copy, base.buf, base.len);
 		mutate(copy, &len, base.len + 8 * 512);
+		/* The stream walker on other cuts each time. */
+		stream_step = 1 + (size_t)(rng() % 1100);
 		snprintf(what, sizeof(what), "mutation %u (%s)", i, locale);
 		fast += compare(copy, len, ANY, what) != LW_TAR_FALLBACK;
 	}
+	stream_step = 0;
 	if (getenv("TF_DEBUG"))
 		fprintf(stderr, "%s: %u of %u fast\n", locale, fast, iterations);
 	/* Most mutants must go the fast way, or the loop tests little. */
