@@ -1,5 +1,15 @@
-/* Content hashes of layer entries: read from the mapped archive or with
- * pread, on every core, for the engine's comparisons. */
+/* Content hashes of layer entries (XXH3-128 of a file's bytes) for the
+ * engine's comparisons: read in place from the mapped archive or layer
+ * file, on every core, each compared byte once.
+ *
+ * Cost per byte is the hash and the kernel's work to map the page cache's
+ * pages: the bytes are hashed where they are mapped (no copy into a
+ * buffer), a large file's range is mapped ahead of the hash in one call
+ * per chunk (MADV_POPULATE_READ) rather than page fault by page fault,
+ * and dropped from our resident set behind it (the page cache keeps it).
+ * XXH3 runs the widest vector code the CPU has (libxxhash's x86
+ * dispatcher). The largest batches go first so that one big file does not
+ * finish alone at the end. */
 #include <errno.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -12,91 +22,204 @@
 #include "layerwaste/util.h"
 #include "read_priv.h"
 
-#define PREAD_BUF (1u << 20)
+/* A large file is mapped, hashed and dropped this much at a time. */
+#define HASH_CHUNK (512u << 10)
+/* Files from this size on are mapped ahead in one call; smaller ones are
+ * left to the fault handler, which maps the pages around a fault too. */
+#define POPULATE_MIN (64u << 10)
+/* The kernel's default fault-around window (fault_around_bytes). */
+#define FAULT_AROUND ((uintptr_t)64 << 10)
+/* Entries this close together in the mapping make one batch of work. */
+#define HASH_BATCH (1u << 20)
 
-static int hash_pread(int fd, uint64_t off, struct lw_entry *e,
-		      struct lw_error *err)
+#if defined(__x86_64__) && defined(__GNUC__)
+/* libxxhash's x86 dispatcher, where the library was built with it (Debian
+ * and Ubuntu's are, shared and static): AVX2 or AVX-512 picked at run time,
+ * 2-5 times the baseline SSE2 code the plain entry point runs. The hash is
+ * the same either way. Weak, so that a library without it links too. */
+XXH_errorcode XXH3_128bits_update_dispatch(XXH3_state_t *state,
+					   const void *input, size_t len)
+	__attribute__((weak));
+#define HAVE_DISPATCH 1
+#endif
+
+static void hash_update(XXH3_state_t *st, const void *p, size_t n)
 {
-	/* The call's own buffer, no bigger than the file: a per-thread one
-	 * would outlive the threads that made it. */
-	size_t bufsize = e->size < PREAD_BUF ? (size_t)e->size : PREAD_BUF;
-	unsigned char *buf;
-	XXH3_state_t *st = XXH3_createState();
-	uint64_t done = 0;
-	int rc = LW_OK;
-
-	if (!st)
-		return lw_error_set(err, LW_ERR_NOMEM, "out of memory");
-	buf = lw_xmalloc(bufsize ? bufsize : 1);
-	XXH3_128bits_reset(st);
-	while (done < e->size) {
-		size_t want = e->size - done > PREAD_BUF ? PREAD_BUF :
-			(size_t)(e->size - done);
-		ssize_t n = pread(fd, buf, want, (off_t)(off + done));
-
-		if (n <= 0) {
-			rc = lw_error_set(err, n < 0 ? LW_ERR_IO : LW_ERR_INPUT,
-					  "cannot read '%s': %s", e->path,
-					  n < 0 ? strerror(errno) :
-					  "unexpected end of file");
-			break;
-		}
-		XXH3_128bits_update(st, buf, (size_t)n);
-		done += (uint64_t)n;
+#ifdef HAVE_DISPATCH
+	if (XXH3_128bits_update_dispatch) {
+		XXH3_128bits_update_dispatch(st, p, n);
+		return;
 	}
-	if (!rc) {
-		XXH128_hash_t h = XXH3_128bits_digest(st);
-
-		e->hash.lo = h.low64;
-		e->hash.hi = h.high64;
-	}
-	XXH3_freeState(st);
-	free(buf);
-	return rc;
+#endif
+	XXH3_128bits_update(st, p, n);
 }
 
-int lw_image_hash_entry(struct lw_image *img, size_t li, size_t ei,
-			struct lw_hash *out, struct lw_error *err)
+static uintptr_t page_mask(void)
+{
+	long page = sysconf(_SC_PAGESIZE);
+
+	return (uintptr_t)(page > 0 ? page : 4096) - 1;
+}
+
+/* Maps [p, p + len) of a file mapping in one call; a kernel without
+ * MADV_POPULATE_READ (before 5.14) faults the pages in as they are read. */
+static void populate(const unsigned char *p, size_t len)
+{
+#ifdef MADV_POPULATE_READ
+	uintptr_t mask = page_mask();
+	uintptr_t lo = (uintptr_t)p & ~mask;
+	uintptr_t hi = ((uintptr_t)p + len + mask) & ~mask;
+
+	(void)madvise((void *)lo, hi - lo, MADV_POPULATE_READ);
+#else
+	(void)p;
+	(void)len;
+#endif
+}
+
+/* Drops the pages of [p, p + len) of a private, read-only file mapping from
+ * our resident set, the partial pages at either end too: whatever else they
+ * hold (a neighbour's header or bytes) faults back in if read again. */
+static void drop(const unsigned char *p, size_t len)
+{
+	uintptr_t mask = page_mask();
+	uintptr_t lo = (uintptr_t)p & ~mask;
+	uintptr_t hi = ((uintptr_t)p + len + mask) & ~mask;
+
+	if (hi > lo)
+		(void)madvise((void *)lo, hi - lo, MADV_DONTNEED);
+}
+
+/* Drops [lo, hi) and what the fault handler mapped around it: it maps the
+ * cached pages of the FAULT_AROUND-aligned block of a fault, which may
+ * reach past the bytes read (another batch's, faulting back in if that
+ * batch is still reading them). Clipped to the mapping holding lo. */
+static void drop_around(const struct lw_image *img, const unsigned char *lo,
+			const unsigned char *hi)
+{
+	const struct lw_source *src = &img->priv->src;
+	const unsigned char *m = NULL;
+	size_t mlen = 0, i;
+	uintptr_t a, z, mask = FAULT_AROUND - 1;
+
+	if (src->map && lo >= src->map && lo < src->map + src->map_len) {
+		m = src->map;
+		mlen = src->map_len;
+	}
+	for (i = 0; !m && i < src->nmaps; i++) {
+		const unsigned char *q = src->maps[i];
+
+		if (lo >= q && lo < q + src->map_lens[i]) {
+			m = q;
+			mlen = src->map_lens[i];
+		}
+	}
+	if (!m)
+		return;
+	a = (uintptr_t)lo & ~mask;
+	z = ((uintptr_t)hi + mask) & ~mask;
+	if (a < (uintptr_t)m)
+		a = (uintptr_t)m;
+	if (z > (uintptr_t)(m + mlen))
+		z = (uintptr_t)(m + mlen);
+	if (z > a)
+		drop((const unsigned char *)a, z - a);
+}
+
+/* [p, p + len) lies in the mapping m of mlen bytes. */
+static int in_mapping(const unsigned char *p, uint64_t len,
+		      const unsigned char *m, size_t mlen)
+{
+	return m && p >= m && (size_t)(p - m) <= mlen &&
+		len <= (uint64_t)(mlen - (size_t)(p - m));
+}
+
+/* [p, p + len) lies in one of the source's file mappings (every layer's
+ * mapped bytes do: the archive, or a layout directory's blob files), so
+ * that it can be dropped, and a damaged offset never reads past one. */
+static int file_mapped(const struct lw_source *src, const unsigned char *p,
+		       uint64_t len)
+{
+	size_t i;
+
+	if (in_mapping(p, len, src->map, src->map_len))
+		return 1;
+	for (i = 0; i < src->nmaps; i++)
+		if (in_mapping(p, len, src->maps[i], src->map_lens[i]))
+			return 1;
+	return 0;
+}
+
+/* XXH3-128 of size bytes of a file mapping at p, with st as scratch: a
+ * file from POPULATE_MIN on is mapped ahead, and a large one dropped
+ * behind the hash. */
+static struct lw_hash hash_range(XXH3_state_t *st, const unsigned char *p,
+				 uint64_t size)
+{
+	XXH128_hash_t h;
+	uint64_t done = 0;
+	struct lw_hash out;
+
+	XXH3_128bits_reset(st);
+	while (done < size) {
+		size_t n = size - done > HASH_CHUNK ? HASH_CHUNK :
+			(size_t)(size - done);
+
+		if (size >= POPULATE_MIN)
+			populate(p + done, n);
+		hash_update(st, p + done, n);
+		if (size > HASH_CHUNK)
+			drop(p + done, n);
+		done += n;
+	}
+	h = XXH3_128bits_digest(st);
+	out.lo = h.low64;
+	out.hi = h.high64;
+	return out;
+}
+
+/* lw_image_hash_entry with a scratch state (NULL: one is made). */
+static int hash_entry(struct lw_image *img, size_t li, size_t ei,
+		      XXH3_state_t *st, struct lw_hash *out,
+		      struct lw_error *err)
 {
 	struct lw_layer_index *ix = img->layers[li].index;
 	struct lw_entry *e = &ix->entries[ei];
 	const unsigned char *base = img->priv ? img->priv->bases[li] : NULL;
+	const struct lw_entry *c = lw_layer_index_content(ix, e);
 
-	{
-		const struct lw_entry *c = lw_layer_index_content(ix, e);
-
-		if (!c)
-			return lw_error_set(err, LW_ERR_INPUT, "layer %zu: '%s' "
-					    "has no content (a hard link whose "
-					    "target the layer lacks)", li,
-					    e->path);
-		e = &ix->entries[c - ix->entries];
-	}
+	if (!c)
+		return lw_error_set(err, LW_ERR_INPUT, "layer %zu: '%s' has no "
+				    "content (a hard link whose target the "
+				    "layer lacks)", li, e->path);
+	e = &ix->entries[c - ix->entries];
 	if (!(e->flags & LW_ENTRY_HASHED)) {
-		const struct lw_source *src = img->priv ? &img->priv->src :
-			NULL;
+		XXH3_state_t *own = NULL;
+		const unsigned char *p;
 
 		if (!base || e->data_off == LW_NO_OFFSET)
 			return lw_error_set(err, LW_ERR_INPUT, "layer %zu: "
 					    "content of '%s' is not available",
 					    li, e->path);
-		if (src && src->kind == LW_SOURCE_MAPPED &&
-		    base >= src->map && base < src->map + src->map_len) {
-			/* Read, not faulted in page by page: fewer faults, and
-			 * nothing left in our resident set. */
-			int rc = hash_pread(src->fd, (uint64_t)(base - src->map) +
-					    e->data_off, e, err);
-
-			if (rc)
-				return rc;
-		} else {
-			e->hash = lw_hash_bytes(base + e->data_off,
-						(size_t)e->size);
-		}
+		p = base + e->data_off;
+		if (!file_mapped(&img->priv->src, p, e->size))
+			return lw_error_set(err, LW_ERR_INPUT, "layer %zu: "
+					    "content of '%s' lies outside the "
+					    "archive", li, e->path);
+		if (!st && !(st = own = XXH3_createState()))
+			return lw_error_set(err, LW_ERR_NOMEM, "out of memory");
+		e->hash = hash_range(st, p, e->size);
+		XXH3_freeState(own);
 		e->flags |= LW_ENTRY_HASHED;
 	}
 	*out = e->hash;
 	return LW_OK;
+}
+
+int lw_image_hash_entry(struct lw_image *img, size_t li, size_t ei,
+			struct lw_hash *out, struct lw_error *err)
+{
+	return hash_entry(img, li, ei, NULL, out, err);
 }
 
 struct hash_job {
@@ -104,6 +227,7 @@ struct hash_job {
 	struct lw_entry_ref *refs;
 	size_t n;
 	size_t *batch; /* start of each batch in refs; nbatch + 1 entries */
+	size_t *order; /* the batches, most bytes first */
 	size_t nbatch;
 	atomic_size_t next;
 	atomic_int failed;
@@ -111,48 +235,64 @@ struct hash_job {
 	pthread_mutex_t lock;
 };
 
-#define HASH_BATCH (4u << 20)
+static const struct lw_entry *ref_entry(const struct lw_image *img,
+					const struct lw_entry_ref *r)
+{
+	return &img->layers[r->layer].index->entries[r->entry];
+}
 
 static const unsigned char *ref_addr(const struct lw_image *img,
 				     const struct lw_entry_ref *r)
 {
 	const unsigned char *base = img->priv ? img->priv->bases[r->layer] :
 		NULL;
-	const struct lw_entry *e = &img->layers[r->layer].index->entries[r->entry];
+	const struct lw_entry *e = ref_entry(img, r);
 
 	return base && e->data_off != LW_NO_OFFSET ? base + e->data_off : NULL;
 }
 
-/* Hashes batches of entries that lie close together in the mapping, then
- * drops the pages read from our resident set. */
+static void fail(struct hash_job *h, const struct lw_error *e)
+{
+	pthread_mutex_lock(&h->lock);
+	if (!atomic_exchange(&h->failed, 1))
+		h->err = *e;
+	pthread_mutex_unlock(&h->lock);
+}
+
+/* Hashes batches of entries that lie close together in the mapping, the
+ * largest first, then drops the pages read from our resident set. */
 static void *hash_worker(void *arg)
 {
 	struct hash_job *h = arg;
-	long page = sysconf(_SC_PAGESIZE);
-	size_t b, i;
+	XXH3_state_t *st = XXH3_createState();
+	size_t k, b, i;
 
+	if (!st) {
+		struct lw_error e;
+
+		lw_error_set(&e, LW_ERR_NOMEM, "out of memory");
+		fail(h, &e);
+		return NULL;
+	}
 	while (!atomic_load(&h->failed) &&
-	       (b = atomic_fetch_add(&h->next, 1)) < h->nbatch) {
+	       (k = atomic_fetch_add(&h->next, 1)) < h->nbatch) {
 		const unsigned char *lo = NULL, *hi = NULL;
 
+		b = h->order[k];
 		for (i = h->batch[b]; i < h->batch[b + 1]; i++) {
 			const struct lw_entry_ref *r = &h->refs[i];
 			const unsigned char *p = ref_addr(h->img, r);
 			struct lw_hash out;
 			struct lw_error e;
 
-			if (lw_image_hash_entry(h->img, r->layer, r->entry, &out,
-						&e)) {
-				pthread_mutex_lock(&h->lock);
-				if (!atomic_exchange(&h->failed, 1))
-					h->err = e;
-				pthread_mutex_unlock(&h->lock);
+			if (hash_entry(h->img, r->layer, r->entry, st, &out,
+				       &e)) {
+				fail(h, &e);
 				break;
 			}
 			if (p) {
 				const unsigned char *end = p +
-					h->img->layers[r->layer].index->
-					entries[r->entry].size;
+					ref_entry(h->img, r)->size;
 
 				if (!lo || p < lo)
 					lo = p;
@@ -160,26 +300,11 @@ static void *hash_worker(void *arg)
 					hi = end;
 			}
 		}
-		if (lo && page > 0) {
-			uintptr_t mask = (uintptr_t)page - 1;
-			uintptr_t a = ((uintptr_t)lo + mask) & ~mask;
-			uintptr_t z = (uintptr_t)hi & ~mask;
-
-			if (z > a)
-				madvise((void *)a, z - a, MADV_DONTNEED);
-		}
+		if (lo)
+			drop_around(h->img, lo, hi);
 	}
+	XXH3_freeState(st);
 	return NULL;
-}
-
-static const struct lw_image *addr_img;
-
-static int ref_addr_cmp(const void *x, const void *y)
-{
-	const unsigned char *a = ref_addr(addr_img, x);
-	const unsigned char *b = ref_addr(addr_img, y);
-
-	return a < b ? -1 : a > b;
 }
 
 static int ref_cmp(const void *x, const void *y)
@@ -191,11 +316,40 @@ static int ref_cmp(const void *x, const void *y)
 	return a->entry < b->entry ? -1 : a->entry > b->entry;
 }
 
+/* Sort keys: a ref and its address; a batch and its bytes. */
+struct ref_at {
+	struct lw_entry_ref r;
+	const unsigned char *p;
+};
+
+static int ref_at_cmp(const void *x, const void *y)
+{
+	const struct ref_at *a = x, *b = y;
+
+	return a->p < b->p ? -1 : a->p > b->p;
+}
+
+struct batch_size {
+	size_t b;
+	uint64_t bytes;
+};
+
+static int batch_size_cmp(const void *x, const void *y)
+{
+	const struct batch_size *a = x, *b = y;
+
+	if (a->bytes != b->bytes)
+		return a->bytes > b->bytes ? -1 : 1;
+	return a->b < b->b ? -1 : a->b > b->b;
+}
+
 int lw_image_hash_many(struct lw_image *img, const struct lw_entry_ref *refs,
 		       size_t n, int jobs, struct lw_error *err)
 {
 	struct hash_job h;
 	pthread_t tids[64];
+	struct ref_at *at;
+	struct batch_size *bs;
 	size_t i, m = 0, nt;
 
 	memset(&h, 0, sizeof(h));
@@ -227,26 +381,42 @@ int lw_image_hash_many(struct lw_image *img, const struct lw_entry_ref *refs,
 	for (i = 0, h.n = 0; i < m; i++)
 		if (!h.n || ref_cmp(&h.refs[h.n - 1], &h.refs[i]))
 			h.refs[h.n++] = h.refs[i];
-	/* In mapping order, cut into batches of nearby bytes. qsort is not
-	 * reentrant-safe with a global, so this runs before any thread. */
-	addr_img = img;
+	/* In mapping order, cut into batches of nearby bytes. */
+	at = lw_xcalloc(h.n + 1, sizeof(*at));
+	for (i = 0; i < h.n; i++) {
+		at[i].r = h.refs[i];
+		at[i].p = ref_addr(img, &h.refs[i]);
+	}
 	if (h.n > 1)
-		qsort(h.refs, h.n, sizeof(*h.refs), ref_addr_cmp);
+		qsort(at, h.n, sizeof(*at), ref_at_cmp);
 	h.batch = lw_xcalloc(h.n + 2, sizeof(*h.batch));
+	bs = lw_xcalloc(h.n + 1, sizeof(*bs));
 	{
 		const unsigned char *start = NULL;
 
 		for (i = 0; i < h.n; i++) {
-			const unsigned char *p = ref_addr(img, &h.refs[i]);
+			const unsigned char *p = at[i].p;
 
+			h.refs[i] = at[i].r;
 			if (i == 0 || !p || !start ||
 			    (size_t)(p - start) > HASH_BATCH) {
+				bs[h.nbatch].b = h.nbatch;
 				h.batch[h.nbatch++] = i;
 				start = p;
 			}
+			bs[h.nbatch - 1].bytes += ref_entry(img, &at[i].r)->size;
 		}
 		h.batch[h.nbatch] = h.n;
 	}
+	free(at);
+	/* The largest batches first: a big file started last would keep
+	 * one core busy while the others wait. */
+	if (h.nbatch > 1)
+		qsort(bs, h.nbatch, sizeof(*bs), batch_size_cmp);
+	h.order = lw_xcalloc(h.nbatch + 1, sizeof(*h.order));
+	for (i = 0; i < h.nbatch; i++)
+		h.order[i] = bs[i].b;
+	free(bs);
 	pthread_mutex_init(&h.lock, NULL);
 	nt = (size_t)(jobs > 0 ? jobs : lw_cpu_count());
 	if (nt > 64)
@@ -257,10 +427,12 @@ int lw_image_hash_many(struct lw_image *img, const struct lw_entry_ref *refs,
 		if (pthread_create(&tids[i], NULL, hash_worker, &h) != 0)
 			break;
 	m = i;
-	hash_worker(&h);
+	if (h.nbatch)
+		hash_worker(&h);
 	for (i = 1; i < m; i++)
 		pthread_join(tids[i], NULL);
 	pthread_mutex_destroy(&h.lock);
+	free(h.order);
 	free(h.batch);
 	free(h.refs);
 	if (atomic_load(&h.failed)) {
