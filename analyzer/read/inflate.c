@@ -7,7 +7,7 @@
 #include "layerwaste/util.h"
 
 #ifdef LW_HAVE_ISAL
-#define OUT_SIZE (1u << 20)
+#define OUT_SIZE LW_GUNZIP_OUT
 
 void lw_gunzip_init(struct lw_gunzip *z, lw_pull_fn pull, void *ctx)
 {
@@ -78,26 +78,26 @@ static int next_member(struct lw_gunzip *z)
 	}
 }
 
-la_ssize_t lw_gunzip_read(struct archive *a, void *ctx, const void **buf)
+long lw_gunzip_fill(struct lw_gunzip *z, unsigned char *out, size_t cap)
 {
-	struct lw_gunzip *z = ctx;
 	int r;
 
-	*buf = z->out;
+	if (z->msg)
+		return -1;
 	if (z->done)
 		return 0;
-	z->st.next_out = z->out;
-	z->st.avail_out = OUT_SIZE;
+	z->st.next_out = out;
+	z->st.avail_out = (uint32_t)cap;
 	while (z->st.avail_out && !z->done) {
 		if (refill(z) < 0) {
-			archive_set_error(a, EIO, "cannot read the compressed "
-					  "layer");
+			z->msg = "cannot read the compressed layer";
+			z->err = EIO;
 			return -1;
 		}
 		if (z->st.block_state == ISAL_BLOCK_FINISH) {
 			if (next_member(z) < 0) {
-				archive_set_error(a, EIO, "cannot read the "
-						  "compressed layer");
+				z->msg = "cannot read the compressed layer";
+				z->err = EIO;
 				return -1;
 			}
 			continue;
@@ -111,21 +111,33 @@ la_ssize_t lw_gunzip_read(struct archive *a, void *ctx, const void **buf)
 				       z->st.avail_out != room))
 				continue;
 			if (r >= 0) {
-				archive_set_error(a, EINVAL,
-						  "truncated gzip input");
+				z->msg = "truncated gzip input";
+				z->err = EINVAL;
 				return -1;
 			}
 		} else {
 			r = isal_inflate(&z->st);
 		}
 		if (r < 0) {
-			archive_set_error(a, EINVAL, "gzip decompression failed: "
-					  "%s", r == ISAL_INCORRECT_CHECKSUM ?
-					  "bad checksum" : "invalid data");
+			z->msg = r == ISAL_INCORRECT_CHECKSUM ?
+				"gzip decompression failed: bad checksum" :
+				"gzip decompression failed: invalid data";
+			z->err = EINVAL;
 			return -1;
 		}
 	}
-	return (la_ssize_t)(OUT_SIZE - z->st.avail_out);
+	return (long)(cap - z->st.avail_out);
+}
+
+la_ssize_t lw_gunzip_read(struct archive *a, void *ctx, const void **buf)
+{
+	struct lw_gunzip *z = ctx;
+	long n = lw_gunzip_fill(z, z->out, OUT_SIZE);
+
+	*buf = z->out;
+	if (n < 0 && a)
+		archive_set_error(a, z->err, "%s", z->msg);
+	return (la_ssize_t)n;
 }
 
 #else /* !LW_HAVE_ISAL: never called, LW_FAST_GZIP is 0 */
@@ -142,12 +154,105 @@ void lw_gunzip_release(struct lw_gunzip *z)
 	(void)z;
 }
 
+long lw_gunzip_fill(struct lw_gunzip *z, unsigned char *out, size_t cap)
+{
+	(void)out;
+	(void)cap;
+	z->msg = "built without ISA-L";
+	z->err = ENOSYS;
+	return -1;
+}
+
 la_ssize_t lw_gunzip_read(struct archive *a, void *ctx, const void **buf)
 {
 	(void)ctx;
 	*buf = NULL;
-	archive_set_error(a, ENOSYS, "built without ISA-L");
+	if (a)
+		archive_set_error(a, ENOSYS, "built without ISA-L");
 	return -1;
 }
 
 #endif
+
+/* ---- the ring ---- */
+
+void lw_pipe_init(struct lw_pipe *p, lw_fill_fn fill, void *ctx)
+{
+	size_t i;
+
+	memset(p, 0, sizeof(*p));
+	pthread_mutex_init(&p->lock, NULL);
+	pthread_cond_init(&p->cond, NULL);
+	p->fill = fill;
+	p->ctx = ctx;
+	for (i = 0; i < LW_PIPE_SLOTS; i++)
+		p->slot[i] = lw_xmalloc(LW_PIPE_SLOT);
+}
+
+void lw_pipe_produce(struct lw_pipe *p)
+{
+	pthread_mutex_lock(&p->lock);
+	for (;;) {
+		size_t i;
+		long n;
+
+		while (!p->stop && p->made - p->released >= LW_PIPE_SLOTS)
+			pthread_cond_wait(&p->cond, &p->lock);
+		if (p->stop)
+			break;
+		i = (size_t)(p->made % LW_PIPE_SLOTS);
+		pthread_mutex_unlock(&p->lock);
+		n = p->fill(p->ctx, p->slot[i], LW_PIPE_SLOT);
+		pthread_mutex_lock(&p->lock);
+		p->len[i] = n;
+		p->made++;
+		pthread_cond_broadcast(&p->cond);
+		if (n <= 0)
+			break;
+	}
+	p->finished = 1;
+	pthread_cond_broadcast(&p->cond);
+	pthread_mutex_unlock(&p->lock);
+}
+
+long lw_pipe_pull(struct lw_pipe *p, const void **buf)
+{
+	size_t i;
+	long n;
+
+	pthread_mutex_lock(&p->lock);
+	if (p->released != p->taken) {
+		p->released = p->taken;
+		pthread_cond_broadcast(&p->cond);
+	}
+	while (p->made == p->taken)
+		pthread_cond_wait(&p->cond, &p->lock);
+	i = (size_t)(p->taken % LW_PIPE_SLOTS);
+	n = p->len[i];
+	if (n > 0)
+		p->taken++;
+	pthread_mutex_unlock(&p->lock);
+	*buf = p->slot[i];
+	return n;
+}
+
+void lw_pipe_stop(struct lw_pipe *p)
+{
+	pthread_mutex_lock(&p->lock);
+	p->stop = 1;
+	pthread_cond_broadcast(&p->cond);
+	while (!p->finished)
+		pthread_cond_wait(&p->cond, &p->lock);
+	pthread_mutex_unlock(&p->lock);
+}
+
+void lw_pipe_release(struct lw_pipe *p)
+{
+	size_t i;
+
+	for (i = 0; i < LW_PIPE_SLOTS; i++)
+		free(p->slot[i]);
+	pthread_mutex_destroy(&p->lock);
+	pthread_cond_destroy(&p->cond);
+	memset(p, 0, sizeof(*p));
+}

@@ -145,6 +145,14 @@ struct pool {
 	struct job *jobs;
 	size_t njobs;
 	atomic_size_t next;
+	/* Threads left without a layer help the ones still reading: a job
+	 * that sees one idle hands its decompressor to it (struct feed).
+	 * Under lock: the pipes offered, the layers done. */
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	atomic_int idle;
+	struct lw_pipe *offers;
+	size_t done;
 };
 
 static void job_tick(void *ctx, uint64_t bytes);
@@ -171,6 +179,208 @@ static void job_tick(void *ctx, uint64_t bytes)
 	pthread_mutex_unlock(&priv->lock);
 }
 
+/* A compressed blob's tar bytes for the stream walker: ISA-L's gunzip or
+ * libzstd's decoder on the chunk reader, decoding on the walker's thread
+ * until a thread of the pool is idle, then on that one, ahead of the
+ * walker (struct lw_pipe). Under --verify the tar stream is hashed as it
+ * passes. */
+struct feed {
+	int comp;
+	struct lw_gunzip *gz;
+	struct lw_unzstd *zs;
+	struct archive *zmsg; /* owned; takes libzstd's messages */
+	const unsigned char *zp; /* decoded zstd bytes not yet copied */
+	size_t zleft;
+	struct pool *pool;    /* NULL: no helper wanted */
+	struct lw_pipe pipe;
+	int piped, ended;
+	struct lw_sha256 *tar_sha;
+	uint64_t bytes;       /* tar bytes given */
+};
+
+static long feed_fill(void *ctx, unsigned char *out, size_t cap)
+{
+	struct feed *f = ctx;
+	size_t n = 0;
+
+	if (f->comp == LW_COMP_GZIP)
+		return lw_gunzip_fill(f->gz, out, cap);
+	while (n < cap) {
+		size_t k;
+
+		if (!f->zleft) {
+			const void *p;
+			la_ssize_t r = lw_unzstd_read(f->zmsg, f->zs, &p);
+
+			if (r < 0)
+				return -1;
+			if (r == 0)
+				break;
+			f->zp = p;
+			f->zleft = (size_t)r;
+		}
+		k = f->zleft < cap - n ? f->zleft : cap - n;
+		memcpy(out + n, f->zp, k);
+		f->zp += k;
+		f->zleft -= k;
+		n += k;
+	}
+	return (long)n;
+}
+
+/* Hands the decoder to an idle thread of the pool, if one still is. */
+static void feed_offer(struct feed *f)
+{
+	struct pool *pool = f->pool;
+
+	pthread_mutex_lock(&pool->lock);
+	if (pool->idle > 0) {
+		pool->idle--;
+		lw_pipe_init(&f->pipe, feed_fill, f);
+		f->pipe.next = pool->offers;
+		pool->offers = &f->pipe;
+		f->piped = 1;
+		pthread_cond_broadcast(&pool->cond);
+	}
+	pthread_mutex_unlock(&pool->lock);
+}
+
+static long feed_pull(void *ctx, const void **buf)
+{
+	struct feed *f = ctx;
+	long n;
+
+	if (!f->piped && !f->ended && f->pool &&
+	    atomic_load_explicit(&f->pool->idle, memory_order_relaxed) > 0)
+		feed_offer(f);
+	if (f->piped) {
+		n = lw_pipe_pull(&f->pipe, buf);
+	} else if (f->comp == LW_COMP_GZIP) {
+		n = lw_gunzip_fill(f->gz, f->gz->out, LW_GUNZIP_OUT);
+		*buf = f->gz->out;
+	} else {
+		const void *p;
+		la_ssize_t r = lw_unzstd_read(f->zmsg, f->zs, &p);
+
+		*buf = p;
+		n = (long)r;
+	}
+	if (n <= 0) {
+		f->ended = 1;
+		return n;
+	}
+	if (f->tar_sha)
+		lw_sha256_update(f->tar_sha, *buf, (size_t)n);
+	f->bytes += (uint64_t)n;
+	return n;
+}
+
+/* Takes the decoder back from the helper, if it has it. */
+static void feed_settle(struct feed *f)
+{
+	if (f->piped) {
+		lw_pipe_stop(&f->pipe);
+		lw_pipe_release(&f->pipe);
+		f->piped = 0;
+	}
+}
+
+/* Helps the jobs still running until every job is done: decodes ahead
+ * for each that hands its decoder over. */
+static void help(struct pool *pool)
+{
+	pthread_mutex_lock(&pool->lock);
+	pool->idle++;
+	for (;;) {
+		struct lw_pipe *p = pool->offers;
+
+		if (p) {
+			pool->offers = p->next;
+			pthread_mutex_unlock(&pool->lock);
+			lw_pipe_produce(p);
+			pthread_mutex_lock(&pool->lock);
+			pool->idle++;
+			continue;
+		}
+		if (pool->done == pool->njobs)
+			break;
+		pthread_cond_wait(&pool->cond, &pool->lock);
+	}
+	pool->idle--;
+	pthread_mutex_unlock(&pool->lock);
+}
+
+/* A compressed mapped blob through the stream walker, gzip (ISA-L) or
+ * zstd. Returns what lw_tar_scan_stream() does; on LW_TAR_FALLBACK the
+ * blob, its hash and the decoders are as before the call, for libarchive
+ * to read it from the start. */
+static int stream_job(struct pool *pool, struct job *j, struct lw_scan *s,
+		      struct chunk_reader *cr, struct lw_sha256 *blob,
+		      struct lw_gunzip *gz, struct lw_unzstd *zs)
+{
+	struct feed f = { .comp = j->compression, .gz = gz, .zs = zs,
+			  .pool = pool };
+	struct lw_sha256 tar = { .ctx = NULL };
+	int verify = pool->priv->verify;
+	int rc;
+
+	if (verify) {
+		rc = lw_sha256_init(&tar, &j->err);
+		if (rc)
+			return rc;
+		f.tar_sha = &tar;
+	}
+	if (f.comp == LW_COMP_ZSTD) {
+		f.zmsg = archive_read_new();
+		if (!f.zmsg) {
+			lw_sha256_release(&tar);
+			return lw_error_set(&j->err, LW_ERR_NOMEM,
+					    "out of memory");
+		}
+	}
+	rc = lw_tar_scan_stream(feed_pull, &f, s, j->ix, &j->tar_bytes,
+				&j->err);
+	if (rc == LW_OK && verify) {
+		/* What the tar reader leaves of the stream, hashed too. */
+		const void *p;
+		long n;
+
+		while ((n = feed_pull(&f, &p)) > 0)
+			if (f.bytes > pool->priv->max_bytes)
+				break;
+		if (f.bytes > pool->priv->max_bytes)
+			rc = lw_error_set(&j->err, LW_ERR_INPUT, "inflates "
+					  "past --max-bytes; raise it with "
+					  "--max-bytes");
+		else if (n < 0)
+			rc = lw_error_set(&j->err, LW_ERR_INPUT, "cannot read "
+					  "the layer to its end");
+		else
+			lw_sha256_final(&tar, j->tar_sha);
+	}
+	feed_settle(&f);
+	if (f.zmsg)
+		archive_read_free(f.zmsg);
+	lw_sha256_release(&tar);
+	if (rc == LW_TAR_FALLBACK) {
+		cr->pos = cr->prev = 0;
+		if (verify) {
+			lw_sha256_release(blob);
+			if (lw_sha256_init(blob, &j->err))
+				return LW_ERR_NOMEM;
+		}
+		if (f.comp == LW_COMP_GZIP) {
+			lw_gunzip_release(gz);
+			lw_gunzip_init(gz, chunk_pull, cr);
+		} else {
+			lw_unzstd_release(zs);
+			lw_unzstd_init(zs, chunk_pull, cr,
+				       pool->priv->max_memory);
+		}
+	}
+	return rc;
+}
+
 /* --verify: the rest of the tar stream and of the blob hashed (an
  * uncompressed blob is its own tar stream). */
 static int verify_finish(struct job *j, struct chunk_reader *cr,
@@ -186,7 +396,9 @@ static int verify_finish(struct job *j, struct chunk_reader *cr,
 		memcpy(j->tar_sha, j->blob_sha, LW_SHA256_LEN);
 		return LW_OK;
 	}
-	rc = lw_tar_hasher_finish(th, max_bytes, j->tar_sha, &j->err);
+	rc = th->inner || th->raw ?
+		lw_tar_hasher_finish(th, max_bytes, j->tar_sha, &j->err) :
+		LW_OK; /* the stream walker hashed it (stream_job) */
 	while (!rc && chunk_read(NULL, cr, &p) > 0)
 		;
 	lw_sha256_final(blob, j->blob_sha);
@@ -252,10 +464,20 @@ static void index_job(struct pool *pool, size_t ji)
 	} else if (j->compression == LW_COMP_GZIP && LW_FAST_GZIP &&
 		   !pool->priv->plain) {
 		lw_gunzip_init(&gz, chunk_pull, &cr);
+		/* The stream walker first; libarchive from the start again
+		 * if it hands back. */
+		j->rc = stream_job(pool, j, &s, &cr, &blob, &gz, &zs);
+		if (j->rc != LW_TAR_FALLBACK)
+			goto out;
+		j->rc = LW_OK;
 		r = verify ? lw_tar_hasher_open(&th, a, lw_gunzip_read, &gz, 0) :
 			archive_read_open(a, &gz, NULL, lw_gunzip_read, NULL);
 	} else if (j->compression == LW_COMP_ZSTD && !pool->priv->plain) {
 		lw_unzstd_init(&zs, chunk_pull, &cr, pool->priv->max_memory);
+		j->rc = stream_job(pool, j, &s, &cr, &blob, &gz, &zs);
+		if (j->rc != LW_TAR_FALLBACK)
+			goto out;
+		j->rc = LW_OK;
 		r = verify ? lw_tar_hasher_open(&th, a, lw_unzstd_read, &zs, 0) :
 			archive_read_open(a, &zs, NULL, lw_unzstd_read, NULL);
 	} else if (verify) {
@@ -375,8 +597,14 @@ static void *worker(void *arg)
 	struct pool *pool = arg;
 	size_t i;
 
-	while ((i = atomic_fetch_add(&pool->next, 1)) < pool->njobs)
+	while ((i = atomic_fetch_add(&pool->next, 1)) < pool->njobs) {
 		run_job(pool, i);
+		pthread_mutex_lock(&pool->lock);
+		pool->done++;
+		pthread_cond_broadcast(&pool->cond);
+		pthread_mutex_unlock(&pool->lock);
+	}
+	help(pool);
 	return NULL;
 }
 
@@ -385,7 +613,7 @@ static int index_mapped(struct lw_image *img, struct lw_source *src,
 			struct lw_error *err)
 {
 	struct lw_image_priv *priv = img->priv;
-	struct pool pool = { priv, NULL, 0, 0 };
+	struct pool pool = { .priv = priv };
 	size_t i, k, nthreads;
 	pthread_t *tids;
 	int rc = LW_OK;
@@ -410,8 +638,12 @@ static int index_mapped(struct lw_image *img, struct lw_source *src,
 		cache_lookup(img, &pool, mem);
 	priv->job_bytes = lw_xcalloc(pool.njobs + 1, sizeof(uint64_t));
 	nthreads = (size_t)(o->jobs > 0 ? o->jobs : lw_cpu_count());
-	if (nthreads > pool.njobs)
-		nthreads = pool.njobs;
+	/* A layer keeps at most two threads busy: its decoder and its
+	 * walker. */
+	if (nthreads > 2 * pool.njobs)
+		nthreads = 2 * pool.njobs;
+	pthread_mutex_init(&pool.lock, NULL);
+	pthread_cond_init(&pool.cond, NULL);
 	tids = lw_xcalloc(nthreads + 1, sizeof(*tids));
 	for (i = 1; i < nthreads; i++)
 		if (pthread_create(&tids[i], NULL, worker, &pool) != 0)
@@ -421,6 +653,8 @@ static int index_mapped(struct lw_image *img, struct lw_source *src,
 	for (i = 1; i < k; i++)
 		pthread_join(tids[i], NULL);
 	free(tids);
+	pthread_mutex_destroy(&pool.lock);
+	pthread_cond_destroy(&pool.cond);
 
 	/* Results in layer order, whatever order the jobs ran in: the first
 	 * failing layer is the one reported, warnings come in layer order. */
