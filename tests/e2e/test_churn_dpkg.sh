@@ -143,8 +143,9 @@ churn=$(jget "$TMP/three.json" "sum(c['bytes'] for c in d['causes'] if c.get('ca
 inherent=$(jget "$TMP/three.json" "sum(c['bytes'] for c in d['causes'] if c.get('inherent'))")
 # The churn is at least the status twice (as steps one and two left it).
 status_size=$(stat -c %s "$R/var/lib/dpkg/status")
-[ "$churn" -gt $((2 * status_size)) ] && ok ||
+if [ "$churn" -gt $((2 * status_size)) ]; then ok; else
 	fail "three: churn $churn is not more than twice the status ($status_size)"
+fi
 check_eq "three: one suggestion names the three steps" \
 	"The package database was rewritten by Dockerfile:3, :5 and :6: install in one RUN" \
 	"$(jget "$TMP/three.json" "[s['title'] for s in d['suggestions'] if 'package database' in s['title']][0]")"
@@ -187,7 +188,7 @@ run_lw 1 "$TMP/rule-fail.txt" --dockerfile Dockerfile --max-churn-bytes $((churn
 # --fix: the steps merged into the first; rebuilt: the same packages,
 # the same files (dpkg's log holds times), no churn.
 run_lw 0 "$TMP/fix.diff" --dockerfile Dockerfile --fix "$TMP/three.tar"
-patch -p1 --quiet <"$TMP/fix.diff" && ok || fail "three: the --fix diff does not apply"
+if patch -p1 --quiet <"$TMP/fix.diff"; then ok; else fail "three: the --fix diff does not apply"; fi
 check_eq "fixed: one RUN" 1 "$(grep -c '^RUN ' Dockerfile)"
 check_eq "fixed: the ENV kept" 1 "$(grep -c '^ENV APP_VERSION=1$' Dockerfile)"
 lw_buildah_build "$TMP/three" churn-dpkg-fixed "$TMP/fixed.tar"
