@@ -13,8 +13,9 @@
 /* The exit status table (docs/ci.md, --help). */
 enum exit_code {
 	EXIT_OK = 0,
-	EXIT_RULES = 1, /* a configured rule, or a check of severity
-			   error of the profile, failed */
+	EXIT_RULES = 1, /* a configured rule failed, or a judged finding
+			   or failed check has a severity --fail-on fails
+			   on (by default: a check of severity error) */
 	EXIT_USAGE = 2, /* a bad option, or a bad config file */
 	EXIT_INPUT = 3, /* the image is malformed or unsupported */
 	EXIT_IO = 4,    /* reading or writing failed */
@@ -165,6 +166,13 @@ int cli_run_checks(const struct cli *c, const struct lw_analysis *an,
 		   const struct lw_rules_config *rc,
 		   const struct lw_space_readme *readme,
 		   struct lw_checks **out);
+
+/* Gives the profile's checks (borrowed, may be NULL) the severities of
+ * the config's `severity:` map (rc borrowed) and counts them into the
+ * gate of report. An id of the profile that ran naming none of its
+ * checks is an error: prints it and returns EXIT_USAGE, else EXIT_OK. */
+int cli_grade_checks(const struct lw_rules_config *rc,
+		     struct lw_checks *checks, struct lw_rules_report *report);
 
 /* --fix: writes the diff of the Dockerfile that applies every safe fix
  * to standard output or --output FILE. Prints errors; returns EXIT_OK or

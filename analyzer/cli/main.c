@@ -101,14 +101,20 @@ static const char usage_text[] =
 	"                                  image too (not judged by default)\n"
 	"      --baseline REPORT           judge only waste that is new or grew\n"
 	"                                  since this JSON report\n"
+	"      --fail-on LEVEL             fail when a judged finding or failed\n"
+	"                                  check has a severity at LEVEL or\n"
+	"                                  above: error (default), warning,\n"
+	"                                  note or none (severity: in the\n"
+	"                                  config sets them)\n"
 	"  Any rule takes 'disabled'.\n"
 	"\n"
 	"profiles (extra checks; a failed error check fails the run too):\n"
 	"      --profile spaces   Hugging Face Docker Spaces (docs/spaces.md)\n"
 	"      --space-readme PATH  the Space's README.md (sdk, app_port)\n"
 	"\n"
-	"exit status: 0 done (all rules passed), 1 a rule or an error check\n"
-	"failed, 2 usage or config error, 3 bad input, 4 I/O error\n";
+	"exit status: 0 done (all rules passed), 1 a rule failed, or a judged\n"
+	"finding or failed check has a severity --fail-on fails on, 2 usage\n"
+	"or config error, 3 bad input, 4 I/O error\n";
 
 LW_PRINTF(1, 2)
 static int die_usage(const char *fmt, ...)
@@ -173,6 +179,7 @@ static const struct option base_opts[] = {
 	{ "base", required_argument, NULL, O_BASE },
 	{ "judge-base", no_argument, NULL, O_JUDGEBASE },
 	{ "baseline", required_argument, NULL, O_SETTING },
+	{ "fail-on", required_argument, NULL, O_SETTING },
 	{ "build-arg", required_argument, NULL, O_BUILDARG },
 	{ "fix", no_argument, NULL, O_FIX },
 	{ "config", required_argument, NULL, O_CONFIG },
@@ -830,6 +837,8 @@ int main(int argc, char **argv)
 	struct progress_state ps = { { 0, 0 }, 0, 0, 0 };
 	struct lw_rules_inputs rin = { .inherited = NULL };
 	uint8_t *inherited = NULL, *suppressed = NULL, *churn = NULL;
+	uint8_t *package_db = NULL;
+	signed char *fix_kind = NULL;
 	struct lw_baseline *baseline = NULL;
 	int rc, status = EXIT_OK;
 
@@ -934,7 +943,18 @@ int main(int argc, char **argv)
 		inherited = lw_xcalloc(an->ngroups + 1, 1);
 		suppressed = lw_xcalloc(an->ngroups + 1, 1);
 		churn = lw_xcalloc(an->ngroups + 1, 1);
+		package_db = lw_xcalloc(an->ngroups + 1, 1);
+		fix_kind = lw_xmalloc(an->ngroups + 1);
+		memset(fix_kind, -1, an->ngroups + 1);
 		for (g = 0; g < at->ncauses; g++) {
+			const struct lw_cause *cz = &at->causes[g];
+
+			if (cz->suggestion >= 0 &&
+			    (size_t)cz->suggestion < at->nsuggestions)
+				fix_kind[cz->group] = (signed char)
+					at->suggestions[cz->suggestion].kind;
+			package_db[cz->group] =
+				cz->category == LW_CAUSE_PACKAGE_DB;
 			churn[at->causes[g].group] =
 				(uint8_t)at->causes[g].churn;
 			inherited[at->causes[g].group] =
@@ -945,6 +965,8 @@ int main(int argc, char **argv)
 		rin.inherited = inherited;
 		rin.suppressed = suppressed;
 		rin.churn = churn;
+		rin.package_db = package_db;
+		rin.fix_kind = fix_kind;
 		rin.ngroups = an->ngroups;
 	}
 	if (rules.baseline) {
@@ -960,6 +982,8 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	status = cli_run_checks(&c, an, at, &rules, readme, &checks);
+	if (!status)
+		status = cli_grade_checks(&rules, checks, report);
 	if (status)
 		goto out;
 	res.rules = report;
@@ -967,14 +991,15 @@ int main(int argc, char **argv)
 	if (!c.fix && !cli_vcs_find(c.ao.dockerfile, &vcs))
 		res.vcs = &vcs.p;
 	status = c.fix ? cli_write_fix(&c, at) : cli_write_outputs(&c, &res);
-	if (report->evaluated || checks) {
+	if (report->evaluated || checks || report->gate) {
 		lw_render_ci_summary(stderr, &res);
-		if (((report->evaluated && !report->passed) ||
-		     lw_checks_failed(checks)) && !status)
+		if (lw_rules_report_failed(report) && !status)
 			status = EXIT_RULES;
 	}
 out:
 	free(inherited);
+	free(package_db);
+	free(fix_kind);
 	free(suppressed);
 	free(churn);
 	lw_baseline_free(baseline);

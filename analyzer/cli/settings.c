@@ -72,7 +72,7 @@ static int env_settings(struct lw_rules_config *rc)
 {
 	static const char *const keys[] = { "min-finding-bytes",
 		"min-wasted-bytes-for-percent", "profile", "space-readme",
-		"judge-base", "baseline" };
+		"judge-base", "baseline", "fail-on" };
 	const size_t nkeys = sizeof(keys) / sizeof(keys[0]);
 	struct lw_error err = { 0, "" };
 	char name[96];
@@ -186,4 +186,50 @@ int cli_run_checks(const struct cli *c, const struct lw_analysis *an,
 	cli_msg("%s", err.msg);
 	return rc_ == LW_ERR_USAGE ? EXIT_USAGE : rc_ == LW_ERR_INPUT ?
 		EXIT_INPUT : EXIT_IO;
+}
+
+int cli_grade_checks(const struct lw_rules_config *rc,
+		     struct lw_checks *checks, struct lw_rules_report *report)
+{
+	const char *names[LW_SEVERITY_CHECKS_MAX + 64], *near, *profile;
+	struct lw_check *k;
+	size_t i, j, len;
+
+	if (!checks)
+		return EXIT_OK;
+	profile = lw_profile_name(checks->profile);
+	len = profile ? strlen(profile) : 0;
+	for (i = 0; i < rc->ncheck_severity; i++) {
+		const struct lw_severity_check *sc = &rc->check_severity[i];
+		size_t n = 0;
+
+		if (!profile || strncmp(sc->id, profile, len) ||
+		    sc->id[len] != '/')
+			continue; /* another profile's: not run */
+		for (j = 0; j < checks->n; j++) {
+			if (!strcmp(checks->checks[j].id, sc->id))
+				break;
+			if (n < sizeof(names) / sizeof(names[0]))
+				names[n++] = checks->checks[j].id;
+		}
+		if (j < checks->n)
+			continue;
+		near = lw_closest_name(sc->id, names, n);
+		cli_msg("%s:%d: severity: %s: no check of the %s profile has "
+			"this id%s%s%s", rc->source ? rc->source : "config",
+			sc->line, sc->id, profile,
+			near ? " (did you mean " : "", near ? near : "",
+			near ? "?)" : "");
+		return EXIT_USAGE;
+	}
+	checks->nerrors = 0;
+	for (j = 0; j < checks->n; j++) {
+		k = &checks->checks[j];
+		k->severity = lw_severity_of_check(rc, k->id, k->severity);
+		if (k->status == LW_CHECK_FAIL && k->severity == LW_SEV_ERROR)
+			checks->nerrors++;
+		lw_rules_report_add_check(report, k->severity,
+					  k->status == LW_CHECK_FAIL);
+	}
+	return EXIT_OK;
 }

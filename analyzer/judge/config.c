@@ -313,9 +313,26 @@ static int ignore_list(struct cfg *g, const char *key, yaml_node_t *v)
 	return LW_OK;
 }
 
+/* severity: KEY: error|warning|note. */
+static int our_severity(struct cfg *g, const char *key, yaml_node_t *v)
+{
+	const char *s;
+
+	if (is_null(v))
+		return fail(g, v, "severity: %s: no value (error, warning or "
+			    "note)", key);
+	s = scalar(g, key, v);
+	if (!s)
+		return LW_ERR_USAGE;
+	return relay(g, v, lw_severity_set(g->c, key, s,
+					   (int)v->start_mark.line + 1,
+					   g->err));
+}
+
 static const char *const top_keys[] = { "rules", "keys", "ignore-paths",
 	"min-finding-bytes", "min-wasted-bytes-for-percent", "profile",
-	"space-readme", "judge-base", "ignore", "baseline" };
+	"space-readme", "judge-base", "ignore", "baseline", "severity",
+	"fail-on" };
 
 static int our_top(struct cfg *g, const char *key, yaml_node_t *v)
 {
@@ -331,6 +348,8 @@ static int our_top(struct cfg *g, const char *key, yaml_node_t *v)
 		return each_pair(g, key, v, our_key);
 	if (!strcmp(key, "ignore"))
 		return ignore_list(g, key, v);
+	if (!strcmp(key, "severity"))
+		return each_pair(g, key, v, our_severity);
 	if (!strcmp(key, "ignore-paths")) {
 		if (v->type != YAML_SEQUENCE_NODE)
 			return fail(g, v, "%s: must be a list of globs, not "
@@ -350,7 +369,8 @@ static int our_top(struct cfg *g, const char *key, yaml_node_t *v)
 	if (!strcmp(key, "min-finding-bytes") ||
 	    !strcmp(key, "min-wasted-bytes-for-percent") ||
 	    !strcmp(key, "profile") || !strcmp(key, "space-readme") ||
-	    !strcmp(key, "judge-base") || !strcmp(key, "baseline")) {
+	    !strcmp(key, "judge-base") || !strcmp(key, "baseline") ||
+	    !strcmp(key, "fail-on")) {
 		if (is_null(v))
 			return fail(g, v, "%s: no value", key);
 		s = scalar(g, key, v);
@@ -366,7 +386,7 @@ static int our_top(struct cfg *g, const char *key, yaml_node_t *v)
 	return fail(g, v, "%s: unknown key%s%s%s (known: rules, keys, "
 		    "ignore-paths, min-finding-bytes, "
 		    "min-wasted-bytes-for-percent, profile, space-readme, "
-		    "judge-base, ignore, baseline)", key,
+		    "judge-base, ignore, baseline, severity, fail-on)", key,
 		    near ? " (did you mean " : "", near ? near : "",
 		    near ? "?)" : "");
 }

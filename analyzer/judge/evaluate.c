@@ -27,27 +27,25 @@ struct judged {
 	uint64_t churn_bytes;
 };
 
-enum { KEPT = 0, INHERITED, SUPPRESSED, BASELINE };
-
-/* Per finding, why in leaves its group out (KEPT when it does not). NULL
- * when nothing is left out. A suppression wins over inheritance. */
-static uint8_t *left_out(const struct lw_analysis *an,
-			 const struct lw_rules_config *c,
-			 const struct lw_rules_inputs *in)
+/* Per finding, why in leaves its group out (LW_JUDGED when it does
+ * not). A suppression wins over inheritance. */
+static void left_out(const struct lw_analysis *an,
+		     const struct lw_rules_config *c,
+		     const struct lw_rules_inputs *in, uint8_t *out)
 {
-	uint8_t *out, why;
+	uint8_t why;
 	size_t g, i;
 
 	if (!in || (!in->suppressed && !in->baseline &&
 		    (!in->inherited || c->judge_base)))
-		return NULL;
-	out = lw_xcalloc(an->nfindings + 1, 1);
+		return;
 	for (g = 0; g < an->ngroups && g < in->ngroups; g++) {
 		const struct lw_group *gr = &an->groups[g];
 
-		why = in->suppressed && in->suppressed[g] ? SUPPRESSED :
+		why = in->suppressed && in->suppressed[g] ?
+		      LW_LEFT_SUPPRESSED :
 		      in->inherited && in->inherited[g] && !c->judge_base ?
-		      INHERITED : KEPT;
+		      LW_LEFT_INHERITED : LW_JUDGED;
 		for (i = gr->first; why && i < gr->first + gr->count &&
 		     i < an->nfindings; i++)
 			out[i] = why;
@@ -61,63 +59,133 @@ static uint8_t *left_out(const struct lw_analysis *an,
 				sum += an->findings[i].bytes;
 				if (!budget || sum > budget)
 					break;
-				out[i] = BASELINE;
+				out[i] = LW_LEFT_BASELINE;
 			}
 		}
 	}
-	return out;
 }
 
+/* The one definition of what is judged: per finding in why (owned by
+ * the caller, nfindings), summed in j, and per group in groups. */
 static void judge(const struct lw_analysis *an,
 		  const struct lw_rules_config *c,
-		  const struct lw_rules_inputs *in, struct judged *j)
+		  const struct lw_rules_inputs *in, struct judged *j,
+		  struct lw_group_judgement *groups)
 {
 	const struct lw_finding *f;
-	uint8_t *skip = left_out(an, c, in);
+	uint8_t *why = lw_xcalloc(an->nfindings + 1, 1);
 	size_t i, g;
 
 	memset(j, 0, sizeof(*j));
-	for (g = 0; in && in->churn && g < an->ngroups && g < in->ngroups;
-	     g++) {
-		const struct lw_group *gr = &an->groups[g];
-
-		if (!in->churn[g])
-			continue;
-		for (i = gr->first; i < gr->first + gr->count &&
-		     i < an->nfindings; i++) {
-			f = &an->findings[i];
-			if ((!skip || skip[i] == KEPT) &&
-			    lw_rules_judges(c, f->path, f->bytes))
-				j->churn_bytes += f->bytes;
-		}
-	}
+	left_out(an, c, in, why);
 	for (i = 0; i < an->nfindings; i++) {
 		f = &an->findings[i];
-		if (skip && skip[i] == SUPPRESSED) {
+		if (why[i] == LW_JUDGED &&
+		    !lw_rules_judges(c, f->path, f->bytes))
+			why[i] = LW_LEFT_IGNORED;
+		switch (why[i]) {
+		case LW_LEFT_SUPPRESSED:
 			j->suppressed_bytes += f->bytes;
 			j->suppressed++;
-			continue;
-		}
-		if (skip && skip[i] == BASELINE) {
+			break;
+		case LW_LEFT_BASELINE:
 			j->baseline_bytes += f->bytes;
 			j->baseline++;
-			continue;
-		}
-		if (skip && skip[i] == INHERITED) {
+			break;
+		case LW_LEFT_INHERITED:
 			j->inherited_bytes += f->bytes;
 			j->inherited++;
-			continue;
-		}
-		if (!lw_rules_judges(c, f->path, f->bytes)) {
+			break;
+		case LW_LEFT_IGNORED:
 			j->ignored_bytes += f->bytes;
 			j->ignored++;
+			break;
+		default:
+			j->bytes += f->bytes;
+			if (f->kind < LW_KIND_COUNT)
+				j->by_kind[f->kind] += f->bytes;
+			break;
+		}
+	}
+	for (g = 0; g < an->ngroups; g++) {
+		const struct lw_group *gr = &an->groups[g];
+		struct lw_group_judgement *gj = &groups[g];
+		int seen = LW_LEFT_IGNORED;
+
+		for (i = gr->first; i < gr->first + gr->count &&
+		     i < an->nfindings; i++) {
+			if (why[i] == LW_JUDGED) {
+				gj->judged_bytes += an->findings[i].bytes;
+				gj->judged_findings++;
+			} else if (why[i] != LW_LEFT_IGNORED) {
+				seen = why[i];
+			}
+		}
+		gj->left_out = gj->judged_findings ? LW_JUDGED : seen;
+		if (in && in->churn && g < in->ngroups && in->churn[g])
+			j->churn_bytes += gj->judged_bytes;
+	}
+	free(why);
+}
+
+/* 1 when the judged findings of group g count toward rule. */
+static int counts_toward(const struct lw_analysis *an,
+			 const struct lw_rules_inputs *in, size_t g,
+			 int rule)
+{
+	int kind = an->groups[g].kind;
+
+	switch (rule) {
+	case LW_RULE_MAX_METADATA_BYTES:
+		return lw_kind_is_metadata(kind);
+	case LW_RULE_MAX_CHURN_BYTES:
+		return in && in->churn && g < in->ngroups && in->churn[g];
+	case LW_RULE_MAX_WASTED_BYTES:
+	case LW_RULE_MAX_WASTED_PERCENT:
+	/* dive's rules judge the image as a whole: all of its waste. */
+	case LW_RULE_LOWEST_EFFICIENCY:
+	case LW_RULE_HIGHEST_WASTED_BYTES:
+	case LW_RULE_HIGHEST_USER_WASTED_PERCENT:
+		return 1;
+	default:
+		return rule - LW_RULE_MAX_CHOWN_BYTES == kind;
+	}
+}
+
+/* Severity, broken rules and level of every group, once the rules are
+ * evaluated. */
+static void grade(const struct lw_analysis *an,
+		  const struct lw_rules_config *c,
+		  const struct lw_rules_inputs *in,
+		  struct lw_rules_report *rep)
+{
+	size_t g, i;
+
+	for (g = 0; g < rep->ngroups; g++) {
+		struct lw_group_judgement *gj = &rep->groups[g];
+		int has = in && g < in->ngroups;
+
+		gj->severity = lw_severity_of_cause(c, an->groups[g].kind,
+			has && in->package_db && in->package_db[g],
+			has && in->churn && in->churn[g],
+			has && in->fix_kind ? in->fix_kind[g] : -1);
+		if (!gj->judged_findings) {
+			gj->level = LW_SEVERITY_NOTE;
 			continue;
 		}
-		j->bytes += f->bytes;
-		if (f->kind < LW_KIND_COUNT)
-			j->by_kind[f->kind] += f->bytes;
+		for (i = 0; i < rep->nresults && !gj->broke_rule; i++)
+			gj->broke_rule = rep->results[i].status ==
+					 LW_RULE_FAIL &&
+					 counts_toward(an, in, g,
+						       rep->results[i].rule);
+		gj->fails = lw_severity_fails(gj->severity, c->fail_on);
+		gj->level = lw_severity_level(gj->severity, gj->broke_rule,
+					      c->fail_on);
+		if (gj->fails) {
+			rep->failing_groups++;
+			rep->failing_bytes += gj->judged_bytes;
+		}
 	}
-	free(skip);
 }
 
 static char *xprintf(const char *fmt, ...) LW_PRINTF(1, 2);
@@ -292,15 +360,32 @@ int lw_rules_evaluate_in(const struct lw_analysis *an,
 	struct judged j;
 	int rule;
 
+	int k;
+
 	*out = rep;
 	rep->passed = 1;
 	rep->judge_base = c->judge_base;
-	if (!lw_rules_configured(c))
-		return LW_OK;
-	rep->evaluated = 1;
+	rep->fail_on = c->fail_on;
+	rep->ngroups = an->ngroups;
+	rep->groups = lw_xcalloc(an->ngroups + 1, sizeof(*rep->groups));
+	for (k = 0; k < LW_SEVKEY_COUNT; k++) {
+		rep->kind_severity[k] = c->kind_severity[k] >= 0 ?
+			c->kind_severity[k] : LW_SEVERITY_DEFAULT;
+		rep->gate |= c->kind_severity[k] >= 0;
+	}
+	for (k = 0; k < LW_FIX_COUNT; k++)
+		rep->gate |= c->fix_severity[k] >= 0;
+	rep->gate |= c->fail_on_set || c->ncheck_severity;
+	judge(an, c, in, &j, rep->groups);
+	if (!lw_rules_configured(c)) {
+		grade(an, c, in, rep);
+		if (!rep->gate)
+			return LW_OK;
+	} else {
+		rep->evaluated = 1;
+	}
 	if (c->source)
 		rep->config = lw_xstrdup(c->source);
-	judge(an, c, in, &j);
 	rep->judged_bytes = j.bytes;
 	rep->ignored_bytes = j.ignored_bytes;
 	rep->ignored_findings = j.ignored;
@@ -310,6 +395,8 @@ int lw_rules_evaluate_in(const struct lw_analysis *an,
 	rep->suppressed_findings = j.suppressed;
 	rep->baseline_bytes = j.baseline_bytes;
 	rep->baseline_findings = j.baseline;
+	if (!rep->evaluated)
+		return LW_OK;
 	rep->results = lw_xcalloc(LW_RULE_COUNT, sizeof(*rep->results));
 	for (rule = 0; rule < LW_RULE_COUNT; rule++) {
 		if (c->limits[rule].state == LW_LIMIT_UNSET)
@@ -325,8 +412,31 @@ int lw_rules_evaluate_in(const struct lw_analysis *an,
 			rep->npassed++;
 	}
 	rep->passed = rep->nfailed == 0;
+	grade(an, c, in, rep);
 	(void)err;
 	return LW_OK;
+}
+
+int lw_rules_group_judged(const struct lw_rules_report *r, size_t g)
+{
+	return r && r->groups && g < r->ngroups &&
+	       r->groups[g].judged_findings > 0;
+}
+
+int lw_rules_report_add_check(struct lw_rules_report *r, int severity,
+			      int failed)
+{
+	int fail_on = r ? r->fail_on : LW_FAIL_ON_ERROR;
+
+	if (r && failed && lw_severity_fails(severity, fail_on))
+		r->failing_checks++;
+	return lw_severity_level(severity, 0, fail_on);
+}
+
+int lw_rules_report_failed(const struct lw_rules_report *r)
+{
+	return r && ((r->evaluated && !r->passed) || r->failing_groups ||
+		     r->failing_checks);
 }
 
 const char *lw_baseline_status_name(int status)
@@ -406,6 +516,7 @@ void lw_rules_report_free(struct lw_rules_report *r)
 		free(r->results[i].message);
 	}
 	free(r->results);
+	free(r->groups);
 	free(r->config);
 	free(r);
 }

@@ -75,8 +75,14 @@ int lw_profile_from_name(const char *name)
 
 void lw_rules_config_init(struct lw_rules_config *c)
 {
+	int k;
+
 	memset(c, 0, sizeof(*c));
 	c->percent_floor = LW_PERCENT_FLOOR_DEFAULT;
+	for (k = 0; k < LW_SEVKEY_COUNT; k++)
+		c->kind_severity[k] = -1;
+	for (k = 0; k < LW_FIX_COUNT; k++)
+		c->fix_severity[k] = -1;
 }
 
 void lw_rules_config_release(struct lw_rules_config *c)
@@ -97,6 +103,9 @@ void lw_rules_config_release(struct lw_rules_config *c)
 		free(r->expires);
 	}
 	free(c->suppress);
+	for (i = 0; i < c->ncheck_severity; i++)
+		free(c->check_severity[i].id);
+	free(c->check_severity);
 	free(c->source);
 	free(c->space_readme);
 	free(c->baseline);
@@ -404,6 +413,17 @@ int lw_rules_set(struct lw_rules_config *c, const char *key,
 					    name);
 		free(*slot);
 		*slot = lw_xstrdup(value);
+		return LW_OK;
+	}
+	if (!strcmp(key, "fail-on")) {
+		int f = lw_fail_on_from_name(value);
+
+		if (f < 0)
+			return lw_error_set(err, LW_ERR_USAGE, "%s: '%s' is "
+					    "not a level (error, warning, "
+					    "note, none)", name, value);
+		c->fail_on = f;
+		c->fail_on_set = 1;
 		return LW_OK;
 	}
 	if (!strcmp(key, "judge-base")) {

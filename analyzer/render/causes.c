@@ -70,6 +70,10 @@ int lwr_group_judged(const struct lw_result *r, size_t gi)
 {
 	const struct lw_cause *c = group_cause(r, gi);
 
+	/* The judge's set (floor, ignores, suppressions, baseline, base);
+	 * the rest only for a result made without a rules report. */
+	if (r->rules && r->rules->groups)
+		return lw_rules_group_judged(r->rules, gi);
 	if (c && c->suppressed)
 		return 0;
 	if (r->baseline && gi < r->baseline->ngroups &&

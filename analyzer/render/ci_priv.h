@@ -42,6 +42,26 @@ struct lwr_loc lwr_group_loc(const struct lw_result *r, size_t gi);
 int lwr_group_base(const struct lw_result *r, size_t gi);
 int lwr_group_inherited(const struct lw_result *r, size_t gi);
 int lwr_group_judged(const struct lw_result *r, size_t gi);
+/* The level the CI formats show (enum lw_severity): a group's is the
+ * judge's (lw_group_judgement.level: error only when it broke a failed
+ * rule or its severity fails the run; note when not judged); a failed
+ * check's is lw_severity_level of its severity under fail-on. Without a
+ * rules report, a judged group is a warning and a check its severity. */
+int lwr_group_level(const struct lw_result *r, size_t gi);
+struct lw_check;
+int lwr_check_level(const struct lw_result *r, const struct lw_check *k);
+
+/* Where a level is written: the one table of level names. */
+enum lwr_level_format {
+	LWR_LEVEL_GITHUB = 0, /* error, warning, notice */
+	LWR_LEVEL_SARIF,      /* error, warning, note */
+	LWR_LEVEL_GITLAB,     /* waste: major, minor, info */
+	LWR_LEVEL_GITLAB_CHECK, /* checks: critical, major, info */
+	LWR_LEVEL_FORMATS
+};
+/* The name of level (enum lw_severity) in a format. */
+const char *lwr_level_name(int level, int format);
+
 /* The cause of group gi (suppression included), or NULL. */
 const struct lw_cause *lwr_group_cause(const struct lw_result *r, size_t gi);
 /* {"by": "dockerfile"|"config", "reason": TEXT|null} of group gi, or
@@ -110,8 +130,10 @@ void lwr_gh_command(struct lw_strbuf *out, const char *level,
 /* The image as people name it: the first tag, else the source. */
 const char *lwr_image_name(const struct lw_analysis *an);
 
-/* "PASS", "FAIL" (a rule or an error-severity check failed), or "REPORT"
- * when no rule was evaluated and no profile ran. */
+/* "PASS", "FAIL" (a rule failed, or a judged finding's or failed
+ * check's severity fails the run under fail-on), or "REPORT" when no
+ * rule was evaluated, no profile ran and no severity or fail-on was
+ * configured. */
 const char *lwr_verdict(const struct lw_result *r);
 
 /* The JSON object of a rules report, as in the JSON report's "rules"
@@ -121,7 +143,6 @@ void *lwr_rules_json(const struct lw_rules_report *r);
 
 /* Profile checks (checks_out.c), from r->checks, which may be NULL. */
 struct lw_checks;
-struct lw_check;
 struct lw_check_item;
 
 /* The check results of r (borrowed), or NULL when no profile ran or it

@@ -5,11 +5,14 @@
  *
  * One annotation per cause group, largest first, at most o->top (GitHub
  * shows only ten of each level per step); groups that one suggestion
- * fixes share its annotation. The level is "error" when a rule failed,
- * else "warning"; "notice" for waste inherited from the base image that
- * the rules do not judge. Each failed rule gets an error of its own, and each
+ * fixes share its annotation. The level is the judge's (ci_priv.h,
+ * lwr_group_level): "error" only for waste that broke a failed rule or
+ * whose severity fails the run, else its severity ("warning" by
+ * default, "notice" for a note), and "notice" for waste the rules do
+ * not judge (inherited, suppressed, known to the baseline, under the
+ * floor or ignored). Each failed rule gets an error of its own, and each
  * place that fails a profile check an annotation at the check's level
- * (error, warning, notice). Data is
+ * (lwr_check_level). Data is
  * escaped as the runner expects (% CR LF; also : and , in properties),
  * and bytes that could drive a terminal are shown as \xNN. */
 #include <inttypes.h>
@@ -136,9 +139,9 @@ static void check_annotations(struct lw_strbuf *out,
 			loc.file = it ? it->file : NULL;
 			loc.line = it && it->file ? it->line : 0;
 			loc.end_line = it ? it->end_line : 0;
-			command(out, k->severity == LW_SEV_ERROR ? "error" :
-				k->severity == LW_SEV_WARNING ? "warning" :
-				"notice", &loc, title.buf, msg.buf);
+			command(out, lwr_level_name(lwr_check_level(r, k),
+						    LWR_LEVEL_GITHUB),
+				&loc, title.buf, msg.buf);
 		}
 	}
 	lw_strbuf_release(&title);
@@ -164,8 +167,6 @@ int lw_render_github(FILE *f, const struct lw_result *r,
 	const struct lw_rules_report *rules = r->rules;
 	struct lw_render_opts o = lwr_opts(opts);
 	struct lw_strbuf out = LW_STRBUF_INIT, t = LW_STRBUF_INIT;
-	const char *level = rules && rules->evaluated && !rules->passed ?
-			    "error" : "warning";
 	const struct lw_rule_result *rr;
 	size_t i, shown = 0, left = 0;
 
@@ -176,8 +177,8 @@ int lw_render_github(FILE *f, const struct lw_result *r,
 			left++;
 			continue;
 		}
-		group_annotation(&out, r, i, lwr_group_judged(r, i) ? level :
-				 "notice");
+		group_annotation(&out, r, i, lwr_level_name(
+				 lwr_group_level(r, i), LWR_LEVEL_GITHUB));
 		shown++;
 	}
 	if (left)

@@ -7,9 +7,11 @@
  * one per failed rule, on the Dockerfile's first line, and one per place
  * that fails a profile check (check_name "layerwaste/<check id>"; its
  * severity "critical", "major" or "info" for an error, a warning or a
- * note). Severity of waste: "major" when a rule failed, else "minor",
- * "info" when inherited from the base image and not judged; a failed
- * rule is "critical". */
+ * note, at the check's level, lwr_check_level). Severity of waste, from
+ * its level (lwr_group_level): "major" for an error (it broke a failed
+ * rule, or its severity fails the run), "minor" for a warning, "info"
+ * for a note or waste the rules do not judge; a failed rule is
+ * "critical". */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -113,9 +115,9 @@ static void check_issues(json_t *doc, const struct lw_result *r,
 			lw_strbuf_addf(&check, "layerwaste/%s", k->id);
 			lwr_check_fingerprint(k, it, fp, sizeof(fp));
 			if (json_array_append_new(doc, issue(check.buf,
-				desc.buf, fp, k->severity == LW_SEV_ERROR ?
-				"critical" : k->severity == LW_SEV_WARNING ?
-				"major" : "info", category(k->category),
+				desc.buf, fp, lwr_level_name(
+				lwr_check_level(r, k), LWR_LEVEL_GITLAB_CHECK),
+				category(k->category),
 				it && it->file ? it->file : file,
 				it && it->file ? it->line : 1)))
 				abort();
@@ -130,7 +132,6 @@ int lw_render_gitlab(FILE *f, const struct lw_result *r,
 {
 	const struct lw_analysis *an = r->analysis;
 	const struct lw_rules_report *rules = r->rules;
-	int failed = rules && rules->evaluated && !rules->passed;
 	const char *file = r->attribution ? r->attribution->dockerfile : NULL;
 	struct lw_strbuf desc = LW_STRBUF_INIT, check = LW_STRBUF_INIT;
 	const struct lw_rule_result *rr;
@@ -149,9 +150,9 @@ int lw_render_gitlab(FILE *f, const struct lw_result *r,
 		lw_strbuf_addf(&check, "layerwaste/%s",
 			       lwr_kind_rule_id(an->groups[i].kind));
 		if (json_array_append_new(doc, issue(check.buf, desc.buf, fp[i],
-						     !lwr_group_judged(r, i) ?
-						     "info" : failed ? "major" :
-						     "minor",
+						     lwr_level_name(
+						     lwr_group_level(r, i),
+						     LWR_LEVEL_GITLAB),
 						     "Performance", loc.file,
 						     loc.line)))
 			abort();

@@ -4,7 +4,10 @@
  * is disabled; with no rule configured, a passing one per finding kind
  * with its bytes), one per profile check (class layerwaste.checks; failed
  * whatever its severity, which the failure's type names; skipped with its
- * reason), and a plain-text summary of the waste as system-out.
+ * reason), one for the gate when severities or fail-on are configured
+ * (class layerwaste.gate, name "fail-on-LEVEL": failed when a judged
+ * cause's severity fails the run), and a plain-text summary of the waste
+ * as system-out.
  * No timestamps or durations: the same image gives the same bytes. */
 #include <inttypes.h>
 #include <stdio.h>
@@ -203,6 +206,50 @@ static void kind_case(struct lw_strbuf *sb, const struct lw_analysis *an,
 		       an->files_by_kind[k] == 1 ? "" : "s");
 }
 
+/* The gate as a test case: the causes whose severity fails the run. */
+static void gate_case(struct lw_strbuf *sb, const struct lw_result *r,
+		      int top)
+{
+	const struct lw_rules_report *rules = r->rules;
+	const struct lw_analysis *an = r->analysis;
+	const char *level = lw_fail_on_name(rules->fail_on);
+	struct lw_strbuf body = LW_STRBUF_INIT, msg = LW_STRBUF_INIT;
+	char a[32];
+	size_t i, shown = 0;
+
+	lw_strbuf_addf(sb, "    <testcase classname=\"layerwaste.gate\" "
+		       "name=\"fail-on-%s\"", level);
+	if (!rules->failing_groups) {
+		lw_strbuf_adds(sb, "/>\n");
+		return;
+	}
+	lw_strbuf_addf(&msg, "%zu cause%s of waste (%s judged) fail%s the "
+		       "run at --fail-on %s", rules->failing_groups,
+		       rules->failing_groups == 1 ? "" : "s",
+		       lw_format_bytes(rules->failing_bytes, a, sizeof(a)),
+		       rules->failing_groups == 1 ? "s" : "", level);
+	lw_strbuf_adds(sb, ">\n      <failure message=\"");
+	xml(sb, msg.buf);
+	lw_strbuf_adds(sb, "\" type=\"fail-on\">");
+	for (i = 0; i < rules->ngroups && i < an->ngroups; i++) {
+		if (!rules->groups[i].fails)
+			continue;
+		if (shown++ == (size_t)top) {
+			lw_strbuf_adds(&body, "- and more\n");
+			break;
+		}
+		lw_strbuf_addf(&body, "- layer %" PRIu32 ": ",
+			       an->groups[i].layer);
+		lwr_group_title(an, i, &body);
+		lw_strbuf_addf(&body, " (%s)\n",
+			       lw_severity_name(rules->groups[i].severity));
+	}
+	xml_text(sb, body.buf);
+	lw_strbuf_adds(sb, "</failure>\n    </testcase>\n");
+	lw_strbuf_release(&body);
+	lw_strbuf_release(&msg);
+}
+
 int lw_render_junit(FILE *f, const struct lw_result *r,
 		    const struct lw_render_opts *opts)
 {
@@ -210,7 +257,7 @@ int lw_render_junit(FILE *f, const struct lw_result *r,
 	const struct lw_rules_report *rules = r->rules;
 	struct lw_render_opts o = lwr_opts(opts);
 	struct lw_strbuf sb = LW_STRBUF_INIT, text = LW_STRBUF_INIT;
-	size_t n = 0, nkinds = 0, failed = 0, skipped = 0, i;
+	size_t n = 0, nkinds = 0, failed = 0, skipped = 0, i, ngate = 0;
 	const struct lw_checks *c = lwr_checks(r);
 	char counts[128];
 
@@ -225,8 +272,13 @@ int lw_render_junit(FILE *f, const struct lw_result *r,
 		failed += c->nfailed;
 		skipped += c->nskipped;
 	}
+	if (rules && rules->gate) {
+		ngate = 1;
+		failed += rules->failing_groups > 0;
+	}
 	snprintf(counts, sizeof(counts), "tests=\"%zu\" failures=\"%zu\" "
-		 "errors=\"0\" skipped=\"%zu\"", n + nkinds + (c ? c->n : 0),
+		 "errors=\"0\" skipped=\"%zu\"",
+		 n + nkinds + ngate + (c ? c->n : 0),
 		 failed,
 		 skipped);
 	lw_strbuf_adds(&sb, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
@@ -238,6 +290,8 @@ int lw_render_junit(FILE *f, const struct lw_result *r,
 		testcase(&sb, &rules->results[i]);
 	for (i = 0; i < nkinds; i++)
 		kind_case(&sb, an, (int)i);
+	if (ngate)
+		gate_case(&sb, r, o.top);
 	for (i = 0; c && i < c->n; i++)
 		check_case(&sb, &c->checks[i]);
 	summary(&text, r, o.top);

@@ -108,6 +108,12 @@ static void md_header(struct lw_strbuf *sb, const struct lw_result *r)
 			       rules->npassed == 1 ? "" : "s");
 	if (rules && rules->evaluated && rules->nskipped)
 		lw_strbuf_addf(sb, " (%zu disabled)", rules->nskipped);
+	if (rules && rules->failing_groups)
+		lw_strbuf_addf(sb, "; %zu cause%s fail%s at `--fail-on %s`",
+			       rules->failing_groups,
+			       rules->failing_groups == 1 ? "" : "s",
+			       rules->failing_groups == 1 ? "s" : "",
+			       lw_fail_on_name(rules->fail_on));
 	if ((ck = lwr_checks(r)) && ck->nfailed)
 		lw_strbuf_addf(sb, "; %zu of %zu %s checks failed (%zu "
 			       "error%s)", ck->nfailed, ck->n,

@@ -110,10 +110,9 @@ static json_t *clean_string(const char *s)
 	return v;
 }
 
-static const char *sarif_level(int severity)
+static const char *sarif_level(int level)
 {
-	return severity == LW_SEV_ERROR ? "error" :
-		severity == LW_SEV_WARNING ? "warning" : "note";
+	return lwr_level_name(level, LWR_LEVEL_SARIF);
 }
 
 /* "spaces/run-as-uid-1000" -> "SpacesRunAsUid1000". */
@@ -219,7 +218,9 @@ static json_t *driver_rules(const struct lw_result *res)
 		lwr_jput(r, "helpUri", json_string(LW_DOCS_URL
 						    "definitions.md#findings"));
 		cfg = lwr_jmust(json_object());
-		lwr_jput(cfg, "level", json_string("warning"));
+		lwr_jput(cfg, "level", json_string(sarif_level(
+			 res->rules ? res->rules->kind_severity[k] :
+			 LW_SEVERITY_DEFAULT)));
 		lwr_jput(r, "defaultConfiguration", cfg);
 		props = lwr_jmust(json_object());
 		tags = lwr_jmust(json_array());
@@ -374,7 +375,7 @@ static json_t *told_by_cause(const struct lw_result *res, json_t **causes,
 			lwr_jput(props, "checks", ids);
 		}
 		append(ids, json_string(k->id));
-		if (k->severity == LW_SEV_ERROR)
+		if (lwr_check_level(res, k) == LW_SEVERITY_ERROR)
 			lwr_jput(causes[gi], "level", json_string("error"));
 		return causes[gi];
 	}
@@ -412,7 +413,8 @@ static void check_results(json_t *results, const struct lw_result *res,
 			lwr_jput(r, "ruleId", json_string(k->id));
 			lwr_jput(r, "ruleIndex", json_integer(LW_KIND_COUNT +
 							 (json_int_t)i));
-			lwr_jput(r, "level", json_string(sarif_level(k->severity)));
+			lwr_jput(r, "level", json_string(sarif_level(
+				 lwr_check_level(res, k))));
 			lw_strbuf_reset(&msg);
 			lwr_check_message(k, it, &msg);
 			lwr_jput(r, "message", lwr_jmust(json_pack("{s:o}", "text",
@@ -510,8 +512,6 @@ int lw_render_sarif(FILE *f, const struct lw_result *res,
 {
 	const struct lw_analysis *an = res->analysis;
 	const struct lw_rules_report *rules = res->rules;
-	const char *level = rules && rules->evaluated && !rules->passed ?
-			    "error" : "warning";
 	json_t *doc = lwr_jmust(json_object()), *runs = lwr_jmust(json_array());
 	json_t *run = lwr_jmust(json_object()), *tool = lwr_jmust(json_object());
 	json_t *drv = lwr_jmust(json_object()), *results = lwr_jmust(json_array());
@@ -534,8 +534,8 @@ int lw_render_sarif(FILE *f, const struct lw_result *res,
 		lwr_jput(run, "versionControlProvenance", provenance(res->vcs));
 	causes = lw_xcalloc(an->ngroups + 1, sizeof(*causes));
 	for (i = 0; i < an->ngroups; i++) {
-		causes[i] = result(res, i, lwr_group_judged(res, i) ? level :
-				   "note", fp[i]);
+		causes[i] = result(res, i, sarif_level(lwr_group_level(res, i)),
+				   fp[i]);
 		append(results, json_incref(causes[i]));
 	}
 	check_results(results, res, causes);

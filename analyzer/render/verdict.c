@@ -8,6 +8,7 @@
 
 #include <jansson.h>
 
+#include "layerwaste/checks.h"
 #include "ci_priv.h"
 #include "render_priv.h"
 
@@ -20,15 +21,30 @@ const char *lwr_image_name(const struct lw_analysis *an)
 	return img->source ? img->source : "image";
 }
 
+/* A failed check whose severity fails the run under fail-on. */
+static int checks_fail(const struct lw_result *r)
+{
+	const struct lw_checks *c = lwr_checks(r);
+	size_t i;
+
+	for (i = 0; c && i < c->n; i++)
+		if (c->checks[i].status == LW_CHECK_FAIL &&
+		    lw_severity_fails(c->checks[i].severity, r->rules->fail_on))
+			return 1;
+	return 0;
+}
+
 const char *lwr_verdict(const struct lw_result *r)
 {
 	const struct lw_rules_report *rules = r->rules;
 	int evaluated = rules && rules->evaluated;
 
-	if (!evaluated && !lwr_checks(r))
+	if (!evaluated && !lwr_checks(r) && !(rules && rules->gate))
 		return "REPORT";
-	return (evaluated && !rules->passed) || lwr_checks_failed(r) ?
-		"FAIL" : "PASS";
+	if (!rules)
+		return lwr_checks_failed(r) ? "FAIL" : "PASS";
+	return lw_rules_report_failed(rules) || checks_fail(r) ? "FAIL" :
+		"PASS";
 }
 
 static json_t *number(int unit, double v)
@@ -76,6 +92,13 @@ void *lwr_rules_json(const struct lw_rules_report *r)
 	    json_integer(r ? (json_int_t)r->baseline_bytes : 0));
 	lwr_jput(o, "baseline_finding_count",
 	    json_integer(r ? (json_int_t)r->baseline_findings : 0));
+	lwr_jput(o, "fail_on", json_string(lw_fail_on_name(r ? r->fail_on :
+						LW_FAIL_ON_ERROR)));
+	lwr_jput(o, "gate", json_boolean(r && r->gate));
+	lwr_jput(o, "failing_cause_count",
+	    json_integer(r ? (json_int_t)r->failing_groups : 0));
+	lwr_jput(o, "failing_bytes",
+	    json_integer(r ? (json_int_t)r->failing_bytes : 0));
 	for (i = 0; r && i < r->nresults; i++) {
 		rr = &r->results[i];
 		x = lwr_jmust(json_object());
@@ -130,6 +153,12 @@ int lw_render_ci_summary(FILE *f, const struct lw_result *r)
 			       rules->npassed == 1 ? "" : "s");
 	if (rules && rules->evaluated && rules->nskipped)
 		lw_strbuf_addf(&sb, ", %zu disabled", rules->nskipped);
+	if (rules && rules->failing_groups)
+		lw_strbuf_addf(&sb, "; %zu cause%s fail%s at --fail-on %s",
+			       rules->failing_groups,
+			       rules->failing_groups == 1 ? "" : "s",
+			       rules->failing_groups == 1 ? "s" : "",
+			       lw_fail_on_name(rules->fail_on));
 	if ((c = lwr_checks(r)) && c->nfailed)
 		lw_strbuf_addf(&sb, "; %zu of %zu %s checks failed (%zu "
 			       "error%s)", c->nfailed, c->n,

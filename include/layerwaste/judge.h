@@ -156,6 +156,64 @@ struct lw_key_binding {
 #define LW_KEYS_MAX 64
 #define LW_KEYS_PER_ACTION 8
 
+/* Severities (docs/ci.md, "Severities and --fail-on"): each finding
+ * kind, fix kind and profile check has one, set in the config's
+ * `severity:` map. The values are those of enum lw_check_severity
+ * (checks.h), which a check's built-in severity uses. */
+enum lw_severity {
+	LW_SEVERITY_ERROR = 0,
+	LW_SEVERITY_WARNING,
+	LW_SEVERITY_NOTE,
+	LW_SEVERITY_COUNT
+};
+
+/* --fail-on LEVEL: the run fails (exit 1) when a judged finding or a
+ * failed check has a severity at LEVEL or above. Failed rules fail the
+ * run whatever it says. */
+enum lw_fail_on {
+	LW_FAIL_ON_ERROR = 0, /* the default */
+	LW_FAIL_ON_WARNING,
+	LW_FAIL_ON_NOTE,
+	LW_FAIL_ON_NONE,
+};
+
+/* The `severity:` keys for findings beyond the finding kinds (enum
+ * lw_kind, whose names are keys too): causes whose files are all
+ * package-manager state, and the churn among them (attrib.h). */
+enum {
+	LW_SEVKEY_PACKAGE_DB = LW_KIND_COUNT,
+	LW_SEVKEY_CHURN,
+	LW_SEVKEY_COUNT
+};
+
+/* The severity a finding has when nothing sets one. */
+#define LW_SEVERITY_DEFAULT LW_SEVERITY_WARNING
+/* Cap on the check ids the `severity:` map names. */
+#define LW_SEVERITY_CHECKS_MAX 64
+
+/* "error", "warning", "note"; NULL if out of range. */
+const char *lw_severity_name(int severity);
+/* The severity of a name, or -1. */
+int lw_severity_from_name(const char *name);
+/* "error", "warning", "note", "none"; NULL if out of range. */
+const char *lw_fail_on_name(int fail_on);
+/* The enum lw_fail_on of a name, or -1. */
+int lw_fail_on_from_name(const char *name);
+/* 1 when something of this severity fails the run under fail_on. */
+int lw_severity_fails(int severity, int fail_on);
+/* The one rule for the level the CI formats show (annotations, SARIF,
+ * GitLab): error when it broke a rule (broke_rule) or when its severity
+ * is error and fail_on makes it fail the run; else its severity, an
+ * error that does not fail the run shown as a warning. */
+int lw_severity_level(int severity, int broke_rule, int fail_on);
+
+/* One `severity:` entry naming a profile check ("spaces/app-port"). */
+struct lw_severity_check {
+	char *id;     /* owned */
+	int severity; /* enum lw_severity */
+	int line;     /* its line in the config file, 0 from elsewhere */
+};
+
 struct lw_rules_config;
 
 /* "quit", "toggle-added-files", ...; NULL if out of range. */
@@ -203,7 +261,35 @@ struct lw_rules_config {
 	 * the file's order; they replace the defaults of their actions. */
 	struct lw_key_binding keys[LW_KEYS_MAX];
 	size_t nkeys;
+	/* The `severity:` map (severity.c): per finding kind and
+	 * LW_SEVKEY_*, per fix kind (enum lw_fix_kind), -1 when unset;
+	 * per check id, in the file's order. */
+	int kind_severity[LW_SEVKEY_COUNT];
+	int fix_severity[LW_FIX_COUNT];
+	struct lw_severity_check *check_severity; /* owned */
+	size_t ncheck_severity;
+	int fail_on;     /* enum lw_fail_on (fail-on:, --fail-on) */
+	int fail_on_set; /* fail-on was given */
 };
+
+/* Sets one `severity:` entry: key is a finding kind ("chown",
+ * "chown+chmod" or "chown-chmod", ...), "package-db", "churn", a fix
+ * kind ("copy-chown", ...) or a check id ("spaces/app-port": a known
+ * profile, a slash, a name), value "error", "warning" or "note" (both
+ * borrowed). line is the entry's line in the config, or 0. Returns
+ * LW_OK, or LW_ERR_USAGE with "severity: KEY: message" in err (an
+ * unknown key says the nearest known one). */
+int lw_severity_set(struct lw_rules_config *c, const char *key,
+		    const char *value, int line, struct lw_error *err);
+/* The severity of a cause: its fix kind's when the config sets one
+ * (fix_kind -1: none), else churn's, else package-db's, else its
+ * finding kind's, else LW_SEVERITY_DEFAULT. */
+int lw_severity_of_cause(const struct lw_rules_config *c, int kind,
+			 int package_db, int churn, int fix_kind);
+/* The severity of a profile check: the config's for its id, else
+ * builtin (the check's own). */
+int lw_severity_of_check(const struct lw_rules_config *c, const char *id,
+			 int builtin);
 
 /* Sets the defaults: every rule unset, floor 0, percent floor 1 MB. */
 void lw_rules_config_init(struct lw_rules_config *c);
@@ -223,8 +309,8 @@ int lw_rule_from_id(const char *id);
 /* Sets one setting from text, as written in a flag or a config file:
  * a rule id, "min-finding-bytes", "min-wasted-bytes-for-percent",
  * "ignore-paths" (which adds one glob), "profile" (a profile name, or
- * "none"), "space-readme" or "baseline" (a path) or "judge-base" (true
- * or false),
+ * "none"), "space-readme" or "baseline" (a path), "judge-base" (true
+ * or false) or "fail-on" (error, warning, note or none),
  * optionally with a leading "--"
  * (a flag). key and value are borrowed. Returns LW_OK, or LW_ERR_USAGE
  * with "KEY: message" in err. */
@@ -295,7 +381,53 @@ struct lw_rules_report {
 	size_t suppressed_findings;
 	uint64_t baseline_bytes;   /* left out as known to the baseline */
 	size_t baseline_findings;
+	/* The gate, computed whether or not a rule is configured: per group
+	 * of the analysis, what is judged of it, its severity, and whether
+	 * it broke a failed rule or fails the run by its severity. The one
+	 * definition of "judged" every output uses. */
+	struct lw_group_judgement *groups; /* owned, ngroups */
+	size_t ngroups;
+	int fail_on;            /* enum lw_fail_on */
+	int gate;               /* severity: or fail-on: was configured */
+	size_t failing_groups;  /* groups that fail the run by severity */
+	uint64_t failing_bytes; /* their judged bytes */
+	size_t failing_checks;  /* failed checks that fail the run by
+				   severity (lw_rules_report_add_check) */
+	int kind_severity[LW_SEVKEY_COUNT]; /* resolved: defaults applied */
 };
+
+/* Why none of a group's findings is judged. */
+enum lw_left_out {
+	LW_JUDGED = 0,      /* some are */
+	LW_LEFT_SUPPRESSED, /* a suppression */
+	LW_LEFT_INHERITED,  /* inherited from the base (no judge-base) */
+	LW_LEFT_BASELINE,   /* all known to the baseline */
+	LW_LEFT_IGNORED,    /* under min-finding-bytes or ignore-paths */
+};
+
+struct lw_group_judgement {
+	uint64_t judged_bytes;  /* its findings' bytes the rules judge */
+	size_t judged_findings;
+	int left_out;           /* enum lw_left_out */
+	int severity;           /* enum lw_severity (lw_severity_of_cause) */
+	int broke_rule;         /* judged findings counted toward a failed
+				   rule */
+	int fails;              /* judged, and its severity fails the run */
+	int level;              /* enum lw_severity the CI formats show:
+				   lw_severity_level, note when not
+				   judged */
+};
+
+/* 1 when some of group g's findings are judged (0 past ngroups). */
+int lw_rules_group_judged(const struct lw_rules_report *r, size_t g);
+/* Counts a profile check into the gate: its severity (resolved with
+ * lw_severity_of_check) and whether it failed. Returns the level the CI
+ * formats show it at (lw_severity_level). */
+int lw_rules_report_add_check(struct lw_rules_report *r, int severity,
+			      int failed);
+/* 1 when the run fails: a rule failed, a judged finding's or a failed
+ * check's severity fails it under fail-on. */
+int lw_rules_report_failed(const struct lw_rules_report *r);
 
 /* A baseline: the causes of an earlier run's JSON report (--baseline),
  * matched with this run's by fingerprint, so that the rules judge only
@@ -344,6 +476,11 @@ struct lw_rules_inputs {
 				      when the group is package-manager
 				      churn (lw_cause.churn), what
 				      max-churn-bytes counts */
+	const signed char *fix_kind; /* borrowed, ngroups, or NULL: the
+				      enum lw_fix_kind of the group's
+				      suggestion, -1 for none (severity) */
+	const uint8_t *package_db;  /* borrowed, ngroups, or NULL: 1 when
+				      the cause is package-db */
 	const struct lw_baseline *baseline; /* borrowed, or NULL: each
 				      group's findings up to the report's
 				      bytes are left out (a grown group's
@@ -353,7 +490,9 @@ struct lw_rules_inputs {
 
 /* Evaluates the configured rules over an (borrowed). On success *out is
  * owned by the caller; a report with evaluated == 0 and no results when
- * no rule is configured. Fails only with LW_ERR_NOMEM. */
+ * no rule is configured (its groups, the gate, are filled either way;
+ * its totals only when a rule or the gate is configured). Fails only
+ * with LW_ERR_NOMEM. */
 int lw_rules_evaluate(const struct lw_analysis *an,
 		      const struct lw_rules_config *c,
 		      struct lw_rules_report **out, struct lw_error *err);

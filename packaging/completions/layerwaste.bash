@@ -28,7 +28,7 @@ _layerwaste() {
 		--highest-user-wasted-percent --lowestEfficiency
 		--highestWastedBytes --highestUserWastedPercent
 		--min-finding-bytes --min-wasted-bytes-for-percent --ignore-path
-		--judge-base --baseline --profile --space-readme"
+		--judge-base --baseline --fail-on --profile --space-readme"
 	local formats="text json github markdown sarif gitlab junit html"
 
 	case $prev in
@@ -54,6 +54,9 @@ _layerwaste() {
 		return ;;
 	--profile)
 		mapfile -t COMPREPLY < <(compgen -W "spaces none" -- "$cur")
+		return ;;
+	--fail-on)
+		mapfile -t COMPREPLY < <(compgen -W "error warning note none" -- "$cur")
 		return ;;
 	--platform)
 		mapfile -t COMPREPLY < <(compgen -W "linux/amd64 linux/arm64 linux/arm/v7 linux/386 linux/ppc64le linux/s390x" -- "$cur")

@@ -64,5 +64,6 @@ complete -c layerwaste -l min-wasted-bytes-for-percent -x -d 'Floor of the ratio
 complete -c layerwaste -l ignore-path -x -d 'Findings under GLOB are not judged'
 complete -c layerwaste -l judge-base -d 'Judge waste inherited from the base image too'
 complete -c layerwaste -l baseline -r -F -d 'Judge only waste new since this JSON report'
+complete -c layerwaste -l fail-on -x -a 'error warning note none' -d 'Fail on findings and checks of this severity or above'
 complete -c layerwaste -l profile -x -a 'spaces none' -d 'Extra checks'
 complete -c layerwaste -l space-readme -r -F -d "The Space's README.md"

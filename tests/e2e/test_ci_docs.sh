@@ -112,7 +112,13 @@ run_block github "$w"
 check_eq "github strict: exit status" 1 "$rc"
 grep -q '^::error title=layerwaste%3A rule max-chown-bytes failed::' "$w/stdout" && ok ||
 	fail "github strict: no error for the failed rule"
-grep -q '^::warning' "$w/stdout" && fail "github strict: warnings in a failed run" || ok
+# Only what broke the rule is an error: the chown; other kinds stay
+# warnings (docs/ci.md, Severities and --fail-on).
+grep -q '^::error .*title=layerwaste%3A 8.0 kB copied only to change owner::' "$w/stdout" && ok ||
+	fail "github strict: the chown that broke max-chown-bytes is not an error"
+grep -q '^::warning .*in overwritten files' "$w/stdout" && ok ||
+	fail "github strict: an overwrite no failed rule counts is not a warning"
+grep -q '^::error .*in overwritten files' "$w/stdout" && fail "github strict: an overwrite is an error" || ok
 grep -q '^layerwaste: FAIL: 20.5 kB wasted (1.01 %); 1 of 3 rules failed' "$w/stderr" && ok ||
 	fail "github strict: summary line: $(cat "$w/stderr")"
 sarif_valid "github strict: layerwaste.sarif" "$w/layerwaste.sarif"
