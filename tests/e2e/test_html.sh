@@ -4,7 +4,8 @@
 # sorts and filters the findings, and writes what it saw into the DOM,
 # which --dump-dom hands back. Checked here: no script error, no request,
 # the page's numbers equal the JSON report's, the clicks do what they
-# should, and hostile file names are shown as text.
+# should, hostile file names are shown as text, and install steps that
+# rewrote the package database are one cause with its steps.
 source "$(dirname "$0")/lib.sh"
 
 html_skip() {
@@ -101,8 +102,24 @@ eq("layer button pressed", "true", l["pressed"])
 eq("findings rows of the layer", True, l["rows_match"])
 eq("findings rows count", min(500, sum(1 for f in rep["findings"]
                                        if li in (f["layer"], f["from_layer"]))), l["rows"])
-eq("causes of the layer", sum(1 for c in rep["causes"] if li in (c["layer"], c["from_layer"])),
-   l["causes"])
+# The package database's causes are one on the page (its steps), when
+# there is churn to merge: rewrites of package state that are inherent,
+# or of a copy the build wrote (docs/definitions.md).
+def member(c):
+    return c.get("category") == "package-db" and not c["suppressed"] and (
+        c["inherent"] or (c["kind"] in ("overwrite", "touch") and not c["base"]
+                          and not c["inherited"]))
+chain = [c for c in rep["causes"] if member(c)]
+if not any(not c["inherent"] for c in chain):
+    chain = []
+own = [c for c in rep["causes"] if c not in chain]
+eq("causes of the layer", sum(1 for c in own if li in (c["layer"], c["from_layer"])) +
+   (1 if any(li in (c["layer"], c["from_layer"]) for c in chain) else 0), l["causes"])
+pk = re.findall(r'<li class="cause pkgdb" data-category="package-db"[^>]*data-churn="(\d+)" '
+                r'data-inherent="(\d+)" data-rewrites="(\d+)"', dom)
+eq("package database causes", [(str(sum(c["bytes"] for c in chain if not c["inherent"])),
+                                str(sum(c["bytes"] for c in chain if c["inherent"])),
+                                str(len(chain)))] if chain else [], pk)
 eq("causes shown involve it", True, l["causes_match"])
 eq("filter banner", True, l["banner"])
 eq("filter cleared", True, st["layer_cleared"])
@@ -222,7 +239,81 @@ EOF
 )
 if [ -n "$v" ]; then fail "hostile: $v"; else ok; fi
 
-# 3. -f html on standard output, and the format's name in the usage error.
+# 3. Install steps that rewrite a dpkg status, aligned with their
+# Dockerfile: the page shows the package database as one cause with its
+# three steps, filtered by any of its layers.
+mkdir -p "$TMP/churn"
+python3 - "$TMP/churn/image.tar" <<'EOF'
+import hashlib, io, json, sys, tarfile
+def tar(entries):
+    b = io.BytesIO()
+    with tarfile.open(fileobj=b, mode="w", format=tarfile.PAX_FORMAT) as t:
+        for name, data, mode, uid in entries:
+            i = tarfile.TarInfo(name); i.mtime = 1000; i.mode = mode; i.uid = uid
+            i.size = len(data); t.addfile(i, io.BytesIO(data))
+    return b.getvalue()
+def status(n):
+    s = "Package: base-files\nStatus: install ok installed\n" + "Description: base\n" * 200
+    for k in range(n):
+        s += "\nPackage: pkg%d\nStatus: install ok installed\n" % k + "Description: more\n" * (100 * (k + 1))
+    return s.encode()
+layers = [tar([("var/lib/dpkg/status", status(0), 0o644, 0), ("app/data", b"d" * 700, 0o644, 0)])]
+for k in range(3):
+    layers.append(tar([("var/lib/dpkg/status", status(k + 1), 0o644, 0),
+                       ("usr/bin/pkg%d" % k, b"binary\n", 0o755, 0)]))
+layers.append(tar([("app/data", b"d" * 700, 0o644, 1000)]))
+ids = ["sha256:" + hashlib.sha256(l).hexdigest() for l in layers]
+hist = [{"created_by": "/bin/sh -c #(nop) ADD file:5b1e in / "},
+        {"created_by": "/bin/sh -c apt-get install -y pkg0"},
+        {"created_by": "/bin/sh -c #(nop)  ENV APP_VERSION=1", "empty_layer": True},
+        {"created_by": "/bin/sh -c apt-get install -y pkg1"},
+        {"created_by": "/bin/sh -c apt-get install -y pkg2"},
+        {"created_by": "/bin/sh -c chown 1000 /app/data"}]
+config = json.dumps({"architecture": "amd64", "os": "linux",
+    "rootfs": {"type": "layers", "diff_ids": ids}, "history": hist}).encode()
+cid = hashlib.sha256(config).hexdigest()
+files = {cid + ".json": config}
+for i, l in zip(ids, layers):
+    files[i[7:] + ".tar"] = l
+files["manifest.json"] = json.dumps([{"Config": cid + ".json",
+    "RepoTags": ["churn:1"], "Layers": [i[7:] + ".tar" for i in ids]}]).encode()
+with tarfile.open(sys.argv[1], "w") as t:
+    for n, d in files.items():
+        i = tarfile.TarInfo(n); i.size = len(d); t.addfile(i, io.BytesIO(d))
+EOF
+printf '%s\n' "FROM debian:12" "RUN apt-get install -y pkg0" "ENV APP_VERSION=1" \
+	"RUN apt-get install -y pkg1" "RUN apt-get install -y pkg2" \
+	"RUN chown 1000 /app/data" >"$TMP/churn/Dockerfile"
+cd "$TMP/churn"
+run_lw 0 "$TMP/churn.json" image.tar --dockerfile Dockerfile -f json --output html="$TMP/churn.html"
+cd - >/dev/null
+dump "$TMP/churn.html" "$TMP/churn.dom"
+check_page "$TMP/churn.html" "$TMP/churn.dom" "$TMP/churn.json"
+v=$(python3 - "$RESULT" "$TMP/churn.dom" <<'EOF'
+import json, re, sys
+r = json.loads(sys.argv[1]); dom = open(sys.argv[2], encoding="utf-8").read()
+bad = []
+pk = re.findall(r'<li class="cause pkgdb".*?<div class="fix">.*?</div>', dom, re.S)
+if len(pk) != 1:
+    bad.append("%d package database causes" % len(pk))
+else:
+    steps = re.findall(r'<li class="step" data-layer="(\d+)"', pk[0])
+    if steps != ["1", "2", "3"]:
+        bad.append("steps %r" % steps)
+    if "Dockerfile:2, :4 and :5: install in one RUN" not in pk[0]:
+        bad.append("the merge does not name the steps")
+    if "inherent, not judged" not in pk[0]:
+        bad.append("the inherent part is not marked not judged")
+# The layer clicked (most waste) is one of the chain's: the chain is
+# among the causes shown.
+if r["layer"]["index"] not in (0, 1, 2) or r["layer"]["causes"] < 1:
+    bad.append("layer filter: %r" % r["layer"])
+print("\n".join(bad))
+EOF
+)
+if [ -n "$v" ]; then fail "churn: $v"; else ok; fi
+
+# 4. -f html on standard output, and the format's name in the usage error.
 run_lw 0 "$TMP/none.html" "$LW_ROOT/fixtures/images/waste/docker-archive.tar" -f html --no-duplicates
 grep -q '</html>' "$TMP/none.html" && ok || fail "-f html to stdout: no complete page"
 run_lw 2 "$TMP/bad.out" "$TMP/hostile.tar" -f htm
