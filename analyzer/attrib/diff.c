@@ -96,6 +96,22 @@ static void emit_edit(struct lw_strbuf *body, const struct lw_attribution *at,
 	*newc += (long)k;
 }
 
+/* 1 when every cause suggestion si fixes is suppressed: the author
+ * chose to keep that waste, so --fix leaves its lines alone. */
+static int all_suppressed(const struct lw_attribution *at, size_t si)
+{
+	size_t k, n = 0;
+
+	for (k = 0; k < at->ncauses; k++) {
+		if (at->causes[k].suggestion != (int)si)
+			continue;
+		if (!at->causes[k].suppressed)
+			return 0;
+		n++;
+	}
+	return n > 0;
+}
+
 char *lw_attribution_diff(const struct lw_attribution *at)
 {
 	struct lw_strbuf out = LW_STRBUF_INIT;
@@ -116,7 +132,7 @@ char *lw_attribution_diff(const struct lw_attribution *at)
 		const struct lw_suggestion *s = &at->suggestions[i];
 		int clash = 0;
 
-		if (!s->safe)
+		if (!s->safe || all_suppressed(at, i))
 			continue;
 		for (k = 0; k < s->nedits && !clash; k++)
 			for (e = 0; e < ned && !clash; e++)

@@ -228,7 +228,8 @@ void lw_history_stable(const char *created_by, struct lw_strbuf *sb);
 void lw_cause_fingerprints_free(char **fp, size_t n);
 
 /* Renders the safe suggestions as a unified diff of the Dockerfile into a
- * newly allocated string (owned by the caller), "" when nothing applies. */
+ * newly allocated string (owned by the caller), "" when nothing applies.
+ * A suggestion whose causes are all suppressed is left out. */
 char *lw_attribution_diff(const struct lw_attribution *at);
 
 #ifdef __cplusplus
