@@ -319,4 +319,26 @@ else
 fi
 quit dockerfile
 
+# ---- install steps that rewrote the package database: one cause ----
+SIZE=churn
+python3 "$LW_ROOT/tests/e2e/mkchurn.py" "$TMP/churn"
+DIR=$TMP/churn start churn 130 30 browse --dockerfile Dockerfile image.tar
+check_screen "the chain's header" "package database: 3 install steps, 3 rewrites"
+check_screen "the first step, inherent" "step layer 1: "
+check_screen "its line" "Dockerfile:2 RUN apt-get install -y pkg0"
+check_screen "a later step, churn" "step layer 3: "
+check_screen "the merge" "fix: The package database was rewritten by Dockerfile:2,"
+check_screen "the status once" "/var/lib/dpkg/status"
+if [ "$(grep -c 'overwrote 1 file of layer' "$TMP/screen")" = 0 ]; then ok; else
+	fail "churn: a cause per rewrite"; dump
+fi
+# Tab to the causes, down to the second step, Enter: its layer.
+keys Tab Down Down Enter
+check_screen "Enter on a step selects its layer" "Waste involving layer 2"
+keys c
+check_screen "the cause overlay" "Cause: package database: 3 install steps"
+check_screen "the overlay's steps" "  step layer 2: "
+keys Escape
+quit churn
+
 finish

@@ -242,48 +242,7 @@ if [ -n "$v" ]; then fail "hostile: $v"; else ok; fi
 # 3. Install steps that rewrite a dpkg status, aligned with their
 # Dockerfile: the page shows the package database as one cause with its
 # three steps, filtered by any of its layers.
-mkdir -p "$TMP/churn"
-python3 - "$TMP/churn/image.tar" <<'EOF'
-import hashlib, io, json, sys, tarfile
-def tar(entries):
-    b = io.BytesIO()
-    with tarfile.open(fileobj=b, mode="w", format=tarfile.PAX_FORMAT) as t:
-        for name, data, mode, uid in entries:
-            i = tarfile.TarInfo(name); i.mtime = 1000; i.mode = mode; i.uid = uid
-            i.size = len(data); t.addfile(i, io.BytesIO(data))
-    return b.getvalue()
-def status(n):
-    s = "Package: base-files\nStatus: install ok installed\n" + "Description: base\n" * 200
-    for k in range(n):
-        s += "\nPackage: pkg%d\nStatus: install ok installed\n" % k + "Description: more\n" * (100 * (k + 1))
-    return s.encode()
-layers = [tar([("var/lib/dpkg/status", status(0), 0o644, 0), ("app/data", b"d" * 700, 0o644, 0)])]
-for k in range(3):
-    layers.append(tar([("var/lib/dpkg/status", status(k + 1), 0o644, 0),
-                       ("usr/bin/pkg%d" % k, b"binary\n", 0o755, 0)]))
-layers.append(tar([("app/data", b"d" * 700, 0o644, 1000)]))
-ids = ["sha256:" + hashlib.sha256(l).hexdigest() for l in layers]
-hist = [{"created_by": "/bin/sh -c #(nop) ADD file:5b1e in / "},
-        {"created_by": "/bin/sh -c apt-get install -y pkg0"},
-        {"created_by": "/bin/sh -c #(nop)  ENV APP_VERSION=1", "empty_layer": True},
-        {"created_by": "/bin/sh -c apt-get install -y pkg1"},
-        {"created_by": "/bin/sh -c apt-get install -y pkg2"},
-        {"created_by": "/bin/sh -c chown 1000 /app/data"}]
-config = json.dumps({"architecture": "amd64", "os": "linux",
-    "rootfs": {"type": "layers", "diff_ids": ids}, "history": hist}).encode()
-cid = hashlib.sha256(config).hexdigest()
-files = {cid + ".json": config}
-for i, l in zip(ids, layers):
-    files[i[7:] + ".tar"] = l
-files["manifest.json"] = json.dumps([{"Config": cid + ".json",
-    "RepoTags": ["churn:1"], "Layers": [i[7:] + ".tar" for i in ids]}]).encode()
-with tarfile.open(sys.argv[1], "w") as t:
-    for n, d in files.items():
-        i = tarfile.TarInfo(n); i.size = len(d); t.addfile(i, io.BytesIO(d))
-EOF
-printf '%s\n' "FROM debian:12" "RUN apt-get install -y pkg0" "ENV APP_VERSION=1" \
-	"RUN apt-get install -y pkg1" "RUN apt-get install -y pkg2" \
-	"RUN chown 1000 /app/data" >"$TMP/churn/Dockerfile"
+python3 "$LW_ROOT/tests/e2e/mkchurn.py" "$TMP/churn"
 cd "$TMP/churn"
 run_lw 0 "$TMP/churn.json" image.tar --dockerfile Dockerfile -f json --output html="$TMP/churn.html"
 cd - >/dev/null
