@@ -1,7 +1,10 @@
-/* Unit tests of the mapped-layer tar walker (tarfast.c): on every archive
- * it must give exactly the index, warnings and errors that the libarchive
- * scanner (lw_layer_scan() over archive_read_open_memory, as run_job()
- * runs it) gives, or hand the layer back (LW_TAR_FALLBACK) with nothing
+/* Unit tests of the in-place tar walkers (tar_mapped.c, tar_stream.c): on
+ * every archive the mapped walker must give exactly the index, warnings
+ * and errors that the libarchive scanner (lw_layer_scan() over
+ * archive_read_open_memory, as run_job() runs it) gives, and the stream
+ * walker what lw_layer_scan() gives on libarchive reading the same stream
+ * in the same pieces (content hashes, kept files, bytes consumed and
+ * pieces read too), or hand the layer back (LW_TAR_FALLBACK) with nothing
  * kept. Archives come from libarchive's writers in every tar format, from
  * headers written by hand, from the fixture images, and from a few
  * thousand random mutations. */
@@ -95,8 +98,10 @@ static void same_index(const struct lw_layer_index *a,
 			      "'%s', fast '%s'", what, x->path,
 			      x->link ? x->link : "(none)",
 			      y->link ? y->link : "(none)");
-		ck_assert_msg(str_eq(x->uname, y->uname) &&
-			      str_eq(x->gname, y->gname), "%s: '%s' owner "
+		ck_assert_msg(str_eq(lw_entry_uname(a, x),
+				     lw_entry_uname(b, y)) &&
+			      str_eq(lw_entry_gname(a, x),
+				     lw_entry_gname(b, y)), "%s: '%s' owner "
 			      "names", what, x->path);
 		ck_assert_msg(x->type == y->type, "%s: '%s' type %d, fast %d",
 			      what, x->path, x->type, y->type);
@@ -111,9 +116,10 @@ static void same_index(const struct lw_layer_index *a,
 		ck_assert_msg(x->hash.lo == y->hash.lo &&
 			      x->hash.hi == y->hash.hi, "%s: '%s' hash", what,
 			      x->path);
-		ck_assert_msg(x->mtime == y->mtime, "%s: '%s' mtime %lld, fast "
-			      "%lld", what, x->path, (long long)x->mtime,
-			      (long long)y->mtime);
+		ck_assert_msg(lw_entry_mtime(a, x) == lw_entry_mtime(b, y),
+			      "%s: '%s' mtime %lld, fast %lld", what, x->path,
+			      (long long)lw_entry_mtime(a, x),
+			      (long long)lw_entry_mtime(b, y));
 		ck_assert_msg(x->uid == y->uid && x->gid == y->gid,
 			      "%s: '%s' uid/gid %u/%u, fast %u/%u", what,
 			      x->path, x->uid, x->gid, y->uid, y->gid);
@@ -138,6 +144,7 @@ enum { ANY = 0, FAST = 1, FALLS_BACK = 2 };
 struct pieces {
 	const unsigned char *p;
 	size_t len, pos, step, reads;
+	size_t first; /* when not 0: the first piece's size */
 	unsigned char *copy;
 };
 
@@ -149,6 +156,8 @@ static la_ssize_t piece_read(struct archive *a, void *ctx, const void **buf)
 	(void)a;
 	if (n > sp->step)
 		n = sp->step;
+	if (sp->first && !sp->reads && n > sp->first)
+		n = sp->first;
 	free(sp->copy);
 	sp->copy = lw_xmalloc(n ? n : 1);
 	memcpy(sp->copy, sp->p + sp->pos, n);
@@ -234,11 +243,12 @@ static size_t stream_step;
  * same pieces: the same index, kept files, warnings, error, consumed
  * bytes and reads, or a hand-back with nothing kept. must_take: a
  * success must not be handed back. */
-static int compare_stream_step(const unsigned char *p, size_t len,
-			       size_t step, size_t max, int must_take,
-			       const char *what)
+static int compare_stream_cut(const unsigned char *p, size_t len,
+			      size_t step, size_t first, size_t max,
+			      int must_take, const char *what)
 {
-	struct pieces pa = { .p = p, .len = len, .step = step ? step : 1 };
+	struct pieces pa = { .p = p, .len = len, .step = step ? step : 1,
+			     .first = first };
 	struct pieces pb = pa;
 	struct lw_layer_index a, b;
 	struct lw_error ea, eb;
@@ -246,7 +256,8 @@ static int compare_stream_step(const unsigned char *p, size_t len,
 	char w[300];
 	int ra, rb;
 
-	snprintf(w, sizeof(w), "%.250s (stream, pieces of %zu)", what, step);
+	snprintf(w, sizeof(w), "%.240s (stream, pieces of %zu after %zu)",
+		 what, step, first);
 	ra = scan_libarchive_stream(&pa, max, &a, &ta, &ea);
 	rb = scan_stream(&pb, max, &b, &tb, &eb);
 	if (rb == LW_TAR_FALLBACK) {
@@ -279,6 +290,13 @@ static int compare_stream_step(const unsigned char *p, size_t len,
 	lw_layer_index_release(&a);
 	lw_layer_index_release(&b);
 	return rb;
+}
+
+static int compare_stream_step(const unsigned char *p, size_t len,
+			       size_t step, size_t max, int must_take,
+			       const char *what)
+{
+	return compare_stream_cut(p, len, step, 0, max, must_take, what);
 }
 
 /* Returns the stream walker's code on the whole stream. */
@@ -1431,6 +1449,39 @@ START_TEST(raw_malformed_pax)
 }
 END_TEST
 
+/* The stream walker on a small archive of every kind of header (pax
+ * records, GNU long names and links, xattrs, hard links, a kept file)
+ * cut in two at every offset, and in three around every block boundary. */
+START_TEST(stream_cut_everywhere)
+{
+	struct lw_strbuf sb = LW_STRBUF_INIT;
+	struct lw_strbuf rec = LW_STRBUF_INIT;
+	size_t k;
+
+	pax_rec(&rec, "path", "app/long/pax-name-that-is-long.txt", -1);
+	pax_rec(&rec, "SCHILY.xattr.user.k", "v", -1);
+	raw_ext(&sb, 'x', rec.buf, rec.len);
+	raw_file(&sb, "short", "pax content");
+	raw_ext(&sb, 'L', "gnu/long/name/of/a/file.txt", 28);
+	raw_file(&sb, "x", "gnu long name content, a bit longer than that");
+	raw_file(&sb, "etc/passwd", "root:x:0:0::/root:/bin/sh\n");
+	raw_file(&sb, "empty", "");
+	lwt_raw_end(&sb);
+	compare(sb.buf, sb.len, FAST, "cut base");
+	for (k = 1; k < sb.len; k++)
+		compare_stream_cut((const unsigned char *)sb.buf, sb.len,
+				   sb.len, k, MAX_ENTRIES, 1, "cut in two");
+	for (k = 512; k < sb.len; k += 512) {
+		compare_stream_cut((const unsigned char *)sb.buf, sb.len, 1,
+				   k - 1, MAX_ENTRIES, 1, "cut before");
+		compare_stream_cut((const unsigned char *)sb.buf, sb.len, 513,
+				   k + 1, MAX_ENTRIES, 1, "cut after");
+	}
+	lw_strbuf_release(&sb);
+	lw_strbuf_release(&rec);
+}
+END_TEST
+
 /* ---- real layers: every uncompressed layer of the fixture images ---- */
 
 static size_t layers_seen, layers_fast;
@@ -1782,6 +1833,7 @@ static Suite *tarfast_suite(void)
 	tcase_add_test(r, raw_fallbacks);
 	tcase_add_test(r, raw_empty_link_fields);
 	tcase_add_test(r, raw_malformed_pax);
+	tcase_add_test(r, stream_cut_everywhere);
 	suite_add_tcase(s, r);
 	tcase_add_test(f, fixture_layers);
 	suite_add_tcase(s, f);
