@@ -377,6 +377,39 @@ static const char *ref_name(json_t *desc)
 	return r ? r : jstr(ann, "org.opencontainers.image.ref.name");
 }
 
+/* Longest base image name kept from an annotation or label. */
+#define BASE_NAME_MAX 512
+
+/* The base image the manifest's annotations (or the config's labels)
+ * name: org.opencontainers.image.base.name and .base.digest, kept when
+ * they look like a name and a digest and nothing set them before.
+ * Untrusted text: every output escapes it. */
+static void set_base(struct lw_image *img, json_t *ann)
+{
+	const char *name = jstr(ann, "org.opencontainers.image.base.name");
+	const char *dig = jstr(ann, "org.opencontainers.image.base.digest");
+	const char *c;
+	size_t n;
+
+	/* buildah writes an empty name, and a digest of nothing it pulled,
+	 * for FROM scratch: no base. */
+	if (name && !*name)
+		return;
+	if (!img->base_name && name &&
+	    strlen(name) <= BASE_NAME_MAX) {
+		for (c = name; *c && (unsigned char)*c > ' ' && *c != 0x7f; c++)
+			;
+		if (!*c)
+			img->base_name = lw_xstrdup(name);
+	}
+	if (!img->base_digest && dig && (c = strchr(dig, ':')) &&
+	    c > dig && (n = strlen(c + 1)) >= 32 && n <= 128 &&
+	    strspn(c + 1, "0123456789abcdef") == n &&
+	    strspn(dig, "abcdefghijklmnopqrstuvwxyz0123456789+._-") ==
+	    (size_t)(c - dig))
+		img->base_digest = lw_xstrdup(dig);
+}
+
 static int plan_from_oci_index(struct lw_image *img, struct lw_source *src,
 			       json_t *index, const struct lw_read_opts *o,
 			       struct plan *p, struct lw_error *err)
@@ -512,6 +545,7 @@ static int plan_from_oci_index(struct lw_image *img, struct lw_source *src,
 		goto out;
 	}
 	p->config_name = lw_xstrdup(path);
+	set_base(img, json_object_get(man, "annotations"));
 	layers = json_object_get(man, "layers");
 	if (!json_is_array(layers)) {
 		rc = lw_error_set(err, LW_ERR_INPUT,
@@ -563,6 +597,10 @@ static int read_config(struct lw_image *img, struct plan *p,
 				    json_array_size(ids), p->nlayers);
 	platform_string(cfg, plat, sizeof(plat));
 	img->platform = lw_xstrdup(plat);
+	/* Docker's and buildah's label equivalents, when no annotation
+	 * named the base. */
+	set_base(img, json_object_get(json_object_get(cfg, "config"),
+				      "Labels"));
 	img->config_json = json_dumps(cfg, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	hist = json_object_get(cfg, "history");
 	if (json_is_array(hist) && json_array_size(hist)) {
@@ -763,6 +801,8 @@ void lw_image_free(struct lw_image *img)
 	free(img->platform);
 	free(img->config_digest);
 	free(img->config_json);
+	free(img->base_name);
+	free(img->base_digest);
 	lw_warnings_release(&img->warnings);
 	if (img->priv)
 		lw_layers_release(img->priv);

@@ -4,6 +4,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "layerwaste/checks.h"
 #include "layerwaste/dockerfile.h"
@@ -43,6 +44,28 @@ void lwr_text_image(struct lwr_line *l, const struct lw_image *img)
 	lwr_line_esc(l, img->config_digest ? img->config_digest : "unknown",
 		     -1, 0);
 	lwr_line_end(l);
+	/* The base the OCI annotations name: which image, not which
+	 * layers (--base or an aligned --dockerfile tells those). */
+	if (img->base_name || img->base_digest) {
+		lwr_line_add(l, "Base     ");
+		if (img->base_name) {
+			lwr_line_esc(l, img->base_name, -1, 0);
+			lwr_line_add(l, " ");
+		}
+		lwr_line_add(l, "(annotation");
+		if (img->base_digest) {
+			/* "sha256:" and 12 digits, as docker shows ids. */
+			char shortd[64];
+
+			snprintf(shortd, sizeof(shortd), "%.*s",
+				 (int)(strcspn(img->base_digest, ":") + 13),
+				 img->base_digest);
+			lwr_line_add(l, img->base_name ? ", " : " ");
+			lwr_line_esc(l, shortd, -1, 0);
+		}
+		lwr_line_add(l, ")");
+		lwr_line_end(l);
+	}
 	lwr_line_addf(l, "Layers   %zu", img->nlayers);
 	lwr_line_end(l);
 	lw_strbuf_release(&tags);

@@ -187,6 +187,8 @@ static json_t *json_image(const struct lw_image *img,
 	lwr_jput(o, "tags", tags);
 	lwr_jput(o, "platform", lwr_jtext(img->platform));
 	lwr_jput(o, "config_digest", lwr_jtext(img->config_digest));
+	lwr_jput(o, "base_name", lwr_jtext(img->base_name));
+	lwr_jput(o, "base_digest", lwr_jtext(img->base_digest));
 	lwr_jput(o, "layer_count", jint(img->nlayers));
 	if (an) {
 		lwr_jput(o, "file_count", jint(an->file_count));

@@ -64,6 +64,14 @@ struct lw_image {
 	char *platform;      /* "os/arch[/variant]" from the config */
 	char *config_digest; /* "sha256:<hex>" or NULL */
 	char *config_json;   /* owned raw config, for modules that need more */
+	/* The base image the OCI manifest's annotations name
+	 * (org.opencontainers.image.base.name, .base.digest), else the
+	 * config's labels of the same names; NULL when absent or malformed
+	 * (both NULL when the name is empty: buildah's FROM scratch).
+	 * Owned, untrusted text. The digest is the base's manifest's: it
+	 * says which image, not which of these layers are its. */
+	char *base_name;
+	char *base_digest;
 	struct lw_layer *layers;
 	size_t nlayers;
 	struct lw_history *history;

@@ -115,9 +115,28 @@ check_eq "own: own_wasted_bytes" 10 "$(jget "$TMP/own.json" "d['summary']['own_w
 check_eq "own: judged bytes" 10 "$(jget "$TMP/own.json" "d['rules']['judged_bytes']")"
 run_lw 0 "$TMP/own.ok" -q --no-config --max-wasted-bytes 10 --base "$TMP/base.tar" "$TMP/own.tar"
 
+# An OCI archive keeps buildah's base annotations: the report names the
+# base (which image; its layers still come from --base or the Dockerfile).
+buildah push --quiet --storage-driver vfs lwapp "oci-archive:$TMP/app.oci:lwapp:latest" \
+	>/dev/null 2>&1 || fail "buildah push oci-archive failed"
+run_lw 0 "$TMP/app.oci.json" -q --no-config -f json "$TMP/app.oci"
+check_eq "annotations: base name and digest" "lwbase sha256:" \
+	"$(jget "$TMP/app.oci.json" "'%s %s' % (d['image']['base_name'].rsplit('/', 1)[-1].split(':')[0], d['image']['base_digest'][:7])")"
+check_eq "annotations: no layer told apart by them" 0 \
+	"$(jget "$TMP/app.oci.json" "d['summary']['base_wasted_bytes']")"
+run_lw 0 "$TMP/app.oci.txt" -q --no-config "$TMP/app.oci"
+grep -q '^Base     localhost/lwbase:latest (annotation, sha256:[0-9a-f]\{12\})$' "$TMP/app.oci.txt" && ok ||
+	fail "text: no base line: $(grep -n Base "$TMP/app.oci.txt")"
+# The docker archive has no annotations, and FROM scratch names no base.
+check_eq "docker archive: no base" "None None" \
+	"$(jget "$TMP/app.json" "'%s %s' % (d['image']['base_name'], d['image']['base_digest'])")"
+run_lw 0 "$TMP/waste.oci.json" -q --no-config -f json "$LW_ROOT/fixtures/images/waste/oci-archive-gzip.tar"
+check_eq "FROM scratch: no base" "None None" \
+	"$(jget "$TMP/waste.oci.json" "'%s %s' % (d['image']['base_name'], d['image']['base_digest'])")"
+
 # The reports keep to the schema, where python3 has jsonschema.
 if python3 -c 'import jsonschema' 2>/dev/null; then
-	for f in app.json app.b.json own.json; do
+	for f in app.json app.b.json own.json app.oci.json; do
 		if python3 -c 'import json, sys, jsonschema
 jsonschema.Draft202012Validator(json.load(open(sys.argv[1]))).validate(json.load(open(sys.argv[2])))' \
 			"$LW_ROOT/docs/schema/layerwaste-v1.schema.json" "$TMP/$f" 2>"$TMP/$f.schema"; then

@@ -221,8 +221,8 @@ START_TEST(test_json_key_order)
 		"files", NULL };
 	static const char *const image[] = { "source", "format",
 		"compression", "tags", "platform", "config_digest",
-		"layer_count", "file_count", "total_bytes", "visible_bytes",
-		NULL };
+		"base_name", "base_digest", "layer_count", "file_count",
+		"total_bytes", "visible_bytes", NULL };
 	static const char *const summary[] = { "wasted_bytes",
 		"wasted_percent", "base_wasted_bytes", "own_wasted_bytes",
 		"baseline", "by_kind", "files_by_kind",
@@ -483,7 +483,7 @@ START_TEST(test_inspect_json)
 		"layers", "warnings", NULL };
 	static const char *const image[] = { "source", "format",
 		"compression", "tags", "platform", "config_digest",
-		"layer_count", NULL };
+		"base_name", "base_digest", "layer_count", NULL };
 	static const char *const layer[] = { "index", "digest", "diff_id",
 		"compression", "compressed_bytes", "tar_bytes", "entry_count",
 		"file_count", "total_bytes", "created_by", "member", NULL };
