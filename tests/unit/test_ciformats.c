@@ -231,6 +231,58 @@ START_TEST(test_github_levels)
 }
 END_TEST
 
+static const char *str_at(json_t *v, const char *path);
+
+/* Only what broke a rule is an error, in every format; a kind with no
+ * rule or a disabled one shows its severity (docs/ci.md, Severities). */
+START_TEST(test_severity_levels)
+{
+	struct lw_rules_config c;
+	struct lw_rules_report *r = NULL;
+	struct lw_error err = { 0, "" };
+	char *gh, *sarif, *gl;
+	json_t *doc;
+
+	lw_rules_config_init(&c);
+	ck_assert_int_eq(lw_rules_set(&c, "max-chown-bytes", "1MB", &err), 0);
+	ck_assert_int_eq(lw_rules_set(&c, "max-delete-bytes", "disabled",
+				      &err), 0);
+	ck_assert_int_eq(lw_severity_set(&c, "delete", "note", 0, &err), 0);
+	ck_assert_int_eq(lw_rules_evaluate(&an, &c, &r, &err), 0);
+	ck_assert_int_eq(r->groups[0].level, LW_SEVERITY_ERROR);
+	ck_assert_int_eq(r->groups[1].level, LW_SEVERITY_NOTE);
+	ck_assert_int_eq(r->groups[2].level, LW_SEVERITY_WARNING);
+	gh = render(lw_render_github, r, NULL);
+	contains(gh, "::error file=build%2Cx%3Ay/Dockerfile,line=3,endLine=5,"
+		 "title=layerwaste%3A 2.0 MB copied only to change owner::");
+	contains(gh, "::notice file=build%2Cx%3Ay/Dockerfile,line=6,title="
+		 "layerwaste%3A 500 B in deleted files still stored::");
+	contains(gh, "::error title=layerwaste%3A rule max-chown-bytes failed");
+	sarif = render(lw_render_sarif, r, NULL);
+	doc = json_loads(sarif, 0, NULL);
+	ck_assert_ptr_nonnull(doc);
+	ck_assert_str_eq(str_at(doc, "runs.0.results.0.level"), "error");
+	ck_assert_str_eq(str_at(doc, "runs.0.results.1.level"), "note");
+	ck_assert_str_eq(str_at(doc, "runs.0.results.2.level"), "warning");
+	ck_assert_str_eq(str_at(doc, "runs.0.tool.driver.rules.5."
+				"defaultConfiguration.level"), "note");
+	json_decref(doc);
+	gl = render(lw_render_gitlab, r, NULL);
+	doc = json_loads(gl, 0, NULL);
+	ck_assert_ptr_nonnull(doc);
+	ck_assert_str_eq(str_at(doc, "0.severity"), "major");
+	ck_assert_str_eq(str_at(doc, "1.severity"), "info");
+	ck_assert_str_eq(str_at(doc, "2.severity"), "minor");
+	ck_assert_str_eq(str_at(doc, "3.severity"), "critical");
+	json_decref(doc);
+	free(gh);
+	free(sarif);
+	free(gl);
+	lw_rules_report_free(r);
+	lw_rules_config_release(&c);
+}
+END_TEST
+
 START_TEST(test_markdown)
 {
 	char *out = render(lw_render_markdown, rep, NULL);
@@ -597,6 +649,7 @@ static Suite *ciformats_suite(void)
 	tcase_add_checked_fixture(tc, fixture, teardown);
 	tcase_add_test(tc, test_github);
 	tcase_add_test(tc, test_github_levels);
+	tcase_add_test(tc, test_severity_levels);
 	tcase_add_test(tc, test_markdown);
 	tcase_add_test(tc, test_markdown_no_rules_no_waste);
 	tcase_add_test(tc, test_sarif);
