@@ -164,6 +164,11 @@ static void mark_base(struct attr_ctx *ctx)
 			lw_pkgdb_classify(an, at, at->causes[c].group,
 					  &at->causes[c].inherent,
 					  &at->causes[c].churn, NULL);
+		/* An inherent rewrite of a base layer's copy is the base's,
+		 * whatever its kind: a touch (charged to the layer that made
+		 * it) too. */
+		at->causes[c].inherited |= at->causes[c].inherent &&
+					   at->causes[c].base;
 		at->causes[c].churn &= !at->causes[c].inherited;
 	}
 	for (i = 0; i < at->nsuggestions; i++) {

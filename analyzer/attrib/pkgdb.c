@@ -120,19 +120,17 @@ int lw_pkgdb_classify(const struct lw_analysis *an,
 		      int *inherent, int *churn, int *manager)
 {
 	const struct lw_group *g = &an->groups[gi];
-	/* A rewrite: other bytes; for churn also the same bytes written
-	 * again (dpkg's lock files). A touch is charged to the layer that
-	 * rewrote, so one of the base's copy would not be inherited: it
-	 * stays a cause of its own. */
-	int over = g->kind == LW_KIND_OVERWRITE;
-	int touch = g->kind == LW_KIND_TOUCH, m = LW_PKG_SYSTEM;
+	/* A rewrite: other bytes, or the same bytes written again (dpkg's
+	 * lock files, a status-old that did not change). */
+	int over = g->kind == LW_KIND_OVERWRITE || g->kind == LW_KIND_TOUCH;
+	int m = LW_PKG_SYSTEM;
 	int in = 0, ch = 0, cat = LW_CAUSE_FILES;
 
 	if (lw_pkgdb_group(an, g, &m)) {
 		cat = LW_CAUSE_PACKAGE_DB;
 		in = over && !is_base(at, g->layer) &&
 		     is_base(at, g->from_layer);
-		ch = (over || touch) && !is_base(at, g->from_layer);
+		ch = over && !is_base(at, g->from_layer);
 	}
 	if (inherent)
 		*inherent = in;

@@ -5,14 +5,16 @@
 # The base image, FROM scratch: busybox for the shell's tools, dash as
 # /bin/sh, and this machine's dpkg (its programs, GNU tar that dpkg-deb
 # calls, the shared libraries they load, dpkg.cfg with its log) over a
-# copy of this machine's dpkg status: a real database of some hundreds of
-# packages. The packages installed are built here with dpkg-deb, so
-# every install step is a genuine dpkg run: it rewrites the status,
-# status-old, its log, its lock files and its triggers.
+# copy of this machine's dpkg status (after one dpkg run over it: its
+# lock files, status-old): a real database of some hundreds of packages.
+# The packages installed are built here with dpkg-deb, so every install
+# step is a genuine dpkg run: it rewrites the status, status-old, its
+# log, its lock files and its triggers.
 #
 # Three install steps: one package-db cause naming the three lines, in
 # the text report, the JSON report and the HTML page; the first rewrite
-# inherent and not judged, the others churn, judged by max-churn-bytes;
+# of each of the base's copies inherent and not judged, the others churn,
+# judged by max-churn-bytes;
 # --fix merges the three into one RUN, and the rebuilt image has the same
 # package set and the same files (dpkg's log aside: it holds times) and
 # no churn. Two steps: one cause naming both. The steps already merged:
@@ -60,6 +62,11 @@ grep -q '^log ' "$R/etc/dpkg/dpkg.cfg" 2>/dev/null ||
 	echo 'log /var/log/dpkg.log' >>"$R/etc/dpkg/dpkg.cfg"
 cp /var/lib/dpkg/status "$R/var/lib/dpkg/status"
 : >"$R/var/lib/dpkg/available"
+# One dpkg run over the copy, as every Debian root has had: its lock
+# files, status-old, the triggers' files (nothing is pending: no script
+# runs).
+dpkg --root="$R" --force-script-chrootless --configure --pending >/dev/null 2>&1 ||
+	skip "dpkg --root cannot run here"
 cp "$(command -v busybox)" "$TMP/base/bb/busybox"
 cat >"$TMP/base/Dockerfile" <<'DF'
 FROM scratch
@@ -136,9 +143,14 @@ check_eq "three: every cause is package-db" True \
 	"$(jget "$TMP/three.json" "all(c.get('category') == 'package-db' for c in d['causes'])")"
 check_eq "three: the status is rewritten by each step" "4<-2 5<-4 6<-5" \
 	"$(jget "$TMP/three.json" "' '.join(sorted('%d<-%d' % (f['layer'], f['from_layer']) for f in d['findings'] if f['path'] == '/var/lib/dpkg/status'))")"
-check_eq "three: one inherent cause, inherited, the status over the base's" \
-	"4<-2 True" \
-	"$(jget "$TMP/three.json" "' '.join('%d<-%d %s' % (c['layer'], c['from_layer'], c['inherited']) for c in d['causes'] if c.get('inherent'))")"
+# Inherent: the first rewrite of each of the base's copies (the status
+# and the lock files by the first step; status-old, which dpkg leaves as
+# it is when the status did not change before, by the second), every one
+# inherited (a touch too: docs/definitions.md).
+check_eq "three: the status's inherent rewrite" "4<-2" \
+	"$(jget "$TMP/three.json" "' '.join('%d<-%d' % (f['layer'], f['from_layer']) for f in d['findings'] if f['path'] == '/var/lib/dpkg/status' and f['from_layer'] == 2)")"
+check_eq "three: every inherent cause rewrites a base copy, inherited" True \
+	"$(jget "$TMP/three.json" "all(c['from_layer'] == 2 and c['inherited'] for c in d['causes'] if c.get('inherent')) and all(c['inherent'] for c in d['causes'] if c['from_layer'] == 2)")"
 churn=$(jget "$TMP/three.json" "sum(c['bytes'] for c in d['causes'] if c.get('category') == 'package-db' and not c['inherent'] and not c['inherited'])")
 inherent=$(jget "$TMP/three.json" "sum(c['bytes'] for c in d['causes'] if c.get('inherent'))")
 # The churn is at least the status twice (as steps one and two left it).
