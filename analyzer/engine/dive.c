@@ -15,30 +15,98 @@
 
 #define ABSENT (-1)
 
-struct dive_path {
-	uint64_t cumulative;
-	uint64_t min;
-	uint32_t count;
+/* Per path, in one byte: whether the stacked tree holds a directory
+ * there, and how often the path was a leaf (0, 1, 2 or more). */
+#define DIR_BIT 1u
+#define SEEN_ONE 2u
+#define SEEN_MANY 4u
+
+struct dive_sums {
+	double cumulative; /* every leaf's size */
+	double wasted;     /* the cumulative size of paths seen twice or more */
+	uint64_t *min;     /* per path: its smallest size */
+	uint8_t *bits;     /* per path: DIR_BIT, SEEN_* */
 };
 
+static const struct lw_entry *sort_entries;
+
+/* Entry numbers by path rank, then tar order (the last one wins). */
 static int entry_cmp(const void *x, const void *y)
 {
-	const struct lw_entry *a = *(const struct lw_entry *const *)x;
-	const struct lw_entry *b = *(const struct lw_entry *const *)y;
+	uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
+	uint32_t pa = sort_entries[a].path_id, pb = sort_entries[b].path_id;
 
-	if (a->path_id != b->path_id)
-		return a->path_id < b->path_id ? -1 : 1;
-	return a < b ? -1 : a > b; /* tar order: the last one wins */
+	if (pa != pb)
+		return pa < pb ? -1 : 1;
+	return a < b ? -1 : a > b;
 }
 
-static void visit(struct dive_path *dp, size_t rank, uint64_t size)
+static int rank_cmp(const void *x, const void *y)
 {
-	struct dive_path *d = &dp[rank];
+	uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
 
-	if (d->count == 0 || size < d->min)
-		d->min = size;
-	d->cumulative += size;
-	d->count++;
+	return a < b ? -1 : a > b;
+}
+
+/* A path's leaf of the given size: its cumulative size grows by it, and
+ * once the path is seen twice its whole cumulative size is wasted (the
+ * first size, which min holds until then, and every later one). */
+static void visit(struct dive_sums *s, size_t rank, uint64_t size)
+{
+	uint8_t *b = &s->bits[rank];
+
+	s->cumulative += (double)size;
+	if (!(*b & (SEEN_ONE | SEEN_MANY))) {
+		s->min[rank] = size;
+		*b |= SEEN_ONE;
+		return;
+	}
+	if (*b & SEEN_ONE) {
+		s->wasted += (double)s->min[rank];
+		*b = (uint8_t)((*b & ~SEEN_ONE) | SEEN_MANY);
+	}
+	s->wasted += (double)size;
+	if (size < s->min[rank])
+		s->min[rank] = size;
+}
+
+/* The ranks of the directories that hold a whiteout of layer ix, sorted:
+ * a whiteout is a child node ".wh.NAME" of its directory in dive's tree,
+ * so that directory is no leaf. */
+static size_t whiteout_parents(const struct lw_layer_index *ix,
+			       const struct lw_pathset *ps, uint32_t **out)
+{
+	size_t i, n = 0, cap = 0;
+	uint32_t *r = NULL;
+
+	for (i = 0; i < ix->count; i++) {
+		const struct lw_entry *e = &ix->entries[i];
+		const char *slash;
+		char parent[LW_PATH_MAX];
+		size_t lo, hi;
+
+		if (e->type != LW_ENTRY_WHITEOUT)
+			continue;
+		slash = strrchr(e->path, '/');
+		if (!slash)
+			continue;
+		snprintf(parent, sizeof(parent), "%.*s",
+			 (int)(slash - e->path), e->path);
+		lw_pathset_subtree(ps, parent, &lo, &hi);
+		if (lo < hi && !strcmp(ps->paths[lo], parent)) {
+			lw_grow((void **)&r, &cap, n + 1, sizeof(*r));
+			r[n++] = (uint32_t)lo;
+		}
+	}
+	if (n > 1)
+		qsort(r, n, sizeof(*r), rank_cmp);
+	*out = r;
+	return n;
+}
+
+static int is_parent(const uint32_t *parents, size_t n, uint32_t rank)
+{
+	return n && bsearch(&rank, parents, n, sizeof(*parents), rank_cmp);
 }
 
 int lw_dive_compute(const struct lw_image *img, const struct lw_pathset *ps,
@@ -47,82 +115,68 @@ int lw_dive_compute(const struct lw_image *img, const struct lw_pathset *ps,
 	/* stack[r]: dive's stacked tree before the current layer: the
 	 * entry's size, or ABSENT. */
 	int64_t *stack = malloc((ps->n + 1) * sizeof(*stack));
-	uint8_t *dirs = calloc(ps->n + 1, 1);
-	uint32_t *parented = calloc(ps->n + 1, sizeof(*parented));
-	struct dive_path *dp = calloc(ps->n + 1, sizeof(*dp));
+	struct dive_sums sums = {
+		.min = calloc(ps->n + 1, sizeof(*sums.min)),
+		.bits = calloc(ps->n + 1, 1),
+	};
 	/* Whiteouts of paths that no layer holds still count, once each. */
 	uint64_t extra_cum = 0, extra_min = 0;
-	const struct lw_entry **ents = NULL;
+	uint32_t *ents = NULL;
 	size_t k, i, cap = 0;
-	double denom, wasted = 0;
+	double denom, min;
+	int rc = LW_OK;
 
 	memset(out, 0, sizeof(*out));
-	if (!stack || !dp || !dirs || !parented) {
-		free(parented);
-		free(dirs);
-		free(stack);
-		free(dp);
-		return lw_error_set(err, LW_ERR_NOMEM, "out of memory");
+	if (!stack || !sums.min || !sums.bits) {
+		rc = lw_error_set(err, LW_ERR_NOMEM, "out of memory");
+		goto out;
 	}
 	for (i = 0; i < ps->n; i++)
 		stack[i] = ABSENT;
 	for (k = 0; k < img->nlayers; k++) {
 		const struct lw_layer_index *ix = img->layers[k].index;
-		size_t n = 0;
+		uint32_t *parents;
+		size_t n = 0, nparents;
 
 		out->size_bytes += ix->file_bytes;
 		if (k > 0)
 			out->user_size_bytes += ix->file_bytes;
 		if (ix->count > cap) {
-			cap = ix->count;
-			ents = realloc(ents, cap * sizeof(*ents));
-			if (!ents) {
-				free(parented);
-				free(dirs);
-				free(stack);
-				free(dp);
-				return lw_error_set(err, LW_ERR_NOMEM,
-						    "out of memory");
+			uint32_t *p = realloc(ents, ix->count * sizeof(*ents));
+
+			if (!p) {
+				rc = lw_error_set(err, LW_ERR_NOMEM,
+						  "out of memory");
+				goto out;
 			}
+			ents = p;
+			cap = ix->count;
 		}
 		for (i = 0; i < ix->count; i++)
 			if (ix->entries[i].type != LW_ENTRY_WHITEOUT &&
 			    ix->entries[i].type != LW_ENTRY_OPAQUE)
-				ents[n++] = &ix->entries[i];
+				ents[n++] = (uint32_t)i;
+		sort_entries = ix->entries;
 		if (n)
-			qsort(ents, n, sizeof(*ents), entry_cmp);
-		/* A whiteout is a child node ".wh.NAME" of its directory in
-		 * dive's tree, so that directory is no leaf. */
-		for (i = 0; i < ix->count; i++) {
-			const struct lw_entry *e = &ix->entries[i];
-			const char *slash;
-			char parent[LW_PATH_MAX];
-			size_t lo, hi;
-
-			if (e->type != LW_ENTRY_WHITEOUT)
-				continue;
-			slash = strrchr(e->path, '/');
-			if (!slash)
-				continue;
-			snprintf(parent, sizeof(parent), "%.*s",
-				 (int)(slash - e->path), e->path);
-			lw_pathset_subtree(ps, parent, &lo, &hi);
-			if (lo < hi && !strcmp(ps->paths[lo], parent))
-				parented[lo] = (uint32_t)k + 1;
-		}
+			lw_sort(ents, n, sizeof(*ents), entry_cmp);
+		nparents = whiteout_parents(ix, ps, &parents);
 		/* Leaves: the last entry of a path with no descendant in
 		 * this layer (dive adds implied parents, never leaves). */
 		for (i = 0; i < n; i++) {
-			const struct lw_entry *e = ents[i];
+			const struct lw_entry *e = &ix->entries[ents[i]];
 
-			if (i + 1 < n && ents[i + 1]->path_id == e->path_id)
+			if (i + 1 < n) {
+				uint32_t next = ix->entries[ents[i + 1]].path_id;
+
+				if (next == e->path_id ||
+				    next < ps->end[e->path_id])
+					continue;
+			}
+			if (is_parent(parents, nparents, e->path_id))
 				continue;
-			if (i + 1 < n && ents[i + 1]->path_id < ps->end[e->path_id])
-				continue;
-			if (parented[e->path_id] == (uint32_t)k + 1)
-				continue;
-			visit(dp, e->path_id, e->size);
+			visit(&sums, e->path_id, e->size);
 		}
+		free(parents);
 		for (i = 0; i < ix->count; i++) {
 			const struct lw_entry *e = &ix->entries[i];
 			size_t lo, hi, r;
@@ -142,10 +196,10 @@ int lw_dive_compute(const struct lw_image *img, const struct lw_pathset *ps,
 			/* dive counts what a whiteout hid only when it was a
 			 * directory entry: an implied parent has no FileInfo,
 			 * so dive takes it for a file and counts 0. */
-			if (!(present && dirs[lo]))
+			if (!(present && (sums.bits[lo] & DIR_BIT)))
 				sum = 0;
 			if (lo < hi && !strcmp(ps->paths[lo], e->path)) {
-				visit(dp, lo, sum);
+				visit(&sums, lo, sum);
 			} else {
 				extra_cum += sum;
 				extra_min += sum;
@@ -164,32 +218,29 @@ int lw_dive_compute(const struct lw_image *img, const struct lw_pathset *ps,
 		}
 		for (i = 0; i < ix->count; i++) {
 			const struct lw_entry *e = &ix->entries[i];
+			uint8_t *b = &sums.bits[e->path_id];
 
 			if (e->type != LW_ENTRY_WHITEOUT &&
 			    e->type != LW_ENTRY_OPAQUE) {
 				stack[e->path_id] = (int64_t)e->size;
-				dirs[e->path_id] = e->type == LW_ENTRY_DIR;
+				*b = (uint8_t)((*b & ~DIR_BIT) |
+					       (e->type == LW_ENTRY_DIR ?
+						DIR_BIT : 0));
 			}
 		}
 	}
-	{
-		double cum = (double)extra_cum, min = (double)extra_min;
-
-		for (i = 0; i < ps->n; i++) {
-			cum += (double)dp[i].cumulative;
-			min += (double)dp[i].min;
-			if (dp[i].count >= 2)
-				wasted += (double)dp[i].cumulative;
-		}
-		out->efficiency = cum > 0 ? min / cum : 1.0;
-	}
-	out->wasted_bytes = (uint64_t)wasted;
+	min = (double)extra_min;
+	for (i = 0; i < ps->n; i++)
+		min += (double)sums.min[i];
+	sums.cumulative += (double)extra_cum;
+	out->efficiency = sums.cumulative > 0 ? min / sums.cumulative : 1.0;
+	out->wasted_bytes = (uint64_t)sums.wasted;
 	denom = (double)out->user_size_bytes;
-	out->user_wasted_percent = denom > 0 ? wasted / denom : 0.0;
+	out->user_wasted_percent = denom > 0 ? sums.wasted / denom : 0.0;
+out:
 	free(ents);
-	free(parented);
-	free(dirs);
 	free(stack);
-	free(dp);
-	return LW_OK;
+	free(sums.min);
+	free(sums.bits);
+	return rc;
 }

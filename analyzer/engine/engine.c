@@ -70,8 +70,6 @@ static int is_marker(const struct lw_entry *e)
 	return e->type == LW_ENTRY_WHITEOUT || e->type == LW_ENTRY_OPAQUE;
 }
 
-/* Interns every path once, sorts them in tree order, and gives each entry
- * its rank, so that a directory's subtree is a range of ranks. */
 static int same_index_seen(const struct lw_image *img, size_t k)
 {
 	size_t j;
@@ -90,25 +88,23 @@ static int uidx_cmp(const void *a, const void *b)
 			   sort_paths[*(const uint32_t *)b]);
 }
 
-static int build_paths(struct state *st, struct lw_error *err)
+/* Numbers each distinct path of the image once: uniq[number] is the path
+ * and every entry's path_id its number. Returns how many. tab is freed
+ * before the caller allocates anything else, so that the peak is the
+ * table and the paths, 12 to 16 bytes per entry. */
+static size_t intern_paths(struct lw_image *img, size_t total,
+			   const char **uniq, struct lw_error *err, int *rc)
 {
-	struct lw_image *img = st->img;
-	size_t total = 0, size = 16, i, k, n = 0, depth = 0;
-	uint32_t *tab, *order = NULL, *rank = NULL, *stack = NULL;
-	const char **uniq;
-	int rc = LW_OK;
+	size_t size = 16, i, k, n = 0;
+	uint32_t *tab;
 
-	for (k = 0; k < img->nlayers; k++)
-		total += img->layers[k].index->count;
 	while (size < total * 2)
 		size *= 2;
 	tab = calloc(size, sizeof(*tab));
-	uniq = malloc((total + 1) * sizeof(*uniq));
-	if (!tab || !uniq) {
-		rc = lw_error_set(err, LW_ERR_NOMEM, "out of memory");
-		goto out;
+	if (!tab) {
+		*rc = lw_error_set(err, LW_ERR_NOMEM, "out of memory");
+		return 0;
 	}
-	/* Each distinct path once; entries note its number for now. */
 	for (k = 0; k < img->nlayers; k++) {
 		struct lw_layer_index *ix = img->layers[k].index;
 
@@ -131,42 +127,46 @@ static int build_paths(struct state *st, struct lw_error *err)
 		}
 	}
 	free(tab);
-	tab = NULL;
-	st->ps.paths = malloc((n + 1) * sizeof(*st->ps.paths));
-	st->ps.end = malloc((n + 1) * sizeof(*st->ps.end));
-	st->vis = malloc((n + 1) * sizeof(*st->vis));
+	return n;
+}
+
+/* Interns every path once, sorts them in tree order, and gives each entry
+ * its rank, so that a directory's subtree is a range of ranks. No more
+ * than two arrays of 4 bytes a path live beside the paths. */
+static int build_paths(struct state *st, struct lw_error *err)
+{
+	struct lw_image *img = st->img;
+	size_t total = 0, i, k, n, depth = 0, capstack = 0;
+	uint32_t *order = NULL, *rank = NULL, *stack = NULL;
+	const char **paths;
+	int rc = LW_OK;
+
+	for (k = 0; k < img->nlayers; k++)
+		total += img->layers[k].index->count;
+	paths = malloc((total + 1) * sizeof(*paths));
+	if (!paths)
+		return lw_error_set(err, LW_ERR_NOMEM, "out of memory");
+	n = intern_paths(img, total, paths, err, &rc);
+	if (rc) {
+		free(paths);
+		return rc;
+	}
+	/* Paths seen in several layers leave the tail unused. */
+	st->ps.paths = lw_xrealloc(paths, (n + 1) * sizeof(*paths));
+	st->ps.n = n;
 	order = malloc((n + 1) * sizeof(*order));
 	rank = malloc((n + 1) * sizeof(*rank));
-	stack = malloc((n + 1) * sizeof(*stack));
-	if (!st->ps.paths || !st->ps.end || !st->vis || !order || !rank ||
-	    !stack) {
+	if (!order || !rank) {
 		rc = lw_error_set(err, LW_ERR_NOMEM, "out of memory");
 		goto out;
 	}
 	for (i = 0; i < n; i++)
 		order[i] = (uint32_t)i;
-	sort_paths = uniq;
+	sort_paths = st->ps.paths;
 	if (n)
-		qsort(order, n, sizeof(*order), uidx_cmp);
-	st->ps.n = n;
-	for (i = 0; i < n; i++) {
-		const char *p = uniq[order[i]];
-
+		lw_sort(order, n, sizeof(*order), uidx_cmp);
+	for (i = 0; i < n; i++)
 		rank[order[i]] = (uint32_t)i;
-		st->ps.paths[i] = p;
-		while (depth) {
-			const char *d = st->ps.paths[stack[depth - 1]];
-			size_t dl = strlen(d);
-
-			if (!strncmp(p, d, dl) && p[dl] == '/')
-				break;
-			st->ps.end[stack[--depth]] = (uint32_t)i;
-		}
-		stack[depth++] = (uint32_t)i;
-		st->vis[i].layer = NONE;
-	}
-	while (depth)
-		st->ps.end[stack[--depth]] = (uint32_t)n;
 	/* From path numbers to ranks in tree order. */
 	for (k = 0; k < img->nlayers; k++) {
 		struct lw_layer_index *ix = img->layers[k].index;
@@ -178,9 +178,53 @@ static int build_paths(struct state *st, struct lw_error *err)
 				ix->entries[i].path_id =
 					rank[ix->entries[i].path_id];
 	}
+	free(rank);
+	rank = NULL;
+	/* The paths in tree order, in place: paths[j] = paths[order[j]],
+	 * a cycle at a time (order[j] = j marks a place filled). */
+	for (i = 0; i < n; i++) {
+		const char *first = st->ps.paths[i];
+		size_t j = i;
+
+		while (order[j] != j) {
+			size_t from = order[j];
+
+			order[j] = (uint32_t)j;
+			if (from == i) {
+				st->ps.paths[j] = first;
+				break;
+			}
+			st->ps.paths[j] = st->ps.paths[from];
+			j = from;
+		}
+	}
+	free(order);
+	order = NULL;
+	st->ps.end = malloc((n + 1) * sizeof(*st->ps.end));
+	st->vis = malloc((n + 1) * sizeof(*st->vis));
+	if (!st->ps.end || !st->vis) {
+		rc = lw_error_set(err, LW_ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	/* The open directories: as deep as a path has components. */
+	for (i = 0; i < n; i++) {
+		const char *p = st->ps.paths[i];
+
+		while (depth) {
+			const char *d = st->ps.paths[stack[depth - 1]];
+			size_t dl = strlen(d);
+
+			if (!strncmp(p, d, dl) && p[dl] == '/')
+				break;
+			st->ps.end[stack[--depth]] = (uint32_t)i;
+		}
+		lw_grow((void **)&stack, &capstack, depth + 1, sizeof(*stack));
+		stack[depth++] = (uint32_t)i;
+		st->vis[i].layer = NONE;
+	}
+	while (depth)
+		st->ps.end[stack[--depth]] = (uint32_t)n;
 out:
-	free(tab);
-	free(uniq);
 	free(order);
 	free(rank);
 	free(stack);
@@ -323,6 +367,33 @@ static void walk_layer(struct state *st, uint32_t k)
 			replace(st, k, (uint32_t)i);
 }
 
+/* Refs hashed per call of lw_image_hash_many: its working memory grows
+ * with the refs it is given, so a bounded number at a time keeps that
+ * out of the cost per entry. */
+#define HASH_CHUNK (1u << 16)
+
+static int ref_cmp(const void *x, const void *y)
+{
+	const struct lw_entry_ref *a = x, *b = y;
+
+	if (a->layer != b->layer)
+		return a->layer < b->layer ? -1 : 1;
+	return a->entry < b->entry ? -1 : a->entry > b->entry;
+}
+
+/* lw_image_hash_many over refs[0..n), HASH_CHUNK at a time. */
+static int hash_refs(struct lw_image *img, const struct lw_entry_ref *refs,
+		     size_t n, int jobs, struct lw_error *err)
+{
+	size_t i;
+	int rc = LW_OK;
+
+	for (i = 0; !rc && i < n; i += HASH_CHUNK)
+		rc = lw_image_hash_many(img, refs + i, n - i < HASH_CHUNK ?
+					n - i : HASH_CHUNK, jobs, err);
+	return rc;
+}
+
 static int resolve_pending(struct state *st, int jobs, struct lw_error *err)
 {
 	struct lw_entry_ref *refs;
@@ -337,7 +408,9 @@ static int resolve_pending(struct state *st, int jobs, struct lw_error *err)
 		refs[2 * i + 1].layer = st->pending[i].new.layer;
 		refs[2 * i + 1].entry = st->pending[i].new.entry;
 	}
-	rc = lw_image_hash_many(st->img, refs, st->npending * 2, jobs, err);
+	if (st->npending > 1)
+		lw_sort(refs, st->npending * 2, sizeof(*refs), ref_cmp);
+	rc = hash_refs(st->img, refs, st->npending * 2, jobs, err);
 	free(refs);
 	if (rc)
 		return rc;
@@ -455,31 +528,41 @@ static void summarise(struct state *st, struct lw_analysis *an)
 				(unsigned long long)an->visible_bytes);
 }
 
+/* A visible file in the search for duplicates: 16 bytes, the rest is read
+ * from its entry. key is its size until its content is hashed, then the
+ * high half of its hash. */
 struct dup_item {
-	uint64_t size;
-	struct lw_hash hash;
-	struct ref ref;
-	const char *path;
+	uint64_t key;
+	struct lw_entry_ref ref;
 };
 
-static int dup_size_cmp(const void *x, const void *y)
+static const struct lw_image *dup_img;
+
+static const struct lw_entry *dup_entry(const struct dup_item *d)
+{
+	return &dup_img->layers[d->ref.layer].index->entries[d->ref.entry];
+}
+
+static int dup_key_cmp(const void *x, const void *y)
 {
 	const struct dup_item *a = x, *b = y;
 
-	return a->size < b->size ? -1 : a->size > b->size;
+	return a->key < b->key ? -1 : a->key > b->key;
 }
 
+/* Within one size: by hash, then path. */
 static int dup_cmp(const void *x, const void *y)
 {
 	const struct dup_item *a = x, *b = y;
+	const struct lw_entry *ea, *eb;
 
-	if (a->size != b->size)
-		return a->size < b->size ? -1 : 1;
-	if (a->hash.hi != b->hash.hi)
-		return a->hash.hi < b->hash.hi ? -1 : 1;
-	if (a->hash.lo != b->hash.lo)
-		return a->hash.lo < b->hash.lo ? -1 : 1;
-	return strcmp(a->path, b->path);
+	if (a->key != b->key)
+		return a->key < b->key ? -1 : 1;
+	ea = dup_entry(a);
+	eb = dup_entry(b);
+	if (ea->hash.lo != eb->hash.lo)
+		return ea->hash.lo < eb->hash.lo ? -1 : 1;
+	return strcmp(ea->path, eb->path);
 }
 
 static int dupgroup_cmp(const void *x, const void *y)
@@ -489,6 +572,36 @@ static int dupgroup_cmp(const void *x, const void *y)
 	if (a->bytes != b->bytes)
 		return a->bytes > b->bytes ? -1 : 1;
 	return strcmp(a->members[0].path, b->members[0].path);
+}
+
+/* The items' refs, packed at the start of their own array for
+ * lw_image_hash_many (ref i moves to bytes [8i, 8i + 8), never over an
+ * item not yet moved), and back. memcpy keeps each move clear of the
+ * aliasing rules. */
+static struct lw_entry_ref *dup_pack_refs(struct dup_item *it, size_t m)
+{
+	struct lw_entry_ref *refs = (struct lw_entry_ref *)(void *)it;
+	size_t i;
+
+	for (i = 0; i < m; i++) {
+		struct lw_entry_ref r = it[i].ref;
+
+		memcpy(&refs[i], &r, sizeof(r));
+	}
+	return refs;
+}
+
+static void dup_unpack_refs(struct dup_item *it, size_t m)
+{
+	const struct lw_entry_ref *refs = (const struct lw_entry_ref *)(void *)it;
+	size_t i = m;
+
+	while (i-- > 0) {
+		struct dup_item d = { .key = 0 };
+
+		memcpy(&d.ref, &refs[i], sizeof(d.ref));
+		memcpy(&it[i], &d, sizeof(d));
+	}
 }
 
 /* Identical content under several visible paths. Only files whose sizes
@@ -503,6 +616,7 @@ static int find_duplicates(struct state *st, struct lw_analysis *an,
 	it = malloc((st->ps.n + 1) * sizeof(*it));
 	if (!it)
 		return lw_error_set(err, LW_ERR_NOMEM, "out of memory");
+	dup_img = st->img;
 	for (i = 0; i < st->ps.n; i++) {
 		const struct lw_entry *e;
 
@@ -511,58 +625,76 @@ static int find_duplicates(struct state *st, struct lw_analysis *an,
 		e = entry_of(st, st->vis[i]);
 		if (e->type != LW_ENTRY_FILE || e->size == 0)
 			continue;
-		it[n].size = e->size;
-		it[n].ref = st->vis[i];
-		it[n].path = e->path;
+		it[n].key = e->size;
+		it[n].ref.layer = st->vis[i].layer;
+		it[n].ref.entry = st->vis[i].entry;
 		n++;
 	}
 	if (n)
-		qsort(it, n, sizeof(*it), dup_size_cmp);
+		lw_sort(it, n, sizeof(*it), dup_key_cmp);
 	for (i = 0; i < n; i = j) {
-		for (j = i + 1; j < n && it[j].size == it[i].size; j++)
+		for (j = i + 1; j < n && it[j].key == it[i].key; j++)
 			;
 		if (j - i < 2)
 			continue;
 		for (; i < j; i++)
 			it[m++] = it[i];
 	}
-	/* Only files whose sizes collide are read, on every core. */
+	/* Only files whose sizes collide are read, on every core, in the
+	 * order they lie in their layers. */
 	{
-		struct lw_entry_ref *refs = lw_xcalloc(m + 1, sizeof(*refs));
+		struct lw_entry_ref *refs = dup_pack_refs(it, m);
 
-		for (i = 0; i < m; i++) {
-			refs[i].layer = it[i].ref.layer;
-			refs[i].entry = it[i].ref.entry;
-		}
-		rc = lw_image_hash_many(st->img, refs, m, jobs, err);
-		free(refs);
-		for (i = 0; !rc && i < m; i++)
-			rc = lw_image_hash_entry(st->img, it[i].ref.layer,
-						 it[i].ref.entry, &it[i].hash,
-						 err);
+		if (m > 1)
+			lw_sort(refs, m, sizeof(*refs), ref_cmp);
+		rc = hash_refs(st->img, refs, m, jobs, err);
 		if (rc)
 			goto out;
+		dup_unpack_refs(it, m);
 	}
-	if (m)
-		qsort(it, m, sizeof(*it), dup_cmp);
+	for (i = 0; i < m; i++)
+		it[i].key = dup_entry(&it[i])->size;
+	if (m > 1)
+		lw_sort(it, m, sizeof(*it), dup_key_cmp);
+	for (i = 0; i < m; i++) {
+		struct lw_hash h;
+
+		rc = lw_image_hash_entry(st->img, it[i].ref.layer,
+					 it[i].ref.entry, &h, err);
+		if (rc)
+			goto out;
+		it[i].key = h.hi;
+	}
+	/* Sort each size by content, then path. */
 	for (i = 0; i < m; i = j) {
+		uint64_t size = dup_entry(&it[i])->size;
+
+		for (j = i + 1; j < m && dup_entry(&it[j])->size == size; j++)
+			;
+		lw_sort(it + i, j - i, sizeof(*it), dup_cmp);
+	}
+	for (i = 0; i < m; i = j) {
+		const struct lw_entry *first = dup_entry(&it[i]);
 		struct lw_dup_group *g;
 
-		for (j = i + 1; j < m && it[j].size == it[i].size &&
-		     it[j].hash.lo == it[i].hash.lo &&
-		     it[j].hash.hi == it[i].hash.hi; j++)
-			;
+		for (j = i + 1; j < m; j++) {
+			const struct lw_entry *e = dup_entry(&it[j]);
+
+			if (it[j].key != it[i].key || e->size != first->size ||
+			    e->hash.lo != first->hash.lo)
+				break;
+		}
 		if (j - i < 2)
 			continue;
 		an->dups = lw_xrealloc(an->dups, (an->ndups + 1) *
 				       sizeof(*an->dups));
 		g = &an->dups[an->ndups++];
-		g->size = it[i].size;
+		g->size = first->size;
 		g->count = j - i;
 		g->bytes = g->size * (g->count - 1);
 		g->members = lw_xcalloc(g->count, sizeof(*g->members));
 		for (size_t k = 0; k < g->count; k++) {
-			g->members[k].path = it[i + k].path;
+			g->members[k].path = dup_entry(&it[i + k])->path;
 			g->members[k].layer = it[i + k].ref.layer;
 		}
 		an->duplicate_bytes += g->bytes;

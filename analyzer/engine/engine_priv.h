@@ -22,6 +22,11 @@ struct lw_pathset {
 void lw_pathset_subtree(const struct lw_pathset *ps, const char *path,
 			size_t *lo, size_t *hi);
 
+/* Sorts base[0..n) of elements of size bytes as qsort() does, in place:
+ * no buffer as large as the array (see pathset.c). Not stable. */
+void lw_sort(void *base, size_t n, size_t size,
+	     int (*cmp)(const void *, const void *));
+
 /* dive's efficiency figures, by dive's rules (dive.c). */
 int lw_dive_compute(const struct lw_image *img, const struct lw_pathset *ps,
 		    struct lw_dive *out, struct lw_error *err);

@@ -1,7 +1,15 @@
 #include <stdlib.h>
 #include <string.h>
+#include <xxhash.h>
 
 #include "layerwaste/index.h"
+
+/* A layer holds millions of entries: each byte here is megabytes. */
+_Static_assert(sizeof(void *) != 8 || sizeof(struct lw_entry) == 72,
+	       "struct lw_entry grew past 72 bytes");
+
+/* Paths are packed into chunks this big, carved from the arena. */
+#define STR_CHUNK (16u << 10)
 
 void lw_layer_index_init(struct lw_layer_index *ix)
 {
@@ -13,6 +21,8 @@ void lw_layer_index_release(struct lw_layer_index *ix)
 {
 	lw_arena_release(&ix->arena);
 	free(ix->entries);
+	free(ix->metas);
+	free(ix->meta_tab);
 	free(ix->kept);
 	lw_warnings_release(&ix->warnings);
 	memset(ix, 0, sizeof(*ix));
@@ -103,7 +113,107 @@ int lw_path_cmp(const char *a, const char *b)
 
 size_t lw_layer_index_memory(const struct lw_layer_index *ix)
 {
-	return ix->arena.bytes + ix->cap * sizeof(*ix->entries);
+	return ix->arena.bytes + ix->cap * sizeof(*ix->entries) +
+		ix->capmetas * sizeof(*ix->metas) +
+		ix->meta_tabsize * sizeof(*ix->meta_tab);
+}
+
+char *lw_layer_index_strndup(struct lw_layer_index *ix, const char *s,
+			     size_t len)
+{
+	char *p;
+
+	if (len >= STR_CHUNK / 4)
+		return lw_arena_strndup(&ix->arena, s, len);
+	if (ix->strs_left < len + 1) {
+		ix->strs = lw_arena_alloc(&ix->arena, STR_CHUNK);
+		if (!ix->strs) {
+			ix->strs_left = 0;
+			return NULL;
+		}
+		ix->strs_left = STR_CHUNK;
+	}
+	p = ix->strs;
+	memcpy(p, s, len);
+	p[len] = '\0';
+	ix->strs += len + 1;
+	ix->strs_left -= len + 1;
+	return p;
+}
+
+static int str_same(const char *a, const char *b)
+{
+	return a == b || (a && b && !strcmp(a, b));
+}
+
+static uint64_t meta_hash(int64_t mtime, const char *uname,
+			  const char *gname)
+{
+	uint64_t h = XXH3_64bits(&mtime, sizeof(mtime));
+
+	/* NULL and "" differ: the seed tells them apart. */
+	h = XXH3_64bits_withSeed(uname ? uname : "", uname ? strlen(uname) : 0,
+				 h ^ (uname ? 1 : 2));
+	return XXH3_64bits_withSeed(gname ? gname : "",
+				    gname ? strlen(gname) : 0,
+				    h ^ (gname ? 3 : 4));
+}
+
+/* The slot of (mtime, uname, gname) in ix->meta_tab: its meta or the
+ * empty slot where it goes. */
+static size_t meta_slot(const struct lw_layer_index *ix, int64_t mtime,
+			const char *uname, const char *gname)
+{
+	size_t mask = ix->meta_tabsize - 1;
+	size_t h = (size_t)meta_hash(mtime, uname, gname) & mask;
+
+	while (ix->meta_tab[h]) {
+		const struct lw_entry_meta *m = &ix->metas[ix->meta_tab[h] - 1];
+
+		if (m->mtime == mtime && str_same(m->uname, uname) &&
+		    str_same(m->gname, gname))
+			break;
+		h = (h + 1) & mask;
+	}
+	return h;
+}
+
+uint32_t lw_layer_index_meta(struct lw_layer_index *ix, int64_t mtime,
+			     const char *uname, const char *gname)
+{
+	struct lw_entry_meta *m;
+	size_t h;
+
+	/* Neighbours in a tar mostly share all three. */
+	if (ix->nmetas) {
+		m = &ix->metas[ix->nmetas - 1];
+		if (m->mtime == mtime && str_same(m->uname, uname) &&
+		    str_same(m->gname, gname))
+			return (uint32_t)(ix->nmetas - 1);
+	}
+	if ((ix->nmetas + 1) * 2 > ix->meta_tabsize) {
+		size_t i, size = ix->meta_tabsize ? ix->meta_tabsize * 2 : 64;
+
+		free(ix->meta_tab);
+		ix->meta_tab = lw_xcalloc(size, sizeof(*ix->meta_tab));
+		ix->meta_tabsize = size;
+		for (i = 0; i < ix->nmetas; i++) {
+			m = &ix->metas[i];
+			h = meta_slot(ix, m->mtime, m->uname, m->gname);
+			ix->meta_tab[h] = (uint32_t)i + 1;
+		}
+	}
+	h = meta_slot(ix, mtime, uname, gname);
+	if (ix->meta_tab[h])
+		return ix->meta_tab[h] - 1;
+	lw_grow((void **)&ix->metas, &ix->capmetas, ix->nmetas + 1,
+		sizeof(*ix->metas));
+	m = &ix->metas[ix->nmetas];
+	m->mtime = mtime;
+	m->uname = uname;
+	m->gname = gname;
+	ix->meta_tab[h] = (uint32_t)++ix->nmetas;
+	return (uint32_t)(ix->nmetas - 1);
 }
 
 const struct lw_entry *lw_layer_index_find(const struct lw_layer_index *ix,

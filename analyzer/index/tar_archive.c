@@ -442,16 +442,16 @@ int lw_scan_add(const struct lw_scan *s, const struct lw_scan_item *it,
 		sizeof(*ix->entries));
 	e = &ix->entries[ix->count];
 	memset(e, 0, sizeof(*e));
-	e->path = lw_arena_strndup(&ix->arena, path, plen);
+	e->path = lw_layer_index_strndup(ix, path, plen);
 	if (!e->path)
 		return lw_error_set(err, LW_ERR_NOMEM, "out of memory");
 	e->data_off = LW_NO_OFFSET;
-	e->mtime = it->mtime;
 	e->uid = (uint32_t)it->uid;
 	e->gid = (uint32_t)it->gid;
-	e->mode = it->perm & 07777;
-	e->uname = intern_name(ix, names, it->uname);
-	e->gname = intern_name(ix, names, it->gname);
+	e->mode = (uint16_t)(it->perm & 07777);
+	e->meta = lw_layer_index_meta(ix, it->mtime,
+				      intern_name(ix, names, it->uname),
+				      intern_name(ix, names, it->gname));
 	e->xattr_hash = it->xattr_hash;
 	if (e->xattr_hash)
 		e->flags |= LW_ENTRY_HAS_XATTR;
@@ -471,7 +471,7 @@ int lw_scan_add(const struct lw_scan *s, const struct lw_scan_item *it,
 					    "hard link '%.200s' has an unsafe "
 					    "target '%.200s'", raw, hl);
 		e->type = LW_ENTRY_HARDLINK;
-		e->link = lw_arena_strndup(&ix->arena, target, strlen(target));
+		e->link = lw_layer_index_strndup(ix, target, strlen(target));
 		if (!e->link)
 			return lw_error_set(err, LW_ERR_NOMEM, "out of memory");
 		return LW_OK;
@@ -501,8 +501,8 @@ int lw_scan_add(const struct lw_scan *s, const struct lw_scan_item *it,
 					    "symlink '%.200s' has a target "
 					    "longer than %d bytes", raw,
 					    LW_PATH_MAX - 1);
-		e->link = lw_arena_strndup(&ix->arena, t ? t : "",
-					   t ? strlen(t) : 0);
+		e->link = lw_layer_index_strndup(ix, t ? t : "",
+						 t ? strlen(t) : 0);
 		return e->link ? LW_OK :
 			lw_error_set(err, LW_ERR_NOMEM, "out of memory");
 	}

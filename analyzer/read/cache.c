@@ -206,16 +206,19 @@ static const char *parse(const unsigned char *buf, size_t len,
 
 		e->path = str_at(strs, nstr, get32(rec), &bad);
 		e->link = str_at(strs, nstr, get32(rec + 4), &bad);
-		e->uname = str_at(strs, nstr, get32(rec + 8), &bad);
-		e->gname = str_at(strs, nstr, get32(rec + 12), &bad);
+		e->meta = lw_layer_index_meta(
+			ix, (int64_t)get64(rec + 48),
+			str_at(strs, nstr, get32(rec + 8), &bad),
+			str_at(strs, nstr, get32(rec + 12), &bad));
 		e->size = get64(rec + 16);
 		e->data_off = get64(rec + 24);
 		e->hash.lo = get64(rec + 32);
 		e->hash.hi = get64(rec + 40);
-		e->mtime = (int64_t)get64(rec + 48);
 		e->uid = get32(rec + 56);
 		e->gid = get32(rec + 60);
-		e->mode = get32(rec + 64);
+		if (get32(rec + 64) > 07777)
+			bad = 1;
+		e->mode = (uint16_t)get32(rec + 64);
 		e->xattr_hash = get32(rec + 68);
 		e->type = rec[72];
 		e->flags = rec[73];
@@ -343,13 +346,13 @@ static unsigned char *serialise(const struct lw_cache_slot *s, size_t *len)
 
 		put32(rec, add_str(&strs, e->path, &bad));
 		put32(rec + 4, add_str(&strs, e->link, &bad));
-		put32(rec + 8, add_str(&strs, e->uname, &bad));
-		put32(rec + 12, add_str(&strs, e->gname, &bad));
+		put32(rec + 8, add_str(&strs, lw_entry_uname(ix, e), &bad));
+		put32(rec + 12, add_str(&strs, lw_entry_gname(ix, e), &bad));
 		put64(rec + 16, e->size);
 		put64(rec + 24, e->data_off);
 		put64(rec + 32, e->hash.lo);
 		put64(rec + 40, e->hash.hi);
-		put64(rec + 48, (uint64_t)e->mtime);
+		put64(rec + 48, (uint64_t)lw_entry_mtime(ix, e));
 		put32(rec + 56, e->uid);
 		put32(rec + 60, e->gid);
 		put32(rec + 64, e->mode);

@@ -47,12 +47,21 @@ struct lw_hash {
 	uint64_t lo, hi; /* XXH3-128 of the content */
 };
 
+/* What entries share most of the time: their mtime and owner names, kept
+ * once per layer index (struct lw_layer_index.metas). */
+struct lw_entry_meta {
+	int64_t mtime;
+	const char *uname; /* owner names when the tar has them, else NULL */
+	const char *gname;
+};
+
+/* One tar entry: 72 bytes, a layer holds millions. Fields that few
+ * entries use differently live in struct lw_entry_meta (see the
+ * accessors lw_entry_mtime(), lw_entry_uname(), lw_entry_gname()). */
 struct lw_entry {
 	const char *path;  /* borrowed from the index arena */
 	const char *link;  /* symlink target as stored, or normalised hard-link
 			      target; NULL otherwise */
-	const char *uname; /* owner names when the tar has them, else NULL */
-	const char *gname;
 	uint64_t size;     /* content bytes; 0 for all but regular files */
 	union {
 		/* LW_ENTRY_FILE: offset of the content in the layer's mapped
@@ -64,11 +73,11 @@ struct lw_entry {
 		uint64_t target;
 	};
 	struct lw_hash hash;
-	int64_t mtime;
 	uint32_t uid, gid;
-	uint32_t mode;       /* permission bits, 07777 */
-	uint32_t xattr_hash; /* hash of all xattr names and values, 0 if none */
 	uint32_t path_id;    /* set by the waste engine: rank in tree order */
+	uint32_t meta;       /* index into the layer index's metas */
+	uint32_t xattr_hash; /* hash of all xattr names and values, 0 if none */
+	uint16_t mode;       /* permission bits, 07777 */
 	uint8_t type;        /* enum lw_entry_type */
 	uint8_t flags;
 };
@@ -90,6 +99,12 @@ struct lw_layer_index {
 	struct lw_entry *entries; /* owned; in tar order */
 	size_t count;
 	size_t cap;
+	struct lw_entry_meta *metas; /* owned; see lw_layer_index_meta() */
+	size_t nmetas, capmetas;
+	uint32_t *meta_tab;          /* owned; metas by hash, number + 1 */
+	size_t meta_tabsize;
+	char *strs;                  /* lw_layer_index_strndup()'s chunk */
+	size_t strs_left;
 	uint64_t file_bytes;   /* sum of regular-file sizes */
 	uint64_t file_count;   /* regular-file entries */
 	struct lw_kept_file *kept; /* owned; streamed layers only */
@@ -107,6 +122,47 @@ int lw_keeps_file(const char *path);
  * whose target the layer lacks. */
 const struct lw_entry *lw_layer_index_content(const struct lw_layer_index *ix,
 					      const struct lw_entry *e);
+
+/* The number of the lw_entry_meta (mtime, uname, gname) in ix, added
+ * when ix lacks it. uname and gname (NULL when absent) are borrowed and
+ * must live as long as ix: strings of its arena. Aborts on out of
+ * memory, as lw_grow does. */
+uint32_t lw_layer_index_meta(struct lw_layer_index *ix, int64_t mtime,
+			     const char *uname, const char *gname);
+
+/* A NUL-terminated copy of s[0..len) in ix's arena, packed with no
+ * alignment (paths and link targets). NULL on out of memory. */
+char *lw_layer_index_strndup(struct lw_layer_index *ix, const char *s,
+			     size_t len);
+
+/* e's mtime and owner names (NULL when the tar has none); e belongs to
+ * ix. An entry whose meta ix lacks (built by hand) has mtime 0 and no
+ * names. */
+static inline const struct lw_entry_meta *
+lw_entry_meta_of(const struct lw_layer_index *ix, const struct lw_entry *e)
+{
+	static const struct lw_entry_meta none = { 0, NULL, NULL };
+
+	return e->meta < ix->nmetas ? &ix->metas[e->meta] : &none;
+}
+
+static inline int64_t lw_entry_mtime(const struct lw_layer_index *ix,
+				     const struct lw_entry *e)
+{
+	return lw_entry_meta_of(ix, e)->mtime;
+}
+
+static inline const char *lw_entry_uname(const struct lw_layer_index *ix,
+					 const struct lw_entry *e)
+{
+	return lw_entry_meta_of(ix, e)->uname;
+}
+
+static inline const char *lw_entry_gname(const struct lw_layer_index *ix,
+					 const struct lw_entry *e)
+{
+	return lw_entry_meta_of(ix, e)->gname;
+}
 
 /* The kept bytes of entry ei, or NULL. */
 const struct lw_kept_file *lw_layer_index_kept(const struct lw_layer_index *ix,

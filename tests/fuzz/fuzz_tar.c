@@ -33,7 +33,8 @@ static void same_entries(const struct lw_layer_index *ref,
 		if (strcmp(x->path, y->path) || x->type != y->type ||
 		    x->size != y->size || x->mode != y->mode ||
 		    x->uid != y->uid || x->gid != y->gid ||
-		    x->mtime != y->mtime || !same_str(x->link, y->link) ||
+		    lw_entry_mtime(ref, x) != lw_entry_mtime(fast, y) ||
+		    !same_str(x->link, y->link) ||
 		    x->flags != y->flags || x->hash.lo != y->hash.lo ||
 		    x->hash.hi != y->hash.hi ||
 		    (x->type == LW_ENTRY_FILE && x->data_off != y->data_off))

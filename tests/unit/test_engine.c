@@ -10,6 +10,7 @@
 #include "layerwaste/engine.h"
 #include "layerwaste/read.h"
 #include "layerwaste/index.h"
+#include "engine_priv.h"
 #include "analysed.h"
 #include "tarbuild.h"
 #include "suite.h"
@@ -1424,6 +1425,110 @@ START_TEST(kind_names_round_trip)
 }
 END_TEST
 
+/* ---- lw_sort: in place, the order qsort() gives ---- */
+
+struct pair16 {
+	uint64_t key;
+	uint32_t a, b;
+};
+
+static int u32_cmp(const void *x, const void *y)
+{
+	uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
+
+	return a < b ? -1 : a > b;
+}
+
+static int pair_cmp(const void *x, const void *y)
+{
+	const struct pair16 *a = x, *b = y;
+
+	if (a->key != b->key)
+		return a->key < b->key ? -1 : 1;
+	return a->a < b->a ? -1 : a->a > b->a;
+}
+
+/* Fills v[0..n) by shape: 0 random, 1 sorted, 2 reversed, 3 few values,
+ * 4 all equal, 5 organ pipe (up then down). */
+static uint32_t shaped(int shape, size_t i, size_t n, uint32_t *seed)
+{
+	*seed = *seed * 1103515245u + 12345u;
+	switch (shape) {
+	case 1: return (uint32_t)i;
+	case 2: return (uint32_t)(n - i);
+	case 3: return (*seed >> 16) % 3;
+	case 4: return 7;
+	case 5: return (uint32_t)(i < n / 2 ? i : n - i);
+	default: return *seed >> 8;
+	}
+}
+
+START_TEST(sort_matches_qsort_on_every_shape)
+{
+	static const size_t sizes[] = { 0, 1, 2, 3, 15, 16, 17, 100, 1000,
+		20000 };
+	uint32_t seed = 1;
+	size_t si, i;
+	int shape;
+
+	for (si = 0; si < sizeof(sizes) / sizeof(*sizes); si++) {
+		for (shape = 0; shape < 6; shape++) {
+			size_t n = sizes[si];
+			uint32_t *v = lw_xcalloc(n + 1, sizeof(*v));
+			uint32_t *w = lw_xcalloc(n + 1, sizeof(*w));
+			struct pair16 *p = lw_xcalloc(n + 1, sizeof(*p));
+			struct pair16 *q = lw_xcalloc(n + 1, sizeof(*q));
+
+			for (i = 0; i < n; i++) {
+				v[i] = w[i] = shaped(shape, i, n, &seed);
+				p[i].key = v[i] % 50;
+				p[i].a = (uint32_t)i;
+				p[i].b = v[i];
+				q[i] = p[i];
+			}
+			lw_sort(v, n, sizeof(*v), u32_cmp);
+			qsort(w, n, sizeof(*w), u32_cmp);
+			ck_assert_msg(n == 0 || !memcmp(v, w, n * sizeof(*v)),
+				      "u32: %zu elements, shape %d", n, shape);
+			lw_sort(p, n, sizeof(*p), pair_cmp);
+			qsort(q, n, sizeof(*q), pair_cmp);
+			ck_assert_msg(n == 0 || !memcmp(p, q, n * sizeof(*p)),
+				      "pairs: %zu elements, shape %d", n,
+				      shape);
+			free(v);
+			free(w);
+			free(p);
+			free(q);
+		}
+	}
+}
+END_TEST
+
+/* Many equal keys and a comparator that calls all equal: still sorted,
+ * the elements kept (a permutation). */
+START_TEST(sort_keeps_every_element_among_equal_keys)
+{
+	size_t n = 5000, i;
+	struct pair16 *p = lw_xcalloc(n, sizeof(*p));
+	uint64_t sum = 0, after = 0;
+
+	for (i = 0; i < n; i++) {
+		p[i].key = i % 2;
+		p[i].a = 0;
+		p[i].b = (uint32_t)i;
+		sum += i;
+	}
+	lw_sort(p, n, sizeof(*p), pair_cmp);
+	for (i = 0; i < n; i++) {
+		if (i)
+			ck_assert_uint_le(p[i - 1].key, p[i].key);
+		after += p[i].b;
+	}
+	ck_assert_uint_eq(sum, after);
+	free(p);
+}
+END_TEST
+
 static Suite *engine_suite(void)
 {
 	Suite *s = suite_create("engine");
@@ -1497,6 +1602,8 @@ static Suite *engine_suite(void)
 	tcase_add_test(o, groups_are_runs_sorted_by_bytes);
 	tcase_add_test(o, findings_sorted_by_layer_from_layer_kind_path);
 	tcase_add_test(o, kind_names_round_trip);
+	tcase_add_test(o, sort_matches_qsort_on_every_shape);
+	tcase_add_test(o, sort_keeps_every_element_among_equal_keys);
 	suite_add_tcase(s, o);
 	return s;
 }

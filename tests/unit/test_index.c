@@ -503,6 +503,86 @@ START_TEST(scan_symlink_keeps_target_as_stored)
 }
 END_TEST
 
+START_TEST(meta_is_interned_per_index)
+{
+	struct lw_layer_index ix;
+	const char *root, *app;
+	uint32_t a, b, c, d, e, f;
+	size_t i;
+
+	lw_layer_index_init(&ix);
+	root = lw_layer_index_strndup(&ix, "root", 4);
+	app = lw_layer_index_strndup(&ix, "app", 3);
+	a = lw_layer_index_meta(&ix, 1000, root, root);
+	b = lw_layer_index_meta(&ix, 1000, app, root);
+	c = lw_layer_index_meta(&ix, 1000, NULL, NULL);
+	d = lw_layer_index_meta(&ix, -5, root, root);
+	/* Equal names at other addresses are the same meta. */
+	e = lw_layer_index_meta(&ix, 1000, lw_layer_index_strndup(&ix,
+				"root", 4), root);
+	f = lw_layer_index_meta(&ix, 1000, lw_layer_index_strndup(&ix, "", 0),
+				NULL);
+	ck_assert_uint_eq(e, a);
+	ck_assert_uint_ne(a, b);
+	ck_assert_uint_ne(a, c);
+	ck_assert_uint_ne(a, d);
+	ck_assert_uint_ne(c, f); /* "" is not "no name" */
+	ck_assert_uint_eq(ix.nmetas, 5);
+	ck_assert_int_eq(ix.metas[d].mtime, -5);
+	ck_assert_str_eq(ix.metas[b].uname, "app");
+	ck_assert_ptr_null(ix.metas[c].gname);
+	/* Thousands of metas (the table grows) stay found. */
+	for (i = 0; i < 5000; i++)
+		ck_assert_uint_eq(lw_layer_index_meta(&ix, (int64_t)i * 7,
+						      root, app), 5 + i);
+	for (i = 5000; i-- > 0;)
+		ck_assert_uint_eq(lw_layer_index_meta(&ix, (int64_t)i * 7,
+						      root, app), 5 + i);
+	ck_assert_uint_eq(lw_layer_index_meta(&ix, 1000, app, root), b);
+	lw_layer_index_release(&ix);
+}
+END_TEST
+
+START_TEST(strndup_packs_strings_and_takes_long_ones)
+{
+	struct lw_layer_index ix;
+	char big[LW_PATH_MAX];
+	const char *p[3000], *l;
+	size_t i;
+
+	lw_layer_index_init(&ix);
+	for (i = 0; i < 3000; i++) {
+		char name[32];
+		int n = snprintf(name, sizeof(name), "dir/file-%zu", i);
+
+		p[i] = lw_layer_index_strndup(&ix, name, (size_t)n);
+		ck_assert_ptr_nonnull(p[i]);
+	}
+	memset(big, 'x', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	l = lw_layer_index_strndup(&ix, big, sizeof(big) - 1);
+	ck_assert_uint_eq(strlen(l), sizeof(big) - 1);
+	ck_assert_ptr_nonnull(lw_layer_index_strndup(&ix, "after", 5));
+	/* Packed back to back, not 8-aligned, and none overwritten. */
+	ck_assert_ptr_eq(p[1], p[0] + strlen(p[0]) + 1);
+	for (i = 0; i < 3000; i++) {
+		char name[32];
+
+		snprintf(name, sizeof(name), "dir/file-%zu", i);
+		ck_assert_str_eq(p[i], name);
+	}
+	/* The accessors of an entry whose meta the index lacks. */
+	{
+		struct lw_entry e = { .meta = 3 };
+
+		ck_assert_int_eq(lw_entry_mtime(&ix, &e), 0);
+		ck_assert_ptr_null(lw_entry_uname(&ix, &e));
+		ck_assert_ptr_null(lw_entry_gname(&ix, &e));
+	}
+	lw_layer_index_release(&ix);
+}
+END_TEST
+
 START_TEST(scan_keeps_metadata)
 {
 	struct tb_layer *l = tb_layer_new();
@@ -522,7 +602,9 @@ START_TEST(scan_keeps_metadata)
 	ck_assert_uint_eq(e->uid, 1234);
 	ck_assert_uint_eq(e->gid, 5678);
 	ck_assert_uint_eq(e->mode, 04755);
-	ck_assert_int_eq(e->mtime, 1700000000);
+	ck_assert_int_eq(lw_entry_mtime(ix, e), 1700000000);
+	/* Two entries with the same mtime and owners share their meta. */
+	ck_assert_uint_le(ix->nmetas, ix->count);
 	ck_assert_ptr_null(e->link);
 	ck_assert_uint_eq(must_find(ix, "srv/ro")->mode, 0444);
 	d = must_find(ix, "srv");
@@ -1007,6 +1089,8 @@ static Suite *index_suite(void)
 	tcase_add_test(c, scan_devices_and_fifos_are_other);
 	tcase_add_test(c, scan_symlink_keeps_target_as_stored);
 	tcase_add_test(c, scan_keeps_metadata);
+	tcase_add_test(c, meta_is_interned_per_index);
+	tcase_add_test(c, strndup_packs_strings_and_takes_long_ones);
 	tcase_add_test(c, scan_counts_file_bytes_and_files);
 	tcase_add_test(c, scan_entries_stay_in_tar_order);
 	tcase_add_test(c, scan_find_returns_last_of_repeated_path);
