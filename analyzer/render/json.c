@@ -313,6 +313,21 @@ static void put_base(json_t *o, const struct lw_result *r, size_t gi)
 	lwr_jput(o, "suppressed", lwr_suppressed_json(r, gi));
 }
 
+/* What the gate made of cause gi (judge.h): the bytes of it the rules
+ * judge, its severity, and the level the CI formats show it at. */
+static void put_gate(json_t *o, const struct lw_result *r, size_t gi)
+{
+	const struct lw_rules_report *rules = r->rules;
+	const struct lw_group_judgement *j = rules && rules->groups &&
+		gi < rules->ngroups ? &rules->groups[gi] : NULL;
+
+	lwr_jput(o, "judged_bytes", jint(j ? j->judged_bytes : 0));
+	lwr_jput(o, "severity", lwr_jtext(j ? lw_severity_name(j->severity) :
+					  NULL));
+	lwr_jput(o, "level", lwr_jtext(lw_severity_name(lwr_group_level(r,
+									gi))));
+}
+
 /* category and inherent, for package-manager state only. */
 static void put_category(json_t *o, const struct lw_result *r, size_t gi)
 {
@@ -488,6 +503,7 @@ int lw_render_json(FILE *f, const struct lw_result *r,
 			 lwr_jtext(lw_baseline_status_name(
 				 r->baseline->status[i])) :
 			 lwr_jmust(json_null()));
+		put_gate(c, r, i);
 		jdoc_array_add(&d, c);
 	}
 	jdoc_array_end(&d);

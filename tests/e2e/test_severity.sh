@@ -46,6 +46,12 @@ run_lw 1 g.json "${rules[@]}" -f gitlab "$WASTE"
 check_eq "gitlab: levels" \
 	"chmod=minor chown-chmod=minor chown=major delete=minor overwrite=minor touch=minor" \
 	"$(gitlab_levels g.json)"
+run_lw 1 j.json "${rules[@]}" -f json "$WASTE"
+check_eq "json: causes' level" \
+	"chmod=warning chown+chmod=warning chown=error delete=warning overwrite=warning touch=warning" \
+	"$(jget j.json "' '.join(sorted(set(c['kind'] + '=' + c['level'] for c in d['causes'])))")"
+check_eq "json: severities and judged bytes" "warning 20500" \
+	"$(jget j.json "' '.join(sorted(set(c['severity'] for c in d['causes']))) + ' %d' % sum(c['judged_bytes'] for c in d['causes'])")"
 # The same run before severities made every cause an error: a
 # max-wasted-bytes that fails still does.
 run_lw 1 all.sarif -q --no-config --dockerfile "$DF" --max-wasted-bytes 1kB -f sarif "$WASTE"
@@ -80,6 +86,10 @@ run_lw 1 floor2.json -q --no-config --fail-on warning --min-finding-bytes 5kB \
 	--ignore-path /data -f json "$WASTE"
 check_eq "floor: the one cause left" "1 5000 5000" \
 	"$(jget floor2.json "'%d %d %d' % (d['rules']['failing_cause_count'], d['rules']['failing_bytes'], d['rules']['judged_bytes'])")"
+check_eq "floor: per cause" "chown 5000 warning" \
+	"$(jget floor2.json "' '.join('%s %d %s' % (c['kind'], c['judged_bytes'], c['level']) for c in d['causes'] if c['judged_bytes'])")"
+check_eq "floor: the rest are notes" "note" \
+	"$(jget floor2.json "' '.join(sorted(set(c['level'] for c in d['causes'] if not c['judged_bytes'])))")"
 
 # Config severities: chown is an error (fails at the default fail-on),
 # overwrite a note; a fix kind beats its finding kind.
