@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "layerwaste/util.h"
 #include "pkgdb.h"
@@ -163,6 +164,79 @@ static void add_step(struct lw_pkgdb_chain *c, uint32_t layer)
 	c->nsteps++;
 }
 
+/* Positions in the members' findings (ctx: their finding numbers and the
+ * analysis), by path, then position. */
+struct files_ctx {
+	const uint32_t *fi;
+	const struct lw_finding *f;
+};
+
+static int path_cmp(const void *x, const void *y, void *ctx)
+{
+	const struct files_ctx *fc = ctx;
+	uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
+	int c = strcmp(fc->f[fc->fi[a]].path, fc->f[fc->fi[b]].path);
+
+	return c ? c : (a > b) - (a < b);
+}
+
+static int pos_cmp(const void *x, const void *y)
+{
+	const uint64_t *a = x, *b = y;
+
+	return (a[0] > b[0]) - (a[0] < b[0]);
+}
+
+/* The members' paths once each: their findings in report order (groups
+ * in order, each group's findings in order), sorted by path to find each
+ * path's first and its bytes, then put back in that order. O(n log n). */
+static void chain_files(const struct lw_analysis *an,
+			struct lw_pkgdb_chain *c)
+{
+	struct files_ctx fc = { .f = an->findings };
+	uint32_t *fi, *pos;
+	uint64_t (*first)[2]; /* position of a path's first, its bytes */
+	size_t n = 0, i, j, k;
+
+	for (i = 0; i < c->ngroups; i++)
+		n += an->groups[c->groups[i]].count;
+	fi = lw_xcalloc(n + 1, sizeof(*fi));
+	pos = lw_xcalloc(n + 1, sizeof(*pos));
+	first = lw_xcalloc(n + 1, sizeof(*first));
+	n = 0;
+	for (i = 0; i < c->ngroups; i++) {
+		const struct lw_group *g = &an->groups[c->groups[i]];
+
+		for (k = g->first; k < g->first + g->count &&
+		     k < an->nfindings; k++) {
+			fi[n] = (uint32_t)k;
+			pos[n] = (uint32_t)n;
+			n++;
+		}
+	}
+	fc.fi = fi;
+	qsort_r(pos, n, sizeof(*pos), path_cmp, &fc);
+	for (i = 0; i < n; i = j) {
+		const char *path = an->findings[fi[pos[i]]].path;
+
+		first[c->nfiles][0] = pos[i];
+		for (j = i; j < n && !strcmp(an->findings[fi[pos[j]]].path,
+					     path); j++)
+			first[c->nfiles][1] += an->findings[fi[pos[j]]].bytes;
+		c->nfiles++;
+	}
+	qsort(first, c->nfiles, sizeof(*first), pos_cmp);
+	c->files = lw_xcalloc(c->nfiles + 1, sizeof(*c->files));
+	c->file_bytes = lw_xcalloc(c->nfiles + 1, sizeof(*c->file_bytes));
+	for (i = 0; i < c->nfiles; i++) {
+		c->files[i] = fi[first[i][0]];
+		c->file_bytes[i] = first[i][1];
+	}
+	free(fi);
+	free(pos);
+	free(first);
+}
+
 int lw_pkgdb_chain(const struct lw_analysis *an,
 		   const struct lw_attribution *at, struct lw_pkgdb_chain *c)
 {
@@ -216,6 +290,7 @@ int lw_pkgdb_chain(const struct lw_analysis *an,
 			*(cs->churn ? &c->step_churn[k] :
 			  &c->step_inherent[k]) += g->bytes;
 	}
+	chain_files(an, c);
 	return 1;
 }
 
@@ -225,6 +300,8 @@ void lw_pkgdb_chain_release(struct lw_pkgdb_chain *c)
 	free(c->steps);
 	free(c->step_churn);
 	free(c->step_inherent);
+	free(c->files);
+	free(c->file_bytes);
 	*c = (struct lw_pkgdb_chain){ .suggestion = -1 };
 }
 

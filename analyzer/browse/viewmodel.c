@@ -22,35 +22,15 @@ static uint32_t first_layer(const struct lw_analysis *an)
 	return (uint32_t)best;
 }
 
-/* The package database's one cause: its paths once each (the first
- * finding of each, in report order) with their bytes over the chain. */
+/* The package database's one cause, folded when it has many files as a
+ * group is. */
 static void chain_init(struct lw_vm *vm)
 {
-	const struct lw_analysis *an = vm->an;
-	size_t i, j, k;
-
-	vm->has_chain = lw_pkgdb_chain(an, vm->result->attribution,
+	vm->has_chain = lw_pkgdb_chain(vm->an, vm->result->attribution,
 				       &vm->chain);
-	if (!vm->has_chain)
-		return;
-	vm->cfind = lw_xcalloc(an->nfindings + 1, sizeof(*vm->cfind));
-	vm->cbytes = lw_xcalloc(an->nfindings + 1, sizeof(*vm->cbytes));
-	for (i = 0; i < vm->chain.ngroups; i++) {
-		const struct lw_group *g = &an->groups[vm->chain.groups[i]];
-
-		for (k = g->first; k < g->first + g->count &&
-		     k < an->nfindings; k++) {
-			for (j = 0; j < vm->ncfind &&
-			     strcmp(an->findings[vm->cfind[j]].path,
-				    an->findings[k].path); j++)
-				;
-			if (j == vm->ncfind)
-				vm->cfind[vm->ncfind++] = (uint32_t)k;
-			vm->cbytes[j] += an->findings[k].bytes;
-		}
-	}
-	/* Folded when it has many files, as a group is. */
-	vm->gopen[vm->chain.groups[0]] = vm->ncfind <= GROUP_OPEN_MAX;
+	if (vm->has_chain)
+		vm->gopen[vm->chain.groups[0]] =
+			vm->chain.nfiles <= GROUP_OPEN_MAX;
 }
 
 /* 1 when layer is one of the chain's: a step, or the layer a member
@@ -127,8 +107,6 @@ void lw_vm_free(struct lw_vm *vm)
 	free(vm->cfiles);
 	free(vm->lchange);
 	lw_pkgdb_chain_release(&vm->chain);
-	free(vm->cfind);
-	free(vm->cbytes);
 	for (i = 0; i < vm->capolines; i++)
 		lw_strbuf_release(&vm->olines[i]);
 	free(vm->olines);
@@ -201,8 +179,13 @@ static void chain_rows(struct lw_vm *vm)
 		add_crow(vm, g, -3)->chain = 1;
 		return;
 	}
-	for (i = 0; i < vm->ncfind; i++)
-		add_crow(vm, g, (int32_t)vm->cfind[i])->chain = 1;
+	for (i = 0; i < vm->chain.nfiles; i++) {
+		struct lw_vm_crow *cr = add_crow(vm, g,
+						 (int32_t)vm->chain.files[i]);
+
+		cr->chain = 1;
+		cr->step = (uint32_t)i;
+	}
 }
 
 void lwv_causes_build(struct lw_vm *vm)

@@ -137,7 +137,8 @@ struct lw_vm_crow {
 	uint32_t group;  /* index into an->groups */
 	int32_t finding; /* index into an->findings; -1 header, -2 fix,
 			    -3 the files folded, -4 an install step */
-	uint32_t step;   /* -4: index into lw_vm.chain.steps */
+	uint32_t step;   /* -4: index into lw_vm.chain.steps; a file of the
+			    chain: index into lw_vm.chain.files */
 	int chain;       /* a row of the package database's one cause
 			    (lw_vm.chain); group is its first member */
 };
@@ -254,14 +255,9 @@ struct lw_vm {
 	uint8_t *lchange;
 	int change_only;
 	/* The package-db causes as one (attrib.h), when there is churn
-	 * with its merge: the install steps, the first finding of each of
-	 * its paths (cfind, in report order) and each path's bytes over the
-	 * chain. */
+	 * with its merge. */
 	struct lw_pkgdb_chain chain;
 	int has_chain;
-	uint32_t *cfind;
-	uint64_t *cbytes;
-	size_t ncfind;
 };
 
 /* Makes a model of r (borrowed; must outlive it). Selects the layer that

@@ -124,12 +124,8 @@ size_t lwv_rows_causes(struct lw_vm *vm, int height, int width)
 			/* A path of the package database: its bytes over
 			 * every rewrite. */
 			const struct lw_finding *f = &an->findings[cr->finding];
-			uint64_t bytes = 0;
-			size_t k;
+			uint64_t bytes = vm->chain.file_bytes[cr->step];
 
-			for (k = 0; k < vm->ncfind; k++)
-				if (vm->cfind[k] == (uint32_t)cr->finding)
-					bytes = vm->cbytes[k];
 			lwv_line_addf(&l, "%c     %*s  ",
 				      lw_vm_kind_letter(f->kind), SIZE_COLS,
 				      lw_human_bytes(bytes, a, sizeof(a)));
@@ -158,7 +154,8 @@ size_t lwv_rows_causes(struct lw_vm *vm, int height, int width)
 			lwv_line_esc(&l, s >= 0 && at->suggestions[s].title ?
 				     at->suggestions[s].title : "", -1, 0);
 		} else if (cr->finding == -3) {
-			uint64_t files = cr->chain ? vm->ncfind : g->files;
+			uint64_t files = cr->chain ? vm->chain.nfiles :
+				g->files;
 
 			lwv_line_addf(&l, "%c     %" PRIu64 " file%s: Enter "
 				      "lists them", lw_vm_kind_letter(g->kind),

@@ -303,27 +303,14 @@ static void pkgdb_cause(FILE *f, const struct lw_result *r,
 			const struct lw_pkgdb_chain *c)
 {
 	const struct lw_analysis *an = r->analysis;
-	const char **paths = lw_xcalloc(an->nfindings + 1, sizeof(*paths));
 	struct lw_strbuf sb = LW_STRBUF_INIT;
 	int judge_base = r->rules && r->rules->judge_base;
-	size_t i, k, j, n = 0, nfiles = 0;
 	uint32_t from = c->nsteps ? c->steps[0] : 0;
+	size_t i;
 
-	for (i = 0; i < c->ngroups; i++) {
-		const struct lw_group *g = &an->groups[c->groups[i]];
-
-		if (g->from_layer < from)
-			from = g->from_layer;
-		for (k = g->first; k < g->first + g->count &&
-		     k < an->nfindings; k++) {
-			for (j = 0; j < n && strcmp(paths[j],
-						    an->findings[k].path); j++)
-				;
-			if (j == n)
-				paths[n++] = an->findings[k].path;
-		}
-	}
-	nfiles = n;
+	for (i = 0; i < c->ngroups; i++)
+		if (an->groups[c->groups[i]].from_layer < from)
+			from = an->groups[c->groups[i]].from_layer;
 	fprintf(f, "<li class=\"cause pkgdb\" data-category=\"package-db\" "
 		"data-layer=\"%" PRIu32 "\" data-from=\"%" PRIu32 "\" data-bytes=\"%"
 		PRIu64 "\" data-churn=\"%" PRIu64 "\" data-inherent=\"%" PRIu64
@@ -372,18 +359,17 @@ static void pkgdb_cause(FILE *f, const struct lw_result *r,
 		fputs("</li>", f);
 	}
 	fputs("</ol>\n<ul class=\"paths\">", f);
-	for (i = 0; i < n && i < CAUSE_PATHS; i++) {
+	for (i = 0; i < c->nfiles && i < CAUSE_PATHS; i++) {
 		fputs("<li>/", f);
-		lwr_html_text(f, paths[i]);
+		lwr_html_text(f, an->findings[c->files[i]].path);
 		fputs("</li>", f);
 	}
-	if (nfiles > CAUSE_PATHS)
+	if (c->nfiles > CAUSE_PATHS)
 		fprintf(f, "<li class=\"muted\">and %zu more</li>",
-			nfiles - CAUSE_PATHS);
+			c->nfiles - CAUSE_PATHS);
 	fputs("</ul>\n", f);
 	fix(f, &r->attribution->suggestions[c->suggestion]);
 	fputs("</li>\n", f);
-	free(paths);
 	lw_strbuf_release(&sb);
 }
 

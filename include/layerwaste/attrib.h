@@ -155,6 +155,10 @@ struct lw_pkgdb_chain {
 	size_t nsteps;
 	uint64_t churn_bytes, inherent_bytes;
 	int suggestion;     /* the merge (index into suggestions), or -1 */
+	uint32_t *files;    /* owned: the first finding of each of the
+			       members' paths, in report order */
+	uint64_t *file_bytes; /* owned, per path: its bytes over the members */
+	size_t nfiles;
 };
 
 struct lw_attribution;

@@ -60,6 +60,17 @@ START_TEST(test_chain_three)
 	ck_assert_uint_eq(c.step_churn[1], p.status_bytes[1]);
 	ck_assert_uint_eq(c.step_churn[2], p.status_bytes[2]);
 	ck_assert_uint_eq(c.step_inherent[1] + c.step_inherent[2], 0);
+	/* The paths once each, in report order, with their bytes over the
+	 * chain. */
+	ck_assert_uint_eq(c.nfiles, 2);
+	ck_assert_str_eq(p.an->findings[c.files[0]].path,
+			 "var/lib/dpkg/status");
+	ck_assert_str_eq(p.an->findings[c.files[1]].path, "var/lib/dpkg/lock");
+	/* the first is the first member's first finding */
+	ck_assert_uint_eq(c.files[0], p.an->groups[c.groups[0]].first);
+	ck_assert_uint_eq(c.file_bytes[0], p.status_bytes[0] +
+			  p.status_bytes[1] + p.status_bytes[2]);
+	ck_assert_uint_eq(c.file_bytes[1], 0);
 	ck_assert_int_ge(c.suggestion, 0);
 	ck_assert_msg(strstr(p.at->suggestions[c.suggestion].title,
 			     "Dockerfile:2, :4 and :5: install in one RUN"), "%s",
