@@ -28,19 +28,6 @@ struct dive_sums {
 	uint8_t *bits;     /* per path: DIR_BIT, SEEN_* */
 };
 
-static const struct lw_entry *sort_entries;
-
-/* Entry numbers by path rank, then tar order (the last one wins). */
-static int entry_cmp(const void *x, const void *y)
-{
-	uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
-	uint32_t pa = sort_entries[a].path_id, pb = sort_entries[b].path_id;
-
-	if (pa != pb)
-		return pa < pb ? -1 : 1;
-	return a < b ? -1 : a > b;
-}
-
 static int rank_cmp(const void *x, const void *y)
 {
 	uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
@@ -104,6 +91,24 @@ static size_t whiteout_parents(const struct lw_layer_index *ix,
 	return n;
 }
 
+/* The first marked rank in [from, n), or n. */
+static size_t next_mark(const uint64_t *bits, size_t from, size_t n)
+{
+	size_t w = from / 64;
+	uint64_t word;
+
+	if (from >= n)
+		return n;
+	word = bits[w] & (~(uint64_t)0 << (from % 64));
+	while (!word) {
+		if (++w > (n - 1) / 64)
+			return n;
+		word = bits[w];
+	}
+	from = w * 64 + (size_t)__builtin_ctzll(word);
+	return from < n ? from : n;
+}
+
 static int is_parent(const uint32_t *parents, size_t n, uint32_t rank)
 {
 	return n && bsearch(&rank, parents, n, sizeof(*parents), rank_cmp);
@@ -121,13 +126,14 @@ int lw_dive_compute(const struct lw_image *img, const struct lw_pathset *ps,
 	};
 	/* Whiteouts of paths that no layer holds still count, once each. */
 	uint64_t extra_cum = 0, extra_min = 0;
-	uint32_t *ents = NULL;
-	size_t k, i, cap = 0;
+	/* The paths of the current layer, a bit each. */
+	uint64_t *here = calloc(ps->n / 64 + 1, sizeof(*here));
+	size_t k, i;
 	double denom, min;
 	int rc = LW_OK;
 
 	memset(out, 0, sizeof(*out));
-	if (!stack || !sums.min || !sums.bits) {
+	if (!stack || !sums.min || !sums.bits || !here) {
 		rc = lw_error_set(err, LW_ERR_NOMEM, "out of memory");
 		goto out;
 	}
@@ -136,47 +142,13 @@ int lw_dive_compute(const struct lw_image *img, const struct lw_pathset *ps,
 	for (k = 0; k < img->nlayers; k++) {
 		const struct lw_layer_index *ix = img->layers[k].index;
 		uint32_t *parents;
-		size_t n = 0, nparents;
+		size_t nparents;
 
 		out->size_bytes += ix->file_bytes;
 		if (k > 0)
 			out->user_size_bytes += ix->file_bytes;
-		if (ix->count > cap) {
-			uint32_t *p = realloc(ents, ix->count * sizeof(*ents));
-
-			if (!p) {
-				rc = lw_error_set(err, LW_ERR_NOMEM,
-						  "out of memory");
-				goto out;
-			}
-			ents = p;
-			cap = ix->count;
-		}
-		for (i = 0; i < ix->count; i++)
-			if (ix->entries[i].type != LW_ENTRY_WHITEOUT &&
-			    ix->entries[i].type != LW_ENTRY_OPAQUE)
-				ents[n++] = (uint32_t)i;
-		sort_entries = ix->entries;
-		if (n)
-			lw_sort(ents, n, sizeof(*ents), entry_cmp);
 		nparents = whiteout_parents(ix, ps, &parents);
-		/* Leaves: the last entry of a path with no descendant in
-		 * this layer (dive adds implied parents, never leaves). */
-		for (i = 0; i < n; i++) {
-			const struct lw_entry *e = &ix->entries[ents[i]];
-
-			if (i + 1 < n) {
-				uint32_t next = ix->entries[ents[i + 1]].path_id;
-
-				if (next == e->path_id ||
-				    next < ps->end[e->path_id])
-					continue;
-			}
-			if (is_parent(parents, nparents, e->path_id))
-				continue;
-			visit(&sums, e->path_id, e->size);
-		}
-		free(parents);
+		/* What this layer's whiteouts hid, from the tree before it. */
 		for (i = 0; i < ix->count; i++) {
 			const struct lw_entry *e = &ix->entries[i];
 			size_t lo, hi, r;
@@ -205,7 +177,8 @@ int lw_dive_compute(const struct lw_image *img, const struct lw_pathset *ps,
 				extra_min += sum;
 			}
 		}
-		/* Stack this layer: whiteouts remove, entries add. */
+		/* Stack this layer: whiteouts remove, entries add (the last
+		 * of a path in tar order wins), and mark its paths. */
 		for (i = 0; i < ix->count; i++) {
 			const struct lw_entry *e = &ix->entries[i];
 			size_t lo, hi, r;
@@ -226,8 +199,27 @@ int lw_dive_compute(const struct lw_image *img, const struct lw_pathset *ps,
 				*b = (uint8_t)((*b & ~DIR_BIT) |
 					       (e->type == LW_ENTRY_DIR ?
 						DIR_BIT : 0));
+				here[e->path_id / 64] |=
+					(uint64_t)1 << (e->path_id % 64);
 			}
 		}
+		/* Leaves: a path of this layer with no descendant in it (dive
+		 * adds implied parents, never leaves), its last entry's size.
+		 * The marks are cleared on the way. */
+		{
+			size_t r = next_mark(here, 0, ps->n);
+
+			while (r < ps->n) {
+				size_t next = next_mark(here, r + 1, ps->n);
+
+				here[r / 64] &= ~((uint64_t)1 << (r % 64));
+				if (next >= ps->end[r] &&
+				    !is_parent(parents, nparents, (uint32_t)r))
+					visit(&sums, r, (uint64_t)stack[r]);
+				r = next;
+			}
+		}
+		free(parents);
 	}
 	min = (double)extra_min;
 	for (i = 0; i < ps->n; i++)
@@ -238,7 +230,7 @@ int lw_dive_compute(const struct lw_image *img, const struct lw_pathset *ps,
 	denom = (double)out->user_size_bytes;
 	out->user_wasted_percent = denom > 0 ? sums.wasted / denom : 0.0;
 out:
-	free(ents);
+	free(here);
 	free(stack);
 	free(sums.min);
 	free(sums.bits);

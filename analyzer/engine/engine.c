@@ -164,7 +164,10 @@ static int build_paths(struct state *st, struct lw_error *err)
 		order[i] = (uint32_t)i;
 	sort_paths = st->ps.paths;
 	if (n)
-		lw_sort(order, n, sizeof(*order), uidx_cmp);
+		/* qsort: its merge sort compares fewer times, and string
+		 * compares are the cost; its copy of order is not the
+		 * peak. */
+		qsort(order, n, sizeof(*order), uidx_cmp);
 	for (i = 0; i < n; i++)
 		rank[order[i]] = (uint32_t)i;
 	/* From path numbers to ranks in tree order. */
@@ -731,6 +734,9 @@ int lw_analyze(struct lw_image *img, const struct lw_analyze_opts *opts,
 		if (rc)
 			goto out;
 	}
+	/* dive needs the paths only: the visible state goes first. */
+	free(st.vis);
+	st.vis = NULL;
 	rc = lw_dive_compute(img, &st.ps, &an->dive, err);
 out:
 	free(st.ps.paths);

@@ -50,13 +50,39 @@ void lw_pathset_subtree(const struct lw_pathset *ps, const char *path,
 #define SHORT_RUN 16
 #define MAX_ELEM 32
 
+/* Fixed sizes, so that the copies are moves of registers, not calls. */
+#define SWAP_AS(type)                     \
+	do {                              \
+		type t_;                  \
+		memcpy(&t_, a, sizeof(t_)); \
+		memcpy(a, b, sizeof(t_)); \
+		memcpy(b, &t_, sizeof(t_)); \
+	} while (0)
+
 static void swap(unsigned char *a, unsigned char *b, size_t size)
 {
 	unsigned char t[MAX_ELEM];
 
-	memcpy(t, a, size);
-	memcpy(a, b, size);
-	memcpy(b, t, size);
+	switch (size) {
+	case 4:
+		SWAP_AS(uint32_t);
+		return;
+	case 8:
+		SWAP_AS(uint64_t);
+		return;
+	case 16: {
+		struct { uint64_t x, y; } t_;
+
+		memcpy(&t_, a, 16);
+		memcpy(a, b, 16);
+		memcpy(b, &t_, 16);
+		return;
+	}
+	default:
+		memcpy(t, a, size);
+		memcpy(a, b, size);
+		memcpy(b, t, size);
+	}
 }
 
 static void insertion(unsigned char *base, size_t n, size_t size,
