@@ -358,9 +358,7 @@ int lw_rules_evaluate_in(const struct lw_analysis *an,
 	struct lw_rules_report *rep = lw_xcalloc(1, sizeof(*rep));
 	struct lw_rule_result *r;
 	struct judged j;
-	int rule;
-
-	int k;
+	int rule, k;
 
 	*out = rep;
 	rep->passed = 1;
