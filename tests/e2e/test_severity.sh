@@ -124,6 +124,23 @@ run_lw 2 check.txt -q --config check.yml "$WASTE"
 grep -q "check.yml:2: severity: spaces/app-prot: no check of the spaces profile has this id (did you mean spaces/app-port?)" check.txt.err && ok ||
 	fail "unknown check id: $(cat check.txt.err)"
 
+# Checks: the spaces profile fails writable-app-dir (error),
+# recursive-chown and build-time-data (warnings) on the waste image. A
+# note for the error check passes the run; then the warnings fail it at
+# --fail-on warning, and show as warnings.
+run_lw 1 sp.json -q --no-config --profile spaces -f json "$WASTE"
+printf 'profile: spaces\nseverity:\n  spaces/writable-app-dir: note\n' >sp.yml
+run_lw 0 sp2.sarif -q --config sp.yml --dockerfile "$DF" -f sarif "$WASTE"
+# (recursive-chown is told on the chown cause's result, on its lines.)
+check_eq "check severity: sarif levels" "spaces/build-time-data=warning spaces/writable-app-dir=note" \
+	"$(jget sp2.sarif "' '.join(sorted(set(r['ruleId'] + '=' + r['level'] for r in d['runs'][0]['results'] if r['ruleId'].startswith('spaces/'))))")"
+grep -q "PASS: .*3 of 9 spaces checks failed (0 errors)" sp2.sarif.err && ok ||
+	fail "check severity: verdict: $(cat sp2.sarif.err)"
+run_lw 1 sp3.txt -q --config sp.yml --fail-on warning -f github "$WASTE"
+check_eq "check severity: github at --fail-on warning" \
+	"notice spaces/writable-app-dir warning spaces/build-time-data warning spaces/recursive-chown" \
+	"$(grep 'title=layerwaste spaces/' sp3.txt | sed -E 's/^::([a-z]+) .*title=layerwaste (spaces\/[a-z0-9-]*)%3A.*/\1 \2/' | sort -u -k2 | sort | tr '\n' ' ' | sed 's/ $//')"
+
 # JUnit: the gate is a test case, failed with the causes.
 run_lw 1 j.xml -q --no-config --fail-on warning -f junit "$WASTE"
 grep -q '<testcase classname="layerwaste.gate" name="fail-on-warning">' j.xml && ok ||
