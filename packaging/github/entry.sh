@@ -101,11 +101,11 @@ verdict=error wasted=
 json=$report_dir/layerwaste.json
 if [ "$rc" -le 1 ] && [ -s "$json" ]; then
 	if command -v jq >/dev/null; then
-		out=$(jq -r '"\(.summary.wasted_bytes) \(if .rules.evaluated then (if .rules.passed then "pass" else "fail" end) else "none" end)"' "$json")
+		out=$(jq -r '"\(.summary.wasted_bytes) \(if .rules.evaluated or .rules.gate then (if .rules.passed then "pass" else "fail" end) else "none" end)"' "$json")
 	else
 		out=$(python3 -c 'import json, sys
 d = json.load(open(sys.argv[1])); r = d.get("rules") or {}
-print(d["summary"]["wasted_bytes"], ("pass" if r.get("passed") else "fail") if r.get("evaluated") else "none")' "$json")
+print(d["summary"]["wasted_bytes"], ("pass" if r.get("passed") else "fail") if r.get("evaluated") or r.get("gate") else "none")' "$json")
 	fi
 	read -r wasted verdict <<<"$out"
 	[ "$rc" -eq 0 ] || verdict=fail

@@ -73,7 +73,9 @@ verdict=error wasted=
 if [ "$rc" -le 1 ] && [ -s layerwaste.json ]; then
 	wasted=$(sed -n 's/^    "wasted_bytes": \([0-9]*\),\{0,1\}$/\1/p' layerwaste.json | head -1)
 	verdict=none
-	if grep -q '^    "evaluated": true' layerwaste.json; then verdict=pass; fi
+	# A rule evaluated, or a severity gate (--fail-on, severity:) judged.
+	if grep -q '^    "evaluated": true' layerwaste.json ||
+		grep -q '^    "gate": true' layerwaste.json; then verdict=pass; fi
 	if [ "$rc" -eq 1 ]; then verdict=fail; fi
 fi
 printf 'LAYERWASTE_WASTED_BYTES=%s\nLAYERWASTE_VERDICT=%s\nLAYERWASTE_EXIT_CODE=%s\n' \

@@ -138,6 +138,12 @@ STEP_NO_DOCKERFILE=1 step none INPUT_IMAGE=image.tar
 check_eq "none: exit status and verdict" "0 none" "$rc $(output verdict)"
 grep -q '^::warning title=' "$TMP/stdout-none" && ok || fail "none: annotations: $(head -2 "$TMP/stdout-none")"
 
+# A severity gate without rules judges too: pass, or fail at warning.
+step gate INPUT_IMAGE=image.tar INPUT_ARGS="--fail-on warning"
+check_eq "gate: exit status and verdict" "1 fail" "$rc $(output verdict)"
+step gateok INPUT_IMAGE=image.tar INPUT_ARGS="--fail-on error"
+check_eq "gate pass: exit status and verdict" "0 pass" "$rc $(output verdict)"
+
 # Errors: an image that is no archive (layerwaste's status 3), no image
 # input, bad input values.
 STEP_IMAGE=$LW_ROOT/README.md step bad INPUT_IMAGE=image.tar

@@ -127,6 +127,11 @@ check_eq "never: verdict" "LAYERWASTE_VERDICT=fail" "$(sed -n 2p "$P/layerwaste.
 # No rule: verdict none; a bad image: exit 3, verdict error; bad values.
 job none sh
 check_eq "none: exit status and verdict" "0 LAYERWASTE_VERDICT=none" "$rc $(sed -n 2p "$P/layerwaste.env")"
+# A severity gate without rules judges too: pass, or fail at warning.
+job gatepass sh LAYERWASTE_CI_ARGS="--fail-on error"
+check_eq "gate: pass" "0 LAYERWASTE_VERDICT=pass" "$rc $(sed -n 2p "$P/layerwaste.env")"
+job gatefail sh LAYERWASTE_CI_ARGS="--fail-on warning"
+check_eq "gate: fail" "1 LAYERWASTE_VERDICT=fail" "$rc $(sed -n 2p "$P/layerwaste.env")"
 job bad sh LAYERWASTE_CI_IMAGE=Dockerfile
 check_eq "bad image: exit status and verdict" "3 LAYERWASTE_VERDICT=error" "$rc $(sed -n 2p "$P/layerwaste.env")"
 job badfail sh LAYERWASTE_CI_FAIL_ON=sometimes
