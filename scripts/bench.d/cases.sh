@@ -135,6 +135,7 @@ run_entries() {
 		"$e" --binary "$bin" --runs "$runs" --work "$work/entries" 2>"$run/entries.err" || {
 			cat "$run/entries.err" >&2
 			lw_log "scripts/bench-entries failed"
+			echo "scripts/bench-entries failed: $(tail -1 "$run/entries.err")"
 		}
 		echo '```'
 	} >"$run/entries.md"
