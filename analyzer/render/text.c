@@ -430,6 +430,43 @@ static void text_largest(struct lwr_line *l, const struct lw_analysis *an,
 	free(top);
 }
 
+/* The severity gate (--fail-on, severity:), when configured: what fails
+ * the run by its severity besides the rules. */
+static void text_gate(struct lwr_line *l, const struct lw_rules_report *r,
+		      const struct lw_render_opts *o)
+{
+	int fails = r->failing_groups || r->failing_checks;
+	char a[32];
+
+	if (!r->gate)
+		return;
+	lwr_line_sgr(l, LWR_BOLD);
+	lwr_line_addf(l, "Gate: %s", fails ? "FAIL" : "PASS");
+	lwr_line_sgr(l, LWR_RESET);
+	lwr_line_addf(l, " at --fail-on %s", lw_fail_on_name(r->fail_on));
+	lwr_line_end(l);
+	if (r->failing_groups) {
+		lwr_line_sgr(l, "\033[31m");
+		lwr_line_add(l, "  FAIL");
+		lwr_line_sgr(l, LWR_RESET);
+		lwr_line_addf(l, "  %zu cause%s (%s judged) of severity %s or "
+			      "above", r->failing_groups,
+			      lw_plural(r->failing_groups),
+			      lwr_size(o, r->failing_bytes, a, sizeof(a)),
+			      lw_fail_on_name(r->fail_on));
+		lwr_line_end(l);
+	}
+	if (r->failing_checks) {
+		lwr_line_sgr(l, "\033[31m");
+		lwr_line_add(l, "  FAIL");
+		lwr_line_sgr(l, LWR_RESET);
+		lwr_line_addf(l, "  %zu check%s of severity %s or above",
+			      r->failing_checks, lw_plural(r->failing_checks),
+			      lw_fail_on_name(r->fail_on));
+		lwr_line_end(l);
+	}
+}
+
 /* Rule results, when rules were evaluated: one line each. */
 static void text_rules(struct lwr_line *l, const struct lw_rules_report *r,
 		       const struct lw_render_opts *o)
@@ -439,9 +476,12 @@ static void text_rules(struct lwr_line *l, const struct lw_rules_report *r,
 	char a[32];
 	size_t i;
 
-	if (!r || !r->evaluated)
+	if (!r || (!r->evaluated && !r->gate))
 		return;
 	lwr_line_end(l);
+	text_gate(l, r, o);
+	if (!r->evaluated)
+		return;
 	lwr_line_sgr(l, LWR_BOLD);
 	lwr_line_addf(l, "Rules: %s", r->passed ? "PASS" : "FAIL");
 	lwr_line_sgr(l, LWR_RESET);

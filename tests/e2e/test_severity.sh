@@ -65,6 +65,13 @@ run_lw 1 w.txt -q --no-config --fail-on warning -f github "$WASTE"
 grep -q "layerwaste: FAIL: .* 9 causes fail at --fail-on warning" w.txt.err && ok ||
 	fail "--fail-on warning: no verdict line: $(cat w.txt.err)"
 check_eq "--fail-on warning: levels stay warnings" 0 "$(grep -c '^::error' w.txt)"
+# The text report says so in its Gate section, before the rules.
+run_lw 1 wt.txt -q --no-config --fail-on warning --max-wasted-bytes 1MB "$WASTE"
+check_eq "text: the gate section" \
+	"Gate: FAIL at --fail-on warning|  FAIL  9 causes (20.5 kB judged) of severity warning or above|Rules: PASS, 1 passed" \
+	"$(sed -n '/^Gate:/,/^Rules:/p' wt.txt | paste -sd'|')"
+run_lw 0 ng.txt -q --no-config --fail-on error "$WASTE"
+check_eq "text: a passing gate" "Gate: PASS at --fail-on error" "$(grep '^Gate:' ng.txt)"
 run_lw 0 n.txt -q --no-config --fail-on none -f github "$WASTE"
 grep -q "layerwaste: PASS" n.txt.err && ok || fail "--fail-on none: not PASS: $(cat n.txt.err)"
 # A failed rule fails the run whatever --fail-on says.
