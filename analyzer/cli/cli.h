@@ -76,6 +76,13 @@ struct cli {
 	size_t nsettings;
 };
 
+/* Reads the options of analyze, inspect and browse (argv[1] may name the
+ * command) and the LAYERWASTE_* variables into c (zeroed by the caller,
+ * its defaults set). Returns 0, or the exit status to stop with after it
+ * printed why (EXIT_USAGE), or -1 after -h or -V printed what was asked
+ * (exit 0) (args.c). */
+int cli_parse_args(int argc, char **argv, struct cli *c);
+
 /* `layerwaste diff` and `layerwaste share` (compare.c): cmd is "diff" or
  * "share", argv[0] the command's name. Runs it and returns the exit
  * status (standard output closed). */
