@@ -410,7 +410,9 @@ static int write_job(FILE *f, int to_stdout, void *ctx)
 }
 
 /* --browse: the browser on NEW (cur), marking what c says the change
- * added. A broken rule still makes the exit status 1. */
+ * added, with the key bindings of the config `browse` would read (found
+ * the same way: LAYERWASTE_CONFIG, the working directory, the
+ * repository, the user's). A broken rule still makes the exit status 1. */
 static int browse_diff(const struct cmp_cli *k, const struct side *cur,
 		       const struct lw_comparison *c)
 {
@@ -421,19 +423,32 @@ static int browse_diff(const struct cmp_cli *k, const struct side *cur,
 		.attribution = cur->at,
 	};
 	const char *nc = getenv("NO_COLOR");
-	const struct lw_browse_opts bo = {
+	struct lw_browse_opts bo = {
 		/* --color always beats NO_COLOR; auto follows it. */
 		.color = k->color_flag == 1 || (k->color_flag < 0 &&
 						 !(nc && *nc)),
 		.cmp = c,
 	};
+	const struct cli cfg = { .cmd = "browse" };
+	struct lw_rules_config rules;
+	int status;
 
+	lw_rules_config_init(&rules);
+	status = cli_load_rules(&cfg, &rules);
+	if (status)
+		goto out;
+	bo.keys = rules.keys;
+	bo.nkeys = rules.nkeys;
 	if (lw_browse(&res, &bo) < 0) {
 		fprintf(stderr, "layerwaste: cannot drive the terminal: %s\n",
 			strerror(errno ? errno : ENOTTY));
-		return EXIT_IO;
+		status = EXIT_IO;
+		goto out;
 	}
-	return c->evaluated && !c->passed ? EXIT_RULES : EXIT_OK;
+	status = c->evaluated && !c->passed ? EXIT_RULES : EXIT_OK;
+out:
+	lw_rules_config_release(&rules);
+	return status;
 #else
 	(void)k;
 	(void)cur;

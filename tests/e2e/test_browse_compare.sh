@@ -95,4 +95,28 @@ keys x q
 for _ in $(seq 100); do [ -s "$TMP/diff.rc" ] && break; sleep 0.1; done
 check_eq "exit status after q" 0 "$(cat "$TMP/diff.rc" 2>/dev/null)"
 
+# ---- key bindings from the config, as browse reads them ----
+mkdir -p "$TMP/cfg"
+printf 'keys:\n  quit: x\n' >"$TMP/cfg/.layerwaste.yml"
+tm new-session -d -s cfg -x 200 -y 50 -c "$TMP/cfg" \
+	"$cmd; echo \$? >$TMP/cfg.rc; sleep 30" ||
+	fail "tmux new-session failed"
+SESSION=cfg
+check_screen "keys from the config" "x:quit"
+keys q
+sleep 0.3
+if [ ! -s "$TMP/cfg.rc" ]; then ok; else fail "q still quits"; fi
+keys x
+for _ in $(seq 100); do [ -s "$TMP/cfg.rc" ] && break; sleep 0.1; done
+check_eq "exit status after x" 0 "$(cat "$TMP/cfg.rc" 2>/dev/null)"
+# A bad key binding is the same usage error as in browse.
+printf 'keys:\n  quit: x\n  jump: y\n' >"$TMP/cfg/.layerwaste.yml"
+tm new-session -d -s bad -x 200 -y 50 -c "$TMP/cfg" \
+	"$cmd 2>$TMP/bad.err; echo \$? >$TMP/bad.rc; sleep 30" ||
+	fail "tmux new-session failed"
+for _ in $(seq 100); do [ -s "$TMP/bad.rc" ] && break; sleep 0.1; done
+check_eq "bad keys: exit status" 2 "$(cat "$TMP/bad.rc" 2>/dev/null)"
+grep -q "jump: unknown action" "$TMP/bad.err" && ok ||
+	fail "bad keys: $(cat "$TMP/bad.err" 2>/dev/null)"
+
 finish
