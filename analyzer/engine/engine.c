@@ -633,6 +633,10 @@ static int find_duplicates(struct state *st, struct lw_analysis *an,
 		it[n].ref.entry = st->vis[i].entry;
 		n++;
 	}
+	/* The items hold what is left to do: the visible state goes, so
+	 * that it and the items are not both held while hashing. */
+	free(st->vis);
+	st->vis = NULL;
 	if (n)
 		lw_sort(it, n, sizeof(*it), dup_key_cmp);
 	for (i = 0; i < n; i = j) {
@@ -734,7 +738,8 @@ int lw_analyze(struct lw_image *img, const struct lw_analyze_opts *opts,
 		if (rc)
 			goto out;
 	}
-	/* dive needs the paths only: the visible state goes first. */
+	/* dive needs the paths only: the visible state goes first (if
+	 * find_duplicates has not freed it). */
 	free(st.vis);
 	st.vis = NULL;
 	rc = lw_dive_compute(img, &st.ps, &an->dive, err);
