@@ -265,89 +265,70 @@ static void text_group(struct lwr_line *l, const struct lw_result *r,
 
 /* The suggestion that merges the install steps, when the package-db
  * causes have one (attrib/fixes.c): the index of a churn cause's. */
-static int pkgdb_fix(const struct lw_result *r)
-{
-	const struct lw_analysis *an = r->analysis;
-	const struct lw_cause *c;
-	size_t i;
-
-	for (i = 0; i < an->ngroups; i++)
-		if ((c = lwr_group_cause(r, i)) && c->churn &&
-		    c->suggestion >= 0)
-			return c->suggestion;
-	return -1;
-}
-
-static int pkgdb_member(const struct lw_result *r, size_t gi)
-{
-	const struct lw_cause *c = lwr_group_cause(r, gi);
-
-	return c && c->category == LW_CAUSE_PACKAGE_DB &&
-	       (c->churn || c->inherent) && !c->suppressed;
-}
-
-/* The package-db causes as one entry: their bytes, churn and inherent,
- * the files (once each) and the suggestion naming the install steps. */
+/* The install steps that rewrote the package database as one entry
+ * (lw_pkgdb_chain: the same members, steps and bytes as the HTML page
+ * and the browser): the totals, one line per step with what its rewrite
+ * hid (the base's copies: inherent; the build's own: churn), the files
+ * once each, and the merge. */
 static void text_pkgdb(struct lwr_line *l, const struct lw_result *r,
-		       const struct lw_suggestion *s,
+		       const struct lw_pkgdb_chain *c,
 		       const struct lw_render_opts *o)
 {
 	const struct lw_analysis *an = r->analysis;
-	const char **paths = lw_xcalloc(an->nfindings + 1, sizeof(*paths));
-	uint64_t churn = 0, inherent = 0;
-	size_t i, k, n = 0, groups = 0;
-	char a[32], b[32], c[32];
-	int dup, judged = 0;
+	struct lw_strbuf sb = LW_STRBUF_INIT;
+	char a[32], b[32], d[32];
+	int judged = 0;
+	size_t i;
 
-	for (i = 0; i < an->ngroups; i++) {
-		const struct lw_group *g = &an->groups[i];
-
-		if (!pkgdb_member(r, i))
-			continue;
-		groups++;
-		if (lwr_group_cause(r, i)->churn) {
-			churn += g->bytes;
-		} else {
-			inherent += g->bytes;
-			judged = lwr_group_judged(r, i);
-		}
-		for (k = g->first; k < g->first + g->count &&
-		     k < an->nfindings; k++) {
-			size_t j;
-
-			for (j = dup = 0; j < n && !dup; j++)
-				dup = !strcmp(paths[j], an->findings[k].path);
-			if (!dup)
-				paths[n++] = an->findings[k].path;
-		}
-	}
+	for (i = 0; i < c->ngroups; i++)
+		if (!lwr_group_cause(r, c->groups[i])->churn)
+			judged |= lwr_group_judged(r, c->groups[i]);
 	lwr_line_addf(l, "  package database: %zu rewrites, %s (%s churn; %s "
-		      "inherent%s)", groups,
-		      lwr_size(o, churn + inherent, a, sizeof(a)),
-		      lwr_size(o, churn, b, sizeof(b)),
-		      lwr_size(o, inherent, c, sizeof(c)),
+		      "inherent%s)", c->ngroups,
+		      lwr_size(o, c->churn_bytes + c->inherent_bytes, a,
+			       sizeof(a)),
+		      lwr_size(o, c->churn_bytes, b, sizeof(b)),
+		      lwr_size(o, c->inherent_bytes, d, sizeof(d)),
 		      judged ? "" : ", not judged");
 	lwr_line_end(l);
-	for (i = 0; i < n && i < MAX_PATHS; i++) {
-		lwr_line_add(l, "      ");
-		lwr_line_path(l, paths[i], -1);
+	for (i = 0; i < c->nsteps; i++) {
+		lwr_layer_label(r, c->steps[i], &sb);
+		lwr_line_addf(l, "    layer %" PRIu32 " ", c->steps[i]);
+		lwr_line_esc(l, sb.buf, 40, 0);
+		lwr_line_add(l, ": ");
+		if (c->step_inherent[i])
+			lwr_line_addf(l, "%s inherent", lwr_size(o,
+				      c->step_inherent[i], a, sizeof(a)));
+		if (c->step_churn[i])
+			lwr_line_addf(l, "%s%s churn", c->step_inherent[i] ?
+				      ", " : "", lwr_size(o, c->step_churn[i],
+							  a, sizeof(a)));
+		if (!c->step_inherent[i] && !c->step_churn[i])
+			lwr_line_add(l, "wrote the copy later steps rewrote");
 		lwr_line_end(l);
 	}
-	if (n > MAX_PATHS) {
-		lwr_line_addf(l, "      ... and %zu more", n - MAX_PATHS);
+	for (i = 0; i < c->nfiles && i < MAX_PATHS; i++) {
+		lwr_line_add(l, "      ");
+		lwr_line_path(l, an->findings[c->files[i]].path, -1);
+		lwr_line_end(l);
+	}
+	if (c->nfiles > MAX_PATHS) {
+		lwr_line_addf(l, "      ... and %zu more", c->nfiles - MAX_PATHS);
 		lwr_line_end(l);
 	}
 	lwr_line_add(l, "    fix: ");
-	lwr_line_esc(l, s->title, -1, 0);
+	lwr_line_esc(l, r->attribution->suggestions[c->suggestion].title, -1,
+		     0);
 	lwr_line_end(l);
-	free(paths);
+	lw_strbuf_release(&sb);
 }
 
 static void text_groups(struct lwr_line *l, const struct lw_result *r,
 			const struct lw_render_opts *o)
 {
 	const struct lw_analysis *an = r->analysis;
-	int fix = pkgdb_fix(r), shown = 0;
+	struct lw_pkgdb_chain chain;
+	int grouped, shown = 0;
 	size_t i;
 
 	lwr_line_end(l);
@@ -355,15 +336,14 @@ static void text_groups(struct lwr_line *l, const struct lw_result *r,
 		lwr_line_heading(l, "No wasted bytes found.");
 		return;
 	}
+	grouped = lw_pkgdb_chain(an, r->attribution, &chain);
 	lwr_line_heading(l, "Waste by cause, largest first");
 	for (i = 0; i < an->ngroups && i < (size_t)o->top; i++) {
 		/* Install steps that rewrote the package database: one
 		 * entry where the first of them would be. */
-		if (fix >= 0 && pkgdb_member(r, i)) {
+		if (grouped && lw_pkgdb_chain_has(&chain, i)) {
 			if (!shown++)
-				text_pkgdb(l, r,
-					   &r->attribution->suggestions[fix],
-					   o);
+				text_pkgdb(l, r, &chain, o);
 			continue;
 		}
 		text_group(l, r, &an->groups[i], o);
@@ -373,6 +353,7 @@ static void text_groups(struct lwr_line *l, const struct lw_result *r,
 			      an->ngroups - (size_t)o->top);
 		lwr_line_end(l);
 	}
+	lw_pkgdb_chain_release(&chain);
 }
 
 static int cmp_bytes_desc(const void *a, const void *b)

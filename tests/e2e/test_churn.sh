@@ -72,6 +72,11 @@ run_lw 0 "$TMP/three.txt" --dockerfile Dockerfile "$TMP/three.tar"
 check_eq "text: one entry for the package database" 1 \
 	"$(grep -c '^  package database: 3 rewrites, 12.9 kB (8.6 kB churn; 4.2 kB inherent, not judged)$' "$TMP/three.txt")"
 check_eq "text: no line per cause" 0 "$(grep -c 'overwrote 1 file of layer' "$TMP/three.txt")"
+# A line per install step, with what its rewrite hid: the base's copy
+# (inherent) by the first, the build's own copies (churn) by the others.
+check_eq "text: the steps" \
+	"layer 3 Dockerfile:2 inherent|layer 4 Dockerfile:4 churn|layer 5 Dockerfile:5 churn" \
+	"$(sed -n "s/^    \(layer [0-9] Dockerfile:[0-9]\) .*: [0-9.]* [kM]*B \([a-z]*\)$/\1 \2/p" "$TMP/three.txt" | paste -sd'|')"
 check_eq "text: the steps named by the fix and the suggestion" 2 \
 	"$(grep -c 'The package database was rewritten by Dockerfile:2, :4 and :5' "$TMP/three.txt")"
 
