@@ -1,6 +1,6 @@
-/* The suggestion builder the fix files share: what fixes.c builds the
- * attribution's suggestions with, for the fixes kept in files of their
- * own (fix_churn.c). Private to analyzer/attrib/. */
+/* The suggestion builder the fix files share (fixer.c): what fixes.c
+ * and the fixes kept in files of their own (fix_churn.c) build the
+ * attribution's suggestions with. Private to analyzer/attrib/. */
 #ifndef LAYERWASTE_FIXER_H
 #define LAYERWASTE_FIXER_H
 
