@@ -57,6 +57,33 @@ static const char *const profile_names[LW_PROFILE_COUNT] = {
 	[LW_PROFILE_SPACES] = "spaces",
 };
 
+/* The names of the fail-on levels, values of a config key as the
+ * profiles' names are (severity.c judges with them). */
+static const char *const fail_on_names[] = {
+	[LW_FAIL_ON_ERROR] = "error",
+	[LW_FAIL_ON_WARNING] = "warning",
+	[LW_FAIL_ON_NOTE] = "note",
+	[LW_FAIL_ON_NONE] = "none",
+};
+
+#define NFAIL_ON ((int)(sizeof(fail_on_names) / sizeof(fail_on_names[0])))
+
+const char *lw_fail_on_name(int fail_on)
+{
+	return fail_on >= 0 && fail_on < NFAIL_ON ? fail_on_names[fail_on] :
+		NULL;
+}
+
+int lw_fail_on_from_name(const char *name)
+{
+	int i;
+
+	for (i = 0; i < NFAIL_ON; i++)
+		if (!strcmp(name, fail_on_names[i]))
+			return i;
+	return -1;
+}
+
 const char *lw_profile_name(int profile)
 {
 	return profile > 0 && profile < LW_PROFILE_COUNT ?

@@ -22,15 +22,6 @@ static const char *const severity_names[LW_SEVERITY_COUNT] = {
 	[LW_SEVERITY_NOTE] = "note",
 };
 
-static const char *const fail_on_names[] = {
-	[LW_FAIL_ON_ERROR] = "error",
-	[LW_FAIL_ON_WARNING] = "warning",
-	[LW_FAIL_ON_NOTE] = "note",
-	[LW_FAIL_ON_NONE] = "none",
-};
-
-#define NFAIL_ON ((int)(sizeof(fail_on_names) / sizeof(fail_on_names[0])))
-
 const char *lw_severity_name(int severity)
 {
 	return severity >= 0 && severity < LW_SEVERITY_COUNT ?
@@ -43,22 +34,6 @@ int lw_severity_from_name(const char *name)
 
 	for (i = 0; i < LW_SEVERITY_COUNT; i++)
 		if (!strcmp(name, severity_names[i]))
-			return i;
-	return -1;
-}
-
-const char *lw_fail_on_name(int fail_on)
-{
-	return fail_on >= 0 && fail_on < NFAIL_ON ? fail_on_names[fail_on] :
-		NULL;
-}
-
-int lw_fail_on_from_name(const char *name)
-{
-	int i;
-
-	for (i = 0; i < NFAIL_ON; i++)
-		if (!strcmp(name, fail_on_names[i]))
 			return i;
 	return -1;
 }
