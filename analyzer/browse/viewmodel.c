@@ -114,42 +114,6 @@ void lw_vm_free(struct lw_vm *vm)
 	free(vm);
 }
 
-struct lw_vm_tree *lw_vm_tree(struct lw_vm *vm)
-{
-	struct lw_vm_tree **slot = vm->view == LW_VM_VIEW_IMAGE ? &vm->itree :
-		&vm->ltree;
-
-	if (*slot && vm->view == LW_VM_VIEW_LAYER &&
-	    ((*slot)->layer != vm->layer || (*slot)->below !=
-	     !(vm->hide[LW_VM_VIEW_LAYER] & (1u << LW_VM_DIFF_UNMOD)))) {
-		lwv_tree_free(*slot);
-		*slot = NULL;
-	}
-	if (!*slot)
-		*slot = lwv_tree_build(vm, vm->view, vm->layer);
-	if ((*slot)->stale)
-		lwv_tree_refresh(vm, *slot);
-	return *slot;
-}
-
-int lwv_group_fix(const struct lw_vm *vm, size_t group)
-{
-	const struct lw_attribution *at = vm->result->attribution;
-	size_t i;
-	int s = -1;
-
-	if (!at || !at->causes)
-		return -1;
-	if (group < at->ncauses && at->causes[group].group == group) {
-		s = at->causes[group].suggestion;
-	} else {
-		for (i = 0; i < at->ncauses; i++)
-			if (at->causes[i].group == group)
-				s = at->causes[i].suggestion;
-	}
-	return s >= 0 && (size_t)s < at->nsuggestions ? s : -1;
-}
-
 static struct lw_vm_crow *add_crow(struct lw_vm *vm, size_t group,
 				   int32_t finding)
 {
@@ -622,4 +586,16 @@ int lw_vm_action(struct lw_vm *vm, int action)
 	case LW_ACT_CHANGE_ONLY: return lw_vm_toggle_change_only(vm);
 	default: return 0;
 	}
+}
+
+int lw_vm_key(struct lw_vm *vm, int key)
+{
+	int action;
+
+	if (vm->help || vm->why) {
+		vm->help = vm->why = 0;
+		return 1;
+	}
+	action = lwv_key_action(vm, key);
+	return action < 0 ? 0 : lw_vm_action(vm, action);
 }

@@ -71,8 +71,8 @@ void lw_vm_set_comparison(struct lw_vm *vm, const struct lw_comparison *c)
 	if (vm->ncfiles > 1)
 		qsort(vm->cfiles, vm->ncfiles, sizeof(*vm->cfiles), cfile_cmp);
 	/* The files are what the change is about: show the whole image. */
-	if (c->files_known && vm->view == LW_VM_VIEW_LAYER)
-		lw_vm_toggle_view(vm);
+	if (c->files_known)
+		vm->view = LW_VM_VIEW_IMAGE;
 	if (vm->ltree)
 		vm->ltree->stale = 1;
 	if (vm->itree)

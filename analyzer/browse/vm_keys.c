@@ -1,6 +1,7 @@
 /* Key bindings: the defaults (ours and dive's side by side), the
- * config's replacements, dispatch by pane, the key help line and the
- * help overlay. Action and key names are the config's (judge.h). */
+ * config's replacements, which action a key has in a pane, the key help
+ * line and the help overlay. Action and key names are the config's
+ * (judge.h); the actions themselves are viewmodel.c's. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -121,24 +122,20 @@ void lw_vm_set_keys(struct lw_vm *vm, const struct lw_key_binding *binds,
 	}
 }
 
-int lw_vm_key(struct lw_vm *vm, int key)
+int lwv_key_action(const struct lw_vm *vm, int key)
 {
 	int scope = vm->pane == LW_VM_LAYERS ? LW_SCOPE_LAYERS :
 		vm->pane == LW_VM_TREE ? LW_SCOPE_FILES : -1;
 	size_t i;
 
-	if (vm->help || vm->why) {
-		vm->help = vm->why = 0;
-		return 1;
-	}
 	for (i = 0; i < vm->nbinds; i++)
 		if (vm->binds[i].key == key && vm->binds[i].scope == scope)
-			return lw_vm_action(vm, vm->binds[i].action);
+			return vm->binds[i].action;
 	for (i = 0; i < vm->nbinds; i++)
 		if (vm->binds[i].key == key &&
 		    vm->binds[i].scope == LW_SCOPE_ANY)
-			return lw_vm_action(vm, vm->binds[i].action);
-	return 0;
+			return vm->binds[i].action;
+	return -1;
 }
 
 /* A key as the screen shows it: "^A", "Tab", "PgUp", "q". */

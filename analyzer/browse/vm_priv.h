@@ -1,5 +1,15 @@
-/* Shared by the view model's files only (viewmodel.c, vm_tree.c,
- * vm_text.c): not part of its interface (viewmodel.h). */
+/* Shared by the view model's files only: not part of its interface
+ * (viewmodel.h). Each file uses only those before it:
+ *   vm_tree.c     the trees of a layer and of the image, built
+ *   vm_text.c     the line builder and the words of layers and causes
+ *   vm_compare.c  what a comparison marks (diff --browse)
+ *   vm_keys.c     the key map: defaults, the config's, the help
+ *   vm_panes.c    the layers and causes panes' rows
+ *   vm_rows.c     the file tree's rows, and the tree of the view as
+ *                 the state asks for it (lw_vm_tree)
+ *   vm_layout.c   the panes' sizes
+ *   viewmodel.c   the state and the actions, and keys to actions
+ *   vm_details.c  the details line and the overlays */
 #ifndef LAYERWASTE_VM_PRIV_H
 #define LAYERWASTE_VM_PRIV_H
 
@@ -80,6 +90,12 @@ int lwv_line_room(const struct lwv_line *l);
  * character the locale does not know). */
 int lwv_cols(const char *s);
 
+/* Bytes and columns (*cols) of the UTF-8 character at s, as lw_escape
+ * writes them (a byte that starts no character: one byte, one column). */
+int lwv_u8_char(const char *s, int *cols);
+/* "file", "directory", "symlink", ... for an enum lw_entry_type. */
+const char *lwv_type_name(int type);
+
 /* Text of a layer's instruction (raw, not escaped): Dockerfile
  * "file:line text", else keyword and arguments, else history. */
 void lwv_layer_instr(const struct lw_vm *vm, size_t layer,
@@ -94,11 +110,14 @@ void lwv_group_text(const struct lw_vm *vm, const struct lw_group *g,
 
 /* The default key bindings (vm_keys.c). */
 void lwv_keys_init(struct lw_vm *vm);
+/* The action key has in the pane that has the focus (its own bindings
+ * first, then those of every pane), or -1. */
+int lwv_key_action(const struct lw_vm *vm, int key);
 /* A new, empty line at the end of the overlay's lines. Borrowed. */
 struct lw_strbuf *lwv_overlay_line(struct lw_vm *vm);
 /* The help overlay's lines, cut to width. */
 void lwv_help_lines(struct lw_vm *vm, int width);
-/* The cause overlay's lines, wrapped to width (vm_text.c). */
+/* The cause overlay's lines, wrapped to width (vm_details.c). */
 void lwv_why_lines(struct lw_vm *vm, int width);
 
 /* Row texts of each pane into vm->rows; return the row count. */

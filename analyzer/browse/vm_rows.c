@@ -1,5 +1,7 @@
 /* The rows of a tree: what the filter and 'w' keep, sizes rolled up over
- * what is kept, and the open directories flattened in the sort order. */
+ * what is kept, and the open directories flattened in the sort order;
+ * and the tree of the view the state shows (lw_vm_tree), built and
+ * refreshed when it is asked for. */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -253,4 +255,22 @@ size_t lwv_rows_tree(struct lw_vm *vm, int height, int width)
 		r->cols = l.cols;
 	}
 	return n;
+}
+
+struct lw_vm_tree *lw_vm_tree(struct lw_vm *vm)
+{
+	struct lw_vm_tree **slot = vm->view == LW_VM_VIEW_IMAGE ? &vm->itree :
+		&vm->ltree;
+
+	if (*slot && vm->view == LW_VM_VIEW_LAYER &&
+	    ((*slot)->layer != vm->layer || (*slot)->below !=
+	     !(vm->hide[LW_VM_VIEW_LAYER] & (1u << LW_VM_DIFF_UNMOD)))) {
+		lwv_tree_free(*slot);
+		*slot = NULL;
+	}
+	if (!*slot)
+		*slot = lwv_tree_build(vm, vm->view, vm->layer);
+	if ((*slot)->stale)
+		lwv_tree_refresh(vm, *slot);
+	return *slot;
 }
