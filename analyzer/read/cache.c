@@ -456,7 +456,7 @@ void lw_cache_put(struct lw_cache *c, const char *diff_id,
 	const char *hex = diff_hex(diff_id);
 	struct lw_cache_slot *s;
 
-	if (!c || !hex || ix->nkept)
+	if (!c || !hex)
 		return;
 	c->slots = lw_xrealloc(c->slots, (c->nslots + 1) * sizeof(*c->slots));
 	s = &c->slots[c->nslots++];

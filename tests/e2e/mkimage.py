@@ -66,6 +66,47 @@ def image(layers, manifest=None, config=None, diff_ids=None, extra=(),
     return buf.getvalue()
 
 
+def oci_image(layers, tag="test:latest"):
+    """An OCI archive (oci-layout, index.json, blobs) of gzip layers, as
+    bytes; layers are tar bytes (made by layer_tar)."""
+    blobs, descs = {}, []
+    ids = ["sha256:" + sha(l) for l in layers]
+    for l in layers:
+        z = gzip.compress(l, mtime=0)
+        blobs[sha(z)] = z
+        descs.append({"mediaType": "application/vnd.oci.image.layer.v1.tar+gzip",
+                      "digest": "sha256:" + sha(z), "size": len(z)})
+    cfg = json.dumps({
+        "architecture": "amd64", "os": "linux",
+        "rootfs": {"type": "layers", "diff_ids": ids},
+        "history": [{"created_by": "test layer %d" % i} for i in range(len(layers))],
+    }).encode()
+    blobs[sha(cfg)] = cfg
+    man = json.dumps({
+        "schemaVersion": 2,
+        "mediaType": "application/vnd.oci.image.manifest.v1+json",
+        "config": {"mediaType": "application/vnd.oci.image.config.v1+json",
+                   "digest": "sha256:" + sha(cfg), "size": len(cfg)},
+        "layers": descs}).encode()
+    blobs[sha(man)] = man
+    index = json.dumps({"schemaVersion": 2, "manifests": [{
+        "mediaType": "application/vnd.oci.image.manifest.v1+json",
+        "digest": "sha256:" + sha(man), "size": len(man),
+        "annotations": {"org.opencontainers.image.ref.name": tag}}]}).encode()
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w", format=tarfile.PAX_FORMAT) as t:
+        def add(name, data):
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            info.mtime = 1000
+            t.addfile(info, io.BytesIO(data))
+        add("oci-layout", b'{"imageLayoutVersion": "1.0.0"}')
+        add("index.json", index)
+        for h, b in blobs.items():
+            add("blobs/sha256/" + h, b)
+    return buf.getvalue()
+
+
 def good_layers():
     return [layer_tar([("app/", b""), ("app/a.txt", b"a" * 3000)]),
             layer_tar([("app/", b""), ("app/a.txt", b"b" * 3000)])]

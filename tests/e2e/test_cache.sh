@@ -65,6 +65,35 @@ check_eq "shared base: misses" 1 "$(misses "$TMP/app.json.err")"
 run_lw 0 "$TMP/app-ref.json" --no-cache -f json "$TMP/app.tar"
 cmp -s "$TMP/app-ref.json" "$TMP/app.json" && ok || fail "shared base: report differs"
 
+# Layers holding the small configuration files the profile checks read
+# (/etc/passwd, a .env, a key), gzip'd: cached like the others, and a warm
+# run reads those files from the blob again, for the same report.
+python3 - "$LW_ROOT/tests/e2e" "$TMP" <<'EOF'
+import sys
+sys.path.insert(0, sys.argv[1])
+import mkimage
+l0 = mkimage.layer_tar([("etc/", b""),
+                        ("etc/passwd", b"root:x:0:0::/root:/bin/sh\nuser:x:1000:1000::/home/user:/bin/sh\n"),
+                        ("etc/group", b"root:x:0:\nuser:x:1000:\n")])
+l1 = mkimage.layer_tar([("app/", b""), ("app/.env", b"HF_TOKEN=hf_" + b"a" * 34 + b"\n"),
+                        ("app/server.key", b"-----BEGIN PRIVATE KEY-----\nMIIB\n-----END PRIVATE KEY-----\n"),
+                        ("app/main.py", b"print(1)\n" * 300)])
+l2 = mkimage.layer_tar([("app/", b""), ("app/main.py", b"print(2)\n" * 300)])
+open(sys.argv[2] + "/kept.tar", "wb").write(mkimage.oci_image([l0, l1, l2]))
+EOF
+kept() {
+	"$LW" --no-config --profile spaces -f json "$@" "$TMP/kept.tar" \
+		>"$TMP/$out" 2>"$TMP/$out.err" || true
+}
+out=kept-ref.json kept --no-cache
+out=kept1.json kept --cache "$TMP/kept"
+out=kept2.json kept --cache "$TMP/kept"
+check_eq "kept files: cold misses" 3 "$(misses "$TMP/kept1.json.err")"
+check_eq "kept files: warm hits" 3 "$(hits "$TMP/kept2.json.err")"
+cmp -s "$TMP/kept-ref.json" "$TMP/kept2.json" && ok || fail "kept files: warm report differs"
+check_eq "kept files: the key still found warm" True \
+	"$(jget "$TMP/kept2.json" "'app/server.key' in json.dumps(d['checks'])")"
+
 # Four runs at once on one cache: each report whole, each entry whole.
 for i in 1 2 3 4; do
 	"$LW" --cache "$TMP/conc" -f json "$W" >"$TMP/conc$i.json" 2>/dev/null &
