@@ -19,14 +19,6 @@
 #define DROP_STRIDE LW_SCAN_DROP_STRIDE
 #define TICK_ENTRIES LW_SCAN_TICK_ENTRIES
 
-struct lw_hash lw_hash_bytes(const void *p, size_t n)
-{
-	XXH128_hash_t h = XXH3_128bits(p, n);
-	struct lw_hash r = { h.low64, h.high64 };
-
-	return r;
-}
-
 static const char *intern_name(struct lw_layer_index *ix,
 			       struct lw_scan_names *names, const char *name)
 {
@@ -109,9 +101,9 @@ static void z_flush(struct zhash *z)
 			rec[i] = (unsigned char)(z->zstart >> (8 * i));
 			rec[8 + i] = (unsigned char)(z->zlen >> (8 * i));
 		}
-		XXH3_128bits_update(z->runs, rec, sizeof(rec));
+		lw_hash_update(z->runs, rec, sizeof(rec));
 	} else if (z->zlen) {
-		XXH3_128bits_update(z->lit, zeros, (size_t)z->zlen);
+		lw_hash_update(z->lit, zeros, (size_t)z->zlen);
 	}
 	z->zlen = 0;
 }
@@ -140,7 +132,7 @@ static void z_data(struct zhash *z, const unsigned char *p, size_t n)
 		q = memchr(p, 0, (size_t)(end - p));
 		if (!q)
 			q = end;
-		XXH3_128bits_update(z->lit, p, (size_t)(q - p));
+		lw_hash_update(z->lit, p, (size_t)(q - p));
 		z->pos += (uint64_t)(q - p);
 		p = q;
 	}
@@ -220,10 +212,10 @@ static int hash_stream(struct archive *a, const struct lw_scan *s,
 				size_t n = (uint64_t)off - pos > sizeof(zeros) ?
 					sizeof(zeros) :
 					(size_t)((uint64_t)off - pos);
-				XXH3_128bits_update(st, zeros, n);
+				lw_hash_update(st, zeros, n);
 				pos += n;
 			}
-			XXH3_128bits_update(st, buf, len);
+			lw_hash_update(st, buf, len);
 		}
 		if (keep)
 			lw_strbuf_add(keep, buf, len);
@@ -246,7 +238,7 @@ static int hash_stream(struct archive *a, const struct lw_scan *s,
 		while (pos < e->size) {
 			size_t n = e->size - pos > sizeof(zeros) ?
 				sizeof(zeros) : (size_t)(e->size - pos);
-			XXH3_128bits_update(st, zeros, n);
+			lw_hash_update(st, zeros, n);
 			pos += n;
 		}
 		h = XXH3_128bits_digest(st);

@@ -160,7 +160,7 @@ static int data(struct stream *st, uint64_t n, uint64_t max, XXH3_state_t *x,
 		if (len > n)
 			len = (size_t)n;
 		if (x)
-			XXH3_128bits_update(x, p, len);
+			lw_hash_update(x, p, len);
 		if (keep)
 			lw_strbuf_add(keep, (const char *)p, len);
 		advance(st, len);

@@ -32,28 +32,6 @@
 /* Entries this close together in the mapping make one batch of work. */
 #define HASH_BATCH (1u << 20)
 
-#if defined(__x86_64__) && defined(__GNUC__)
-/* libxxhash's x86 dispatcher, where the library was built with it (Debian
- * and Ubuntu's are, shared and static): AVX2 or AVX-512 picked at run time,
- * 2-5 times the baseline SSE2 code the plain entry point runs. The hash is
- * the same either way. Weak, so that a library without it links too. */
-XXH_errorcode XXH3_128bits_update_dispatch(XXH3_state_t *state,
-					   const void *input, size_t len)
-	__attribute__((weak));
-#define HAVE_DISPATCH 1
-#endif
-
-static void hash_update(XXH3_state_t *st, const void *p, size_t n)
-{
-#ifdef HAVE_DISPATCH
-	if (XXH3_128bits_update_dispatch) {
-		XXH3_128bits_update_dispatch(st, p, n);
-		return;
-	}
-#endif
-	XXH3_128bits_update(st, p, n);
-}
-
 static uintptr_t page_mask(void)
 {
 	long page = sysconf(_SC_PAGESIZE);
@@ -167,7 +145,7 @@ static struct lw_hash hash_range(XXH3_state_t *st, const unsigned char *p,
 
 		if (size >= POPULATE_MIN)
 			populate(p + done, n);
-		hash_update(st, p + done, n);
+		lw_hash_update(st, p + done, n);
 		if (size > HASH_CHUNK)
 			drop(p + done, n);
 		done += n;

@@ -195,8 +195,13 @@ size_t lw_layer_index_memory(const struct lw_layer_index *ix);
 const struct lw_entry *lw_layer_index_find(const struct lw_layer_index *ix,
 					   const char *path);
 
-/* XXH3-128 of a byte range, as an lw_hash. */
+/* XXH3-128 of a byte range, as an lw_hash (hash.c: the widest vector
+ * code the CPU has, the same hash on every CPU). */
 struct lw_hash lw_hash_bytes(const void *p, size_t n);
+struct XXH3_state_s;
+/* XXH3_128bits_update(st, p, n) through the same dispatch: every
+ * content hash is taken with it. */
+void lw_hash_update(struct XXH3_state_s *st, const void *p, size_t n);
 
 /* ---- Building an index from a layer's tar bytes: two walkers that give
  * the same index for the same bytes. lw_layer_scan() reads through
