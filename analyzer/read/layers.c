@@ -381,6 +381,9 @@ static int stream_job(struct pool *pool, struct job *j, struct lw_scan *s,
 	return rc;
 }
 
+/* Bytes of an uncompressed layer hashed between two drops of its pages. */
+#define VERIFY_CHUNK ((size_t)8 << 20)
+
 /* --verify: the rest of the tar stream and of the blob hashed (an
  * uncompressed blob is its own tar stream). */
 static int verify_finish(struct job *j, struct chunk_reader *cr,
@@ -391,7 +394,15 @@ static int verify_finish(struct job *j, struct chunk_reader *cr,
 	int rc;
 
 	if (j->compression == LW_COMP_NONE) {
-		lw_sha256_update(blob, j->m->data, (size_t)j->m->size);
+		/* In chunks, each dropped from our resident set behind the
+		 * hash: a layer never becomes resident whole. */
+		size_t at = 0, n = (size_t)j->m->size, k;
+
+		for (; at < n; at += k) {
+			k = n - at < VERIFY_CHUNK ? n - at : VERIFY_CHUNK;
+			lw_sha256_update(blob, j->m->data + at, k);
+			drop_pages(j->m->data + at, k);
+		}
 		lw_sha256_final(blob, j->blob_sha);
 		memcpy(j->tar_sha, j->blob_sha, LW_SHA256_LEN);
 		return LW_OK;
