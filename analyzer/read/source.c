@@ -362,7 +362,11 @@ static int stream_layer(struct archive *outer, const struct lw_source *src,
 	} else {
 		rc = lw_layer_scan(a, &s, m->index, &e2);
 	}
-	m->tar_bytes = (uint64_t)archive_filter_bytes(a, 0);
+	/* An uncompressed layer is its tar stream, padding after the end
+	 * blocks included, as the mapped reader counts it; of a compressed
+	 * one, what the tar reader took. */
+	m->tar_bytes = m->compression == LW_COMP_NONE && !rc ? m->size :
+		(uint64_t)archive_filter_bytes(a, 0);
 	if (so->verify && !rc && !rd.capped && !rd.failed) {
 		/* What the tar reader left, then what the filter left of
 		 * the blob. */

@@ -74,4 +74,24 @@ for p in linux/amd64 linux/arm64; do
 	run_lw 0 "$TMP/plain.json" -f json --platform $p --plain-reader "$FIX/multiarch/oci-attest.tar"
 	cmp -s "$TMP/fast.json" "$TMP/plain.json" && ok || fail "multiarch $p differs"
 done
+
+# A layer padded to 10 KiB records after its end blocks (as Python's
+# tarfile writes it): the same report, tar_bytes included, from the
+# mapped reader, --plain-reader and standard input.
+python3 - "$LW_ROOT/tests/e2e" "$TMP/padded.tar" <<'EOF'
+import sys
+sys.path.insert(0, sys.argv[1])
+import mkimage
+l = mkimage.layer_tar([("a/", b""), ("a/x", b"x" * 100)])
+assert len(l) == 10240
+open(sys.argv[2], "wb").write(mkimage.image([l, mkimage.layer_tar([("a/x", b"y" * 100)])]))
+EOF
+run_lw 0 "$TMP/pad-fast.json" -f json --no-cache "$TMP/padded.tar"
+run_lw 0 "$TMP/pad-plain.json" -f json --plain-reader "$TMP/padded.tar"
+LW_STDIN=$TMP/padded.tar run_lw 0 "$TMP/pad-stdin.json" -f json -
+check_eq "padded layer: tar_bytes" "10240 10240" \
+	"$(jget "$TMP/pad-fast.json" "' '.join(str(l['tar_bytes']) for l in d['layers'])")"
+cmp -s "$TMP/pad-fast.json" "$TMP/pad-plain.json" && ok || fail "padded layer: --plain-reader differs"
+check_eq "padded layer: stdin" "10240 10240" \
+	"$(jget "$TMP/pad-stdin.json" "' '.join(str(l['tar_bytes']) for l in d['layers'])")"
 finish
