@@ -3,6 +3,7 @@
 #include <xxhash.h>
 
 #include "layerwaste/index.h"
+#include "tar_priv.h"
 
 /* A layer holds millions of entries: each byte here is megabytes. */
 _Static_assert(sizeof(void *) != 8 || sizeof(struct lw_entry) == 72,
@@ -253,6 +254,30 @@ int lw_keeps_file(const char *path)
 		    !strcmp(base + n - strlen(ends[i]), ends[i]))
 			return 1;
 	return 0;
+}
+
+int lw_scan_wants_kept(const struct lw_layer_index *ix,
+		       const struct lw_entry *e)
+{
+	return e->size <= LW_KEPT_FILE_MAX &&
+	       ix->kept_bytes + e->size <= LW_KEPT_LAYER_MAX &&
+	       lw_keeps_file(e->path);
+}
+
+void lw_scan_keep(struct lw_layer_index *ix, const struct lw_entry *e,
+		  const void *data, size_t len)
+{
+	unsigned char *p = lw_arena_alloc(&ix->arena, len + 1);
+
+	if (!p)
+		return;
+	memcpy(p, data, len);
+	p[len] = '\0';
+	ix->kept = lw_xrealloc(ix->kept, (ix->nkept + 1) * sizeof(*ix->kept));
+	ix->kept[ix->nkept].entry = (size_t)(e - ix->entries);
+	ix->kept[ix->nkept].data = p;
+	ix->kept[ix->nkept++].len = len;
+	ix->kept_bytes += len;
 }
 
 const struct lw_kept_file *lw_layer_index_kept(const struct lw_layer_index *ix,

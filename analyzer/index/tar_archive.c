@@ -512,26 +512,12 @@ static int stream_content(struct archive *a, const struct lw_scan *s,
 			  int sparse, struct lw_error *err)
 {
 	struct lw_strbuf keep = LW_STRBUF_INIT;
-	int want = e->size <= LW_KEPT_FILE_MAX &&
-		ix->kept_bytes + e->size <= LW_KEPT_LAYER_MAX &&
-		lw_keeps_file(e->path);
+	int want = lw_scan_wants_kept(ix, e);
 	int rc = hash_stream(a, s, e, NULL, 0, 0, want ? &keep : NULL,
 			     sparse, err);
 
-	if (!rc && want && keep.len == e->size) {
-		unsigned char *p = lw_arena_alloc(&ix->arena, keep.len + 1);
-
-		if (p) {
-			memcpy(p, keep.buf, keep.len);
-			p[keep.len] = '\0';
-			ix->kept = lw_xrealloc(ix->kept, (ix->nkept + 1) *
-					       sizeof(*ix->kept));
-			ix->kept[ix->nkept].entry = (size_t)(e - ix->entries);
-			ix->kept[ix->nkept].data = p;
-			ix->kept[ix->nkept++].len = keep.len;
-			ix->kept_bytes += keep.len;
-		}
-	}
+	if (!rc && want && keep.len == e->size)
+		lw_scan_keep(ix, e, keep.buf, keep.len);
 	lw_strbuf_release(&keep);
 	return rc;
 }

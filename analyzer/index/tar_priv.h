@@ -102,4 +102,13 @@ int lw_tar_walker_next(struct lw_tar_walker *w, const unsigned char *p,
 		       size_t len, int end, struct lw_tar_head *h,
 		       size_t *need);
 
+/* Whether a streamed walker keeps the bytes of regular file e (a small
+ * file the profile checks read, within the layer's budget for them). */
+int lw_scan_wants_kept(const struct lw_layer_index *ix,
+		       const struct lw_entry *e);
+/* Keeps a copy of e's bytes data[0..len) (borrowed) in ix's arena, with a
+ * NUL after them; nothing when the arena cannot grow. */
+void lw_scan_keep(struct lw_layer_index *ix, const struct lw_entry *e,
+		  const void *data, size_t len);
+
 #endif

@@ -197,9 +197,7 @@ static int file_content(struct stream *st, const struct lw_scan *s,
 			XXH3_state_t *x)
 {
 	struct lw_strbuf keep = LW_STRBUF_INIT;
-	int want = e->size <= LW_KEPT_FILE_MAX &&
-		ix->kept_bytes + e->size <= LW_KEPT_LAYER_MAX &&
-		lw_keeps_file(e->path);
+	int want = lw_scan_wants_kept(ix, e);
 	XXH128_hash_t hv;
 	int rc = 0;
 
@@ -212,20 +210,8 @@ static int file_content(struct stream *st, const struct lw_scan *s,
 	e->hash.lo = hv.low64;
 	e->hash.hi = hv.high64;
 	e->flags |= LW_ENTRY_HASHED;
-	if (want && keep.len == e->size) {
-		unsigned char *p = lw_arena_alloc(&ix->arena, keep.len + 1);
-
-		if (p) {
-			memcpy(p, keep.buf, keep.len);
-			p[keep.len] = '\0';
-			ix->kept = lw_xrealloc(ix->kept, (ix->nkept + 1) *
-					       sizeof(*ix->kept));
-			ix->kept[ix->nkept].entry = (size_t)(e - ix->entries);
-			ix->kept[ix->nkept].data = p;
-			ix->kept[ix->nkept++].len = keep.len;
-			ix->kept_bytes += keep.len;
-		}
-	}
+	if (want && keep.len == e->size)
+		lw_scan_keep(ix, e, keep.buf, keep.len);
 out:
 	lw_strbuf_release(&keep);
 	return rc;
