@@ -15,7 +15,10 @@ strip() {
 	python3 - "$1" <<'PY'
 import json, sys
 d = json.load(open(sys.argv[1]))
-for k in ("source", "format", "compression", "config_digest", "tags"):
+# base_name/base_digest: an OCI manifest's annotations, which a
+# docker-archive has no place for.
+for k in ("source", "format", "compression", "config_digest", "tags",
+          "base_name", "base_digest"):
     d["image"].pop(k, None)
 for l in d["layers"]:
     for k in ("digest", "compression", "compressed_bytes"):
