@@ -12,11 +12,12 @@ LW_BUILD_PACKAGES=(gcc make cmake pkg-config libarchive-dev libjansson-dev
 # And the tests: real images (buildah, podman, skopeo, busybox), the outer
 # compressors, python3 (with jsonschema and yaml) for checking JSON and
 # the CI docs, jq for scripts/make-fixtures, tmux for terminal tests,
-# git for provenance. A test whose tool could not be installed skips and
+# git for provenance, GNU time for the memory bounds of the hostile-input
+# and --verify tests. A test whose tool could not be installed skips and
 # says what it lacked.
 # shellcheck disable=SC2034
 LW_TEST_PACKAGES=(buildah podman skopeo busybox-static gzip zstd xz-utils
-	bzip2 python3 python3-jsonschema python3-yaml jq tmux git)
+	bzip2 python3 python3-jsonschema python3-yaml jq tmux git time)
 # Commands the tests want, and the package that brings each where the
 # command is missing: npm for the SARIF Multitool (tests/sarif/check).
 # A machine with Node.js from elsewhere (its npm bundled) keeps its own.
