@@ -10,6 +10,9 @@
 #                         (gzip -dc for big and small only)
 #   cat     cat ARCHIVE > /dev/null: reading every byte once
 #   verify  lw with --verify
+#   sha     (gzip, zstd) openssl dgst -sha256 over the layer blobs and the
+#           docker form's layer tars: the hashing --verify adds, for the
+#           bound it puts on --verify's wall time on this machine's cores
 #   fill    lw with --cache DIR, DIR emptied before the run (not timed)
 #   warm    lw with --cache DIR, DIR filled by the warm-up run
 #   base    (shared only) lw with --cache DIR, DIR a fresh copy (not timed)
@@ -28,7 +31,9 @@ case_kinds() {
 		;;
 	zstd) k+=(zstd) ;;
 	esac
-	k+=(cat verify fill warm)
+	k+=(cat verify)
+	[ "$form" = docker ] || k+=(sha)
+	k+=(fill warm)
 	[ "$img" != shared ] || k+=(base)
 	echo "${k[@]}"
 }
@@ -84,6 +89,8 @@ run_one() {
 	gzip) while read -r f; do gzip -dc "$f"; done <"$layers" >/dev/null ;;
 	igzip) while read -r f; do igzip -dc "$f"; done <"$layers" >/dev/null ;;
 	zstd) while read -r f; do zstd -dcq "$f"; done <"$layers" >/dev/null ;;
+	sha) cat "$layers" "$work/unpacked/$size/docker.layers" |
+		xargs -d '\n' openssl dgst -sha256 >/dev/null ;;
 	esac
 	t1=${EPOCHREALTIME/./}
 	times >"$run/times1"
