@@ -88,6 +88,17 @@ static int uidx_cmp(const void *a, const void *b)
 			   sort_paths[*(const uint32_t *)b]);
 }
 
+/* Beyond this many ascending runs of path numbers, build_paths sorts
+ * them with qsort(). */
+#define SORT_RUNS_MAX 4096u
+
+static int path_id_cmp(uint32_t x, uint32_t y, const void *ctx)
+{
+	const char *const *paths = ctx;
+
+	return lw_path_cmp(paths[x], paths[y]);
+}
+
 /* Numbers each distinct path of the image once: uniq[number] is the path
  * and every entry's path_id its number. Returns how many. tab is freed
  * before the caller allocates anything else, so that the peak is the
@@ -137,7 +148,7 @@ static int build_paths(struct state *st, struct lw_error *err)
 {
 	struct lw_image *img = st->img;
 	size_t total = 0, i, k, n, depth = 0, capstack = 0;
-	uint32_t *order = NULL, *rank = NULL, *stack = NULL;
+	uint32_t *order = NULL, *rank = NULL, *stack = NULL, *sorted;
 	const char **paths;
 	int rc = LW_OK;
 
@@ -163,11 +174,20 @@ static int build_paths(struct state *st, struct lw_error *err)
 	for (i = 0; i < n; i++)
 		order[i] = (uint32_t)i;
 	sort_paths = st->ps.paths;
-	if (n)
+	/* Paths are numbered as the layers list them, and a layer's tar
+	 * lists its tree in order mostly: a few runs, merged in rank's
+	 * memory (not yet used) compare far fewer times than a sort. */
+	sorted = lw_sort_runs(order, rank, n, SORT_RUNS_MAX, path_id_cmp,
+			      st->ps.paths);
+	if (sorted == rank) {
+		rank = order;
+		order = sorted;
+	} else if (!sorted) {
 		/* qsort: its merge sort compares fewer times, and string
 		 * compares are the cost; its copy of order is not the
 		 * peak. */
 		qsort(order, n, sizeof(*order), uidx_cmp);
+	}
 	for (i = 0; i < n; i++)
 		rank[order[i]] = (uint32_t)i;
 	/* From path numbers to ranks in tree order. */
@@ -375,15 +395,6 @@ static void walk_layer(struct state *st, uint32_t k)
  * out of the cost per entry. */
 #define HASH_CHUNK (1u << 16)
 
-static int ref_cmp(const void *x, const void *y)
-{
-	const struct lw_entry_ref *a = x, *b = y;
-
-	if (a->layer != b->layer)
-		return a->layer < b->layer ? -1 : 1;
-	return a->entry < b->entry ? -1 : a->entry > b->entry;
-}
-
 /* lw_image_hash_many over refs[0..n), HASH_CHUNK at a time. */
 static int hash_refs(struct lw_image *img, const struct lw_entry_ref *refs,
 		     size_t n, int jobs, struct lw_error *err)
@@ -412,7 +423,7 @@ static int resolve_pending(struct state *st, int jobs, struct lw_error *err)
 		refs[2 * i + 1].entry = st->pending[i].new.entry;
 	}
 	if (st->npending > 1)
-		lw_sort(refs, st->npending * 2, sizeof(*refs), ref_cmp);
+		lw_sort_refs(refs, st->npending * 2);
 	rc = hash_refs(st->img, refs, st->npending * 2, jobs, err);
 	free(refs);
 	if (rc)
@@ -531,32 +542,20 @@ static void summarise(struct state *st, struct lw_analysis *an)
 				(unsigned long long)an->visible_bytes);
 }
 
-/* A visible file in the search for duplicates: 16 bytes, the rest is read
- * from its entry. key is its size until its content is hashed, then the
- * high half of its hash. */
-struct dup_item {
-	uint64_t key;
-	struct lw_entry_ref ref;
-};
-
+/* A visible file in the search for duplicates is a struct lw_keyed_ref:
+ * 16 bytes, the rest is read from its entry. key is its size until its
+ * content is hashed, then the high half of its hash. */
 static const struct lw_image *dup_img;
 
-static const struct lw_entry *dup_entry(const struct dup_item *d)
+static const struct lw_entry *dup_entry(const struct lw_keyed_ref *d)
 {
 	return &dup_img->layers[d->ref.layer].index->entries[d->ref.entry];
-}
-
-static int dup_key_cmp(const void *x, const void *y)
-{
-	const struct dup_item *a = x, *b = y;
-
-	return a->key < b->key ? -1 : a->key > b->key;
 }
 
 /* Within one size: by hash, then path. */
 static int dup_cmp(const void *x, const void *y)
 {
-	const struct dup_item *a = x, *b = y;
+	const struct lw_keyed_ref *a = x, *b = y;
 	const struct lw_entry *ea, *eb;
 
 	if (a->key != b->key)
@@ -581,7 +580,7 @@ static int dupgroup_cmp(const void *x, const void *y)
  * lw_image_hash_many (ref i moves to bytes [8i, 8i + 8), never over an
  * item not yet moved), and back. memcpy keeps each move clear of the
  * aliasing rules. */
-static struct lw_entry_ref *dup_pack_refs(struct dup_item *it, size_t m)
+static struct lw_entry_ref *dup_pack_refs(struct lw_keyed_ref *it, size_t m)
 {
 	struct lw_entry_ref *refs = (struct lw_entry_ref *)(void *)it;
 	size_t i;
@@ -594,13 +593,13 @@ static struct lw_entry_ref *dup_pack_refs(struct dup_item *it, size_t m)
 	return refs;
 }
 
-static void dup_unpack_refs(struct dup_item *it, size_t m)
+static void dup_unpack_refs(struct lw_keyed_ref *it, size_t m)
 {
 	const struct lw_entry_ref *refs = (const struct lw_entry_ref *)(void *)it;
 	size_t i = m;
 
 	while (i-- > 0) {
-		struct dup_item d = { .key = 0 };
+		struct lw_keyed_ref d = { .key = 0 };
 
 		memcpy(&d.ref, &refs[i], sizeof(d.ref));
 		memcpy(&it[i], &d, sizeof(d));
@@ -612,7 +611,7 @@ static void dup_unpack_refs(struct dup_item *it, size_t m)
 static int find_duplicates(struct state *st, struct lw_analysis *an,
 			   int jobs, struct lw_error *err)
 {
-	struct dup_item *it;
+	struct lw_keyed_ref *it;
 	size_t n = 0, i, j, m = 0;
 	int rc = LW_OK;
 
@@ -638,7 +637,7 @@ static int find_duplicates(struct state *st, struct lw_analysis *an,
 	free(st->vis);
 	st->vis = NULL;
 	if (n)
-		lw_sort(it, n, sizeof(*it), dup_key_cmp);
+		lw_sort_keyed(it, n);
 	for (i = 0; i < n; i = j) {
 		for (j = i + 1; j < n && it[j].key == it[i].key; j++)
 			;
@@ -653,7 +652,7 @@ static int find_duplicates(struct state *st, struct lw_analysis *an,
 		struct lw_entry_ref *refs = dup_pack_refs(it, m);
 
 		if (m > 1)
-			lw_sort(refs, m, sizeof(*refs), ref_cmp);
+			lw_sort_refs(refs, m);
 		rc = hash_refs(st->img, refs, m, jobs, err);
 		if (rc)
 			goto out;
@@ -662,7 +661,7 @@ static int find_duplicates(struct state *st, struct lw_analysis *an,
 	for (i = 0; i < m; i++)
 		it[i].key = dup_entry(&it[i])->size;
 	if (m > 1)
-		lw_sort(it, m, sizeof(*it), dup_key_cmp);
+		lw_sort_keyed(it, m);
 	for (i = 0; i < m; i++) {
 		struct lw_hash h;
 

@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "layerwaste/engine.h"
+#include "layerwaste/read.h"
 
 /* Every path of an image once, in tree order (lw_path_cmp), so that a
  * directory's subtree is a range of ranks. Entries carry their rank in
@@ -26,6 +27,30 @@ void lw_pathset_subtree(const struct lw_pathset *ps, const char *path,
  * no buffer as large as the array (see pathset.c). Not stable. */
 void lw_sort(void *base, size_t n, size_t size,
 	     int (*cmp)(const void *, const void *));
+
+/* A ref with a sort key. */
+struct lw_keyed_ref {
+	uint64_t key;
+	struct lw_entry_ref ref;
+};
+
+/* lw_sort(refs, n, sizeof(*refs), cmp) with cmp ordering by layer, then
+ * entry; and lw_sort of items by key alone (equal keys in no particular
+ * order, as lw_sort leaves them). In place, nothing allocated. */
+void lw_sort_refs(struct lw_entry_ref *refs, size_t n);
+void lw_sort_keyed(struct lw_keyed_ref *items, size_t n);
+
+/* Sorts a[0..n) of ids by cmp, a strict order on them (no two ids
+ * compare equal, so the result is the one order qsort() gives too), when
+ * the ids come as at most max_runs ascending runs: the runs are found,
+ * then merged pairwise between a and tmp (the caller's, n ids). Returns
+ * the array holding the sorted ids (a or tmp; the other holds leftovers),
+ * or NULL, a untouched, when there are more runs than max_runs or the
+ * run list cannot be allocated: then the caller sorts another way. */
+uint32_t *lw_sort_runs(uint32_t *a, uint32_t *tmp, size_t n,
+		       size_t max_runs,
+		       int (*cmp)(uint32_t x, uint32_t y, const void *ctx),
+		       const void *ctx);
 
 /* dive's efficiency figures, by dive's rules (dive.c). */
 int lw_dive_compute(const struct lw_image *img, const struct lw_pathset *ps,

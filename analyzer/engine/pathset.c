@@ -194,3 +194,206 @@ void lw_sort(void *base, size_t n, size_t size,
 		depth += 2;
 	intro(base, n, size, cmp, depth);
 }
+
+/* ---- lw_sort_runs ---- */
+
+/* Merges the ascending runs a[lo..mid) and a[mid..hi) into out[lo..hi). */
+static void merge_runs(const uint32_t *a, uint32_t *out, size_t lo,
+		       size_t mid, size_t hi,
+		       int (*cmp)(uint32_t, uint32_t, const void *),
+		       const void *ctx)
+{
+	size_t i = lo, j = mid, o = lo;
+
+	/* Runs that already follow each other: one compare, one copy. */
+	if (i < mid && j < hi && cmp(a[mid - 1], a[mid], ctx) < 0) {
+		memcpy(out + lo, a + lo, (hi - lo) * sizeof(*a));
+		return;
+	}
+	while (i < mid && j < hi)
+		out[o++] = cmp(a[j], a[i], ctx) < 0 ? a[j++] : a[i++];
+	if (i < mid)
+		memcpy(out + o, a + i, (mid - i) * sizeof(*a));
+	if (j < hi)
+		memcpy(out + o, a + j, (hi - j) * sizeof(*a));
+}
+
+uint32_t *lw_sort_runs(uint32_t *a, uint32_t *tmp, size_t n,
+		       size_t max_runs,
+		       int (*cmp)(uint32_t x, uint32_t y, const void *ctx),
+		       const void *ctx)
+{
+	size_t *start, nruns = 0, i, k, m;
+	uint32_t *src = a, *dst = tmp, *t;
+
+	if (n < 2)
+		return a;
+	start = malloc((max_runs + 2) * sizeof(*start));
+	if (!start)
+		return NULL;
+	start[nruns++] = 0;
+	for (i = 1; i < n; i++) {
+		if (cmp(a[i - 1], a[i], ctx) < 0)
+			continue;
+		if (nruns == max_runs) {
+			free(start);
+			return NULL;
+		}
+		start[nruns++] = i;
+	}
+	start[nruns] = n;
+	/* Pairwise: run 2k and 2k + 1 become run k, a lone last one is
+	 * copied over. */
+	while (nruns > 1) {
+		for (k = 0, m = 0; k < nruns; k += 2, m++) {
+			size_t lo = start[k], hi = start[k + 1];
+
+			if (k + 1 < nruns) {
+				hi = start[k + 2];
+				merge_runs(src, dst, lo, start[k + 1], hi,
+					   cmp, ctx);
+			} else {
+				memcpy(dst + lo, src + lo,
+				       (hi - lo) * sizeof(*src));
+			}
+			start[m] = lo;
+		}
+		start[m] = n;
+		nruns = m;
+		t = src;
+		src = dst;
+		dst = t;
+	}
+	free(start);
+	return src;
+}
+
+/* ---- lw_sort_refs, lw_sort_keyed ---- */
+
+/* lw_sort's introsort for one element type with its order inlined: no
+ * call per compare, and copies of whole elements. The same steps as
+ * intro() above, so the same bounds. */
+#define TYPED_INTROSORT(name, T, less)                                       \
+	static void name##_insertion(T *a, size_t n)                         \
+	{                                                                    \
+		size_t i, j;                                                 \
+                                                                             \
+		for (i = 1; i < n; i++) {                                    \
+			T v = a[i];                                          \
+                                                                             \
+			for (j = i; j > 0 && less(&v, &a[j - 1]); j--)       \
+				a[j] = a[j - 1];                             \
+			a[j] = v;                                            \
+		}                                                            \
+	}                                                                    \
+                                                                             \
+	static void name##_sift(T *a, size_t root, size_t n)                 \
+	{                                                                    \
+		T v = a[root];                                               \
+                                                                             \
+		for (;;) {                                                   \
+			size_t child = 2 * root + 1;                         \
+                                                                             \
+			if (child >= n)                                      \
+				break;                                       \
+			if (child + 1 < n && less(&a[child], &a[child + 1])) \
+				child++;                                     \
+			if (!less(&v, &a[child]))                            \
+				break;                                       \
+			a[root] = a[child];                                  \
+			root = child;                                        \
+		}                                                            \
+		a[root] = v;                                                 \
+	}                                                                    \
+                                                                             \
+	static void name##_intro(T *a, size_t n, unsigned depth)             \
+	{                                                                    \
+		while (n > SHORT_RUN) {                                      \
+			size_t i, j, mid = n / 2;                            \
+			T t, p;                                              \
+                                                                             \
+			if (depth-- == 0) {                                  \
+				for (i = n / 2; i-- > 0;)                    \
+					name##_sift(a, i, n);                \
+				for (i = n; i-- > 1;) {                      \
+					t = a[0];                            \
+					a[0] = a[i];                         \
+					a[i] = t;                            \
+					name##_sift(a, 0, i);                \
+				}                                            \
+				return;                                      \
+			}                                                    \
+			if (less(&a[mid], &a[0])) {                          \
+				t = a[mid]; a[mid] = a[0]; a[0] = t;         \
+			}                                                    \
+			if (less(&a[n - 1], &a[mid])) {                      \
+				t = a[n - 1]; a[n - 1] = a[mid]; a[mid] = t; \
+				if (less(&a[mid], &a[0])) {                  \
+					t = a[mid]; a[mid] = a[0]; a[0] = t; \
+				}                                            \
+			}                                                    \
+			p = a[mid];                                          \
+			a[mid] = a[0];                                       \
+			a[0] = p;                                            \
+			i = 0;                                               \
+			j = n;                                               \
+			for (;;) {                                           \
+				do                                           \
+					i++;                                 \
+				while (i < n && less(&a[i], &p));            \
+				do                                           \
+					j--;                                 \
+				while (less(&p, &a[j]));                     \
+				if (i >= j)                                  \
+					break;                               \
+				t = a[i]; a[i] = a[j]; a[j] = t;             \
+			}                                                    \
+			a[0] = a[j];                                         \
+			a[j] = p;                                            \
+			if (j < n - j - 1) {                                 \
+				name##_intro(a, j, depth);                   \
+				a += j + 1;                                  \
+				n -= j + 1;                                  \
+			} else {                                             \
+				name##_intro(a + j + 1, n - j - 1, depth);   \
+				n = j;                                       \
+			}                                                    \
+		}                                                            \
+		name##_insertion(a, n);                                      \
+	}                                                                    \
+                                                                             \
+	static void name(T *a, size_t n)                                     \
+	{                                                                    \
+		unsigned depth = 0;                                          \
+		size_t m;                                                    \
+                                                                             \
+		for (m = n; m > 1; m >>= 1)                                  \
+			depth += 2;                                          \
+		if (n > 1)                                                   \
+			name##_intro(a, n, depth);                           \
+	}
+
+static inline int ref_less(const struct lw_entry_ref *a,
+			   const struct lw_entry_ref *b)
+{
+	return a->layer != b->layer ? a->layer < b->layer : a->entry < b->entry;
+}
+
+static inline int keyed_less(const struct lw_keyed_ref *a,
+			     const struct lw_keyed_ref *b)
+{
+	return a->key < b->key;
+}
+
+TYPED_INTROSORT(sort_refs, struct lw_entry_ref, ref_less)
+TYPED_INTROSORT(sort_keyed, struct lw_keyed_ref, keyed_less)
+
+void lw_sort_refs(struct lw_entry_ref *refs, size_t n)
+{
+	sort_refs(refs, n);
+}
+
+void lw_sort_keyed(struct lw_keyed_ref *items, size_t n)
+{
+	sort_keyed(items, n);
+}

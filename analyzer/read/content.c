@@ -307,6 +307,50 @@ static int ref_at_cmp(const void *x, const void *y)
 	return a->p < b->p ? -1 : a->p > b->p;
 }
 
+/* at[0..n) in address order, when it is a run of ascending addresses per
+ * layer and the layers' ranges do not overlap (the refs sorted by layer,
+ * then entry, as a tar lists its members): the runs are put in order, a
+ * copy instead of a sort. Returns the new array (at is freed), or NULL
+ * (at untouched) when at is not so; the caller sorts it then. */
+static struct ref_at *order_layer_runs(struct ref_at *at, size_t n)
+{
+	struct layer_run {
+		size_t first, count;
+	} *runs = NULL;
+	struct ref_at *out = NULL;
+	size_t nruns = 0, cap = 0, i, j, k, o = 0;
+
+	for (i = 0; i < n; i = j) {
+		if (!at[i].p)
+			goto fail;
+		for (j = i + 1; j < n && at[j].r.layer == at[i].r.layer; j++)
+			if (!at[j].p || at[j].p < at[j - 1].p)
+				goto fail;
+		/* Insertion by first address: a few layers. */
+		lw_grow((void **)&runs, &cap, nruns + 1, sizeof(*runs));
+		for (k = nruns; k > 0 && at[runs[k - 1].first].p > at[i].p; k--)
+			runs[k] = runs[k - 1];
+		runs[k] = (struct layer_run){ .first = i, .count = j - i };
+		nruns++;
+	}
+	for (k = 1; k < nruns; k++)
+		if (at[runs[k - 1].first + runs[k - 1].count - 1].p >=
+		    at[runs[k].first].p)
+			goto fail;
+	out = lw_xcalloc(n + 1, sizeof(*out));
+	for (k = 0; k < nruns; k++) {
+		memcpy(out + o, at + runs[k].first,
+		       runs[k].count * sizeof(*at));
+		o += runs[k].count;
+	}
+	free(runs);
+	free(at);
+	return out;
+fail:
+	free(runs);
+	return NULL;
+}
+
 struct batch_size {
 	size_t b;
 	uint64_t bytes;
@@ -354,7 +398,10 @@ int lw_image_hash_many(struct lw_image *img, const struct lw_entry_ref *refs,
 		r.layer = (uint32_t)l;
 		h.refs[m++] = r;
 	}
-	if (m > 1)
+	/* The engine hands them over sorted, mostly. */
+	for (i = 1; i < m && ref_cmp(&h.refs[i - 1], &h.refs[i]) <= 0; i++)
+		;
+	if (i < m)
 		qsort(h.refs, m, sizeof(*h.refs), ref_cmp);
 	for (i = 0, h.n = 0; i < m; i++)
 		if (!h.n || ref_cmp(&h.refs[h.n - 1], &h.refs[i]))
@@ -365,8 +412,14 @@ int lw_image_hash_many(struct lw_image *img, const struct lw_entry_ref *refs,
 		at[i].r = h.refs[i];
 		at[i].p = ref_addr(img, &h.refs[i]);
 	}
-	if (h.n > 1)
-		qsort(at, h.n, sizeof(*at), ref_at_cmp);
+	if (h.n > 1) {
+		struct ref_at *in_order = order_layer_runs(at, h.n);
+
+		if (in_order)
+			at = in_order;
+		else
+			qsort(at, h.n, sizeof(*at), ref_at_cmp);
+	}
 	h.batch = lw_xcalloc(h.n + 2, sizeof(*h.batch));
 	bs = lw_xcalloc(h.n + 1, sizeof(*bs));
 	{

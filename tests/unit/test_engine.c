@@ -1529,6 +1529,136 @@ START_TEST(sort_keeps_every_element_among_equal_keys)
 }
 END_TEST
 
+/* ---- the typed sorts: the order lw_sort() gives with their compares ---- */
+
+static int ref_order(const void *x, const void *y)
+{
+	const struct lw_entry_ref *a = x, *b = y;
+
+	if (a->layer != b->layer)
+		return a->layer < b->layer ? -1 : 1;
+	return a->entry < b->entry ? -1 : a->entry > b->entry;
+}
+
+static int keyed_order(const void *x, const void *y)
+{
+	const struct lw_keyed_ref *a = x, *b = y;
+
+	return a->key < b->key ? -1 : a->key > b->key;
+}
+
+START_TEST(typed_sorts_match_lw_sort_on_every_shape)
+{
+	static const size_t sizes[] = { 0, 1, 2, 3, 15, 16, 17, 100, 1000,
+		20000 };
+	uint32_t seed = 7;
+	size_t si, i;
+	int shape;
+
+	for (si = 0; si < sizeof(sizes) / sizeof(*sizes); si++) {
+		for (shape = 0; shape < 6; shape++) {
+			size_t n = sizes[si];
+			struct lw_entry_ref *r = lw_xcalloc(n + 1, sizeof(*r));
+			struct lw_entry_ref *rr = lw_xcalloc(n + 1, sizeof(*r));
+			struct lw_keyed_ref *k = lw_xcalloc(n + 1, sizeof(*k));
+			struct lw_keyed_ref *kk = lw_xcalloc(n + 1, sizeof(*k));
+
+			for (i = 0; i < n; i++) {
+				uint32_t v = shaped(shape, i, n, &seed);
+
+				r[i].layer = v % 13;
+				r[i].entry = v / 13;
+				k[i].key = v % 97;
+				k[i].ref.layer = (uint32_t)i;
+				k[i].ref.entry = v;
+			}
+			memcpy(rr, r, n * sizeof(*r));
+			memcpy(kk, k, n * sizeof(*k));
+			lw_sort_refs(r, n);
+			lw_sort(rr, n, sizeof(*rr), ref_order);
+			ck_assert_msg(n == 0 || !memcmp(r, rr, n * sizeof(*r)),
+				      "refs: %zu elements, shape %d", n, shape);
+			/* The same steps as lw_sort: even equal keys end up
+			 * in the same places. */
+			lw_sort_keyed(k, n);
+			lw_sort(kk, n, sizeof(*kk), keyed_order);
+			ck_assert_msg(n == 0 || !memcmp(k, kk, n * sizeof(*k)),
+				      "keyed: %zu elements, shape %d", n,
+				      shape);
+			free(r);
+			free(rr);
+			free(k);
+			free(kk);
+		}
+	}
+}
+END_TEST
+
+static const uint32_t *sort_ctx;
+
+static int id_cmp(uint32_t x, uint32_t y, const void *ctx)
+{
+	const uint32_t *v = ctx;
+
+	if (v[x] != v[y])
+		return v[x] < v[y] ? -1 : 1;
+	return x < y ? -1 : x > y;
+}
+
+static int id_qsort_cmp(const void *x, const void *y)
+{
+	return id_cmp(*(const uint32_t *)x, *(const uint32_t *)y, sort_ctx);
+}
+
+/* Ascending runs of values (some shared between runs), merged: the order
+ * qsort() gives; too many runs: NULL, the ids untouched. */
+START_TEST(sort_runs_matches_qsort_or_declines)
+{
+	static const size_t sizes[] = { 0, 1, 2, 3, 17, 1000, 20000 };
+	static const size_t runs[] = { 1, 2, 3, 13, 64 };
+	uint32_t seed = 3;
+	size_t si, ri, i;
+
+	for (si = 0; si < sizeof(sizes) / sizeof(*sizes); si++) {
+		for (ri = 0; ri < sizeof(runs) / sizeof(*runs); ri++) {
+			size_t n = sizes[si], len = n / runs[ri] + 1;
+			uint32_t *v = lw_xcalloc(n + 1, sizeof(*v));
+			uint32_t *a = lw_xcalloc(n + 1, sizeof(*a));
+			uint32_t *b = lw_xcalloc(n + 1, sizeof(*b));
+			uint32_t *tmp = lw_xcalloc(n + 1, sizeof(*tmp));
+			uint32_t *got, last = 0;
+
+			for (i = 0; i < n; i++) {
+				seed = seed * 1103515245u + 12345u;
+				last = i % len ? last + (seed >> 20) % 4 :
+					(seed >> 16) % 100;
+				v[i] = last;
+				a[i] = b[i] = (uint32_t)i;
+			}
+			sort_ctx = v;
+			qsort(b, n, sizeof(*b), id_qsort_cmp);
+			got = lw_sort_runs(a, tmp, n, 64, id_cmp, v);
+			ck_assert_ptr_nonnull(got);
+			ck_assert_msg(n == 0 || !memcmp(got, b, n * sizeof(*b)),
+				      "%zu ids in %zu runs", n, runs[ri]);
+			free(v);
+			free(a);
+			free(b);
+			free(tmp);
+		}
+	}
+	{
+		uint32_t v[8] = { 7, 6, 5, 4, 3, 2, 1, 0 };
+		uint32_t a[8] = { 0, 1, 2, 3, 4, 5, 6, 7 }, tmp[8];
+
+		ck_assert_ptr_null(lw_sort_runs(a, tmp, 8, 4, id_cmp, v));
+		for (i = 0; i < 8; i++)
+			ck_assert_uint_eq(a[i], i);
+		ck_assert_ptr_nonnull(lw_sort_runs(a, tmp, 8, 8, id_cmp, v));
+	}
+}
+END_TEST
+
 static Suite *engine_suite(void)
 {
 	Suite *s = suite_create("engine");
@@ -1604,6 +1734,8 @@ static Suite *engine_suite(void)
 	tcase_add_test(o, kind_names_round_trip);
 	tcase_add_test(o, sort_matches_qsort_on_every_shape);
 	tcase_add_test(o, sort_keeps_every_element_among_equal_keys);
+	tcase_add_test(o, typed_sorts_match_lw_sort_on_every_shape);
+	tcase_add_test(o, sort_runs_matches_qsort_or_declines);
 	suite_add_tcase(s, o);
 	return s;
 }
