@@ -101,11 +101,43 @@ struct ent {
 
 /* ---- numbers, as libarchive's tar_atol() family reads them ---- */
 
+/* atol_base of a field too short to overflow (at most 18 digits of base
+ * 10 or less): no limits to keep, nothing divided. */
+static int64_t atol_short(const unsigned char *p, size_t n, int base)
+{
+	int64_t l = 0;
+	int neg = 0;
+
+	while (n && (*p == ' ' || *p == '\t')) {
+		p++;
+		n--;
+	}
+	if (n && *p == '-') {
+		neg = 1;
+		p++;
+		n--;
+	}
+	for (; n; p++, n--) {
+		unsigned d = (unsigned)*p - '0';
+
+		if (d >= (unsigned)base)
+			break;
+		l = l * base + (int64_t)d;
+	}
+	return neg ? -l : l;
+}
+
 static int64_t atol_base(const unsigned char *p, size_t n, int base)
 {
-	int64_t l = 0, maxval = INT64_MAX, limit = INT64_MAX / base;
-	int last = (int)(INT64_MAX % base), neg = 0;
+	int64_t l = 0, maxval, limit;
+	int last, neg = 0;
 
+	/* Header fields (8 or 12 bytes) and most pax values. */
+	if (n <= 18 && base <= 10)
+		return atol_short(p, n, base);
+	maxval = INT64_MAX;
+	limit = INT64_MAX / base;
+	last = (int)(INT64_MAX % base);
 	while (n && (*p == ' ' || *p == '\t')) {
 		p++;
 		n--;
