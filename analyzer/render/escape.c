@@ -226,6 +226,66 @@ void lwr_printable_lines(struct lw_strbuf *sb, const char *s)
 	printable(sb, s, 1);
 }
 
+/* Bytes a JSON string holds as they are, before and after every step of
+ * lwr_json_str: ASCII from space on, but for '"' and '\\'. DEL too:
+ * jansson escapes below 0x20 only. */
+static int json_plain(unsigned char c)
+{
+	return c >= 0x20 && c < 0x80 && c != '"' && c != '\\';
+}
+
+void lwr_json_str(struct lw_strbuf *sb, const char *prefix, const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	const char *run;
+	char esc[8];
+	uint32_t cp;
+	int n;
+
+	lw_strbuf_addc(sb, '"');
+	lw_strbuf_adds(sb, prefix);
+	while (*s) {
+		for (run = s; json_plain((unsigned char)*s); s++)
+			;
+		if (s > run)
+			lw_strbuf_add(sb, run, (size_t)(s - run));
+		if (!*s)
+			break;
+		n = lwr_utf8_seq(s, &cp);
+		if (n == 0) {
+			/* lwr_utf8_clean's \xNN, its backslash escaped. */
+			snprintf(esc, sizeof(esc), "\\\\x%02x",
+				 (unsigned char)*s);
+			lw_strbuf_add(sb, esc, 5);
+			s++;
+		} else if (n > 1) {
+			if (cp_unsafe(cp))
+				lw_strbuf_addf(sb, "\\u%04" PRIx32, cp);
+			else
+				lw_strbuf_add(sb, s, (size_t)n);
+			s += n;
+		} else {
+			/* jansson's escapes of ASCII. */
+			switch (*s) {
+			case '"': lw_strbuf_add(sb, "\\\"", 2); break;
+			case '\\': lw_strbuf_add(sb, "\\\\", 2); break;
+			case '\b': lw_strbuf_add(sb, "\\b", 2); break;
+			case '\f': lw_strbuf_add(sb, "\\f", 2); break;
+			case '\n': lw_strbuf_add(sb, "\\n", 2); break;
+			case '\r': lw_strbuf_add(sb, "\\r", 2); break;
+			case '\t': lw_strbuf_add(sb, "\\t", 2); break;
+			default:
+				memcpy(esc, "\\u00", 4);
+				esc[4] = hex[(unsigned char)*s >> 4];
+				esc[5] = hex[*s & 0xf];
+				lw_strbuf_add(sb, esc, 6);
+			}
+			s++;
+		}
+	}
+	lw_strbuf_addc(sb, '"');
+}
+
 char *lwr_json_escape_unsafe(char *text)
 {
 	struct lw_strbuf sb = LW_STRBUF_INIT;

@@ -5,7 +5,13 @@
  * small jansson value, dumped and freed. Memory stays bounded however many
  * findings there are, and the bytes are exactly what json_dumpf() with the
  * same flags would write for the whole tree, but for C1, bidi and line
- * separator code points, written as \uXXXX (lwr_json_escape_unsafe). */
+ * separator code points, written as \uXXXX (lwr_json_escape_unsafe).
+ *
+ * The items there are many of (findings, duplicates, files) are written
+ * straight out instead, in jansson's layout (jw_*: two spaces a level,
+ * ", " nowhere, "{}" and "[]" when empty) with strings escaped by
+ * lwr_json_str, which the unit tests hold to the jansson path. Everything
+ * goes through one buffer, written JDOC_FLUSH bytes at a time. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,37 +33,79 @@
 #define DUMP_FLAGS (JSON_INDENT(2) | JSON_PRESERVE_ORDER | \
 		    JSON_REAL_PRECISION(15) | JSON_ENCODE_ANY)
 
+/* Bytes gathered before a write to the file. */
+#define JDOC_BUF (64u << 10)
+/* Deepest nesting the jw_* writers keep counts for (a finding: 4). */
+#define JW_DEPTH 16
+
 struct jdoc {
 	FILE *f;
+	char *buf; /* owned, JDOC_BUF bytes: not yet written to f */
+	size_t len;
+	struct lw_strbuf str; /* a string escaped by lwr_json_str */
 	size_t members;
 	size_t items; /* of the array being written */
+	int depth;    /* of what the jw_* writers write: 2 spaces a level */
+	size_t n[JW_DEPTH]; /* members or items so far at each depth */
 	int err;
 };
 
-struct jsink {
-	FILE *f;
-	const char *indent;
-};
-
-/* jansson's output of a nested value, shifted right: a raw newline only
- * ever comes from the indentation (strings escape theirs). */
-static int sink_write(const char *buf, size_t size, void *data)
+static void jdoc_flush(struct jdoc *d)
 {
-	struct jsink *s = data;
-	const char *nl;
-	size_t n;
+	if (d->len && fwrite(d->buf, 1, d->len, d->f) != d->len)
+		d->err = 1;
+	d->len = 0;
+}
 
-	while ((nl = memchr(buf, '\n', size))) {
-		n = (size_t)(nl - buf) + 1;
-		if (fwrite(buf, 1, n, s->f) != n ||
-		    fputs(s->indent, s->f) == EOF)
-			return -1;
-		buf += n;
-		size -= n;
+/* jdoc_add when s does not fit in what is left of the buffer. */
+static void jdoc_add_slow(struct jdoc *d, const char *s, size_t n)
+{
+	jdoc_flush(d);
+	if (n >= JDOC_BUF) {
+		if (fwrite(s, 1, n, d->f) != n)
+			d->err = 1;
+		return;
 	}
-	if (size && fwrite(buf, 1, size, s->f) != size)
-		return -1;
-	return 0;
+	memcpy(d->buf, s, n);
+	d->len = n;
+}
+
+static inline void jdoc_add(struct jdoc *d, const char *s, size_t n)
+{
+	if (n > JDOC_BUF - d->len) {
+		jdoc_add_slow(d, s, n);
+		return;
+	}
+	memcpy(d->buf + d->len, s, n);
+	d->len += n;
+}
+
+static void jdoc_adds(struct jdoc *d, const char *s)
+{
+	jdoc_add(d, s, strlen(s));
+}
+
+/* A newline and the indentation of depth. */
+static void jdoc_indent(struct jdoc *d, int depth)
+{
+	static const char nl[] = "\n                                "
+		"                                ";
+
+	jdoc_add(d, nl, 1 + 2 * (size_t)(depth < 32 ? depth : 32));
+}
+
+/* jansson's output of a nested value, shifted right by depth levels: a raw
+ * newline only ever comes from the indentation (strings escape theirs). */
+static void jdoc_shifted(struct jdoc *d, const char *buf, int depth)
+{
+	const char *nl;
+
+	while ((nl = strchr(buf, '\n'))) {
+		jdoc_add(d, buf, (size_t)(nl - buf));
+		jdoc_indent(d, depth);
+		buf = nl + 1;
+	}
+	jdoc_adds(d, buf);
 }
 
 static void jappend(json_t *a, json_t *v)
@@ -71,14 +119,6 @@ static json_t *jint(uint64_t v)
 	return lwr_jmust(json_integer(v > INT64_MAX ? INT64_MAX : (json_int_t)v));
 }
 
-static json_t *jstr(struct lw_strbuf *sb)
-{
-	json_t *v = lwr_jmust(json_stringn(sb->buf, sb->len));
-
-	lw_strbuf_release(sb);
-	return v;
-}
-
 /* A history created_by, with the values of secret-looking build args
  * and ENVs hidden (lw_redact_history), or null. */
 static json_t *jhistory(const char *created_by)
@@ -90,42 +130,37 @@ static json_t *jhistory(const char *created_by)
 	return v;
 }
 
-/* A normalised path, shown with its leading slash. */
-static json_t *jpath(const char *p)
-{
-	struct lw_strbuf sb = LW_STRBUF_INIT;
-
-	lw_strbuf_addc(&sb, '/');
-	lwr_utf8_clean(&sb, p ? p : "");
-	return jstr(&sb);
-}
-
 static void jdoc_begin(struct jdoc *d, FILE *f)
 {
-	d->f = f;
-	d->members = 0;
-	d->items = 0;
-	d->err = 0;
-	fputc('{', f);
+	*d = (struct jdoc){ .f = f, .buf = lw_xmalloc(JDOC_BUF),
+			    .str = LW_STRBUF_INIT };
+	jdoc_add(d, "{", 1);
 }
 
 static void jdoc_key(struct jdoc *d, const char *key)
 {
-	fprintf(d->f, "%s\n  \"%s\": ", d->members++ ? "," : "", key);
+	if (d->members++)
+		jdoc_add(d, ",", 1);
+	jdoc_indent(d, 1);
+	jdoc_add(d, "\"", 1);
+	jdoc_adds(d, key);
+	jdoc_add(d, "\": ", 3);
 }
 
-/* Writes v (taken) at the given nesting. Dumped whole, then written in
- * one piece per line: jansson's callback would hand over every token. */
-static void jdoc_value(struct jdoc *d, json_t *v, const char *indent)
+/* Writes v (taken) at the given depth. Dumped whole, then written in one
+ * piece per line: jansson's callback would hand over every token. */
+static void jdoc_value(struct jdoc *d, json_t *v, int depth)
 {
-	struct jsink s = { d->f, indent };
-	char *text = lwr_json_escape_unsafe(json_dumps(lwr_jmust(v),
-							   DUMP_FLAGS));
+	char *text;
 
+	if (json_is_null(lwr_jmust(v))) {
+		jdoc_add(d, "null", 4);
+		return;
+	}
+	text = lwr_json_escape_unsafe(json_dumps(v, DUMP_FLAGS));
 	if (!text)
 		abort();
-	if (sink_write(text, strlen(text), &s))
-		d->err = 1;
+	jdoc_shifted(d, text, depth);
 	free(text);
 	json_decref(v);
 }
@@ -133,33 +168,132 @@ static void jdoc_value(struct jdoc *d, json_t *v, const char *indent)
 static void jdoc_put(struct jdoc *d, const char *key, json_t *v)
 {
 	jdoc_key(d, key);
-	jdoc_value(d, v, "  ");
+	jdoc_value(d, v, 1);
 }
 
 static void jdoc_array_begin(struct jdoc *d, const char *key)
 {
 	jdoc_key(d, key);
-	fputc('[', d->f);
+	jdoc_add(d, "[", 1);
 	d->items = 0;
+}
+
+/* Starts an item of the array being written: what follows is written at
+ * depth 2. */
+static void jdoc_item(struct jdoc *d)
+{
+	if (d->items++)
+		jdoc_add(d, ",", 1);
+	jdoc_indent(d, 2);
+	d->depth = 2;
 }
 
 static void jdoc_array_add(struct jdoc *d, json_t *v)
 {
-	fputs(d->items++ ? ",\n    " : "\n    ", d->f);
-	jdoc_value(d, v, "    ");
+	jdoc_item(d);
+	jdoc_value(d, v, 2);
 }
 
 static void jdoc_array_end(struct jdoc *d)
 {
-	fputs(d->items ? "\n  ]" : "]", d->f);
+	if (d->items)
+		jdoc_indent(d, 1);
+	jdoc_add(d, "]", 1);
 }
 
 static int jdoc_end(struct jdoc *d)
 {
-	fputs(d->members ? "\n}\n" : "}\n", d->f);
+	if (d->members)
+		jdoc_add(d, "\n", 1);
+	jdoc_add(d, "}\n", 2);
+	jdoc_flush(d);
+	free(d->buf);
+	lw_strbuf_release(&d->str);
 	if (lwr_finish(d->f) || d->err)
 		return -1;
 	return 0;
+}
+
+/* ---- values written straight out, at d->depth ---- */
+
+/* Opens an object or array: its members or items go one level deeper. */
+static void jw_open(struct jdoc *d, char c)
+{
+	jdoc_add(d, &c, 1);
+	if (d->depth + 1 >= JW_DEPTH)
+		abort();
+	d->n[++d->depth] = 0;
+}
+
+static void jw_close(struct jdoc *d, char c)
+{
+	if (d->n[d->depth--])
+		jdoc_indent(d, d->depth);
+	jdoc_add(d, &c, 1);
+}
+
+/* The next member of the open object: key is trusted ASCII. */
+static void jw_key(struct jdoc *d, const char *key)
+{
+	if (d->n[d->depth]++)
+		jdoc_add(d, ",", 1);
+	jdoc_indent(d, d->depth);
+	jdoc_add(d, "\"", 1);
+	jdoc_adds(d, key);
+	jdoc_add(d, "\": ", 3);
+}
+
+/* The next item of the open array. */
+static void jw_item(struct jdoc *d)
+{
+	if (d->n[d->depth]++)
+		jdoc_add(d, ",", 1);
+	jdoc_indent(d, d->depth);
+}
+
+/* As jint: past INT64_MAX, INT64_MAX. */
+static void jw_uint(struct jdoc *d, uint64_t v)
+{
+	char buf[24], *p = buf + sizeof(buf);
+
+	if (v > INT64_MAX)
+		v = INT64_MAX;
+	do {
+		*--p = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	jdoc_add(d, p, (size_t)(buf + sizeof(buf) - p));
+}
+
+static void jw_bool(struct jdoc *d, int v)
+{
+	if (v)
+		jdoc_add(d, "true", 4);
+	else
+		jdoc_add(d, "false", 5);
+}
+
+/* The JSON string of prefix then s, by lwr_json_str. */
+static void jw_str(struct jdoc *d, const char *prefix, const char *s)
+{
+	lw_strbuf_reset(&d->str);
+	lwr_json_str(&d->str, prefix, s);
+	jdoc_add(d, d->str.buf, d->str.len);
+}
+
+/* As lwr_jtext(s): null for NULL. */
+static void jw_text(struct jdoc *d, const char *s)
+{
+	if (s)
+		jw_str(d, "", s);
+	else
+		jdoc_add(d, "null", 4);
+}
+
+/* As jpath(p), a normalised path shown with its leading slash. */
+static void jw_path(struct jdoc *d, const char *p)
+{
+	jw_str(d, "/", p ? p : "");
 }
 
 static json_t *json_tool(void)
@@ -356,50 +490,82 @@ static const char *type_name(int type)
 	return names[type];
 }
 
-static json_t *json_meta(const struct lw_meta *m, int type)
+static void jw_meta(struct jdoc *d, const struct lw_meta *m, int type)
 {
-	json_t *o = lwr_jmust(json_object());
-	char mode[16];
+	unsigned mode = (unsigned)(m->mode & 07777);
+	char oct[6] = {
+		'"', (char)('0' + (mode >> 9)), (char)('0' + (mode >> 6 & 7)),
+		(char)('0' + (mode >> 3 & 7)), (char)('0' + (mode & 7)), '"',
+	};
 
-	snprintf(mode, sizeof(mode), "%04o", (unsigned)(m->mode & 07777));
-	lwr_jput(o, "uid", jint(m->uid));
-	lwr_jput(o, "gid", jint(m->gid));
-	lwr_jput(o, "mode", lwr_jmust(json_string(mode)));
-	if (type >= 0)
-		lwr_jput(o, "type", lwr_jtext(type_name(type)));
-	return o;
+	jw_open(d, '{');
+	jw_key(d, "uid");
+	jw_uint(d, m->uid);
+	jw_key(d, "gid");
+	jw_uint(d, m->gid);
+	jw_key(d, "mode");
+	jdoc_add(d, oct, sizeof(oct));
+	if (type >= 0) {
+		jw_key(d, "type");
+		jw_text(d, type_name(type));
+	}
+	jw_close(d, '}');
 }
 
-static json_t *json_finding(const struct lw_finding *fd)
+/* Finding fd of group gi, with its base flags and suppression (put_base's
+ * members). */
+static void jw_finding(struct jdoc *d, const struct lw_finding *fd,
+		       const struct lw_result *r, size_t gi)
 {
-	json_t *o = lwr_jmust(json_object());
-
-	lwr_jput(o, "kind", lwr_jtext(lw_kind_name(fd->kind)));
-	lwr_jput(o, "path", jpath(fd->path));
-	lwr_jput(o, "layer", jint(fd->layer));
-	lwr_jput(o, "from_layer", jint(fd->from_layer));
-	lwr_jput(o, "bytes", jint(fd->bytes));
-	lwr_jput(o, "before", json_meta(&fd->before, -1));
-	lwr_jput(o, "after", fd->has_after ? json_meta(&fd->after, fd->after_type)
-				       : lwr_jmust(json_null()));
-	return o;
+	jw_open(d, '{');
+	jw_key(d, "kind");
+	jw_text(d, lw_kind_name(fd->kind));
+	jw_key(d, "path");
+	jw_path(d, fd->path);
+	jw_key(d, "layer");
+	jw_uint(d, fd->layer);
+	jw_key(d, "from_layer");
+	jw_uint(d, fd->from_layer);
+	jw_key(d, "bytes");
+	jw_uint(d, fd->bytes);
+	jw_key(d, "before");
+	jw_meta(d, &fd->before, -1);
+	jw_key(d, "after");
+	if (fd->has_after)
+		jw_meta(d, &fd->after, fd->after_type);
+	else
+		jdoc_add(d, "null", 4);
+	jw_key(d, "base");
+	jw_bool(d, lwr_group_base(r, gi));
+	jw_key(d, "inherited");
+	jw_bool(d, lwr_group_inherited(r, gi));
+	jw_key(d, "suppressed");
+	jdoc_value(d, lwr_suppressed_json(r, gi), d->depth);
+	jw_close(d, '}');
 }
 
-static json_t *json_dup(const struct lw_dup_group *dg)
+static void jw_dup(struct jdoc *d, const struct lw_dup_group *dg)
 {
-	json_t *o = lwr_jmust(json_object()), *paths = lwr_jmust(json_array()), *m;
 	size_t i;
 
-	lwr_jput(o, "size", jint(dg->size));
-	lwr_jput(o, "bytes", jint(dg->bytes));
+	jw_open(d, '{');
+	jw_key(d, "size");
+	jw_uint(d, dg->size);
+	jw_key(d, "bytes");
+	jw_uint(d, dg->bytes);
+	jw_key(d, "paths");
+	jw_open(d, '[');
 	for (i = 0; i < dg->count; i++) {
-		m = lwr_jmust(json_object());
-		lwr_jput(m, "path", jpath(dg->members[i].path));
-		lwr_jput(m, "layer", jint(dg->members[i].layer));
-		jappend(paths, m);
+		jw_item(d);
+		jw_open(d, '{');
+		jw_key(d, "path");
+		jw_path(d, dg->members[i].path);
+		jw_key(d, "layer");
+		jw_uint(d, dg->members[i].layer);
+		jw_close(d, '}');
 	}
-	lwr_jput(o, "paths", paths);
-	return o;
+	jw_close(d, ']');
+	jw_close(d, '}');
 }
 
 struct jfiles {
@@ -410,26 +576,31 @@ struct jfiles {
 static void jfile(void *ctx, uint32_t layer, const struct lw_entry *e)
 {
 	struct jfiles *jf = ctx;
+	struct jdoc *d = jf->d;
 	const struct lw_entry *c;
-	json_t *o;
-	char hex[33];
+	char hex[36];
 
 	if (e->type != LW_ENTRY_FILE && e->type != LW_ENTRY_HARDLINK)
 		return;
 	c = lw_layer_index_content(jf->img->layers[layer].index, e);
-	o = lwr_jmust(json_object());
-	lwr_jput(o, "path", jpath(e->path));
-	lwr_jput(o, "size", jint(e->type == LW_ENTRY_FILE ? e->size : 0));
-	lwr_jput(o, "layer", jint(layer));
+	jdoc_item(d);
+	jw_open(d, '{');
+	jw_key(d, "path");
+	jw_path(d, e->path);
+	jw_key(d, "size");
+	jw_uint(d, e->type == LW_ENTRY_FILE ? e->size : 0);
+	jw_key(d, "layer");
+	jw_uint(d, layer);
+	jw_key(d, "hash");
 	if (c && (c->flags & LW_ENTRY_HASHED)) {
-		snprintf(hex, sizeof(hex), "%016llx%016llx",
+		snprintf(hex, sizeof(hex), "\"%016llx%016llx\"",
 			 (unsigned long long)c->hash.hi,
 			 (unsigned long long)c->hash.lo);
-		lwr_jput(o, "hash", lwr_jmust(json_string(hex)));
+		jdoc_add(d, hex, 34);
 	} else {
-		lwr_jput(o, "hash", lwr_jmust(json_null()));
+		jdoc_add(d, "null", 4);
 	}
-	jdoc_array_add(jf->d, o);
+	jw_close(d, '}');
 }
 
 /* The final file system's regular files and hard links, in tree order
@@ -520,16 +691,16 @@ int lw_render_json(FILE *f, const struct lw_result *r,
 		     an->groups[gi].count && i < an->nfindings; i++)
 			group_of[i] = gi;
 	for (i = 0; i < an->nfindings; i++) {
-		json_t *fo = json_finding(&an->findings[i]);
-
-		put_base(fo, r, group_of[i]);
-		jdoc_array_add(&d, fo);
+		jdoc_item(&d);
+		jw_finding(&d, &an->findings[i], r, group_of[i]);
 	}
 	free(group_of);
 	jdoc_array_end(&d);
 	jdoc_array_begin(&d, "duplicates");
-	for (i = 0; i < an->ndups; i++)
-		jdoc_array_add(&d, json_dup(&an->dups[i]));
+	for (i = 0; i < an->ndups; i++) {
+		jdoc_item(&d);
+		jw_dup(&d, &an->dups[i]);
+	}
 	jdoc_array_end(&d);
 	jdoc_warnings(&d, &img->warnings, &an->warnings);
 	jdoc_put(&d, "rules", lwr_rules_json(r->rules));

@@ -36,6 +36,15 @@ void lwr_utf8_clean(struct lw_strbuf *sb, const char *s);
  * change. */
 char *lwr_json_escape_unsafe(char *text);
 
+/* Appends to sb the JSON string (quotes included) of prefix then s, byte
+ * for byte what lwr_json_escape_unsafe(json_dumps(v, JSON_ENCODE_ANY))
+ * gives for v = lwr_jtext(prefix + s): s cleaned as lwr_utf8_clean does,
+ * escaped as jansson escapes, unsafe code points as \uXXXX. Runs of bytes
+ * that need nothing are copied at once; nothing is allocated but sb's
+ * room. prefix is trusted ASCII needing no escape ("" for none); neither
+ * may be NULL. */
+void lwr_json_str(struct lw_strbuf *sb, const char *prefix, const char *s);
+
 /* Appends s with control characters, DEL, C1 controls, bidi controls and
  * invalid UTF-8 as \xNN; backslashes are kept as they are (for code
  * blocks and annotations, where "\\" would change the text). */

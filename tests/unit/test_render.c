@@ -12,6 +12,7 @@
 #include "layerwaste/util.h"
 #include "layerwaste/render.h"
 #include "render_priv.h"
+#include "ci_priv.h"
 #include "handmade.h"
 #include "suite.h"
 
@@ -459,6 +460,67 @@ START_TEST(test_json_matches_jansson_dump)
 }
 END_TEST
 
+/* lwr_json_str against the reference it stands for: the string built
+ * with lwr_jtext, dumped by jansson, its unsafe code points escaped. */
+static void check_json_str(const char *prefix, const char *s, size_t len)
+{
+	struct lw_strbuf fast = LW_STRBUF_INIT, whole = LW_STRBUF_INIT;
+	char *ref;
+
+	lw_strbuf_adds(&whole, prefix);
+	lw_strbuf_add(&whole, s, len);
+	ref = lwr_json_escape_unsafe(json_dumps(lwr_jtext(whole.buf),
+						JSON_ENCODE_ANY));
+	ck_assert_ptr_nonnull(ref);
+	lwr_json_str(&fast, prefix, whole.buf + strlen(prefix));
+	ck_assert_msg(!strcmp(fast.buf, ref), "got %s, want %s", fast.buf,
+		      ref);
+	free(ref);
+	lw_strbuf_release(&fast);
+	lw_strbuf_release(&whole);
+}
+
+START_TEST(test_json_str_matches_reference)
+{
+	static const char *const samples[] = {
+		"", "usr/bin/x", "a\"b\\c", "tab\there\nnl\r\b\f\x01\x1f\x7f",
+		"caf\xc3\xa9", "\xc2\x85" "c1", "bidi\xe2\x80\xaeX\xe2\x81\xa6",
+		"ls\xe2\x80\xa8ps\xe2\x80\xa9", "al\xd8\x9c", "\xf0\x9f\x98\x80",
+		"\xff\xfe", "\xc0\xaf", "\xed\xa0\x80", "\xf4\x90\x80\x80",
+		"\xe2\x82", "trail\xc3", "\x80x",
+	};
+	char buf[8];
+	uint32_t seed = 11;
+	size_t i, j;
+
+	for (i = 0; i < sizeof(samples) / sizeof(*samples); i++) {
+		check_json_str("", samples[i], strlen(samples[i]));
+		check_json_str("/", samples[i], strlen(samples[i]));
+	}
+	/* Every byte, alone and before each other byte. */
+	for (i = 1; i < 256; i++) {
+		for (j = 1; j < 256; j++) {
+			buf[0] = (char)i;
+			buf[1] = (char)j;
+			check_json_str("", buf, 2);
+		}
+	}
+	/* Random strings biased to the bytes that start and continue
+	 * UTF-8 sequences. */
+	for (i = 0; i < 20000; i++) {
+		char s[24];
+		size_t n = i % 23 + 1;
+
+		for (j = 0; j < n; j++) {
+			seed = seed * 1103515245u + 12345u;
+			s[j] = (char)((seed >> 16) % 4 ? 0x80 + (seed >> 8) % 0x80 :
+				      1 + (seed >> 8) % 0x7f);
+		}
+		check_json_str("/", s, n);
+	}
+}
+END_TEST
+
 START_TEST(test_json_empty)
 {
 	char *text;
@@ -870,6 +932,7 @@ static Suite *render_suite(void)
 
 	tcase_add_checked_fixture(json, fixture, NULL);
 	tcase_add_test(json, test_json_key_order);
+	tcase_add_test(json, test_json_str_matches_reference);
 	tcase_add_test(json, test_json_image_summary);
 	tcase_add_test(json, test_json_layers);
 	tcase_add_test(json, test_json_findings);
