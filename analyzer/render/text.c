@@ -368,6 +368,39 @@ static int cmp_bytes_desc(const void *a, const void *b)
 	return strcmp(x->path, y->path);
 }
 
+/* The first k findings of an in cmp_bytes_desc order into top (room for
+ * every finding), as qsort()'s merge sort leaves them (equal ones in
+ * the order they come): for a small k, kept sorted as they are met
+ * rather than sorting them all. Returns how many. */
+static size_t largest(const struct lw_analysis *an,
+		      const struct lw_finding **top, size_t k)
+{
+	size_t i, j, m = 0, n = an->nfindings;
+
+	if (k > n)
+		k = n;
+	if (k > 64) {
+		for (i = 0; i < n; i++)
+			top[i] = &an->findings[i];
+		qsort(top, n, sizeof(*top), cmp_bytes_desc);
+		return k;
+	}
+	for (i = 0; i < n && k; i++) {
+		const struct lw_finding *f = &an->findings[i];
+
+		/* After every one it does not come before. */
+		if (m == k && cmp_bytes_desc(&f, &top[m - 1]) >= 0)
+			continue;
+		for (j = m < k ? m : k - 1; j > 0 &&
+		     cmp_bytes_desc(&f, &top[j - 1]) < 0; j--)
+			top[j] = top[j - 1];
+		top[j] = f;
+		if (m < k)
+			m++;
+	}
+	return m;
+}
+
 static void text_largest(struct lwr_line *l, const struct lw_analysis *an,
 			 const struct lw_render_opts *o)
 {
@@ -379,11 +412,7 @@ static void text_largest(struct lwr_line *l, const struct lw_analysis *an,
 	if (n == 0)
 		return;
 	top = lw_xmalloc(n * sizeof(*top));
-	for (i = 0; i < n; i++)
-		top[i] = &an->findings[i];
-	qsort(top, n, sizeof(*top), cmp_bytes_desc);
-	if (n > (size_t)o->top)
-		n = (size_t)o->top;
+	n = largest(an, top, (size_t)o->top);
 	for (i = 0; i < n; i++)
 		sw = max_int(sw, (int)strlen(lwr_size(o, top[i]->bytes, a,
 						      sizeof(a))));

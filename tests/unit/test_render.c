@@ -761,6 +761,65 @@ START_TEST(test_text_color)
 }
 END_TEST
 
+/* The lines of the "Largest wasted files" section of text. */
+static char *largest_section(const char *text)
+{
+	const char *p = strstr(text, "Largest wasted files\n"), *e;
+
+	ck_assert_ptr_nonnull(p);
+	p += strlen("Largest wasted files\n");
+	e = strstr(p, "\n\n");
+	return strndup(p, e ? (size_t)(e - p) + 1 : strlen(p));
+}
+
+/* A small --top keeps the largest findings as it meets them; the first
+ * lines of a sort of them all (--top past 64) are the reference, ties
+ * (same bytes, layer and path) in the order they come. */
+START_TEST(test_text_largest_matches_full_sort)
+{
+	static const int tops[] = { 1, 2, 5, 10, 64 };
+	static const char *const names[] = { "a", "b", "c/d", "c-d" };
+	struct lw_finding *many = lw_xcalloc(300, sizeof(*many));
+	struct lw_finding *saved = an.findings;
+	size_t nsaved = an.nfindings, i;
+	struct lw_render_opts o = { .width = 200, .top = 300,
+				    .exact_bytes = 1 };
+	char *all, *want, *got, *text;
+
+	for (i = 0; i < 300; i++) {
+		many[i].path = names[i % 4];
+		many[i].bytes = (i * 7919) % 13 * 1000;
+		many[i].layer = (uint32_t)(i % 3 + 1);
+		many[i].from_layer = (uint32_t)(i % 5);
+		many[i].kind = (int)(i % LW_KIND_COUNT);
+	}
+	an.findings = many;
+	an.nfindings = 300;
+	text = render(lw_render_text, &o);
+	all = largest_section(text);
+	free(text);
+	for (i = 0; i < sizeof(tops) / sizeof(*tops); i++) {
+		const char *cut = all;
+		int k;
+
+		for (k = 0; k < tops[i]; k++)
+			cut = strchr(cut, '\n') + 1;
+		want = strndup(all, (size_t)(cut - all));
+		o.top = tops[i];
+		text = render(lw_render_text, &o);
+		got = largest_section(text);
+		ck_assert_str_eq(got, want);
+		free(got);
+		free(want);
+		free(text);
+	}
+	free(all);
+	an.findings = saved;
+	an.nfindings = nsaved;
+	free(many);
+}
+END_TEST
+
 START_TEST(test_text_content)
 {
 	struct lw_render_opts o = { .width = 200 };
@@ -954,6 +1013,7 @@ static Suite *render_suite(void)
 	tcase_add_loop_test(text, test_text_width, 0, 12);
 	tcase_add_test(text, test_text_color);
 	tcase_add_test(text, test_text_content);
+	tcase_add_test(text, test_text_largest_matches_full_sort);
 	tcase_add_test(text, test_text_group_history_line);
 	tcase_add_test(text, test_text_escaped_names);
 	tcase_add_test(text, test_text_largest);
