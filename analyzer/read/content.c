@@ -237,6 +237,34 @@ static void fail(struct hash_job *h, const struct lw_error *e)
 	pthread_mutex_unlock(&h->lock);
 }
 
+/* Maps the small files of batch b (which the fault handler would map a
+ * FAULT_AROUND block per fault) in one call, when they fill at least
+ * half the span they lie in. A batch's files start within HASH_BATCH of
+ * its first, and small ones end before POPULATE_MIN past that: the span
+ * is bounded, and dropped behind the batch with the rest. */
+static void populate_small(const struct hash_job *h, size_t b)
+{
+	const unsigned char *lo = NULL, *hi = NULL;
+	uint64_t bytes = 0;
+	size_t i;
+
+	for (i = h->batch[b]; i < h->batch[b + 1]; i++) {
+		const unsigned char *p = ref_addr(h->img, &h->refs[i]);
+		uint64_t size = ref_entry(h->img, &h->refs[i])->size;
+
+		if (!p || size >= POPULATE_MIN ||
+		    !file_mapped(&h->img->priv->src, p, size))
+			continue;
+		if (!lo || p < lo)
+			lo = p;
+		if (!hi || p + size > hi)
+			hi = p + size;
+		bytes += size;
+	}
+	if (lo && (uint64_t)(hi - lo) <= 2 * bytes + FAULT_AROUND)
+		populate(lo, (size_t)(hi - lo));
+}
+
 /* Hashes batches of entries that lie close together in the mapping, the
  * largest first, then drops the pages read from our resident set. */
 static void *hash_worker(void *arg)
@@ -257,6 +285,7 @@ static void *hash_worker(void *arg)
 		const unsigned char *lo = NULL, *hi = NULL;
 
 		b = h->order[k];
+		populate_small(h, b);
 		for (i = h->batch[b]; i < h->batch[b + 1]; i++) {
 			const struct lw_entry_ref *r = &h->refs[i];
 			const unsigned char *p = ref_addr(h->img, r);
