@@ -92,11 +92,21 @@ static int uidx_cmp(const void *a, const void *b)
  * them with qsort(). */
 #define SORT_RUNS_MAX 4096u
 
+/* Lengths of paths up to this long are kept for the sort, in 2 bytes. */
+#define SORT_LEN_MAX UINT16_MAX
+
+struct sort_ctx {
+	const char *const *paths;
+	const uint16_t *lens; /* SORT_LEN_MAX: longer, not kept */
+};
+
 static int path_id_cmp(uint32_t x, uint32_t y, const void *ctx)
 {
-	const char *const *paths = ctx;
+	const struct sort_ctx *c = ctx;
 
-	return lw_path_cmp(paths[x], paths[y]);
+	if (c->lens[x] == SORT_LEN_MAX || c->lens[y] == SORT_LEN_MAX)
+		return lw_path_cmp(c->paths[x], c->paths[y]);
+	return lw_path_cmpn(c->paths[x], c->lens[x], c->paths[y], c->lens[y]);
 }
 
 /* Numbers each distinct path of the image once: uniq[number] is the path
@@ -149,6 +159,8 @@ static int build_paths(struct state *st, struct lw_error *err)
 	struct lw_image *img = st->img;
 	size_t total = 0, i, k, n, depth = 0, capstack = 0;
 	uint32_t *order = NULL, *rank = NULL, *stack = NULL, *sorted;
+	uint16_t *lens;
+	struct sort_ctx sctx;
 	const char **paths;
 	int rc = LW_OK;
 
@@ -176,9 +188,23 @@ static int build_paths(struct state *st, struct lw_error *err)
 	sort_paths = st->ps.paths;
 	/* Paths are numbered as the layers list them, and a layer's tar
 	 * lists its tree in order mostly: a few runs, merged in rank's
-	 * memory (not yet used) compare far fewer times than a sort. */
-	sorted = lw_sort_runs(order, rank, n, SORT_RUNS_MAX, path_id_cmp,
-			      st->ps.paths);
+	 * memory (not yet used) compare far fewer times than a sort. With
+	 * their lengths, compares go a word at a time. */
+	sctx.paths = st->ps.paths;
+	sctx.lens = lens = malloc((n + 1) * sizeof(*lens));
+	if (lens) {
+		for (i = 0; i < n; i++) {
+			size_t len = strlen(st->ps.paths[i]);
+
+			lens[i] = len < SORT_LEN_MAX ? (uint16_t)len :
+				SORT_LEN_MAX;
+		}
+		sorted = lw_sort_runs(order, rank, n, SORT_RUNS_MAX,
+				      path_id_cmp, &sctx);
+		free(lens);
+	} else {
+		sorted = NULL;
+	}
 	if (sorted == rank) {
 		rank = order;
 		order = sorted;
