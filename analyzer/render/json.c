@@ -85,13 +85,13 @@ static void jdoc_adds(struct jdoc *d, const char *s)
 	jdoc_add(d, s, strlen(s));
 }
 
-/* A newline and the indentation of depth. */
+/* A newline and the indentation of depth (below JW_DEPTH). */
 static void jdoc_indent(struct jdoc *d, int depth)
 {
-	static const char nl[] = "\n                                "
-		"                                ";
+	static const char nl[] = "\n                                ";
 
-	jdoc_add(d, nl, 1 + 2 * (size_t)(depth < 32 ? depth : 32));
+	_Static_assert(sizeof(nl) == 2 * JW_DEPTH + 2, "indent for JW_DEPTH");
+	jdoc_add(d, nl, 1 + 2 * (size_t)depth);
 }
 
 /* jansson's output of a nested value, shifted right by depth levels: a raw
@@ -290,7 +290,7 @@ static void jw_text(struct jdoc *d, const char *s)
 		jdoc_add(d, "null", 4);
 }
 
-/* As jpath(p), a normalised path shown with its leading slash. */
+/* A normalised path, shown with its leading slash. */
 static void jw_path(struct jdoc *d, const char *p)
 {
 	jw_str(d, "/", p ? p : "");
