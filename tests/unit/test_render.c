@@ -465,12 +465,14 @@ END_TEST
 static void check_json_str(const char *prefix, const char *s, size_t len)
 {
 	struct lw_strbuf fast = LW_STRBUF_INIT, whole = LW_STRBUF_INIT;
+	json_t *v;
 	char *ref;
 
 	lw_strbuf_adds(&whole, prefix);
 	lw_strbuf_add(&whole, s, len);
-	ref = lwr_json_escape_unsafe(json_dumps(lwr_jtext(whole.buf),
-						JSON_ENCODE_ANY));
+	v = lwr_jtext(whole.buf);
+	ref = lwr_json_escape_unsafe(json_dumps(v, JSON_ENCODE_ANY));
+	json_decref(v);
 	ck_assert_ptr_nonnull(ref);
 	lwr_json_str(&fast, prefix, whole.buf + strlen(prefix));
 	ck_assert_msg(!strcmp(fast.buf, ref), "got %s, want %s", fast.buf,
