@@ -85,6 +85,14 @@ static void jdoc_adds(struct jdoc *d, const char *s)
 	jdoc_add(d, s, strlen(s));
 }
 
+/* Room for n more bytes (n <= JDOC_BUF) at d->buf + d->len. */
+static inline char *jdoc_room(struct jdoc *d, size_t n)
+{
+	if (n > JDOC_BUF - d->len)
+		jdoc_flush(d);
+	return d->buf + d->len;
+}
+
 /* A newline and the indentation of depth (below JW_DEPTH). */
 static void jdoc_indent(struct jdoc *d, int depth)
 {
@@ -232,15 +240,22 @@ static void jw_close(struct jdoc *d, char c)
 	jdoc_add(d, &c, 1);
 }
 
-/* The next member of the open object: key is trusted ASCII. */
+/* The next member of the open object: key is trusted ASCII, short. */
 static void jw_key(struct jdoc *d, const char *key)
 {
+	size_t klen = strlen(key), ind = 2 * (size_t)d->depth;
+	char *p = jdoc_room(d, klen + ind + 6), *q = p;
+
 	if (d->n[d->depth]++)
-		jdoc_add(d, ",", 1);
-	jdoc_indent(d, d->depth);
-	jdoc_add(d, "\"", 1);
-	jdoc_adds(d, key);
-	jdoc_add(d, "\": ", 3);
+		*q++ = ',';
+	*q++ = '\n';
+	memset(q, ' ', ind);
+	q += ind;
+	*q++ = '"';
+	memcpy(q, key, klen);
+	q += klen;
+	memcpy(q, "\": ", 3);
+	d->len += (size_t)(q + 3 - p);
 }
 
 /* The next item of the open array. */
@@ -273,9 +288,26 @@ static void jw_bool(struct jdoc *d, int v)
 		jdoc_add(d, "false", 5);
 }
 
-/* The JSON string of prefix then s, by lwr_json_str. */
+/* The JSON string of prefix (one byte at most) then s, by lwr_json_str;
+ * a short s of bytes that need no escape is copied as it is, which is
+ * what lwr_json_str makes of it. */
 static void jw_str(struct jdoc *d, const char *prefix, const char *s)
 {
+	size_t plen = strlen(prefix), n = 0;
+	char *p;
+
+	while (n < 4096 && s[n] >= 0x20 && s[n] < 0x7f && s[n] != '"' &&
+	       s[n] != '\\')
+		n++;
+	if (!s[n]) {
+		p = jdoc_room(d, plen + n + 2);
+		p[0] = '"';
+		memcpy(p + 1, prefix, plen);
+		memcpy(p + 1 + plen, s, n);
+		p[1 + plen + n] = '"';
+		d->len += plen + n + 2;
+		return;
+	}
 	lw_strbuf_reset(&d->str);
 	lwr_json_str(&d->str, prefix, s);
 	jdoc_add(d, d->str.buf, d->str.len);
