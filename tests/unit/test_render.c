@@ -487,7 +487,8 @@ START_TEST(test_json_str_matches_reference)
 	static const char *const samples[] = {
 		"", "usr/bin/x", "a\"b\\c", "tab\there\nnl\r\b\f\x01\x1f\x7f",
 		"caf\xc3\xa9", "\xc2\x85" "c1", "bidi\xe2\x80\xaeX\xe2\x81\xa6",
-		"ls\xe2\x80\xa8ps\xe2\x80\xa9", "al\xd8\x9c", "\xf0\x9f\x98\x80",
+		"ls\xe2\x80\xa8ps\xe2\x80\xa9", "al\xd8\x9c",
+		"\xf0\x9f\x98\x80",
 		"\xff\xfe", "\xc0\xaf", "\xed\xa0\x80", "\xf4\x90\x80\x80",
 		"\xe2\x82", "trail\xc3", "\x80x",
 	};
@@ -515,7 +516,8 @@ START_TEST(test_json_str_matches_reference)
 
 		for (j = 0; j < n; j++) {
 			seed = seed * 1103515245u + 12345u;
-			s[j] = (char)((seed >> 16) % 4 ? 0x80 + (seed >> 8) % 0x80 :
+			s[j] = (char)((seed >> 16) % 4 ?
+				      0x80 + (seed >> 8) % 0x80 :
 				      1 + (seed >> 8) % 0x7f);
 		}
 		check_json_str("/", s, n);
