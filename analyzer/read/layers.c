@@ -10,9 +10,17 @@
 #include "layerwaste/util.h"
 #include "cache.h"
 #include "inflate.h"
+#include "pgzip.h"
 #include "read_priv.h"
 #include "unzstd.h"
 #include "verify.h"
+
+/* The parallel gunzip (pgzip.c) is built in with -DLW_PGZIP=ON. */
+#if LW_FAST_GZIP && defined(LW_PGZIP)
+#define USE_PGZIP 1
+#else
+#define USE_PGZIP 0
+#endif
 
 
 #define CHUNK (1u << 20)
@@ -138,6 +146,7 @@ struct job {
 	const char *diff_id;
 	int cached;
 	struct lw_cache_meta meta;
+	int finished; /* under the pool's lock */
 };
 
 struct pool {
@@ -153,6 +162,7 @@ struct pool {
 	atomic_int idle;
 	struct lw_pipe *offers;
 	size_t done;
+	size_t nthreads;
 };
 
 static void job_tick(void *ctx, uint64_t bytes);
@@ -194,6 +204,9 @@ struct feed {
 	struct pool *pool;    /* NULL: no helper wanted */
 	struct lw_pipe pipe;
 	int piped, ended;
+#if USE_PGZIP
+	struct lw_pgunzip *pz; /* the gzip inflated on several threads */
+#endif
 	struct lw_sha256 *tar_sha;
 	uint64_t bytes;       /* tar bytes given */
 };
@@ -250,6 +263,12 @@ static long feed_pull(void *ctx, const void **buf)
 	struct feed *f = ctx;
 	long n;
 
+#if USE_PGZIP
+	if (f->pz) {
+		n = lw_pgunzip_pull(f->pz, buf, NULL);
+		goto got;
+	}
+#endif
 	if (!f->piped && !f->ended && f->pool &&
 	    atomic_load_explicit(&f->pool->idle, memory_order_relaxed) > 0)
 		feed_offer(f);
@@ -265,6 +284,9 @@ static long feed_pull(void *ctx, const void **buf)
 		*buf = p;
 		n = (long)r;
 	}
+#if USE_PGZIP
+got:
+#endif
 	if (n <= 0) {
 		f->ended = 1;
 		return n;
@@ -310,6 +332,29 @@ static void help(struct pool *pool)
 	pthread_mutex_unlock(&pool->lock);
 }
 
+/* A gzip blob of at least this many bytes is inflated on all the pool's
+ * threads (pgzip.c) when the other layers still being read or waiting are
+ * small beside it: those finish early and leave the cores to it. */
+#define PGZIP_MIN ((uint64_t)32 << 20)
+
+#if USE_PGZIP
+static int pgzip_wanted(struct pool *pool, struct job *j)
+{
+	uint64_t waiting = 0;
+	size_t k;
+
+	if (j->compression != LW_COMP_GZIP || j->m->size < PGZIP_MIN ||
+	    pool->nthreads < 2)
+		return 0;
+	pthread_mutex_lock(&pool->lock);
+	for (k = 0; k < pool->njobs; k++)
+		if (&pool->jobs[k] != j && !pool->jobs[k].finished)
+			waiting += pool->jobs[k].m->size;
+	pthread_mutex_unlock(&pool->lock);
+	return waiting <= j->m->size / 8;
+}
+#endif
+
 /* A compressed mapped blob through the stream walker, gzip (ISA-L) or
  * zstd. Returns what lw_tar_scan_stream() does; on LW_TAR_FALLBACK the
  * blob, its hash and the decoders are as before the call, for libarchive
@@ -323,6 +368,18 @@ static int stream_job(struct pool *pool, struct job *j, struct lw_scan *s,
 	struct lw_sha256 tar = { .ctx = NULL };
 	int verify = pool->priv->verify;
 	int rc;
+#if USE_PGZIP
+	struct lw_pgunzip pz = { .g = NULL };
+	struct lw_pgunzip_opts po = { .threads = (unsigned)pool->nthreads,
+				      .drop_pages = 1 };
+	struct lw_error perr;
+
+	/* On the whole mapped blob, not through the chunk reader: under
+	 * --verify, verify_finish() hashes the blob from the start. */
+	if (pgzip_wanted(pool, j) &&
+	    !lw_pgunzip_open(&pz, j->m->data, (size_t)j->m->size, &po, &perr))
+		f.pz = &pz;
+#endif
 
 	if (verify) {
 		rc = lw_sha256_init(&tar, &j->err);
@@ -340,6 +397,22 @@ static int stream_job(struct pool *pool, struct job *j, struct lw_scan *s,
 	}
 	rc = lw_tar_scan_stream(feed_pull, &f, s, j->ix, &j->tar_bytes,
 				&j->err);
+#if USE_PGZIP
+	if (rc == LW_OK && !verify && f.pz) {
+		/* The walker may stop at the end of the archive, before the
+		 * gzip trailer: the CRC32 is checked all the same. (What
+		 * --max-bytes would not let pass is not read.) */
+		const void *p;
+		const char *msg = NULL;
+		long n;
+
+		while ((n = lw_pgunzip_pull(f.pz, &p, &msg)) > 0 &&
+		       f.bytes <= pool->priv->max_bytes)
+			f.bytes += (uint64_t)n;
+		if (n < 0)
+			rc = lw_error_set(&j->err, LW_ERR_INPUT, "%s", msg);
+	}
+#endif
 	if (rc == LW_OK && verify) {
 		/* What the tar reader leaves of the stream, hashed too. */
 		const void *p;
@@ -359,6 +432,9 @@ static int stream_job(struct pool *pool, struct job *j, struct lw_scan *s,
 			lw_sha256_final(&tar, j->tar_sha);
 	}
 	feed_settle(&f);
+#if USE_PGZIP
+	lw_pgunzip_close(&pz);
+#endif
 	if (f.zmsg)
 		archive_read_free(f.zmsg);
 	lw_sha256_release(&tar);
@@ -611,6 +687,7 @@ static void *worker(void *arg)
 	while ((i = atomic_fetch_add(&pool->next, 1)) < pool->njobs) {
 		run_job(pool, i);
 		pthread_mutex_lock(&pool->lock);
+		pool->jobs[i].finished = 1;
 		pool->done++;
 		pthread_cond_broadcast(&pool->cond);
 		pthread_mutex_unlock(&pool->lock);
@@ -653,6 +730,7 @@ static int index_mapped(struct lw_image *img, struct lw_source *src,
 	 * walker. */
 	if (nthreads > 2 * pool.njobs)
 		nthreads = 2 * pool.njobs;
+	pool.nthreads = (size_t)(o->jobs > 0 ? o->jobs : lw_cpu_count());
 	pthread_mutex_init(&pool.lock, NULL);
 	pthread_cond_init(&pool.cond, NULL);
 	tids = lw_xcalloc(nthreads + 1, sizeof(*tids));

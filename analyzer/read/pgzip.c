@@ -26,15 +26,20 @@
  * is verified, everything before the failing block has been handed over
  * and the consumer decodes sequentially with ISA-L from that block to the
  * end of the member. Speculative work is used only once proven, so the
- * bytes are the sequential reader's. Memory: at most threads+1 chunks are
- * decoded ahead, their output in 1 MiB segments from a pool of NSEG, plus
- * RESERVE that only the chunk being consumed may take (it is drained as
- * it is made, so it always progresses). */
+ * bytes are the sequential reader's; and as it does with its last buffer,
+ * the consumer keeps a chunk's last segment back until the chunk ended, so
+ * that a failure there (or a wrong trailer) replaces it. Memory: at most
+ * threads+1 chunks are decoded ahead, their output in 256 KiB segments
+ * from a pool of NSEG, plus RESERVE that only the chunk being consumed
+ * may take (it is drained as it is made, so it always progresses); marker
+ * output is stored as bytes plus a list of the markers. Decoding ahead
+ * pauses while the process does not get the cores for it (SPEC_MIN). */
 #include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "inflate.h"
@@ -45,14 +50,23 @@
 #include <isa-l/igzip_lib.h>
 
 #define WIN 32768u                  /* the deflate window */
-#define SEG ((size_t)1 << 20)       /* an output segment */
-#define NSEG 6       /* segments, at most, besides the two kept for the head */
-#define RESERVE 2
+#define SEG ((size_t)256 << 10)     /* an output segment */
+#define NSEG 24      /* segments, at most, besides those kept for the head */
+#define RESERVE 8
+#define HOLD ((size_t)1 << 20) /* bytes kept back until a chunk ends */
+#define MAX_WORKERS 4 /* more could only wait for segments */
+/* Decoding ahead costs more CPU than it saves when the cores are taken by
+ * others: when a chunk was consumed while this process got less than
+ * SPEC_MIN cores' worth of CPU, the next SPEC_OFF chunks are decoded only
+ * once they are the one being consumed (with ISA-L alone), then it tries
+ * again. */
+#define SPEC_MIN 1.5
+#define SPEC_OFF 16
 #define IN_STEP ((size_t)1 << 20)   /* input given to ISA-L at a time */
 #define PIECE ((size_t)1 << 20)     /* the sequential reader's input pieces */
 #define BLOCK_MAX ((size_t)4 << 20) /* symbols of one block with markers */
 #define SEARCH_MAX ((size_t)128 << 10) /* bytes searched past a nominal start */
-#define TRIAL_OUT 16384u            /* output a found block must decode */
+#define TRIAL_MAX ((size_t)1 << 20) /* symbols a found block may have */
 #define NONE UINT64_MAX
 
 static const char MSG_DATA[] = "gzip decompression failed: invalid data";
@@ -61,10 +75,25 @@ static const char MSG_TRUNC[] = "truncated gzip input";
 
 /* ---- a small inflater whose output names unknown window bytes ---- */
 
+/* A decoding table: a root of up to ROOT bits, longer codes in
+ * subtables after it. An entry is symbol << 16 | code length, or for a
+ * subtable offset << 16 | its bits << 8 | SUB; 0: no code. */
+#define ROOT 10
+#define SUB 16u
+
 struct huff {
-	uint16_t t[1u << 15]; /* symbol << 4 | code length; 0: no code */
-	unsigned bits;        /* the longest code */
+	uint32_t t[(1u << ROOT) + (1u << 15)];
+	unsigned bits; /* of the root */
 };
+
+static inline uint32_t lookup(const struct huff *h, uint64_t v)
+{
+	uint32_t e = h->t[v & ((1u << h->bits) - 1)];
+
+	if (e & SUB)
+		e = h->t[(e >> 16) + ((v >> ROOT) & ((1u << (e >> 8 & 15)) - 1))];
+	return e;
+}
 
 struct fixed {
 	struct huff lit, dist;
@@ -118,9 +147,20 @@ static inline uint64_t peek(const struct mk *d)
  * single code. */
 enum { CODE_ANY, CODE_COMPLETE, CODE_SINGLE };
 
+static unsigned reverse(unsigned c, unsigned len)
+{
+	unsigned r = 0, k;
+
+	for (k = 0; k < len; k++)
+		r |= ((c >> k) & 1u) << (len - 1 - k);
+	return r;
+}
+
 static int build(struct huff *h, const uint8_t *lens, unsigned n, int mode)
 {
-	unsigned count[16] = { 0 }, next[16], max = 0, i, code = 0;
+	unsigned count[16] = { 0 }, next[16], first[16], max = 0, i;
+	unsigned code = 0, root, size, off;
+	uint8_t sub[1u << ROOT];
 	int left = 1;
 
 	for (i = 0; i < n; i++)
@@ -144,21 +184,51 @@ static int build(struct huff *h, const uint8_t *lens, unsigned n, int mode)
 		return -1;
 	for (i = 1; i <= 15; i++) {
 		code = (code + count[i - 1]) << 1;
-		next[i] = code;
+		first[i] = code;
 	}
-	memset(h->t, 0, sizeof(h->t[0]) << max);
+	root = max < ROOT ? max : ROOT;
+	size = 1u << root;
+	memset(h->t, 0, sizeof(h->t[0]) * size);
+	if (max > ROOT) {
+		/* Each subtable as wide as its longest code. */
+		memset(sub, 0, size);
+		memcpy(next, first, sizeof(next));
+		for (i = 0; i < n; i++) {
+			unsigned len = lens[i], r;
+
+			if (!len)
+				continue;
+			r = reverse(next[len]++, len);
+			if (len > ROOT && len - ROOT > sub[r & (size - 1)])
+				sub[r & (size - 1)] = (uint8_t)(len - ROOT);
+		}
+		for (off = size, i = 0; i < size; i++) {
+			if (!sub[i])
+				continue;
+			h->t[i] = off << 16 | (unsigned)sub[i] << 8 | SUB;
+			memset(h->t + off, 0, sizeof(h->t[0]) << sub[i]);
+			off += 1u << sub[i];
+		}
+	}
+	memcpy(next, first, sizeof(next));
 	for (i = 0; i < n; i++) {
-		unsigned len = lens[i], c, r = 0, k;
+		unsigned len = lens[i], r, k;
 
 		if (!len)
 			continue;
-		c = next[len]++;
-		for (k = 0; k < len; k++)
-			r |= ((c >> k) & 1u) << (len - 1 - k);
-		for (k = r; k < (1u << max); k += 1u << len)
-			h->t[k] = (uint16_t)(i << 4 | len);
+		r = reverse(next[len]++, len);
+		if (len <= root) {
+			for (k = r; k < size; k += 1u << len)
+				h->t[k] = i << 16 | len;
+		} else {
+			uint32_t e = h->t[r & (size - 1)];
+			unsigned sb = e >> 8 & 15;
+
+			for (k = r >> ROOT; k < (1u << sb); k += 1u << (len - ROOT))
+				h->t[(e >> 16) + k] = i << 16 | len;
+		}
 	}
-	h->bits = max;
+	h->bits = root;
 	return 0;
 }
 
@@ -198,12 +268,12 @@ static int read_dynamic(struct mk *d, int strict)
 		uint8_t val = 0;
 
 		v = peek(d);
-		e = d->cl.t[v & ((1u << d->cl.bits) - 1)];
+		e = lookup(&d->cl, v);
 		if (!e)
 			return -1;
 		d->pos += e & 15;
 		v >>= e & 15;
-		sym = e >> 4;
+		sym = e >> 16;
 		if (sym < 16) {
 			lens[i++] = (uint8_t)sym;
 			continue;
@@ -282,7 +352,6 @@ static void mk_room(struct mk *d, size_t need)
 static int body(struct mk *d, size_t limit)
 {
 	const struct huff *L = d->L, *D = d->D;
-	uint64_t lmask, dmask;
 
 	if (d->type == 0) {
 		size_t at = (size_t)(d->pos >> 3), i;
@@ -295,42 +364,54 @@ static int body(struct mk *d, size_t limit)
 		d->pos += 8ull * d->slen;
 		return 0;
 	}
-	lmask = (1u << L->bits) - 1;
-	dmask = (1u << D->bits) - 1;
 	for (;;) {
 		uint64_t v;
-		unsigned e, sym, len, dist, ds, k;
+		uint32_t e;
+		unsigned sym, len, dist, ds, k, l, avail = 56;
 		int64_t src;
 
 		if (d->n >= limit)
 			return 1;
-		if (d->cap - d->n < 258)
-			mk_room(d, 258);
+		if (d->cap - d->n < 320)
+			mk_room(d, 320);
 		v = peek(d);
-		e = L->t[v & lmask];
-		if (!e)
-			return -1;
-		d->pos += e & 15;
-		v >>= e & 15;
-		sym = e >> 4;
-		if (sym < 256) {
-			d->o[d->n++] = (uint16_t)sym;
-			continue;
+		e = lookup(L, v);
+		/* Literals while the bits at hand surely hold the next code. */
+		while ((e >> 16) < 256) {
+			if (!e)
+				return -1;
+			l = e & 15;
+			d->pos += l;
+			v >>= l;
+			avail -= l;
+			d->o[d->n++] = (uint16_t)(e >> 16);
+			if (avail < 15)
+				break;
+			e = lookup(L, v);
 		}
+		if ((e >> 16) < 256)
+			continue;
+		l = e & 15;
+		d->pos += l;
+		v >>= l;
+		avail -= l;
+		sym = e >> 16;
 		if (sym == 256)
 			return d->pos > d->bitlen ? -1 : 0;
 		sym -= 257;
 		if (sym >= 29)
 			return -1;
+		if (avail < 5)
+			v = peek(d);
 		len = lbase[sym] + (unsigned)(v & ((1u << lext[sym]) - 1));
 		d->pos += lext[sym];
 		v = peek(d);
-		e = D->t[v & dmask];
+		e = lookup(D, v);
 		if (!e)
 			return -1;
 		d->pos += e & 15;
 		v >>= e & 15;
-		ds = e >> 4;
+		ds = e >> 16;
 		if (ds >= 30)
 			return -1;
 		dist = dbase[ds] + (unsigned)(v & ((1u << dext[ds]) - 1));
@@ -346,12 +427,15 @@ static int body(struct mk *d, size_t limit)
 			 * at most lastmk - src in when the copy does not run
 			 * into itself. */
 			if ((size_t)src < d->lastmk)
-				d->lastmk = d->n + (dist >= len ||
-					(size_t)src + len <= d->lastmk ?
-					(d->lastmk - (size_t)src < len ?
-					 d->lastmk - (size_t)src : len) : len);
-			for (k = 0; k < len; k++)
-				o[k] = from[k];
+				d->lastmk = d->n + (dist >= len &&
+					d->lastmk - (size_t)src < len ?
+					d->lastmk - (size_t)src : len);
+			if (dist >= len) {
+				memcpy(o, from, len * sizeof(*o));
+			} else {
+				for (k = 0; k < len; k++)
+					o[k] = from[k];
+			}
 			d->n += len;
 			continue;
 		}
@@ -368,20 +452,32 @@ static int body(struct mk *d, size_t limit)
 }
 
 /* Whether a block found at d->pos (header just read) decodes plausibly:
- * TRIAL_OUT symbols, or two more block headers, without error. */
+ * to its end within TRIAL_MAX symbols, and the next header is strictly
+ * valid too (for a fixed block, the one after it). Decoding garbage from
+ * a valid header rarely fails before its end of block: complete codes
+ * decode any bits, and any distance may reach into the unknown window. */
 static int trial(struct mk *d, const struct fixed *fx)
 {
-	int blocks = 0;
+	size_t total = 0;
 
 	d->n = d->lastmk = 0;
 	for (;;) {
-		int r = body(d, TRIAL_OUT);
+		int r = body(d, 2 * WIN);
 
-		if (r)
-			return r > 0;
-		if (d->final || read_header(d, fx, 0))
+		if (r < 0)
 			return 0;
-		if (++blocks == 2)
+		if (r > 0) {
+			/* Only the window is needed: slide. */
+			total += d->n - WIN;
+			if (total > TRIAL_MAX)
+				return 0;
+			memmove(d->o, d->o + d->n - WIN, WIN * sizeof(*d->o));
+			d->n = WIN;
+			continue;
+		}
+		if (d->final || read_header(d, fx, 1))
+			return 0;
+		if (d->type != 1)
 			return 1;
 	}
 }
@@ -389,7 +485,7 @@ static int trial(struct mk *d, const struct fixed *fx)
 /* The first bit in [from, to) where a non-final dynamic or stored block
  * starts plausibly, or NONE. */
 static uint64_t search(struct mk *d, const struct fixed *fx, uint64_t from,
-		       uint64_t to)
+		       uint64_t to, int *stored)
 {
 	uint64_t b;
 
@@ -407,7 +503,10 @@ static uint64_t search(struct mk *d, const struct fixed *fx, uint64_t from,
 		} else if ((v & 7) != 0) {
 			continue;
 		}
-		if (!read_header(d, fx, 1) && trial(d, fx))
+		if (read_header(d, fx, 1))
+			continue;
+		*stored = d->type == 0;
+		if (trial(d, fx))
 			return b;
 	}
 	return NONE;
@@ -415,12 +514,17 @@ static uint64_t search(struct mk *d, const struct fixed *fx, uint64_t from,
 
 /* ---- chunks ---- */
 
-/* Output of a chunk: bytes, or (mk) 16-bit symbols with markers. */
+/* Output of a chunk: len bytes; with mk, nmk of them are markers, each a
+ * struct mark stored backwards from the end of data. */
 struct seg {
 	struct seg *next;
-	size_t len; /* bytes, or symbols */
+	size_t len, nmk;
 	int mk;
 	unsigned char data[];
+};
+
+struct mark {
+	uint32_t at, idx; /* the byte, and which of the window's it is */
 };
 
 enum { C_IDLE, C_RUN, C_DONE };
@@ -428,10 +532,17 @@ enum { C_IDLE, C_RUN, C_DONE };
 struct chunk {
 	int search;      /* 0 not yet, 1 running, 2 done */
 	uint64_t start;  /* the found start bit, or NONE */
+	int stored;      /* of a stored block: then the same header may start
+			  * up to the last 3 of the zero bits after start */
 	int state;       /* C_IDLE, C_RUN, C_DONE */
 	int known;       /* set by the consumer: decode from the window it gave */
 	size_t winlen;
+	/* The 32 KiB before the chunk, from the chunk before it once that one
+	 * ended while being consumed (its start verified). */
+	unsigned char *pre;
+	size_t prelen;
 	struct seg *head, *tail; /* finished segments, in order */
+	size_t queued;   /* their bytes */
 	/* Its own inflater failed at dead_pos, a block boundary before which
 	 * all output was handed over: sequential from there. */
 	int dead;
@@ -441,6 +552,7 @@ struct chunk {
 	long next;       /* the chunk that starts at end; -1: the member ended */
 	size_t member_end; /* then: the byte after the deflate data */
 	unsigned merged;
+	int spec;        /* decoded with an unknown window at first */
 };
 
 struct worker {
@@ -448,7 +560,25 @@ struct worker {
 	pthread_t tid;
 	struct mk md, sd; /* chunk decoding, search */
 	struct inflate_state st;
+	unsigned char win[WIN]; /* the last bytes ISA-L made */
+	size_t wlen;
 };
+
+static void win_add(unsigned char *win, size_t *wlen, const unsigned char *p,
+		    size_t n)
+{
+	size_t keep;
+
+	if (n >= WIN) {
+		memcpy(win, p + n - WIN, WIN);
+		*wlen = WIN;
+		return;
+	}
+	keep = *wlen < WIN - n ? *wlen : WIN - n;
+	memmove(win, win + *wlen - keep, keep);
+	memcpy(win + keep, p, n);
+	*wlen = keep + n;
+}
 
 enum { PH_CHUNKS, PH_SEQ, PH_REST, PH_END, PH_FAIL };
 
@@ -481,6 +611,10 @@ struct pgz {
 	int rest_on;
 	size_t rest_pos;
 	const char *msg;
+	int checked; /* the first member's trailer matched */
+	int always_ahead;
+	size_t spec_until;  /* no decoding ahead before this chunk is consumed */
+	double t_wall, t_cpu; /* when the chunk being consumed was entered */
 	struct lw_pgunzip_stats stats;
 };
 
@@ -510,6 +644,7 @@ static uint64_t find_start(struct pgz *g, struct worker *w, size_t i)
 {
 	struct chunk *c = &g->c[i];
 	uint64_t from, s;
+	int stored = 0;
 
 	if (i == 0)
 		return (uint64_t)g->d0 * 8;
@@ -524,13 +659,37 @@ static uint64_t find_start(struct pgz *g, struct worker *w, size_t i)
 	c->search = 1;
 	pthread_mutex_unlock(&g->lock);
 	from = ((uint64_t)g->d0 + (uint64_t)i * g->chunk) * 8;
-	s = search(&w->sd, &g->fx, from, from + 8ull * g->smax);
+	s = search(&w->sd, &g->fx, from, from + 8ull * g->smax, &stored);
 	pthread_mutex_lock(&g->lock);
 	c->start = s;
+	c->stored = stored;
 	c->search = 2;
 	pthread_cond_broadcast(&g->cond);
 	pthread_mutex_unlock(&g->lock);
 	return s;
+}
+
+/* Whether a block boundary at bit pos is chunk j's start. A stored
+ * block's header read from any of the zero bits before its padding ends is
+ * the same block. */
+static int starts(const struct pgz *g, long j, uint64_t pos)
+{
+	const struct chunk *c = &g->c[j];
+
+	if (pos == c->start)
+		return 1;
+	return c->stored && pos > c->start &&
+		pos + 3 <= ((c->start + 3 + 7) & ~(uint64_t)7);
+}
+
+/* Where ISA-L's input stops to meet chunk j: 3 bits past its start (a
+ * stored header may begin there), never enough to read a dynamic header
+ * or a stored one's length. */
+static size_t feed_end(const struct pgz *g, long j)
+{
+	size_t e = (size_t)((g->c[j].start + 3 + 7) >> 3);
+
+	return e < g->len ? e : g->len;
 }
 
 /* The first chunk after i with a found start, or -1. */
@@ -593,6 +752,7 @@ static struct seg *get_seg(struct pgz *g, size_t i)
 	s->next = NULL;
 	s->len = 0;
 	s->mk = 0;
+	s->nmk = 0;
 	return s;
 }
 
@@ -615,6 +775,7 @@ static void publish(struct pgz *g, struct chunk *c, struct seg *s)
 		else
 			c->head = s;
 		c->tail = s;
+		c->queued += s->len;
 	} else {
 		put_seg(g, s);
 	}
@@ -635,6 +796,8 @@ static void reap(struct pgz *g)
 			put_seg(g, s);
 		}
 		c->tail = NULL;
+		free(c->pre);
+		c->pre = NULL;
 	}
 }
 
@@ -675,6 +838,21 @@ static size_t isal_end(const struct inflate_state *st,
 	return (size_t)((bits + 7) >> 3);
 }
 
+/* Chunk i ended where chunk j starts: if i is being consumed (so its
+ * bytes are the stream's), j gets the 32 KiB before it and can be decoded
+ * with ISA-L alone right away. */
+static void hand_window(struct pgz *g, struct worker *w, size_t i, size_t j)
+{
+	pthread_mutex_lock(&g->lock);
+	if (g->h == i && !g->stop && !g->c[j].pre && w->wlen) {
+		g->c[j].pre = lw_xmalloc(WIN);
+		memcpy(g->c[j].pre, w->win, w->wlen);
+		g->c[j].prelen = w->wlen;
+		pthread_cond_broadcast(&g->cond);
+	}
+	pthread_mutex_unlock(&g->lock);
+}
+
 /* Chunk i from bit pos on with ISA-L, to the verified start of chunk j
  * (or the following ones) or, j < 0, to the end of the member. */
 static void decode_isal(struct pgz *g, struct worker *w, size_t i,
@@ -687,8 +865,10 @@ static void decode_isal(struct pgz *g, struct worker *w, size_t i,
 	size_t fed, in_end, dropped;
 
 	isal_at(st, g->blob, pos, dict, dlen);
+	w->wlen = 0;
+	win_add(w->win, &w->wlen, dict, dlen);
 	fed = dropped = (size_t)(st->next_in - g->blob);
-	in_end = j >= 0 ? (size_t)((g->c[j].start + 7) >> 3) : g->len;
+	in_end = j >= 0 ? feed_end(g, j) : g->len;
 	for (;;) {
 		uint32_t in0, out0;
 		int r;
@@ -715,6 +895,7 @@ static void decode_isal(struct pgz *g, struct worker *w, size_t i,
 		out0 = st->avail_out;
 		r = isal_inflate(st);
 		s->len = SEG - st->avail_out;
+		win_add(w->win, &w->wlen, s->data + (SEG - out0), out0 - st->avail_out);
 		if (r < 0) {
 			c->err = MSG_DATA;
 			break;
@@ -744,15 +925,16 @@ static void decode_isal(struct pgz *g, struct worker *w, size_t i,
 		}
 		if ((st->block_state == ISAL_BLOCK_HDR ||
 		     st->block_state == ISAL_BLOCK_NEW_HDR) &&
-		    isal_hdr_pos(st, g->blob) == g->c[j].start) {
-			c->end = g->c[j].start;
+		    starts(g, j, isal_hdr_pos(st, g->blob))) {
+			c->end = isal_hdr_pos(st, g->blob);
 			c->next = j;
+			hand_window(g, w, i, (size_t)j);
 			break;
 		}
 		/* Not a block boundary of this decode: on to the next. */
 		c->merged++;
 		j = next_target(g, w, (size_t)j);
-		in_end = j >= 0 ? (size_t)((g->c[j].start + 7) >> 3) : g->len;
+		in_end = j >= 0 ? feed_end(g, j) : g->len;
 		if (!wanted(g, i))
 			break;
 	}
@@ -767,16 +949,50 @@ static int flush_markers(struct pgz *g, struct mk *d, size_t i, size_t upto)
 	size_t at = 0;
 
 	while (at < upto) {
-		size_t k = upto - at < SEG / 2 ? upto - at : SEG / 2;
 		struct seg *s = get_seg(g, i);
+		size_t nb = 0, nm = 0;
 
 		if (!s)
 			return -1;
-		memcpy(s->data, d->o + at, k * sizeof(*d->o));
-		s->len = k;
+		while (at < upto && nb + sizeof(struct mark) * (nm + 1) + 8 < SEG) {
+			uint16_t v;
+
+			/* Eight bytes at a time while there is no marker. */
+			if (upto - at >= 8 && nb + sizeof(struct mark) * nm +
+			    16 < SEG) {
+				const uint16_t *q = d->o + at;
+
+				if (!((q[0] | q[1] | q[2] | q[3] | q[4] | q[5] |
+				       q[6] | q[7]) & 0xff00)) {
+					unsigned char b[8];
+					int k;
+
+					for (k = 0; k < 8; k++)
+						b[k] = (unsigned char)q[k];
+					memcpy(s->data + nb, b, 8);
+					nb += 8;
+					at += 8;
+					continue;
+				}
+			}
+			v = d->o[at++];
+
+			if (v < 256) {
+				s->data[nb++] = (unsigned char)v;
+			} else {
+				struct mark m = { .at = (uint32_t)nb,
+						  .idx = v - 0x8000u };
+
+				nm++;
+				memcpy(s->data + SEG - sizeof(m) * nm, &m,
+				       sizeof(m));
+				s->data[nb++] = 0;
+			}
+		}
+		s->len = nb;
+		s->nmk = nm;
 		s->mk = 1;
 		publish(g, &g->c[i], s);
-		at += k;
 	}
 	if (d->n > upto)
 		memmove(d->o, d->o + upto, (d->n - upto) * sizeof(*d->o));
@@ -794,7 +1010,8 @@ static void decode_markers(struct pgz *g, struct worker *w, size_t i,
 	struct mk *d = &w->md;
 	long j = next_target(g, w, i);
 	unsigned char win[WIN];
-	size_t k, wl = 0;
+	size_t k, wl = 0, kwl = 0;
+	const unsigned char *kw = NULL;
 	int keep, known = 0;
 
 	d->pos = start;
@@ -804,11 +1021,12 @@ static void decode_markers(struct pgz *g, struct worker *w, size_t i,
 		size_t n_at;
 
 		/* At a block boundary. */
-		while (j >= 0 && d->pos > g->c[j].start) {
+		while (j >= 0 && d->pos > g->c[j].start &&
+		       !starts(g, j, d->pos)) {
 			c->merged++;
 			j = next_target(g, w, (size_t)j);
 		}
-		if (j >= 0 && d->pos == g->c[j].start) {
+		if (j >= 0 && starts(g, j, d->pos)) {
 			c->end = d->pos;
 			c->next = j;
 			break;
@@ -817,7 +1035,15 @@ static void decode_markers(struct pgz *g, struct worker *w, size_t i,
 			break; /* (a flush keeps the last WIN symbols) */
 		pthread_mutex_lock(&g->lock);
 		keep = !g->stop && i >= g->h;
-		known = g->h == i && g->entered;
+		if (c->pre) {
+			kw = c->pre;
+			kwl = c->prelen;
+			known = 1;
+		} else if (g->h == i && g->entered) {
+			kw = g->kwin;
+			kwl = g->kwlen;
+			known = 1;
+		}
 		pthread_mutex_unlock(&g->lock);
 		if (!keep)
 			return;
@@ -853,8 +1079,8 @@ static void decode_markers(struct pgz *g, struct worker *w, size_t i,
 		 * and of the chunk so far, markers resolved. (The consumer
 		 * changes kwin only once this chunk is done.) */
 		if (d->n < WIN) {
-			wl = g->kwlen < WIN - d->n ? g->kwlen : WIN - d->n;
-			memcpy(win, g->kwin + g->kwlen - wl, wl);
+			wl = kwl < WIN - d->n ? kwl : WIN - d->n;
+			memcpy(win, kw + kwl - wl, wl);
 		}
 		for (k = d->n > WIN ? d->n - WIN : 0; k < d->n; k++) {
 			uint16_t v = d->o[k];
@@ -862,8 +1088,8 @@ static void decode_markers(struct pgz *g, struct worker *w, size_t i,
 
 			if (v < 256) {
 				win[wl++] = (unsigned char)v;
-			} else if (back <= g->kwlen) {
-				win[wl++] = g->kwin[g->kwlen - back];
+			} else if (back <= kwl) {
+				win[wl++] = kw[kwl - back];
 			} else {
 				c->dead = 1; /* the consumer fails there too */
 				c->dead_pos = d->pos;
@@ -879,7 +1105,10 @@ static void decode_markers(struct pgz *g, struct worker *w, size_t i,
 	decode_isal(g, w, i, d->pos, win, wl, j);
 }
 
-static void run_chunk(struct pgz *g, struct worker *w, size_t i, int known)
+/* known: the consumer gave the window (kwin), or pre (prelen bytes) is
+ * the chunk's; both read under the lock when i was taken. */
+static void run_chunk(struct pgz *g, struct worker *w, size_t i, int known,
+		      const unsigned char *pre, size_t prelen)
 {
 	struct chunk *c = &g->c[i];
 	uint64_t start = find_start(g, w, i);
@@ -889,8 +1118,13 @@ static void run_chunk(struct pgz *g, struct worker *w, size_t i, int known)
 	if (i == 0 || known) {
 		long j = next_target(g, w, i);
 
-		decode_isal(g, w, i, start, g->kwin, i ? c->winlen : 0, j);
+		/* (kwin stays until i is done.) */
+		if (pre)
+			decode_isal(g, w, i, start, pre, prelen, j);
+		else
+			decode_isal(g, w, i, start, g->kwin, i ? c->winlen : 0, j);
 	} else {
+		c->spec = 1;
 		decode_markers(g, w, i, start);
 	}
 }
@@ -902,7 +1136,8 @@ static void *worker_main(void *arg)
 
 	pthread_mutex_lock(&g->lock);
 	for (;;) {
-		size_t i = g->take;
+		size_t i = g->take, prelen;
+		const unsigned char *pre;
 		int known;
 
 		if (g->stop)
@@ -911,16 +1146,20 @@ static void *worker_main(void *arg)
 			g->take = g->h;
 			continue;
 		}
-		if (i >= g->nc || i > g->h + g->ahead) {
+		if (i >= g->nc || i > g->h + g->ahead ||
+		    (i > g->h && g->h < g->spec_until && !g->c[i].pre)) {
 			pthread_cond_wait(&g->cond, &g->lock);
 			continue;
 		}
 		g->take++;
 		g->c[i].state = C_RUN;
 		g->c[i].next = 0;
-		known = g->c[i].known;
+		known = g->c[i].known || g->c[i].pre;
+		pre = g->c[i].pre;
+		prelen = g->c[i].prelen;
 		pthread_mutex_unlock(&g->lock);
-		run_chunk(g, w, i, known);
+		run_chunk(g, w, i, known, pre, prelen);
+
 		pthread_mutex_lock(&g->lock);
 		g->c[i].state = C_DONE;
 		reap(g);
@@ -977,20 +1216,30 @@ static la_ssize_t rest_pull(void *ctx, const void **buf)
 
 /* The first member ended at byte at: its trailer, then what follows as
  * lw_gunzip_fill() would read it in the pieces layers.c gives it. */
-static long member_end(struct pgz *g, size_t at)
+/* The first member's trailer at byte at against the CRC32 and length of
+ * its bytes: 0, or -1 failed. */
+static int trailer_ok(struct pgz *g, size_t at, uint32_t crc, uint64_t total)
 {
 	const unsigned char *t = g->blob + at;
-	uint32_t crc, isize;
+	uint32_t want, isize;
 
-	stop_workers(g);
 	if (at > g->len || g->len - at < 8)
-		return fail(g, MSG_TRUNC);
-	crc = (uint32_t)t[0] | (uint32_t)t[1] << 8 | (uint32_t)t[2] << 16 |
+		return (int)fail(g, MSG_TRUNC);
+	want = (uint32_t)t[0] | (uint32_t)t[1] << 8 | (uint32_t)t[2] << 16 |
 		(uint32_t)t[3] << 24;
 	isize = (uint32_t)t[4] | (uint32_t)t[5] << 8 | (uint32_t)t[6] << 16 |
 		(uint32_t)t[7] << 24;
-	if (crc != g->crc || isize != (uint32_t)g->total)
-		return fail(g, MSG_CRC);
+	if (want != crc || isize != (uint32_t)total)
+		return (int)fail(g, MSG_CRC);
+	g->checked = 1;
+	return 0;
+}
+
+static long member_end(struct pgz *g, size_t at)
+{
+	stop_workers(g);
+	if (!g->checked && trailer_ok(g, at, g->crc, g->total))
+		return -1;
 	at += 8;
 	g->phase = PH_END;
 	for (;;) {
@@ -1057,58 +1306,85 @@ static long seq_pull(struct pgz *g, const void **buf)
 		if (!st->avail_out || st->block_state == ISAL_BLOCK_FINISH)
 			break;
 		if (!st->avail_in && g->seq_fed >= g->len)
-			break; /* truncated: what came first, then the failure */
+			break; /* truncated: fails, as the sequential reader */
 		if (st->avail_in && in0 == st->avail_in && out0 == st->avail_out)
 			return fail(g, MSG_DATA);
 	}
 	*buf = g->seqbuf;
 	n = (long)(SEG - st->avail_out);
-	if (n)
-		return n;
-	if (st->block_state == ISAL_BLOCK_FINISH)
+	if (st->block_state != ISAL_BLOCK_FINISH)
+		return st->avail_out ? fail(g, MSG_TRUNC) : n;
+	if (!n)
 		return member_end(g, isal_end(st, g->blob));
-	return fail(g, MSG_TRUNC);
+	if (!g->checked && trailer_ok(g, isal_end(st, g->blob),
+				      crc32_gzip_refl(g->crc, g->seqbuf,
+						      (uint64_t)n),
+				      g->total + (uint64_t)n))
+		return -1;
+	return n;
 }
 
-/* A segment of symbols turned into bytes in place: markers from the 32
- * KiB before the chunk. */
+/* A segment's markers resolved from the 32 KiB before the chunk. */
 static long resolve(struct pgz *g, struct seg *s)
 {
-	size_t k = 0;
+	size_t k;
 
-	/* Eight symbols at a time while they are bytes (little-endian). */
-#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-	for (; k + 8 <= s->len; k += 8) {
-		uint64_t a, b;
-		unsigned char o[8];
-		int i;
+	for (k = 1; k <= s->nmk; k++) {
+		struct mark m;
+		size_t back;
 
-		memcpy(&a, s->data + 2 * k, 8);
-		memcpy(&b, s->data + 2 * k + 8, 8);
-		if ((a | b) & 0xff00ff00ff00ff00ull)
-			break;
-		for (i = 0; i < 4; i++) {
-			o[i] = (unsigned char)(a >> (16 * i));
-			o[4 + i] = (unsigned char)(b >> (16 * i));
-		}
-		memcpy(s->data + k, o, 8);
-	}
-#endif
-	for (; k < s->len; k++) {
-		uint16_t v;
-
-		memcpy(&v, s->data + 2 * k, sizeof(v));
-		if (v < 256) {
-			s->data[k] = (unsigned char)v;
-		} else {
-			size_t back = WIN - (v - 0x8000u);
-
-			if (back > g->kwlen)
-				return fail(g, MSG_DATA);
-			s->data[k] = g->kwin[g->kwlen - back];
-		}
+		memcpy(&m, s->data + SEG - sizeof(m) * k, sizeof(m));
+		back = WIN - m.idx;
+		if (back > g->kwlen)
+			return fail(g, MSG_DATA);
+		s->data[m.at] = g->kwin[g->kwlen - back];
 	}
 	return (long)s->len;
+}
+
+static double clock_s(clockid_t id)
+{
+	struct timespec t;
+
+	clock_gettime(id, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
+}
+
+/* Under the lock, when the consumer leaves chunk h for chunk next: whether
+ * the cores were there to decode ahead during it (see SPEC_MIN). */
+static void spec_check(struct pgz *g, size_t next)
+{
+	double wall = clock_s(CLOCK_MONOTONIC);
+	double cpu = clock_s(CLOCK_PROCESS_CPUTIME_ID);
+
+	if (!g->always_ahead && g->h >= g->spec_until && g->t_wall > 0 &&
+	    wall > g->t_wall &&
+	    (cpu - g->t_cpu) / (wall - g->t_wall) < SPEC_MIN) {
+		g->spec_until = next + SPEC_OFF;
+		g->stats.throttled++;
+	}
+	g->t_wall = wall;
+	g->t_cpu = cpu;
+}
+
+/* The first member's last chunk c is done: its bytes not given yet
+ * (markers resolved here) against the trailer, before any is given. */
+static int member_check(struct pgz *g, struct chunk *c)
+{
+	uint32_t crc = g->crc;
+	uint64_t total = g->total;
+	struct seg *q;
+
+	for (q = c->head; q; q = q->next) {
+		if (q->mk) {
+			if (resolve(g, q) < 0)
+				return -1;
+			q->mk = 0;
+		}
+		crc = crc32_gzip_refl(crc, q->data, (uint64_t)q->len);
+		total += q->len;
+	}
+	return trailer_ok(g, c->member_end, crc, total);
 }
 
 /* The next bytes of the chunks; 0 when the phase changed. */
@@ -1129,24 +1405,43 @@ static long chunks_pull(struct pgz *g, const void **buf)
 		pthread_cond_broadcast(&g->cond);
 	}
 	for (;;) {
-		if (c->head) {
-			struct seg *s = c->head;
+		/* The last HOLD bytes wait for the chunk's outcome: like the
+		 * sequential reader's last buffer, they are replaced by the
+		 * failure, or checked against the trailer first. */
+		if (c->head && (c->queued - c->head->len >= HOLD ||
+				c->state == C_DONE)) {
+			struct seg *s;
+			long n;
 
+			if (c->state == C_DONE && !c->dead &&
+			    (c->err || (c->next < 0 && !g->checked))) {
+				/* Done: no worker touches the list now. */
+				pthread_mutex_unlock(&g->lock);
+				if (c->err)
+					return fail(g, c->err);
+				if (member_check(g, c))
+					return -1;
+				pthread_mutex_lock(&g->lock);
+			}
+			s = c->head;
 			c->head = s->next;
 			if (!c->head)
 				c->tail = NULL;
+			c->queued -= s->len;
 			pthread_mutex_unlock(&g->lock);
 			g->given = s;
 			*buf = s->data;
-			return s->mk ? resolve(g, s) : (long)s->len;
+			n = s->mk ? resolve(g, s) : (long)s->len;
+			return n;
 		}
-		if (c->state == C_DONE)
+		if (!c->head && c->state == C_DONE)
 			break;
 		pthread_cond_wait(&g->cond, &g->lock);
 	}
 	next = c->next;
 	g->stats.chunks++;
-	g->stats.found += g->h > 0 && !c->known;
+	g->stats.found += g->h > 0;
+	g->stats.ahead += c->spec;
 	g->stats.merged += c->merged;
 	if (c->dead) {
 		pthread_mutex_unlock(&g->lock);
@@ -1160,6 +1455,7 @@ static long chunks_pull(struct pgz *g, const void **buf)
 	drop(g, g->h ? (size_t)(c->start >> 3) : g->d0,
 	     next > 0 ? (size_t)(c->end >> 3) : c->member_end);
 	if (next > 0) {
+		spec_check(g, (size_t)next);
 		g->h = (size_t)next;
 		g->entered = 0;
 	} else {
@@ -1265,6 +1561,7 @@ void lw_pgunzip_close(struct lw_pgunzip *z)
 			c->head = s->next;
 			free(s);
 		}
+		free(c->pre);
 	}
 	while (g->free) {
 		struct seg *s = g->free;
@@ -1295,6 +1592,8 @@ int lw_pgunzip_open(struct lw_pgunzip *z, const unsigned char *blob,
 	int r;
 
 	z->g = NULL;
+	if (nw > MAX_WORKERS)
+		nw = MAX_WORKERS;
 	/* The member's header, by ISA-L. */
 	st = lw_xmalloc(sizeof(*st));
 	isal_inflate_init(st);
@@ -1314,6 +1613,7 @@ int lw_pgunzip_open(struct lw_pgunzip *z, const unsigned char *blob,
 	g->chunk = o->chunk ? o->chunk : LW_PGZIP_CHUNK;
 	g->smax = g->chunk / 2 < SEARCH_MAX ? g->chunk / 2 : SEARCH_MAX;
 	g->drop = o->drop_pages;
+	g->always_ahead = o->always_ahead;
 	g->nc = (len - d0 + g->chunk - 1) / g->chunk;
 	if (!g->nc)
 		g->nc = 1;

@@ -23,14 +23,19 @@ struct lw_pgunzip_opts {
 	/* The blob is a read-only file mapping: its pages are dropped from
 	 * the resident set once decoded (never for memory of the heap). */
 	int drop_pages;
+	/* Decode ahead even while the process gets less than 1.5 cores'
+	 * worth of CPU (tests: then it does not depend on the load). */
+	int always_ahead;
 };
 
 /* What a run did, for tests and measurements. */
 struct lw_pgunzip_stats {
 	unsigned chunks;    /* chunks consumed in order, the first included */
-	unsigned found;     /* of them, started at a block found by search */
+	unsigned found;     /* of them, after the first (at a found block) */
+	unsigned ahead;     /* of them, decoded ahead with unknown window */
 	unsigned merged;    /* found starts a chunk's decode ran past */
 	unsigned fallbacks; /* switches to sequential decoding mid-member */
+	unsigned throttled; /* times decoding ahead was paused (cores busy) */
 };
 
 struct pgz;
@@ -41,7 +46,7 @@ struct lw_pgunzip {
 
 /* Starts decoding blob[0..len), a gzip stream (borrowed: it must stay
  * mapped and unchanged until lw_pgunzip_close()), on o->threads threads
- * of its own. Returns 0; or an LW_ERR_* code with err set when the blob
+ * of its own (at most 4). Returns 0; or an LW_ERR_* code with err set when the blob
  * does not start with a complete gzip header or memory or threads are
  * short: then nothing is left to free, though lw_pgunzip_close() is
  * still safe, and the caller should read the blob sequentially, which
@@ -55,8 +60,10 @@ int lw_pgunzip_open(struct lw_pgunzip *z, const unsigned char *blob,
  * member (trailing zeros and trailing bytes that are no gzip member are
  * ignored, as gzip(1) does); -1 on corrupt or truncated data or a wrong
  * CRC32 or ISIZE in a trailer, with a static message in *msg when msg is
- * not NULL. The end and a failure are sticky. Exactly the bytes and the
- * outcome of lw_gunzip_fill() on the same blob. */
+ * not NULL. The end and a failure are sticky. The bytes and the outcome
+ * of lw_gunzip_fill() on the same blob; like it, the last bytes before a
+ * failure are not given (the failure comes in their place), so a caller
+ * that stops reading at the end of its archive still sees it. */
 long lw_pgunzip_pull(struct lw_pgunzip *z, const void **buf,
 		     const char **msg);
 
