@@ -40,7 +40,8 @@ struct lw_keyed_ref {
 
 /* lw_sort(refs, n, sizeof(*refs), cmp) with cmp ordering by layer, then
  * entry; and lw_sort of items by key alone (equal keys in no particular
- * order, as lw_sort leaves them). In place, nothing allocated. */
+ * order, as lw_sort leaves them, but not always in the same places). In
+ * place, nothing allocated: radix sorts (pathset.c). */
 void lw_sort_refs(struct lw_entry_ref *refs, size_t n);
 void lw_sort_keyed(struct lw_keyed_ref *items, size_t n);
 

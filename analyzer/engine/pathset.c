@@ -302,123 +302,91 @@ uint32_t *lw_sort_runs(uint32_t *a, uint32_t *tmp, size_t n,
 
 /* ---- lw_sort_refs, lw_sort_keyed ---- */
 
-/* lw_sort's introsort for one element type with its order inlined: no
- * call per compare, and copies of whole elements. The same steps as
- * intro() above, so the same bounds. */
-#define TYPED_INTROSORT(name, T, less)                                       \
+static inline uint64_t ref_key(const struct lw_entry_ref *r)
+{
+	return (uint64_t)r->layer << 32 | r->entry;
+}
+
+static inline uint64_t keyed_key(const struct lw_keyed_ref *k)
+{
+	return k->key;
+}
+
+/* An in-place radix sort (American flag sort) on a 64-bit key, a byte a
+ * pass from the highest byte any key sets: a count, then each element
+ * swapped into its bucket, then each bucket by the next byte. Compares
+ * nothing until a bucket is short; for the engine's big arrays of random
+ * keys, where introsort's compares mostly mispredict. Equal keys end in no
+ * particular order. The stack holds a pass's counts per byte (8 at most). */
+#define TYPED_RADIXSORT(name, T, keyof)                                      \
 	static void name##_insertion(T *a, size_t n)                         \
 	{                                                                    \
 		size_t i, j;                                                 \
                                                                              \
 		for (i = 1; i < n; i++) {                                    \
 			T v = a[i];                                          \
+			uint64_t k = keyof(&v);                              \
                                                                              \
-			for (j = i; j > 0 && less(&v, &a[j - 1]); j--)       \
+			for (j = i; j > 0 && k < keyof(&a[j - 1]); j--)      \
 				a[j] = a[j - 1];                             \
 			a[j] = v;                                            \
 		}                                                            \
 	}                                                                    \
                                                                              \
-	static void name##_sift(T *a, size_t root, size_t n)                 \
+	static void name##_pass(T *a, size_t n, int shift)                   \
 	{                                                                    \
-		T v = a[root];                                               \
+		size_t count[256] = { 0 }, next[256], end[256], i, at;       \
+		int b;                                                       \
                                                                              \
-		for (;;) {                                                   \
-			size_t child = 2 * root + 1;                         \
-                                                                             \
-			if (child >= n)                                      \
-				break;                                       \
-			if (child + 1 < n && less(&a[child], &a[child + 1])) \
-				child++;                                     \
-			if (!less(&v, &a[child]))                            \
-				break;                                       \
-			a[root] = a[child];                                  \
-			root = child;                                        \
+		if (n <= SHORT_RUN) {                                        \
+			name##_insertion(a, n);                              \
+			return;                                              \
 		}                                                            \
-		a[root] = v;                                                 \
-	}                                                                    \
+		for (i = 0; i < n; i++)                                      \
+			count[keyof(&a[i]) >> shift & 0xff]++;               \
+		for (b = 0, at = 0; b < 256; b++) {                          \
+			next[b] = at;                                        \
+			at += count[b];                                      \
+			end[b] = at;                                         \
+		}                                                            \
+		for (b = 0; b < 256; b++) {                                  \
+			while (next[b] < end[b]) {                           \
+				T v = a[next[b]];                            \
+				int d = (int)(keyof(&v) >> shift & 0xff);    \
                                                                              \
-	static void name##_intro(T *a, size_t n, unsigned depth)             \
-	{                                                                    \
-		while (n > SHORT_RUN) {                                      \
-			size_t i, j, mid = n / 2;                            \
-			T t, p;                                              \
+				while (d != b) {                             \
+					T t = a[next[d]];                    \
                                                                              \
-			if (depth-- == 0) {                                  \
-				for (i = n / 2; i-- > 0;)                    \
-					name##_sift(a, i, n);                \
-				for (i = n; i-- > 1;) {                      \
-					t = a[0];                            \
-					a[0] = a[i];                         \
-					a[i] = t;                            \
-					name##_sift(a, 0, i);                \
+					a[next[d]++] = v;                    \
+					v = t;                               \
+					d = (int)(keyof(&v) >> shift & 0xff); \
 				}                                            \
-				return;                                      \
-			}                                                    \
-			if (less(&a[mid], &a[0])) {                          \
-				t = a[mid]; a[mid] = a[0]; a[0] = t;         \
-			}                                                    \
-			if (less(&a[n - 1], &a[mid])) {                      \
-				t = a[n - 1]; a[n - 1] = a[mid]; a[mid] = t; \
-				if (less(&a[mid], &a[0])) {                  \
-					t = a[mid]; a[mid] = a[0]; a[0] = t; \
-				}                                            \
-			}                                                    \
-			p = a[mid];                                          \
-			a[mid] = a[0];                                       \
-			a[0] = p;                                            \
-			i = 0;                                               \
-			j = n;                                               \
-			for (;;) {                                           \
-				do                                           \
-					i++;                                 \
-				while (i < n && less(&a[i], &p));            \
-				do                                           \
-					j--;                                 \
-				while (less(&p, &a[j]));                     \
-				if (i >= j)                                  \
-					break;                               \
-				t = a[i]; a[i] = a[j]; a[j] = t;             \
-			}                                                    \
-			a[0] = a[j];                                         \
-			a[j] = p;                                            \
-			if (j < n - j - 1) {                                 \
-				name##_intro(a, j, depth);                   \
-				a += j + 1;                                  \
-				n -= j + 1;                                  \
-			} else {                                             \
-				name##_intro(a + j + 1, n - j - 1, depth);   \
-				n = j;                                       \
+				a[next[b]++] = v;                            \
 			}                                                    \
 		}                                                            \
-		name##_insertion(a, n);                                      \
+		if (shift == 0)                                              \
+			return;                                              \
+		for (b = 0, at = 0; b < 256; at += count[b++])               \
+			if (count[b] > 1)                                    \
+				name##_pass(a + at, count[b], shift - 8);    \
 	}                                                                    \
                                                                              \
 	static void name(T *a, size_t n)                                     \
 	{                                                                    \
-		unsigned depth = 0;                                          \
-		size_t m;                                                    \
+		uint64_t any = 0;                                            \
+		size_t i;                                                    \
+		int shift = 0;                                               \
                                                                              \
-		for (m = n; m > 1; m >>= 1)                                  \
-			depth += 2;                                          \
+		for (i = 0; i < n; i++)                                      \
+			any |= keyof(&a[i]);                                 \
+		while (shift < 56 && any >> shift >> 8)                      \
+			shift += 8;                                          \
 		if (n > 1)                                                   \
-			name##_intro(a, n, depth);                           \
+			name##_pass(a, n, shift);                            \
 	}
 
-static inline int ref_less(const struct lw_entry_ref *a,
-			   const struct lw_entry_ref *b)
-{
-	return a->layer != b->layer ? a->layer < b->layer : a->entry < b->entry;
-}
-
-static inline int keyed_less(const struct lw_keyed_ref *a,
-			     const struct lw_keyed_ref *b)
-{
-	return a->key < b->key;
-}
-
-TYPED_INTROSORT(sort_refs, struct lw_entry_ref, ref_less)
-TYPED_INTROSORT(sort_keyed, struct lw_keyed_ref, keyed_less)
+TYPED_RADIXSORT(sort_refs, struct lw_entry_ref, ref_key)
+TYPED_RADIXSORT(sort_keyed, struct lw_keyed_ref, keyed_key)
 
 void lw_sort_refs(struct lw_entry_ref *refs, size_t n)
 {
