@@ -742,6 +742,10 @@ static struct seg *get_seg(struct pgz *g, size_t i)
 			ok = 1;
 			break;
 		}
+		/* The chunk being consumed waits only when every segment is
+		 * taken: the consumer then gives what it keeps back. */
+		if (i == g->h)
+			pthread_cond_broadcast(&g->cond);
 		pthread_cond_wait(&g->cond, &g->lock);
 	}
 	pthread_mutex_unlock(&g->lock);
@@ -1409,7 +1413,8 @@ static long chunks_pull(struct pgz *g, const void **buf)
 		 * sequential reader's last buffer, they are replaced by the
 		 * failure, or checked against the trailer first. */
 		if (c->head && (c->queued - c->head->len >= HOLD ||
-				c->state == C_DONE)) {
+				c->state == C_DONE || (!g->nfree &&
+				g->nalloc >= NSEG + RESERVE))) {
 			struct seg *s;
 			long n;
 
