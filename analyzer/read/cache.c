@@ -312,42 +312,153 @@ static size_t count_hashed(const struct lw_layer_index *ix)
 	return n;
 }
 
-/* Adds s to the string block; its offset, or NIL32 for NULL (-1 via
- * *bad past 4 GiB). */
-static uint32_t add_str(struct lw_strbuf *sb, const char *s, int *bad)
+/* An entry is written straight to its file through a small buffer and
+ * hashed on the way, never built whole in memory: a layer of 100,000
+ * entries would otherwise hold about 15 MB twice while it is written. */
+#define SINK_BUF ((size_t)64 << 10)
+
+struct sink {
+	int fd;
+	int failed;
+	size_t len;
+	XXH3_state_t *h;
+	unsigned char buf[SINK_BUF];
+};
+
+static void sink_flush(struct sink *k)
 {
-	size_t off = sb->len;
+	size_t done = 0;
+
+	while (!k->failed && done < k->len) {
+		ssize_t n = write(k->fd, k->buf + done, k->len - done);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			k->failed = 1;
+		else
+			done += (size_t)n;
+	}
+	k->len = 0;
+}
+
+/* Appends p[0..n) to the file and, past the header's first 24 bytes
+ * (the checksum covers what follows them), to the hash. */
+static void sink_put(struct sink *k, const void *p, size_t n)
+{
+	const unsigned char *b = p;
+
+	if (k->h)
+		XXH3_64bits_update(k->h, b, n);
+	while (n) {
+		size_t room = SINK_BUF - k->len, m = n < room ? n : room;
+
+		memcpy(k->buf + k->len, b, m);
+		k->len += m;
+		b += m;
+		n -= m;
+		if (k->len == SINK_BUF)
+			sink_flush(k);
+	}
+}
+
+/* The strings of a record, in the order the string block holds them. */
+static void rec_strs(const struct lw_layer_index *ix, const struct lw_entry *e,
+		     const char *out[4])
+{
+	out[0] = e->path;
+	out[1] = e->link;
+	out[2] = lw_entry_uname(ix, e);
+	out[3] = lw_entry_gname(ix, e);
+}
+
+/* The offset a string gets at *at in the string block, NIL32 for NULL;
+ * -1 via *bad when it would start past what 32 bits address. */
+static uint32_t str_off(const char *s, uint64_t *at, int *bad)
+{
+	uint64_t off = *at;
 
 	if (!s)
 		return NIL32;
-	if (off >= NIL32) {
+	if (off >= NIL32)
 		*bad = 1;
-		return NIL32;
-	}
-	lw_strbuf_add(sb, s, strlen(s) + 1);
-	return (uint32_t)off;
+	*at += strlen(s) + 1;
+	return off >= NIL32 ? NIL32 : (uint32_t)off;
 }
 
-static unsigned char *serialise(const struct lw_cache_slot *s, size_t *len)
+/* The string block's length; -1 via *bad past 4 GiB of offsets. */
+static uint64_t strs_len(const struct lw_layer_index *ix, int *bad)
+{
+	uint64_t at = 0;
+	size_t i, k;
+
+	for (i = 0; i < ix->count; i++) {
+		const char *v[4];
+
+		rec_strs(ix, &ix->entries[i], v);
+		for (k = 0; k < 4; k++)
+			str_off(v[k], &at, bad);
+	}
+	for (i = 0; i < ix->warnings.count; i++)
+		str_off(ix->warnings.items[i], &at, bad);
+	return at;
+}
+
+static void put_str(struct sink *k, const char *s)
+{
+	if (s)
+		sink_put(k, s, strlen(s) + 1);
+}
+
+/* Writes the slot's entry to fd: header, records, warnings, strings.
+ * Returns 0, or -1 when a write failed or the strings are too large for
+ * the format (then what fd holds is to be thrown away). */
+static int serialise(const struct lw_cache_slot *s, int fd)
 {
 	const struct lw_layer_index *ix = s->ix;
-	struct lw_strbuf strs = LW_STRBUF_INIT;
-	unsigned char *buf, *rec;
-	size_t i, n, body;
-	int bad = 0;
+	struct sink *k = lw_xcalloc(1, sizeof(*k));
+	unsigned char hdr[HDR_SIZE] = { 0 }, rec[REC_SIZE], sum[8];
 	static const char *hexd = "0123456789abcdef";
 	const char *hex = diff_hex(s->diff_id);
+	uint64_t nstr, at = 0;
+	size_t i, j;
+	int bad = 0, rc = -1;
 
-	body = ix->count * REC_SIZE + ix->warnings.count * 4;
-	buf = lw_xcalloc(HDR_SIZE + body + 1, 1);
-	rec = buf + HDR_SIZE;
-	for (i = 0; i < ix->count; i++, rec += REC_SIZE) {
+	nstr = strs_len(ix, &bad);
+	k->fd = fd;
+	k->h = XXH3_createState();
+	if (bad || !k->h || XXH3_64bits_reset(k->h) == XXH_ERROR)
+		goto out;
+	memcpy(hdr, MAGIC, 8);
+	put32(hdr + 8, LW_CACHE_VERSION);
+	put32(hdr + 12, HDR_SIZE);
+	put32(hdr + 24, s->meta.verified ? CACHE_VERIFIED : 0);
+	for (i = 0; i < 32; i++)
+		hdr[28 + i] = (unsigned char)((strchr(hexd, hex[2 * i]) - hexd) << 4 |
+					      (strchr(hexd, hex[2 * i + 1]) - hexd));
+	put64(hdr + 64, s->blob_size);
+	put32(hdr + 72, (uint32_t)s->compression);
+	put64(hdr + 80, s->meta.tar_bytes);
+	memcpy(hdr + 88, s->meta.blob_sha, LW_SHA256_LEN);
+	put64(hdr + 120, ix->file_bytes);
+	put64(hdr + 128, ix->file_count);
+	put64(hdr + 136, ix->count);
+	put64(hdr + 144, ix->warnings.count);
+	put64(hdr + 152, ix->warnings.total);
+	put64(hdr + 160, nstr);
+	/* The checksum (bytes 16-23) covers everything after it; it is
+	 * written last, in place. */
+	memcpy(k->buf, hdr, 24);
+	k->len = 24;
+	sink_put(k, hdr + 24, HDR_SIZE - 24);
+	for (i = 0; i < ix->count; i++) {
 		const struct lw_entry *e = &ix->entries[i];
+		const char *v[4];
 
-		put32(rec, add_str(&strs, e->path, &bad));
-		put32(rec + 4, add_str(&strs, e->link, &bad));
-		put32(rec + 8, add_str(&strs, lw_entry_uname(ix, e), &bad));
-		put32(rec + 12, add_str(&strs, lw_entry_gname(ix, e), &bad));
+		memset(rec, 0, sizeof(rec));
+		rec_strs(ix, e, v);
+		for (j = 0; j < 4; j++)
+			put32(rec + 4 * j, str_off(v[j], &at, &bad));
 		put64(rec + 16, e->size);
 		put64(rec + 24, e->data_off);
 		put64(rec + 32, e->hash.lo);
@@ -359,38 +470,30 @@ static unsigned char *serialise(const struct lw_cache_slot *s, size_t *len)
 		put32(rec + 68, e->xattr_hash);
 		rec[72] = e->type;
 		rec[73] = e->flags;
+		sink_put(k, rec, REC_SIZE);
 	}
-	for (i = 0; i < ix->warnings.count; i++, rec += 4)
-		put32(rec, add_str(&strs, ix->warnings.items[i], &bad));
-	if (bad) {
-		free(buf);
-		lw_strbuf_release(&strs);
-		return NULL;
+	for (i = 0; i < ix->warnings.count; i++) {
+		put32(rec, str_off(ix->warnings.items[i], &at, &bad));
+		sink_put(k, rec, 4);
 	}
-	n = HDR_SIZE + body + strs.len;
-	buf = lw_xrealloc(buf, n + 1);
-	memcpy(buf + HDR_SIZE + body, strs.buf, strs.len);
-	lw_strbuf_release(&strs);
-	memcpy(buf, MAGIC, 8);
-	put32(buf + 8, LW_CACHE_VERSION);
-	put32(buf + 12, HDR_SIZE);
-	put32(buf + 24, s->meta.verified ? CACHE_VERIFIED : 0);
-	for (i = 0; i < 32; i++)
-		buf[28 + i] = (unsigned char)((strchr(hexd, hex[2 * i]) - hexd) << 4 |
-					      (strchr(hexd, hex[2 * i + 1]) - hexd));
-	put64(buf + 64, s->blob_size);
-	put32(buf + 72, (uint32_t)s->compression);
-	put64(buf + 80, s->meta.tar_bytes);
-	memcpy(buf + 88, s->meta.blob_sha, LW_SHA256_LEN);
-	put64(buf + 120, ix->file_bytes);
-	put64(buf + 128, ix->file_count);
-	put64(buf + 136, ix->count);
-	put64(buf + 144, ix->warnings.count);
-	put64(buf + 152, ix->warnings.total);
-	put64(buf + 160, n - HDR_SIZE - body);
-	put64(buf + 16, XXH3_64bits(buf + 24, n - 24));
-	*len = n;
-	return buf;
+	for (i = 0; i < ix->count; i++) {
+		const char *v[4];
+
+		rec_strs(ix, &ix->entries[i], v);
+		for (j = 0; j < 4; j++)
+			put_str(k, v[j]);
+	}
+	for (i = 0; i < ix->warnings.count; i++)
+		put_str(k, ix->warnings.items[i]);
+	sink_flush(k);
+	put64(sum, XXH3_64bits_digest(k->h));
+	if (!k->failed && !bad && at == nstr &&
+	    pwrite(fd, sum, sizeof(sum), 16) == (ssize_t)sizeof(sum))
+		rc = 0;
+out:
+	XXH3_freeState(k->h);
+	free(k);
+	return rc;
 }
 
 static int mkdirs(const char *dir)
@@ -412,15 +515,14 @@ static int mkdirs(const char *dir)
 	return rc;
 }
 
-/* Writes the slot's entry whole or not at all. */
+/* Writes the slot's entry whole or not at all: into a temporary file
+ * beside it, synced, then renamed over the name. */
 static void write_slot(struct lw_cache *c, struct lw_cache_slot *s)
 {
-	size_t len = 0, done = 0;
-	unsigned char *buf = serialise(s, &len);
 	char *tmp, *path;
 	int fd;
 
-	if (!buf)
+	if (!diff_hex(s->diff_id))
 		return;
 	mkdirs(c->dir);
 	tmp = path_in(c->dir, ".tmp-XXXXXX");
@@ -428,16 +530,12 @@ static void write_slot(struct lw_cache *c, struct lw_cache_slot *s)
 	fd = mkstemp(tmp);
 	if (fd < 0)
 		goto out;
-	while (done < len) {
-		ssize_t n = write(fd, buf + done, len - done);
-
-		if (n <= 0)
-			break;
-		done += (size_t)n;
+	if (serialise(s, fd) || fsync(fd)) {
+		close(fd);
+		unlink(tmp);
+		goto out;
 	}
-	if (done != len || fsync(fd) || close(fd) || rename(tmp, path)) {
-		if (done != len)
-			close(fd);
+	if (close(fd) || rename(tmp, path)) {
 		unlink(tmp);
 		goto out;
 	}
@@ -445,7 +543,6 @@ static void write_slot(struct lw_cache *c, struct lw_cache_slot *s)
 out:
 	free(path);
 	free(tmp);
-	free(buf);
 }
 
 void lw_cache_put(struct lw_cache *c, const char *diff_id,
