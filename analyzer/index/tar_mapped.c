@@ -101,22 +101,29 @@ struct ent {
 
 /* ---- numbers, as libarchive's tar_atol() family reads them ---- */
 
+/* Steps *p and *n over leading blanks and a minus sign; whether there
+ * was one. */
+static inline int skip_sign(const unsigned char **p, size_t *n)
+{
+	while (*n && (**p == ' ' || **p == '\t')) {
+		(*p)++;
+		(*n)--;
+	}
+	if (*n && **p == '-') {
+		(*p)++;
+		(*n)--;
+		return 1;
+	}
+	return 0;
+}
+
 /* atol_base of a field too short to overflow (at most 18 digits of base
  * 10 or less): no limits to keep, nothing divided. */
 static int64_t atol_short(const unsigned char *p, size_t n, int base)
 {
 	int64_t l = 0;
-	int neg = 0;
+	int neg = skip_sign(&p, &n);
 
-	while (n && (*p == ' ' || *p == '\t')) {
-		p++;
-		n--;
-	}
-	if (n && *p == '-') {
-		neg = 1;
-		p++;
-		n--;
-	}
 	for (; n; p++, n--) {
 		unsigned d = (unsigned)*p - '0';
 
@@ -130,7 +137,7 @@ static int64_t atol_short(const unsigned char *p, size_t n, int base)
 static int64_t atol_base(const unsigned char *p, size_t n, int base)
 {
 	int64_t l = 0, maxval, limit;
-	int last, neg = 0;
+	int last, neg;
 
 	/* Header fields (8 or 12 bytes) and most pax values. */
 	if (n <= 18 && base <= 10)
@@ -138,14 +145,8 @@ static int64_t atol_base(const unsigned char *p, size_t n, int base)
 	maxval = INT64_MAX;
 	limit = INT64_MAX / base;
 	last = (int)(INT64_MAX % base);
-	while (n && (*p == ' ' || *p == '\t')) {
-		p++;
-		n--;
-	}
-	if (n && *p == '-') {
-		neg = 1;
-		p++;
-		n--;
+	neg = skip_sign(&p, &n);
+	if (neg) {
 		maxval = INT64_MIN;
 		limit = -(INT64_MIN / base);
 		last = (int)-(INT64_MIN % base);
