@@ -43,8 +43,9 @@ int lw_fix_copy_rest_same(const struct lw_analysis *an, uint32_t j,
 			continue;
 		if (n && bsearch(&e->path, hidden, n, sizeof(*hidden), str_cmp))
 			continue;
-		if ((need_owner && (e->uid != m->uid || e->gid != m->gid)) ||
-		    (need_mode && (e->mode & 07777) != m->mode))
+		if ((need_owner && (lw_entry_uid(e) != m->uid ||
+				    lw_entry_gid(e) != m->gid)) ||
+		    (need_mode && (lw_entry_mode(e) & 07777) != m->mode))
 			ok = 0;
 	}
 	free(hidden);

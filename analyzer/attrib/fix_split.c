@@ -530,7 +530,8 @@ static int plan_split_copy(const struct attr_ctx *ctx, uint32_t k,
 		}
 		hidden = nhidden && bsearch(&e->path, hidden_paths, nhidden,
 					    sizeof(*hidden_paths), str_cmp);
-		if (mine && !hidden && (e->uid != m.uid || e->gid != m.gid))
+		if (mine && !hidden && (lw_entry_uid(e) != m.uid ||
+					lw_entry_gid(e) != m.gid))
 			ok = 0;
 		if (!mine && hidden)
 			ok = 0;

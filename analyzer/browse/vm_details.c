@@ -52,11 +52,11 @@ static void node_text(struct lw_vm *vm, struct lw_vm_tree *t,
 	if (e->type == LW_ENTRY_FILE)
 		lw_strbuf_addf(out, " %s", lw_human_bytes(e->size, a,
 							  sizeof(a)));
-	if (e->link)
-		lw_strbuf_addf(out, " -> %s", e->link);
+	if (lw_entry_link(e))
+		lw_strbuf_addf(out, " -> %s", lw_entry_link(e));
 	lw_strbuf_addf(out, ", %" PRIu32 ":%" PRIu32 " %04" PRIo32
-		       ", layer %" PRIu32, e->uid, e->gid, e->mode & 07777,
-		       nd->layer);
+		       ", layer %" PRIu32, lw_entry_uid(e), lw_entry_gid(e),
+		       (uint32_t)(lw_entry_mode(e) & 07777), nd->layer);
 	if (nd->flags & LW_VM_N_HIDDEN)
 		lw_strbuf_adds(out, ", hidden");
 }

@@ -167,26 +167,28 @@ char lw_vm_diff_mark(int diff)
 static void attrs_text(const struct lw_entry *e, char *buf, size_t size)
 {
 	char m[11];
+	unsigned mode;
 	int i;
 
 	m[0] = !e ? ' ' : e->type == LW_ENTRY_DIR ? 'd' :
 		e->type == LW_ENTRY_SYMLINK ? 'l' :
 		e->type == LW_ENTRY_FILE || e->type == LW_ENTRY_HARDLINK ? '-' :
 		e->type == LW_ENTRY_WHITEOUT ? 'w' : 'c';
+	mode = e ? lw_entry_mode(e) : 0;
 	for (i = 0; i < 9; i++)
-		m[1 + i] = e && (e->mode & (0400u >> i)) ? "rwxrwxrwx"[i] : '-';
-	if (e && (e->mode & 04000))
+		m[1 + i] = mode & (0400u >> i) ? "rwxrwxrwx"[i] : '-';
+	if (mode & 04000)
 		m[3] = m[3] == 'x' ? 's' : 'S';
-	if (e && (e->mode & 02000))
+	if (mode & 02000)
 		m[6] = m[6] == 'x' ? 's' : 'S';
-	if (e && (e->mode & 01000))
+	if (mode & 01000)
 		m[9] = m[9] == 'x' ? 't' : 'T';
 	m[10] = '\0';
 	if (!e)
 		snprintf(buf, size, "%-10s %9s", "", "");
 	else
-		snprintf(buf, size, "%s %4" PRIu32 ":%-4" PRIu32, m, e->uid,
-			 e->gid);
+		snprintf(buf, size, "%s %4" PRIu32 ":%-4" PRIu32, m,
+			 lw_entry_uid(e), lw_entry_gid(e));
 }
 
 size_t lwv_rows_tree(struct lw_vm *vm, int height, int width)
@@ -237,8 +239,8 @@ size_t lwv_rows_tree(struct lw_vm *vm, int height, int width)
 			lwv_line_add(&l, nd->flags & LW_VM_N_OPEN ? "- " : "+ ");
 		else
 			lwv_line_add(&l, "  ");
-		if (nd->type == LW_ENTRY_SYMLINK && e && e->link)
-			link = lwv_cols(e->link) + 4;
+		if (nd->type == LW_ENTRY_SYMLINK && e && lw_entry_link(e))
+			link = lwv_cols(lw_entry_link(e)) + 4;
 		room = lwv_line_room(&l) - (dir ? 1 : 0);
 		/* The name first; a link's target takes what is left, down
 		 * to a third. */
@@ -250,7 +252,7 @@ size_t lwv_rows_tree(struct lw_vm *vm, int height, int width)
 			lwv_line_add(&l, "/");
 		if (link > 4) {
 			lwv_line_add(&l, " -> ");
-			lwv_line_esc(&l, e->link, -1, LWV_CUT_MID);
+			lwv_line_esc(&l, lw_entry_link(e), -1, LWV_CUT_MID);
 		}
 		r->cols = l.cols;
 	}

@@ -342,6 +342,7 @@ static int entry_diff(const struct builder *b, uint32_t layer,
 {
 	const struct ref *o;
 	const struct lw_entry *p;
+	const char *pl, *el;
 
 	if (e->path_id >= b->vm->npaths)
 		return LW_VM_DIFF_ADDED;
@@ -351,10 +352,13 @@ static int entry_diff(const struct builder *b, uint32_t layer,
 	if (o->layer == layer && o->entry == index)
 		return LW_VM_DIFF_UNMOD;
 	p = entry_of(b->vm->an, o->layer, o->entry);
-	if (p->type != e->type || p->uid != e->uid || p->gid != e->gid ||
-	    p->mode != e->mode || p->size != e->size ||
-	    (p->link && e->link ? strcmp(p->link, e->link) :
-	     p->link != e->link))
+	pl = lw_entry_link(p);
+	el = lw_entry_link(e);
+	if (p->type != e->type || p->size != e->size ||
+	    lw_entry_uid(p) != lw_entry_uid(e) ||
+	    lw_entry_gid(p) != lw_entry_gid(e) ||
+	    lw_entry_mode(p) != lw_entry_mode(e) ||
+	    (pl && el ? strcmp(pl, el) : pl != el))
 		return LW_VM_DIFF_MODIFIED;
 	return LW_VM_DIFF_UNMOD;
 }

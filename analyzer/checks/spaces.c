@@ -150,13 +150,13 @@ static void wvisit(void *ctx, uint32_t layer, const struct lw_entry *e)
 	    e->type != LW_ENTRY_HARDLINK)
 		return;
 	w->seen++;
-	if (e->uid == SPACE_UID || (e->mode & 02) ||
-	    ((long)e->gid == w->gid && (e->mode & 020)))
+	if (lw_entry_uid(e) == SPACE_UID || (lw_entry_mode(e) & 02) ||
+	    ((long)lw_entry_gid(e) == w->gid && (lw_entry_mode(e) & 020)))
 		return;
 	if (w->count[layer] < LW_CHK_PATHS)
 		w->ex[layer][w->count[layer]] = e->path;
 	w->count[layer]++;
-	w->root_owned[layer] += e->uid == 0;
+	w->root_owned[layer] += lw_entry_uid(e) == 0;
 	w->total++;
 }
 

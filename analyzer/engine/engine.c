@@ -297,15 +297,15 @@ static struct lw_finding *add_finding(struct state *st, int kind,
 	f->layer = layer;
 	f->from_layer = hidden.layer;
 	f->kind = (uint8_t)kind;
-	f->before.uid = h->uid;
-	f->before.gid = h->gid;
-	f->before.mode = h->mode;
+	f->before.uid = lw_entry_uid(h);
+	f->before.gid = lw_entry_gid(h);
+	f->before.mode = lw_entry_mode(h);
 	if (after) {
 		f->has_after = 1;
 		f->after_type = after->type;
-		f->after.uid = after->uid;
-		f->after.gid = after->gid;
-		f->after.mode = after->mode;
+		f->after.uid = lw_entry_uid(after);
+		f->after.gid = lw_entry_gid(after);
+		f->after.mode = lw_entry_mode(after);
 	}
 	return f;
 }

@@ -6,8 +6,8 @@
 #include "tar_priv.h"
 
 /* A layer holds millions of entries: each byte here is megabytes. */
-_Static_assert(sizeof(void *) != 8 || sizeof(struct lw_entry) == 72,
-	       "struct lw_entry grew past 72 bytes");
+_Static_assert(sizeof(void *) != 8 || sizeof(struct lw_entry) == 56,
+	       "struct lw_entry grew past 56 bytes");
 
 /* Paths are packed into chunks this big, carved from the arena. */
 #define STR_CHUNK (16u << 10)
@@ -22,7 +22,6 @@ void lw_layer_index_release(struct lw_layer_index *ix)
 {
 	lw_arena_release(&ix->arena);
 	free(ix->entries);
-	free(ix->metas);
 	free(ix->meta_tab);
 	free(ix->kept);
 	lw_warnings_release(&ix->warnings);
@@ -115,7 +114,6 @@ int lw_path_cmp(const char *a, const char *b)
 size_t lw_layer_index_memory(const struct lw_layer_index *ix)
 {
 	return ix->arena.bytes + ix->cap * sizeof(*ix->entries) +
-		ix->capmetas * sizeof(*ix->metas) +
 		ix->meta_tabsize * sizeof(*ix->meta_tab);
 }
 
@@ -142,79 +140,103 @@ char *lw_layer_index_strndup(struct lw_layer_index *ix, const char *s,
 	return p;
 }
 
+char *lw_layer_index_path_link(struct lw_layer_index *ix, const char *path,
+			       size_t plen, const char *link, size_t llen)
+{
+	char buf[2 * LW_PATH_MAX + 2];
+	char *p;
+
+	if (plen + llen + 2 <= sizeof(buf)) {
+		memcpy(buf, path, plen);
+		buf[plen] = '\0';
+		memcpy(buf + plen + 1, link, llen);
+		return lw_layer_index_strndup(ix, buf, plen + 1 + llen);
+	}
+	/* A hard link's target may be as long as a pax header says. */
+	p = lw_arena_alloc(&ix->arena, plen + llen + 2);
+	if (!p)
+		return NULL;
+	memcpy(p, path, plen);
+	p[plen] = '\0';
+	memcpy(p + plen + 1, link, llen);
+	p[plen + 1 + llen] = '\0';
+	return p;
+}
+
 static int str_same(const char *a, const char *b)
 {
 	return a == b || (a && b && !strcmp(a, b));
 }
 
-static uint64_t meta_hash(int64_t mtime, const char *uname,
-			  const char *gname)
+static int meta_same(const struct lw_entry_meta *a,
+		     const struct lw_entry_meta *b)
 {
-	uint64_t h = XXH3_64bits(&mtime, sizeof(mtime));
-
-	/* NULL and "" differ: the seed tells them apart. */
-	h = XXH3_64bits_withSeed(uname ? uname : "", uname ? strlen(uname) : 0,
-				 h ^ (uname ? 1 : 2));
-	return XXH3_64bits_withSeed(gname ? gname : "",
-				    gname ? strlen(gname) : 0,
-				    h ^ (gname ? 3 : 4));
+	return a->mtime == b->mtime && a->uid == b->uid && a->gid == b->gid &&
+		a->mode == b->mode && a->xattr_hash == b->xattr_hash &&
+		str_same(a->uname, b->uname) && str_same(a->gname, b->gname);
 }
 
-/* The slot of (mtime, uname, gname) in ix->meta_tab: its meta or the
- * empty slot where it goes. */
-static size_t meta_slot(const struct lw_layer_index *ix, int64_t mtime,
-			const char *uname, const char *gname)
+static uint64_t meta_hash(const struct lw_entry_meta *m)
+{
+	uint64_t fixed[3] = { (uint64_t)m->mtime,
+			      (uint64_t)m->uid << 32 | m->gid,
+			      (uint64_t)m->xattr_hash << 16 | m->mode };
+	uint64_t h = XXH3_64bits(fixed, sizeof(fixed));
+
+	/* NULL and "" differ: the seed tells them apart. */
+	h = XXH3_64bits_withSeed(m->uname ? m->uname : "",
+				 m->uname ? strlen(m->uname) : 0,
+				 h ^ (m->uname ? 1 : 2));
+	return XXH3_64bits_withSeed(m->gname ? m->gname : "",
+				    m->gname ? strlen(m->gname) : 0,
+				    h ^ (m->gname ? 3 : 4));
+}
+
+/* The slot of m in ix->meta_tab: its equal or the empty slot where it
+ * goes. */
+static size_t meta_slot(const struct lw_layer_index *ix,
+			const struct lw_entry_meta *m)
 {
 	size_t mask = ix->meta_tabsize - 1;
-	size_t h = (size_t)meta_hash(mtime, uname, gname) & mask;
+	size_t h = (size_t)meta_hash(m) & mask;
 
-	while (ix->meta_tab[h]) {
-		const struct lw_entry_meta *m = &ix->metas[ix->meta_tab[h] - 1];
-
-		if (m->mtime == mtime && str_same(m->uname, uname) &&
-		    str_same(m->gname, gname))
-			break;
+	while (ix->meta_tab[h] && !meta_same(ix->meta_tab[h], m))
 		h = (h + 1) & mask;
-	}
 	return h;
 }
 
-uint32_t lw_layer_index_meta(struct lw_layer_index *ix, int64_t mtime,
-			     const char *uname, const char *gname)
+const struct lw_entry_meta *lw_layer_index_meta(struct lw_layer_index *ix,
+						const struct lw_entry_meta *m)
 {
-	struct lw_entry_meta *m;
+	struct lw_entry_meta *n;
 	size_t h;
 
-	/* Neighbours in a tar mostly share all three. */
-	if (ix->nmetas) {
-		m = &ix->metas[ix->nmetas - 1];
-		if (m->mtime == mtime && str_same(m->uname, uname) &&
-		    str_same(m->gname, gname))
-			return (uint32_t)(ix->nmetas - 1);
-	}
+	/* Neighbours in a tar mostly share all of it. */
+	if (ix->last_meta && meta_same(ix->last_meta, m))
+		return ix->last_meta;
 	if ((ix->nmetas + 1) * 2 > ix->meta_tabsize) {
-		size_t i, size = ix->meta_tabsize ? ix->meta_tabsize * 2 : 64;
+		const struct lw_entry_meta **old = ix->meta_tab;
+		size_t i, oldsize = ix->meta_tabsize;
+		size_t size = oldsize ? oldsize * 2 : 64;
 
-		free(ix->meta_tab);
 		ix->meta_tab = lw_xcalloc(size, sizeof(*ix->meta_tab));
 		ix->meta_tabsize = size;
-		for (i = 0; i < ix->nmetas; i++) {
-			m = &ix->metas[i];
-			h = meta_slot(ix, m->mtime, m->uname, m->gname);
-			ix->meta_tab[h] = (uint32_t)i + 1;
-		}
+		for (i = 0; i < oldsize; i++)
+			if (old[i])
+				ix->meta_tab[meta_slot(ix, old[i])] = old[i];
+		free(old);
 	}
-	h = meta_slot(ix, mtime, uname, gname);
-	if (ix->meta_tab[h])
-		return ix->meta_tab[h] - 1;
-	lw_grow((void **)&ix->metas, &ix->capmetas, ix->nmetas + 1,
-		sizeof(*ix->metas));
-	m = &ix->metas[ix->nmetas];
-	m->mtime = mtime;
-	m->uname = uname;
-	m->gname = gname;
-	ix->meta_tab[h] = (uint32_t)++ix->nmetas;
-	return (uint32_t)(ix->nmetas - 1);
+	h = meta_slot(ix, m);
+	if (!ix->meta_tab[h]) {
+		n = lw_arena_alloc(&ix->arena, sizeof(*n));
+		if (!n)
+			return NULL;
+		*n = *m;
+		ix->meta_tab[h] = n;
+		ix->nmetas++;
+	}
+	ix->last_meta = ix->meta_tab[h];
+	return ix->last_meta;
 }
 
 const struct lw_entry *lw_layer_index_find(const struct lw_layer_index *ix,

@@ -369,17 +369,19 @@ void lw_scan_resolve_hardlinks(struct lw_layer_index *ix)
 	}
 	for (i = 0; i < ix->count; i++) {
 		struct lw_entry *e = &ix->entries[i];
+		const char *link;
 		uint32_t h;
 		size_t j;
 
 		if (e->type != LW_ENTRY_HARDLINK)
 			continue;
 		e->target = LW_NO_OFFSET;
-		h = (uint32_t)XXH3_64bits(e->link, strlen(e->link));
+		link = lw_entry_link(e);
+		h = (uint32_t)XXH3_64bits(link, strlen(link));
 		for (j = h & (size - 1); tab[j].entry; j = (j + 1) & (size - 1))
 			if (tab[j].hash == h &&
 			    strcmp(ix->entries[tab[j].entry - 1].path,
-				   e->link) == 0) {
+				   link) == 0) {
 				e->target = tab[j].entry - 1;
 				break;
 			}
@@ -387,7 +389,7 @@ void lw_scan_resolve_hardlinks(struct lw_layer_index *ix)
 			lw_warnings_add(&ix->warnings,
 					"hard link '%s' points to '%s', which "
 					"is not a regular file of its layer",
-					e->path, e->link);
+					e->path, link);
 	}
 	free(tab);
 }
@@ -396,9 +398,11 @@ int lw_scan_add(const struct lw_scan *s, const struct lw_scan_item *it,
 		struct lw_layer_index *ix, struct lw_scan_names *names,
 		struct lw_entry **file, struct lw_error *err)
 {
-	char path[LW_PATH_MAX];
+	char path[LW_PATH_MAX], target[LW_PATH_MAX];
 	const char *raw = it->path;
 	const char *hl = it->hardlink;
+	const char *link = NULL;
+	struct lw_entry_meta meta;
 	struct lw_entry *e;
 	long len;
 	size_t plen;
@@ -430,22 +434,45 @@ int lw_scan_add(const struct lw_scan *s, const struct lw_scan_item *it,
 				    "more than %zu entries in one layer "
 				    "(see --max-entries)", s->max_entries);
 
+	/* A link's target is kept right after its path. */
+	if (!wh && hl) {
+		if (lw_path_normalize(hl, target, sizeof(target)) <= 0)
+			return lw_error_set(err, LW_ERR_INPUT,
+					    "hard link '%.200s' has an unsafe "
+					    "target '%.200s'", raw, hl);
+		link = target;
+	} else if (!wh && it->filetype == AE_IFLNK) {
+		link = it->symlink ? it->symlink : "";
+		if (strlen(link) >= LW_PATH_MAX)
+			return lw_error_set(err, LW_ERR_INPUT,
+					    "symlink '%.200s' has a target "
+					    "longer than %d bytes", raw,
+					    LW_PATH_MAX - 1);
+	}
+	meta.mtime = it->mtime;
+	meta.uname = intern_name(ix, names, it->uname);
+	meta.gname = intern_name(ix, names, it->gname);
+	meta.uid = (uint32_t)it->uid;
+	meta.gid = (uint32_t)it->gid;
+	meta.mode = (uint16_t)(it->perm & 07777);
+	meta.xattr_hash = it->xattr_hash;
+
 	lw_grow((void **)&ix->entries, &ix->cap, ix->count + 1,
 		sizeof(*ix->entries));
 	e = &ix->entries[ix->count];
 	memset(e, 0, sizeof(*e));
-	e->path = lw_layer_index_strndup(ix, path, plen);
-	if (!e->path)
+	if (link) {
+		e->path = lw_layer_index_path_link(ix, path, plen, link,
+						   strlen(link));
+		e->flags |= LW_ENTRY_HAS_LINK;
+	} else {
+		e->path = lw_layer_index_strndup(ix, path, plen);
+	}
+	e->meta = lw_layer_index_meta(ix, &meta);
+	if (!e->path || !e->meta)
 		return lw_error_set(err, LW_ERR_NOMEM, "out of memory");
 	e->data_off = LW_NO_OFFSET;
-	e->uid = (uint32_t)it->uid;
-	e->gid = (uint32_t)it->gid;
-	e->mode = (uint16_t)(it->perm & 07777);
-	e->meta = lw_layer_index_meta(ix, it->mtime,
-				      intern_name(ix, names, it->uname),
-				      intern_name(ix, names, it->gname));
-	e->xattr_hash = it->xattr_hash;
-	if (e->xattr_hash)
+	if (meta.xattr_hash)
 		e->flags |= LW_ENTRY_HAS_XATTR;
 	if (it->has_cap)
 		e->flags |= LW_ENTRY_HAS_CAP;
@@ -456,16 +483,7 @@ int lw_scan_add(const struct lw_scan *s, const struct lw_scan_item *it,
 		return LW_OK;
 	}
 	if (hl) {
-		char target[LW_PATH_MAX];
-
-		if (lw_path_normalize(hl, target, sizeof(target)) <= 0)
-			return lw_error_set(err, LW_ERR_INPUT,
-					    "hard link '%.200s' has an unsafe "
-					    "target '%.200s'", raw, hl);
 		e->type = LW_ENTRY_HARDLINK;
-		e->link = lw_layer_index_strndup(ix, target, strlen(target));
-		if (!e->link)
-			return lw_error_set(err, LW_ERR_NOMEM, "out of memory");
 		return LW_OK;
 	}
 	switch (it->filetype) {
@@ -484,20 +502,9 @@ int lw_scan_add(const struct lw_scan *s, const struct lw_scan_item *it,
 	case AE_IFDIR:
 		e->type = LW_ENTRY_DIR;
 		return LW_OK;
-	case AE_IFLNK: {
-		const char *t = it->symlink;
-
+	case AE_IFLNK:
 		e->type = LW_ENTRY_SYMLINK;
-		if (t && strlen(t) >= LW_PATH_MAX)
-			return lw_error_set(err, LW_ERR_INPUT,
-					    "symlink '%.200s' has a target "
-					    "longer than %d bytes", raw,
-					    LW_PATH_MAX - 1);
-		e->link = lw_layer_index_strndup(ix, t ? t : "",
-						 t ? strlen(t) : 0);
-		return e->link ? LW_OK :
-			lw_error_set(err, LW_ERR_NOMEM, "out of memory");
-	}
+		return LW_OK;
 	default:
 		e->type = LW_ENTRY_OTHER;
 		return LW_OK;

@@ -204,24 +204,37 @@ static const char *parse(const unsigned char *buf, size_t len,
 	for (i = 0; i < count && !bad; i++, rec += REC_SIZE) {
 		struct lw_entry *e = &ix->entries[i];
 
-		e->path = str_at(strs, nstr, get32(rec), &bad);
-		e->link = str_at(strs, nstr, get32(rec + 4), &bad);
-		e->meta = lw_layer_index_meta(
-			ix, (int64_t)get64(rec + 48),
-			str_at(strs, nstr, get32(rec + 8), &bad),
-			str_at(strs, nstr, get32(rec + 12), &bad));
+		const char *path = str_at(strs, nstr, get32(rec), &bad);
+		const char *link = str_at(strs, nstr, get32(rec + 4), &bad);
+		struct lw_entry_meta m;
+
+		m.mtime = (int64_t)get64(rec + 48);
+		m.uname = str_at(strs, nstr, get32(rec + 8), &bad);
+		m.gname = str_at(strs, nstr, get32(rec + 12), &bad);
+		m.uid = get32(rec + 56);
+		m.gid = get32(rec + 60);
+		if (get32(rec + 64) > 07777)
+			bad = 1;
+		m.mode = (uint16_t)get32(rec + 64);
+		m.xattr_hash = get32(rec + 68);
+		e->meta = lw_layer_index_meta(ix, &m);
 		e->size = get64(rec + 16);
 		e->data_off = get64(rec + 24);
 		e->hash.lo = get64(rec + 32);
 		e->hash.hi = get64(rec + 40);
-		e->uid = get32(rec + 56);
-		e->gid = get32(rec + 60);
-		if (get32(rec + 64) > 07777)
-			bad = 1;
-		e->mode = (uint16_t)get32(rec + 64);
-		e->xattr_hash = get32(rec + 68);
 		e->type = rec[72];
-		e->flags = rec[73];
+		/* Whether a link follows the path is the index's own. */
+		e->flags = rec[73] & (uint8_t)~LW_ENTRY_HAS_LINK;
+		if (path && link) {
+			e->path = lw_layer_index_path_link(ix, path,
+							   strlen(path), link,
+							   strlen(link));
+			e->flags |= LW_ENTRY_HAS_LINK;
+		} else {
+			e->path = path;
+		}
+		if (!e->meta)
+			return "too large";
 		if (!e->path || e->type > LW_ENTRY_OPAQUE)
 			bad = 1;
 		else if (e->type == LW_ENTRY_HARDLINK)
@@ -363,13 +376,12 @@ static void sink_put(struct sink *k, const void *p, size_t n)
 }
 
 /* The strings of a record, in the order the string block holds them. */
-static void rec_strs(const struct lw_layer_index *ix, const struct lw_entry *e,
-		     const char *out[4])
+static void rec_strs(const struct lw_entry *e, const char *out[4])
 {
 	out[0] = e->path;
-	out[1] = e->link;
-	out[2] = lw_entry_uname(ix, e);
-	out[3] = lw_entry_gname(ix, e);
+	out[1] = lw_entry_link(e);
+	out[2] = lw_entry_uname(e);
+	out[3] = lw_entry_gname(e);
 }
 
 /* The offset a string gets at *at in the string block, NIL32 for NULL;
@@ -395,7 +407,7 @@ static uint64_t strs_len(const struct lw_layer_index *ix, int *bad)
 	for (i = 0; i < ix->count; i++) {
 		const char *v[4];
 
-		rec_strs(ix, &ix->entries[i], v);
+		rec_strs(&ix->entries[i], v);
 		for (k = 0; k < 4; k++)
 			str_off(v[k], &at, bad);
 	}
@@ -456,20 +468,20 @@ static int serialise(const struct lw_cache_slot *s, int fd)
 		const char *v[4];
 
 		memset(rec, 0, sizeof(rec));
-		rec_strs(ix, e, v);
+		rec_strs(e, v);
 		for (j = 0; j < 4; j++)
 			put32(rec + 4 * j, str_off(v[j], &at, &bad));
 		put64(rec + 16, e->size);
 		put64(rec + 24, e->data_off);
 		put64(rec + 32, e->hash.lo);
 		put64(rec + 40, e->hash.hi);
-		put64(rec + 48, (uint64_t)lw_entry_mtime(ix, e));
-		put32(rec + 56, e->uid);
-		put32(rec + 60, e->gid);
-		put32(rec + 64, e->mode);
-		put32(rec + 68, e->xattr_hash);
+		put64(rec + 48, (uint64_t)lw_entry_mtime(e));
+		put32(rec + 56, lw_entry_uid(e));
+		put32(rec + 60, lw_entry_gid(e));
+		put32(rec + 64, lw_entry_mode(e));
+		put32(rec + 68, lw_entry_xattr_hash(e));
 		rec[72] = e->type;
-		rec[73] = e->flags;
+		rec[73] = e->flags & (uint8_t)~LW_ENTRY_HAS_LINK;
 		sink_put(k, rec, REC_SIZE);
 	}
 	for (i = 0; i < ix->warnings.count; i++) {
@@ -479,7 +491,7 @@ static int serialise(const struct lw_cache_slot *s, int fd)
 	for (i = 0; i < ix->count; i++) {
 		const char *v[4];
 
-		rec_strs(ix, &ix->entries[i], v);
+		rec_strs(&ix->entries[i], v);
 		for (j = 0; j < 4; j++)
 			put_str(k, v[j]);
 	}

@@ -367,7 +367,8 @@ int lw_image_read_file(const struct lw_image *img, const char *path,
 		if (o.e->type != LW_ENTRY_SYMLINK)
 			return lw_image_read_entries(img, o.layer, &o.e, 1, max,
 						     out, err);
-		if (!o.e->link || follow(cur, o.e->link, next, sizeof(next)))
+		if (!lw_entry_link(o.e) ||
+		    follow(cur, lw_entry_link(o.e), next, sizeof(next)))
 			return LW_OK;
 		memcpy(cur, next, sizeof(cur));
 	}

@@ -9,6 +9,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "layerwaste/util.h"
 
@@ -41,27 +42,32 @@ enum {
 	LW_ENTRY_HASHED = 1 << 0,  /* hash is valid */
 	LW_ENTRY_HAS_CAP = 1 << 1, /* has a security.capability xattr */
 	LW_ENTRY_HAS_XATTR = 1 << 2,
+	LW_ENTRY_HAS_LINK = 1 << 3, /* a link target follows the path */
 };
 
 struct lw_hash {
 	uint64_t lo, hi; /* XXH3-128 of the content */
 };
 
-/* What entries share most of the time: their mtime and owner names, kept
- * once per layer index (struct lw_layer_index.metas). */
+/* What entries share most of the time: their owner, mode, mtime and
+ * attributes, kept once per layer index (lw_layer_index_meta()). */
 struct lw_entry_meta {
 	int64_t mtime;
-	const char *uname; /* owner names when the tar has them, else NULL */
+	const char *uname;   /* owner names when the tar has them, else NULL */
 	const char *gname;
+	uint32_t uid, gid;
+	uint32_t xattr_hash; /* hash of all xattr names and values, 0 if none */
+	uint16_t mode;       /* permission bits, 07777 */
 };
 
-/* One tar entry: 72 bytes, a layer holds millions. Fields that few
- * entries use differently live in struct lw_entry_meta (see the
- * accessors lw_entry_mtime(), lw_entry_uname(), lw_entry_gname()). */
+/* One tar entry: 56 bytes, a layer holds millions. What most entries of
+ * a layer share lives in struct lw_entry_meta, and a link's target in
+ * the bytes after its path: see the accessors below. */
 struct lw_entry {
-	const char *path;  /* borrowed from the index arena */
-	const char *link;  /* symlink target as stored, or normalised hard-link
-			      target; NULL otherwise */
+	/* Borrowed from the index arena. When LW_ENTRY_HAS_LINK is set, the
+	 * link's target follows the path's NUL: the symlink's target as
+	 * stored, or the hard link's normalised target. */
+	const char *path;
 	uint64_t size;     /* content bytes; 0 for all but regular files */
 	union {
 		/* LW_ENTRY_FILE: offset of the content in the layer's mapped
@@ -73,11 +79,10 @@ struct lw_entry {
 		uint64_t target;
 	};
 	struct lw_hash hash;
-	uint32_t uid, gid;
+	/* Owned by the index (or, for an entry built by hand, static);
+	 * NULL reads as all zero: see lw_entry_meta_of(). */
+	const struct lw_entry_meta *meta;
 	uint32_t path_id;    /* set by the waste engine: rank in tree order */
-	uint32_t meta;       /* index into the layer index's metas */
-	uint32_t xattr_hash; /* hash of all xattr names and values, 0 if none */
-	uint16_t mode;       /* permission bits, 07777 */
 	uint8_t type;        /* enum lw_entry_type */
 	uint8_t flags;
 };
@@ -99,10 +104,11 @@ struct lw_layer_index {
 	struct lw_entry *entries; /* owned; in tar order */
 	size_t count;
 	size_t cap;
-	struct lw_entry_meta *metas; /* owned; see lw_layer_index_meta() */
-	size_t nmetas, capmetas;
-	uint32_t *meta_tab;          /* owned; metas by hash, number + 1 */
-	size_t meta_tabsize;
+	/* lw_layer_index_meta()'s: the metas (in the arena) by hash, the
+	 * table owned; the last one found. */
+	const struct lw_entry_meta **meta_tab;
+	size_t nmetas, meta_tabsize;
+	const struct lw_entry_meta *last_meta;
 	char *strs;                  /* lw_layer_index_strndup()'s chunk */
 	size_t strs_left;
 	uint64_t file_bytes;   /* sum of regular-file sizes */
@@ -123,45 +129,76 @@ int lw_keeps_file(const char *path);
 const struct lw_entry *lw_layer_index_content(const struct lw_layer_index *ix,
 					      const struct lw_entry *e);
 
-/* The number of the lw_entry_meta (mtime, uname, gname) in ix, added
- * when ix lacks it. uname and gname (NULL when absent) are borrowed and
- * must live as long as ix: strings of its arena. Aborts on out of
- * memory, as lw_grow does. */
-uint32_t lw_layer_index_meta(struct lw_layer_index *ix, int64_t mtime,
-			     const char *uname, const char *gname);
+/* The lw_entry_meta in ix equal to *m (uname and gname compared as
+ * strings), added when ix lacks it. m's strings are borrowed and must
+ * live as long as ix: strings of its arena. The result lives as long as
+ * ix; NULL on out of memory. */
+const struct lw_entry_meta *lw_layer_index_meta(struct lw_layer_index *ix,
+						const struct lw_entry_meta *m);
 
 /* A NUL-terminated copy of s[0..len) in ix's arena, packed with no
  * alignment (paths and link targets). NULL on out of memory. */
 char *lw_layer_index_strndup(struct lw_layer_index *ix, const char *s,
 			     size_t len);
 
-/* e's mtime and owner names (NULL when the tar has none); e belongs to
- * ix. An entry whose meta ix lacks (built by hand) has mtime 0 and no
- * names. */
+/* path[0..plen), a NUL, then link[0..llen) and a NUL, in ix's arena, as
+ * struct lw_entry keeps a link's path and target. NULL on out of
+ * memory. */
+char *lw_layer_index_path_link(struct lw_layer_index *ix, const char *path,
+			       size_t plen, const char *link, size_t llen);
+
+/* e's owner, mode, mtime and names (NULL when the tar has none). An
+ * entry without a meta (built by hand) reads as all zero. */
 static inline const struct lw_entry_meta *
-lw_entry_meta_of(const struct lw_layer_index *ix, const struct lw_entry *e)
+lw_entry_meta_of(const struct lw_entry *e)
 {
-	static const struct lw_entry_meta none = { 0, NULL, NULL };
+	static const struct lw_entry_meta none = { 0, NULL, NULL, 0, 0, 0, 0 };
 
-	return e->meta < ix->nmetas ? &ix->metas[e->meta] : &none;
+	return e->meta ? e->meta : &none;
 }
 
-static inline int64_t lw_entry_mtime(const struct lw_layer_index *ix,
-				     const struct lw_entry *e)
+static inline int64_t lw_entry_mtime(const struct lw_entry *e)
 {
-	return lw_entry_meta_of(ix, e)->mtime;
+	return lw_entry_meta_of(e)->mtime;
 }
 
-static inline const char *lw_entry_uname(const struct lw_layer_index *ix,
-					 const struct lw_entry *e)
+static inline const char *lw_entry_uname(const struct lw_entry *e)
 {
-	return lw_entry_meta_of(ix, e)->uname;
+	return lw_entry_meta_of(e)->uname;
 }
 
-static inline const char *lw_entry_gname(const struct lw_layer_index *ix,
-					 const struct lw_entry *e)
+static inline const char *lw_entry_gname(const struct lw_entry *e)
 {
-	return lw_entry_meta_of(ix, e)->gname;
+	return lw_entry_meta_of(e)->gname;
+}
+
+static inline uint32_t lw_entry_uid(const struct lw_entry *e)
+{
+	return lw_entry_meta_of(e)->uid;
+}
+
+static inline uint32_t lw_entry_gid(const struct lw_entry *e)
+{
+	return lw_entry_meta_of(e)->gid;
+}
+
+static inline uint16_t lw_entry_mode(const struct lw_entry *e)
+{
+	return lw_entry_meta_of(e)->mode;
+}
+
+static inline uint32_t lw_entry_xattr_hash(const struct lw_entry *e)
+{
+	return lw_entry_meta_of(e)->xattr_hash;
+}
+
+/* The symlink's target as stored or the hard link's normalised target;
+ * NULL for other entries. */
+static inline const char *lw_entry_link(const struct lw_entry *e)
+{
+	if (!(e->flags & LW_ENTRY_HAS_LINK))
+		return NULL;
+	return e->path + strlen(e->path) + 1;
 }
 
 /* The kept bytes of entry ei, or NULL. */

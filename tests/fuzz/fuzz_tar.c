@@ -31,10 +31,13 @@ static void same_entries(const struct lw_layer_index *ref,
 		const struct lw_entry *y = &fast->entries[i];
 
 		if (strcmp(x->path, y->path) || x->type != y->type ||
-		    x->size != y->size || x->mode != y->mode ||
-		    x->uid != y->uid || x->gid != y->gid ||
-		    lw_entry_mtime(ref, x) != lw_entry_mtime(fast, y) ||
-		    !same_str(x->link, y->link) ||
+		    x->size != y->size ||
+		    lw_entry_mode(x) != lw_entry_mode(y) ||
+		    lw_entry_uid(x) != lw_entry_uid(y) ||
+		    lw_entry_gid(x) != lw_entry_gid(y) ||
+		    lw_entry_mtime(x) != lw_entry_mtime(y) ||
+		    lw_entry_xattr_hash(x) != lw_entry_xattr_hash(y) ||
+		    !same_str(lw_entry_link(x), lw_entry_link(y)) ||
 		    x->flags != y->flags || x->hash.lo != y->hash.lo ||
 		    x->hash.hi != y->hash.hi ||
 		    (x->type == LW_ENTRY_FILE && x->data_off != y->data_off))

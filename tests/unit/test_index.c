@@ -395,8 +395,8 @@ START_TEST(scan_hardlink_resolves_target_index)
 	ck_assert_int_eq(a->type, LW_ENTRY_FILE);
 	ck_assert_int_eq(b->type, LW_ENTRY_HARDLINK);
 	ck_assert_int_eq(c->type, LW_ENTRY_HARDLINK);
-	ck_assert_str_eq(b->link, "bin/a");
-	ck_assert_str_eq(c->link, "bin/a");
+	ck_assert_str_eq(lw_entry_link(b), "bin/a");
+	ck_assert_str_eq(lw_entry_link(c), "bin/a");
 	ck_assert_uint_eq(b->target, index_of(ix, a));
 	ck_assert_uint_eq(c->target, index_of(ix, a));
 	ck_assert_uint_eq(b->size, 0);
@@ -419,7 +419,7 @@ START_TEST(scan_hardlink_target_is_normalised)
 	ix = img->layers[0].index;
 	b = must_find(ix, "usr/bin/b");
 	ck_assert_int_eq(b->type, LW_ENTRY_HARDLINK);
-	ck_assert_str_eq(b->link, "usr/bin/a");
+	ck_assert_str_eq(lw_entry_link(b), "usr/bin/a");
 	ck_assert_uint_eq(b->target, index_of(ix, must_find(ix, "usr/bin/a")));
 	tb_image_free(img);
 }
@@ -475,7 +475,7 @@ START_TEST(scan_hardlink_to_missing_target_has_no_index)
 	img = one(l);
 	b = must_find(img->layers[0].index, "b");
 	ck_assert_int_eq(b->type, LW_ENTRY_HARDLINK);
-	ck_assert_str_eq(b->link, "elsewhere");
+	ck_assert_str_eq(lw_entry_link(b), "elsewhere");
 	ck_assert_uint_eq(b->target, LW_NO_OFFSET);
 	tb_image_free(img);
 }
@@ -495,50 +495,79 @@ START_TEST(scan_symlink_keeps_target_as_stored)
 	s = must_find(ix, "lib/up");
 	t = must_find(ix, "abs");
 	ck_assert_int_eq(s->type, LW_ENTRY_SYMLINK);
-	ck_assert_str_eq(s->link, "../etc/./x");
-	ck_assert_str_eq(t->link, "/usr//bin/");
+	ck_assert_str_eq(lw_entry_link(s), "../etc/./x");
+	ck_assert_str_eq(lw_entry_link(t), "/usr//bin/");
 	ck_assert_uint_eq(s->size, 0);
 	ck_assert_uint_eq(ix->file_count, 0);
 	tb_image_free(img);
 }
 END_TEST
 
+/* A meta of mtime t, names u and g, and the rest zero but the mode. */
+static const struct lw_entry_meta *meta_of(struct lw_layer_index *ix,
+					   int64_t t, const char *u,
+					   const char *g)
+{
+	struct lw_entry_meta m = { .mtime = t, .uname = u, .gname = g,
+				   .mode = 0644 };
+
+	return lw_layer_index_meta(ix, &m);
+}
+
 START_TEST(meta_is_interned_per_index)
 {
 	struct lw_layer_index ix;
+	struct lw_entry_meta m = { .mtime = 1000, .mode = 0644 };
+	const struct lw_entry_meta *a, *b, *c, *d, *e, *f, *first[5000];
 	const char *root, *app;
-	uint32_t a, b, c, d, e, f;
 	size_t i;
 
 	lw_layer_index_init(&ix);
 	root = lw_layer_index_strndup(&ix, "root", 4);
 	app = lw_layer_index_strndup(&ix, "app", 3);
-	a = lw_layer_index_meta(&ix, 1000, root, root);
-	b = lw_layer_index_meta(&ix, 1000, app, root);
-	c = lw_layer_index_meta(&ix, 1000, NULL, NULL);
-	d = lw_layer_index_meta(&ix, -5, root, root);
+	a = meta_of(&ix, 1000, root, root);
+	b = meta_of(&ix, 1000, app, root);
+	c = meta_of(&ix, 1000, NULL, NULL);
+	d = meta_of(&ix, -5, root, root);
 	/* Equal names at other addresses are the same meta. */
-	e = lw_layer_index_meta(&ix, 1000, lw_layer_index_strndup(&ix,
-				"root", 4), root);
-	f = lw_layer_index_meta(&ix, 1000, lw_layer_index_strndup(&ix, "", 0),
-				NULL);
-	ck_assert_uint_eq(e, a);
-	ck_assert_uint_ne(a, b);
-	ck_assert_uint_ne(a, c);
-	ck_assert_uint_ne(a, d);
-	ck_assert_uint_ne(c, f); /* "" is not "no name" */
+	e = meta_of(&ix, 1000, lw_layer_index_strndup(&ix, "root", 4), root);
+	f = meta_of(&ix, 1000, lw_layer_index_strndup(&ix, "", 0), NULL);
+	ck_assert_ptr_eq(e, a);
+	ck_assert_ptr_ne(a, b);
+	ck_assert_ptr_ne(a, c);
+	ck_assert_ptr_ne(a, d);
+	ck_assert_ptr_ne(c, f); /* "" is not "no name" */
 	ck_assert_uint_eq(ix.nmetas, 5);
-	ck_assert_int_eq(ix.metas[d].mtime, -5);
-	ck_assert_str_eq(ix.metas[b].uname, "app");
-	ck_assert_ptr_null(ix.metas[c].gname);
-	/* Thousands of metas (the table grows) stay found. */
-	for (i = 0; i < 5000; i++)
-		ck_assert_uint_eq(lw_layer_index_meta(&ix, (int64_t)i * 7,
-						      root, app), 5 + i);
+	ck_assert_int_eq(d->mtime, -5);
+	ck_assert_str_eq(b->uname, "app");
+	ck_assert_ptr_null(c->gname);
+	/* Every field tells metas apart: owner, mode, attributes. */
+	m.uname = m.gname = root;
+	ck_assert_ptr_eq(lw_layer_index_meta(&ix, &m), a);
+	m.uid = 1;
+	ck_assert_ptr_ne(lw_layer_index_meta(&ix, &m), a);
+	m.uid = 0;
+	m.gid = 1;
+	ck_assert_ptr_ne(lw_layer_index_meta(&ix, &m), a);
+	m.gid = 0;
+	m.mode = 0755;
+	ck_assert_ptr_ne(lw_layer_index_meta(&ix, &m), a);
+	m.mode = 0644;
+	m.xattr_hash = 9;
+	ck_assert_ptr_ne(lw_layer_index_meta(&ix, &m), a);
+	ck_assert_uint_eq(ix.nmetas, 9);
+	ck_assert_uint_eq(lw_layer_index_meta(&ix, &m)->xattr_hash, 9);
+	/* Thousands of metas (the table grows) stay found, where they
+	 * were. */
+	for (i = 0; i < 5000; i++) {
+		first[i] = meta_of(&ix, (int64_t)i * 7, root, app);
+		ck_assert_int_eq(first[i]->mtime, (int64_t)i * 7);
+	}
+	ck_assert_uint_eq(ix.nmetas, 5009);
 	for (i = 5000; i-- > 0;)
-		ck_assert_uint_eq(lw_layer_index_meta(&ix, (int64_t)i * 7,
-						      root, app), 5 + i);
-	ck_assert_uint_eq(lw_layer_index_meta(&ix, 1000, app, root), b);
+		ck_assert_ptr_eq(meta_of(&ix, (int64_t)i * 7, root, app),
+				 first[i]);
+	ck_assert_ptr_eq(meta_of(&ix, 1000, app, root), b);
 	lw_layer_index_release(&ix);
 }
 END_TEST
@@ -571,13 +600,16 @@ START_TEST(strndup_packs_strings_and_takes_long_ones)
 		snprintf(name, sizeof(name), "dir/file-%zu", i);
 		ck_assert_str_eq(p[i], name);
 	}
-	/* The accessors of an entry whose meta the index lacks. */
+	/* The accessors of an entry built by hand, with no meta. */
 	{
-		struct lw_entry e = { .meta = 3 };
+		struct lw_entry e = { .meta = NULL, .flags = 0 };
 
-		ck_assert_int_eq(lw_entry_mtime(&ix, &e), 0);
-		ck_assert_ptr_null(lw_entry_uname(&ix, &e));
-		ck_assert_ptr_null(lw_entry_gname(&ix, &e));
+		ck_assert_int_eq(lw_entry_mtime(&e), 0);
+		ck_assert_ptr_null(lw_entry_uname(&e));
+		ck_assert_ptr_null(lw_entry_gname(&e));
+		ck_assert_uint_eq(lw_entry_uid(&e), 0);
+		ck_assert_uint_eq(lw_entry_mode(&e), 0);
+		ck_assert_ptr_null(lw_entry_link(&e));
 	}
 	lw_layer_index_release(&ix);
 }
@@ -599,17 +631,17 @@ START_TEST(scan_keeps_metadata)
 	e = must_find(ix, "srv/run");
 	ck_assert_int_eq(e->type, LW_ENTRY_FILE);
 	ck_assert_uint_eq(e->size, 10);
-	ck_assert_uint_eq(e->uid, 1234);
-	ck_assert_uint_eq(e->gid, 5678);
-	ck_assert_uint_eq(e->mode, 04755);
-	ck_assert_int_eq(lw_entry_mtime(ix, e), 1700000000);
+	ck_assert_uint_eq(lw_entry_uid(e), 1234);
+	ck_assert_uint_eq(lw_entry_gid(e), 5678);
+	ck_assert_uint_eq(lw_entry_mode(e), 04755);
+	ck_assert_int_eq(lw_entry_mtime(e), 1700000000);
 	/* Two entries with the same mtime and owners share their meta. */
 	ck_assert_uint_le(ix->nmetas, ix->count);
-	ck_assert_ptr_null(e->link);
-	ck_assert_uint_eq(must_find(ix, "srv/ro")->mode, 0444);
+	ck_assert_ptr_null(lw_entry_link(e));
+	ck_assert_uint_eq(lw_entry_mode(must_find(ix, "srv/ro")), 0444);
 	d = must_find(ix, "srv");
 	ck_assert_int_eq(d->type, LW_ENTRY_DIR);
-	ck_assert_uint_eq(d->mode, 0710);
+	ck_assert_uint_eq(lw_entry_mode(d), 0710);
 	ck_assert_uint_eq(d->size, 0);
 	tb_image_free(img);
 }
@@ -669,7 +701,8 @@ START_TEST(scan_find_returns_last_of_repeated_path)
 	img = one(l);
 	ck_assert_uint_eq(img->layers[0].index->count, 3);
 	ck_assert_uint_eq(must_find(img->layers[0].index, "x")->size, 7);
-	ck_assert_uint_eq(must_find(img->layers[0].index, "x")->uid, 7);
+	ck_assert_uint_eq(lw_entry_uid(must_find(img->layers[0].index, "x")),
+			  7);
 	ck_assert_ptr_null(lw_layer_index_find(img->layers[0].index, "q"));
 	tb_image_free(img);
 }
@@ -835,15 +868,15 @@ START_TEST(scan_xattrs_are_summarised)
 	x2 = must_find(ix, "x2");
 	x3 = must_find(ix, "x3");
 	cap = must_find(ix, "cap");
-	ck_assert_uint_eq(plain->xattr_hash, 0);
+	ck_assert_uint_eq(lw_entry_xattr_hash(plain), 0);
 	ck_assert(!(plain->flags & (LW_ENTRY_HAS_XATTR | LW_ENTRY_HAS_CAP)));
 	ck_assert(x1->flags & LW_ENTRY_HAS_XATTR);
 	ck_assert(!(x1->flags & LW_ENTRY_HAS_CAP));
-	ck_assert_uint_ne(x1->xattr_hash, 0);
-	ck_assert_uint_eq(x1->xattr_hash, x2->xattr_hash);
-	ck_assert_uint_ne(x1->xattr_hash, x3->xattr_hash);
+	ck_assert_uint_ne(lw_entry_xattr_hash(x1), 0);
+	ck_assert_uint_eq(lw_entry_xattr_hash(x1), lw_entry_xattr_hash(x2));
+	ck_assert_uint_ne(lw_entry_xattr_hash(x1), lw_entry_xattr_hash(x3));
 	ck_assert(cap->flags & LW_ENTRY_HAS_CAP);
-	ck_assert_uint_ne(cap->xattr_hash, 0);
+	ck_assert_uint_ne(lw_entry_xattr_hash(cap), 0);
 	tb_image_free(img);
 }
 END_TEST
@@ -918,7 +951,7 @@ START_TEST(scan_accepts_symlink_pointing_up)
 
 	tb_symlink(l, "a/b", "../../../etc");
 	ck_assert_int_eq(scan_layer(l, 100, &ix, &err), LW_OK);
-	ck_assert_str_eq(must_find(&ix, "a/b")->link, "../../../etc");
+	ck_assert_str_eq(lw_entry_link(must_find(&ix, "a/b")), "../../../etc");
 	lw_layer_index_release(&ix);
 	tb_layer_free(l);
 }

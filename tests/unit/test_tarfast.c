@@ -94,14 +94,15 @@ static void same_index(const struct lw_layer_index *a,
 		ck_assert_msg(strcmp(x->path, y->path) == 0,
 			      "%s: entry %zu is '%s', fast '%s'", what, i,
 			      x->path, y->path);
-		ck_assert_msg(str_eq(x->link, y->link), "%s: '%s' links to "
-			      "'%s', fast '%s'", what, x->path,
-			      x->link ? x->link : "(none)",
-			      y->link ? y->link : "(none)");
-		ck_assert_msg(str_eq(lw_entry_uname(a, x),
-				     lw_entry_uname(b, y)) &&
-			      str_eq(lw_entry_gname(a, x),
-				     lw_entry_gname(b, y)), "%s: '%s' owner "
+		ck_assert_msg(str_eq(lw_entry_link(x), lw_entry_link(y)),
+			      "%s: '%s' links to '%s', fast '%s'", what,
+			      x->path,
+			      lw_entry_link(x) ? lw_entry_link(x) : "(none)",
+			      lw_entry_link(y) ? lw_entry_link(y) : "(none)");
+		ck_assert_msg(str_eq(lw_entry_uname(x),
+				     lw_entry_uname(y)) &&
+			      str_eq(lw_entry_gname(x),
+				     lw_entry_gname(y)), "%s: '%s' owner "
 			      "names", what, x->path);
 		ck_assert_msg(x->type == y->type, "%s: '%s' type %d, fast %d",
 			      what, x->path, x->type, y->type);
@@ -116,20 +117,24 @@ static void same_index(const struct lw_layer_index *a,
 		ck_assert_msg(x->hash.lo == y->hash.lo &&
 			      x->hash.hi == y->hash.hi, "%s: '%s' hash", what,
 			      x->path);
-		ck_assert_msg(lw_entry_mtime(a, x) == lw_entry_mtime(b, y),
+		ck_assert_msg(lw_entry_mtime(x) == lw_entry_mtime(y),
 			      "%s: '%s' mtime %lld, fast %lld", what, x->path,
-			      (long long)lw_entry_mtime(a, x),
-			      (long long)lw_entry_mtime(b, y));
-		ck_assert_msg(x->uid == y->uid && x->gid == y->gid,
+			      (long long)lw_entry_mtime(x),
+			      (long long)lw_entry_mtime(y));
+		ck_assert_msg(lw_entry_uid(x) == lw_entry_uid(y) &&
+			      lw_entry_gid(x) == lw_entry_gid(y),
 			      "%s: '%s' uid/gid %u/%u, fast %u/%u", what,
-			      x->path, x->uid, x->gid, y->uid, y->gid);
-		ck_assert_msg(x->mode == y->mode, "%s: '%s' mode %o, fast %o",
-			      what, x->path, x->mode, y->mode);
-		ck_assert_msg(x->xattr_hash == y->xattr_hash &&
-			      x->flags == y->flags, "%s: '%s' xattrs/flags "
-			      "%x/%x, fast %x/%x", what, x->path,
-			      x->xattr_hash, x->flags, y->xattr_hash,
-			      y->flags);
+			      x->path, lw_entry_uid(x), lw_entry_gid(x),
+			      lw_entry_uid(y), lw_entry_gid(y));
+		ck_assert_msg(lw_entry_mode(x) == lw_entry_mode(y),
+			      "%s: '%s' mode %o, fast %o", what, x->path,
+			      lw_entry_mode(x), lw_entry_mode(y));
+		ck_assert_msg(lw_entry_xattr_hash(x) ==
+			      lw_entry_xattr_hash(y) && x->flags == y->flags,
+			      "%s: '%s' xattrs/flags %x/%x, fast %x/%x", what,
+			      x->path,
+			      lw_entry_xattr_hash(x), x->flags,
+			      lw_entry_xattr_hash(y), y->flags);
 		ck_assert_msg(x->path_id == y->path_id, "%s: path_id", what);
 	}
 }
