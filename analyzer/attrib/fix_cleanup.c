@@ -95,7 +95,8 @@ int lw_fix_between_untouched(const struct attr_ctx *ctx, uint32_t j,
 		const struct lw_layer_index *ix = img->layers[l].index;
 
 		for (e = 0; ix && e < ix->count; e++) {
-			const char *p = ix->entries[e].path;
+			struct lw_pathbuf pb;
+			const char *p = lw_entry_path(&ix->entries[e], &pb);
 
 			for (c = 0; c < sh->ncmds; c++) {
 				const struct lw_sh_cmd *cmd = &sh->cmds[c];

@@ -38,10 +38,13 @@ int lw_fix_copy_rest_same(const struct lw_analysis *an, uint32_t j,
 		qsort(hidden, n, sizeof(*hidden), str_cmp);
 	for (i = 0; ok && i < jx->count; i++) {
 		const struct lw_entry *e = &jx->entries[i];
+		struct lw_pathbuf pb;
+		const char *path;
 
 		if (e->type != LW_ENTRY_FILE && e->type != LW_ENTRY_HARDLINK)
 			continue;
-		if (n && bsearch(&e->path, hidden, n, sizeof(*hidden), str_cmp))
+		path = lw_entry_path(e, &pb);
+		if (n && bsearch(&path, hidden, n, sizeof(*hidden), str_cmp))
 			continue;
 		if ((need_owner && (lw_entry_uid(e) != m->uid ||
 				    lw_entry_gid(e) != m->gid)) ||

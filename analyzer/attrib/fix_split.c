@@ -148,7 +148,8 @@ static int layer_has(const struct lw_analysis *an, uint32_t l, const char *o)
 	size_t i, n = strlen(o);
 
 	for (i = 0; ix && i < ix->count; i++) {
-		const char *p = ix->entries[i].path;
+		struct lw_pathbuf pb;
+		const char *p = lw_entry_path(&ix->entries[i], &pb);
 
 		if (!strcmp(p, o) || (!strncmp(p, o, n) && p[n] == '/'))
 			return 1;
@@ -453,20 +454,22 @@ static int plan_split_copy(const struct attr_ctx *ctx, uint32_t k,
 	dl = strlen(dest);
 	for (i = 0; ok && i < jx->count; i++) {
 		const struct lw_entry *e = &jx->entries[i];
+		struct lw_pathbuf pb;
+		const char *path = lw_entry_path(e, &pb);
 		const char *rest, *slash;
 		size_t nl;
 
-		if (strncmp(e->path, dest, dl) || e->path[dl] != '/') {
-			size_t pl = strlen(e->path);
+		if (strncmp(path, dest, dl) || path[dl] != '/') {
+			size_t pl = strlen(path);
 
 			/* Only the destination and the directories above. */
 			ok = e->type == LW_ENTRY_DIR &&
-				(!strcmp(e->path, dest) ||
-				 (!strncmp(dest, e->path, pl) &&
+				(!strcmp(path, dest) ||
+				 (!strncmp(dest, path, pl) &&
 				  dest[pl] == '/'));
 			continue;
 		}
-		rest = e->path + dl + 1;
+		rest = path + dl + 1;
 		slash = strchr(rest, '/');
 		nl = slash ? (size_t)(slash - rest) : strlen(rest);
 		if (nl >= sizeof(parts[0].name) ||
@@ -516,19 +519,22 @@ static int plan_split_copy(const struct attr_ctx *ctx, uint32_t k,
 	hidden_paths = finding_paths(an, p, &nhidden);
 	for (i = 0; ok && i < jx->count; i++) {
 		const struct lw_entry *e = &jx->entries[i];
+		struct lw_pathbuf pb;
+		const char *path;
 		int mine = 0, hidden;
 
 		if (e->type != LW_ENTRY_FILE)
 			continue;
+		path = lw_entry_path(e, &pb);
 		for (q = 0; q < nparts; q++) {
 			char full[sizeof(dest) + sizeof(parts[q].name)];
 
 			snprintf(full, sizeof(full), "%s/%s", dest,
 				 parts[q].name);
-			if (parts[q].chowned && op_covers(full, 1, e->path))
+			if (parts[q].chowned && op_covers(full, 1, path))
 				mine = 1;
 		}
-		hidden = nhidden && bsearch(&e->path, hidden_paths, nhidden,
+		hidden = nhidden && bsearch(&path, hidden_paths, nhidden,
 					    sizeof(*hidden_paths), str_cmp);
 		if (mine && !hidden && (lw_entry_uid(e) != m.uid ||
 					lw_entry_gid(e) != m.gid))

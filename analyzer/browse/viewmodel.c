@@ -101,6 +101,7 @@ void lw_vm_free(struct lw_vm *vm)
 	free(vm->gopen);
 	free(vm->paths);
 	free(vm->pend);
+	lw_arena_release(&vm->path_strs);
 	free(vm->made);
 	free(vm->suffered);
 	free(vm->binds);

@@ -222,9 +222,10 @@ struct lw_vm {
 	int height[LW_VM_NPANES];    /* rows shown, for paging */
 	/* Every path of the image in tree order, ranked as the engine did
 	 * (lw_entry.path_id), and one past each path's subtree. */
-	const char **paths; /* owned array of borrowed strings */
+	const char **paths; /* owned array of strings of path_strs */
 	uint32_t *pend;
 	size_t npaths;
+	struct lw_arena path_strs; /* paths, and whiteouts' paths */
 	/* The causes pane of the selected layer. */
 	struct lw_vm_crow *crows;
 	size_t ncrows, capcrows;

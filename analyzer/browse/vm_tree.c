@@ -6,6 +6,7 @@
  * merge, missing parent directories are implied. Subtree ranges (end) make
  * a directory's children a walk of O(children), and every rolled-up sum
  * one reverse pass of O(nodes). */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -32,6 +33,20 @@ static int is_marker(const struct lw_entry *e)
 	return e->type == LW_ENTRY_WHITEOUT || e->type == LW_ENTRY_OPAQUE;
 }
 
+/* A copy of e's path that lives as long as vm. */
+static const char *keep_path(struct lw_vm *vm, const struct lw_entry *e)
+{
+	struct lw_pathbuf pb;
+	const char *p = lw_entry_path(e, &pb);
+	const char *c = lw_arena_strndup(&vm->path_strs, p, strlen(p));
+
+	if (!c) {
+		fputs("layerwaste: out of memory\n", stderr);
+		abort();
+	}
+	return c;
+}
+
 void lwv_paths_init(struct lw_vm *vm)
 {
 	const struct lw_image *img = vm->an->image;
@@ -49,13 +64,16 @@ void lwv_paths_init(struct lw_vm *vm)
 	vm->paths = lw_xcalloc(n + 1, sizeof(*vm->paths));
 	vm->pend = lw_xcalloc(n + 1, sizeof(*vm->pend));
 	vm->npaths = n;
+	lw_arena_init(&vm->path_strs);
 	for (k = 0; k < img->nlayers; k++) {
 		const struct lw_layer_index *ix = img->layers[k].index;
 
-		for (i = 0; ix && i < ix->count; i++)
-			if (!is_marker(&ix->entries[i]))
-				vm->paths[ix->entries[i].path_id] =
-					ix->entries[i].path;
+		for (i = 0; ix && i < ix->count; i++) {
+			const struct lw_entry *e = &ix->entries[i];
+
+			if (!is_marker(e) && !vm->paths[e->path_id])
+				vm->paths[e->path_id] = keep_path(vm, e);
+		}
 	}
 	/* Every rank has a path when the engine ranked the entries; keep the
 	 * order sane even if one did not. */
@@ -150,11 +168,15 @@ static void replay(const struct lw_vm *vm, struct ref *vis, size_t from,
 		for (i = 0; ix && i < ix->count; i++) {
 			const struct lw_entry *e = &ix->entries[i];
 
+			struct lw_pathbuf pb;
+			const char *p;
+
 			if (!is_marker(e))
 				continue;
-			subtree(vm, e->path, &lo, &hi);
-			if (e->type == LW_ENTRY_OPAQUE && e->path[0] &&
-			    lo < hi && !strcmp(vm->paths[lo], e->path))
+			p = lw_entry_path(e, &pb);
+			subtree(vm, p, &lo, &hi);
+			if (e->type == LW_ENTRY_OPAQUE && p[0] &&
+			    lo < hi && !strcmp(vm->paths[lo], p))
 				lo++;
 			clear(vis, lo, hi);
 		}
@@ -206,6 +228,7 @@ static int item_cmp(const void *x, const void *y)
 struct items {
 	struct item *v;
 	size_t n, cap;
+	struct lw_arena *strs; /* the whiteouts' paths: the tree's */
 };
 
 static void push_item(struct items *it, const char *path, uint64_t key,
@@ -254,12 +277,23 @@ static void collect_layer(const struct lw_vm *vm, uint32_t layer,
 	for (i = 0; ix && i < ix->count; i++) {
 		const struct lw_entry *e = &ix->entries[i];
 
-		if (e->type == LW_ENTRY_WHITEOUT)
-			push_item(it, e->path, path_key(vm, e->path),
-				  ITEM_WHITEOUT, layer, (uint32_t)i);
-		else if (!is_marker(e))
-			push_item(it, e->path, 2 * (uint64_t)e->path_id + 1,
-				  ITEM_ENTRY, layer, (uint32_t)i);
+		if (e->type == LW_ENTRY_WHITEOUT) {
+			struct lw_pathbuf pb;
+			const char *p = lw_entry_path(e, &pb);
+			const char *c = lw_arena_strndup(it->strs, p,
+							 strlen(p));
+
+			if (!c) {
+				fputs("layerwaste: out of memory\n", stderr);
+				abort();
+			}
+			push_item(it, c, path_key(vm, c), ITEM_WHITEOUT, layer,
+				  (uint32_t)i);
+		} else if (!is_marker(e) && e->path_id < vm->npaths) {
+			push_item(it, vm->paths[e->path_id],
+				  2 * (uint64_t)e->path_id + 1, ITEM_ENTRY,
+				  layer, (uint32_t)i);
+		}
 	}
 	for (i = 0; i < an->nfindings; i++) {
 		const struct lw_finding *f = &an->findings[i];
@@ -581,7 +615,7 @@ static void finish(const struct lw_vm *vm, const struct builder *b,
 struct lw_vm_tree *lwv_tree_build(struct lw_vm *vm, int view, uint32_t layer)
 {
 	struct lw_vm_tree *t = lw_xcalloc(1, sizeof(*t));
-	struct items it = { NULL, 0, 0 };
+	struct items it = { .v = NULL };
 	struct builder b;
 	struct ref *base;
 	size_t i, nf = 0;
@@ -589,6 +623,7 @@ struct lw_vm_tree *lwv_tree_build(struct lw_vm *vm, int view, uint32_t layer)
 	t->view = view;
 	t->layer = layer;
 	lw_arena_init(&t->arena);
+	it.strs = &t->arena;
 	/* The image is compared with its first layer, as dive's aggregated
 	 * view; a layer with the layers below it. */
 	base = state_below(vm, view == LW_VM_VIEW_IMAGE ? 1 : layer);

@@ -138,7 +138,8 @@ struct wstate {
 	long gid;           /* uid 1000's group */
 	int *count;         /* per layer: entries it cannot write */
 	int *root_owned;    /* per layer: of them, owned by root */
-	const char *(*ex)[LW_CHK_PATHS]; /* per layer: example paths */
+	/* per layer: entries of example paths */
+	const struct lw_entry *(*ex)[LW_CHK_PATHS];
 	size_t total, seen;
 };
 
@@ -154,7 +155,7 @@ static void wvisit(void *ctx, uint32_t layer, const struct lw_entry *e)
 	    ((long)lw_entry_gid(e) == w->gid && (lw_entry_mode(e) & 020)))
 		return;
 	if (w->count[layer] < LW_CHK_PATHS)
-		w->ex[layer][w->count[layer]] = e->path;
+		w->ex[layer][w->count[layer]] = e;
 	w->count[layer]++;
 	w->root_owned[layer] += lw_entry_uid(e) == 0;
 	w->total++;
@@ -194,12 +195,14 @@ static void writable_item(struct lw_chk_ctx *x, struct lw_check *k,
 	const char *kw = lw_chk_layer_keyword(x, li);
 	const char *text = lw_chk_layer_text(x, li);
 	char *ref = lw_chk_layer_this(x, li);
+	struct lw_pathbuf pb;
 	int i, n = w->count[li];
 
 	if (!it)
 		goto out;
 	for (i = 0; i < n && i < LW_CHK_PATHS; i++)
-		lw_strbuf_addf(&sb, "%s/%s", i ? ", " : "", w->ex[li][i]);
+		lw_strbuf_addf(&sb, "%s/%s", i ? ", " : "",
+			       lw_entry_path(w->ex[li][i], &pb));
 	if (n > LW_CHK_PATHS)
 		lw_strbuf_addf(&sb, " and %d more", n - LW_CHK_PATHS);
 	it->subject = lw_strbuf_detach(&sb);
@@ -379,14 +382,18 @@ int lw_spaces_data(struct lw_chk_ctx *x, struct lw_error *err)
 		lw_strbuf_reset(&sb);
 		for (i = 0, n = 0; ix && i < ix->count; i++) {
 			const struct lw_entry *e = &ix->entries[i];
+			struct lw_pathbuf pb;
+			const char *path;
 
-			if (strncmp(e->path, "data/", 5) ||
-			    e->type == LW_ENTRY_WHITEOUT ||
+			if (e->type == LW_ENTRY_WHITEOUT ||
 			    e->type == LW_ENTRY_OPAQUE)
+				continue;
+			path = lw_entry_path(e, &pb);
+			if (strncmp(path, "data/", 5))
 				continue;
 			if (n < LW_CHK_PATHS)
 				lw_strbuf_addf(&sb, "%s/%s", n ? ", " : "",
-					       e->path);
+					       path);
 			n++;
 		}
 		if (!n)

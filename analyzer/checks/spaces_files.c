@@ -202,6 +202,7 @@ int lw_spaces_secret_files(struct lw_chk_ctx *x, struct lw_error *err)
 	struct sfile *files = NULL;
 	struct lw_check_item *it;
 	size_t nf = 0, cap = 0, li, i, lo, found = 0, unread = 0;
+	struct lw_pathbuf pb;
 	char buf[128], *ref;
 	int kind, rc = LW_OK;
 
@@ -215,7 +216,7 @@ int lw_spaces_secret_files(struct lw_chk_ctx *x, struct lw_error *err)
 			if (e->type != LW_ENTRY_FILE &&
 			    e->type != LW_ENTRY_HARDLINK)
 				continue;
-			kind = kind_of(e->path);
+			kind = kind_of(lw_entry_path(e, &pb));
 			if (kind == SK_NONE)
 				continue;
 			lw_grow((void **)&files, &cap, nf + 1, sizeof(*files));
@@ -236,7 +237,8 @@ int lw_spaces_secret_files(struct lw_chk_ctx *x, struct lw_error *err)
 		it = lw_chk_item(k);
 		if (!it)
 			continue;
-		lw_chk_setf(&it->subject, "/%s", files[i].e->path);
+		lw_chk_setf(&it->subject, "/%s",
+			    lw_entry_path(files[i].e, &pb));
 		lw_chk_at_layer(x, it, (int)files[i].layer);
 		ref = lw_chk_layer_this(x, (int)files[i].layer);
 		lw_chk_setf(&it->detail, "%s stores %s. Keep it out of the "
@@ -244,7 +246,7 @@ int lw_spaces_secret_files(struct lw_chk_ctx *x, struct lw_error *err)
 			    "a RUN needs it: RUN --mount=type=secret,id=NAME,"
 			    "target=/%s.", ref, what(&files[i], buf,
 						     sizeof(buf)),
-			    files[i].e->path);
+			    lw_entry_path(files[i].e, &pb));
 		free(ref);
 	}
 	if (found)

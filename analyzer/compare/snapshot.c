@@ -177,6 +177,7 @@ static void add_file(void *ctx, uint32_t layer, const struct lw_entry *e)
 	struct lw_snapshot *s = fc->s;
 	const struct lw_entry *c;
 	struct lw_snap_file *f;
+	struct lw_pathbuf pb;
 
 	if (e->type != LW_ENTRY_FILE && e->type != LW_ENTRY_HARDLINK)
 		return;
@@ -184,8 +185,7 @@ static void add_file(void *ctx, uint32_t layer, const struct lw_entry *e)
 	lw_grow((void **)&s->files, &fc->cap, s->nfiles + 1, sizeof(*f));
 	f = &s->files[s->nfiles++];
 	memset(f, 0, sizeof(*f));
-	/* Paths stay in the image's arena: the snapshot borrows them. */
-	f->path = (char *)e->path;
+	f->path = lwc_strdup(s, lw_entry_path(e, &pb));
 	f->size = e->type == LW_ENTRY_FILE ? e->size : 0;
 	f->layer = layer;
 	f->entry = c;

@@ -68,19 +68,14 @@ static size_t whiteout_parents(const struct lw_layer_index *ix,
 
 	for (i = 0; i < ix->count; i++) {
 		const struct lw_entry *e = &ix->entries[i];
-		const char *slash;
-		char parent[LW_PATH_MAX];
 		size_t lo, hi;
 
-		if (e->type != LW_ENTRY_WHITEOUT)
+		if (e->type != LW_ENTRY_WHITEOUT || !e->dir)
 			continue;
-		slash = strrchr(e->path, '/');
-		if (!slash)
-			continue;
-		snprintf(parent, sizeof(parent), "%.*s",
-			 (int)(slash - e->path), e->path);
-		lw_pathset_subtree(ps, parent, &lo, &hi);
-		if (lo < hi && !strcmp(ps->paths[lo], parent)) {
+		lw_pathset_subtree(ps, e->dir->path, e->dir->len, &lo, &hi);
+		if (lo < hi && !lw_entry_path_cmp_str(ps->paths[lo],
+						      e->dir->path,
+						      e->dir->len)) {
 			lw_grow((void **)&r, &cap, n + 1, sizeof(*r));
 			r[n++] = (uint32_t)lo;
 		}
@@ -153,15 +148,16 @@ int lw_dive_compute(const struct lw_image *img, const struct lw_pathset *ps,
 			const struct lw_entry *e = &ix->entries[i];
 			size_t lo, hi, r;
 			uint64_t sum = 0;
-			int present = 0;
+			int present = 0, self;
 
 			if (e->type != LW_ENTRY_WHITEOUT)
 				continue;
-			lw_pathset_subtree(ps, e->path, &lo, &hi);
+			lw_pathset_subtree_of(ps, e, &lo, &hi, &self);
 			for (r = lo; r < hi; r++) {
 				if (stack[r] == ABSENT)
 					continue;
-				if (strcmp(ps->paths[r], e->path) == 0)
+				/* Only the first of the range can be e's. */
+				if (r == lo && self)
 					present = 1;
 				sum += (uint64_t)stack[r];
 			}
@@ -170,7 +166,7 @@ int lw_dive_compute(const struct lw_image *img, const struct lw_pathset *ps,
 			 * so dive takes it for a file and counts 0. */
 			if (!(present && (sums.bits[lo] & DIR_BIT)))
 				sum = 0;
-			if (lo < hi && !strcmp(ps->paths[lo], e->path)) {
+			if (self) {
 				visit(&sums, lo, sum);
 			} else {
 				extra_cum += sum;
@@ -182,10 +178,11 @@ int lw_dive_compute(const struct lw_image *img, const struct lw_pathset *ps,
 		for (i = 0; i < ix->count; i++) {
 			const struct lw_entry *e = &ix->entries[i];
 			size_t lo, hi, r;
+			int self;
 
 			if (e->type != LW_ENTRY_WHITEOUT)
 				continue;
-			lw_pathset_subtree(ps, e->path, &lo, &hi);
+			lw_pathset_subtree_of(ps, e, &lo, &hi, &self);
 			for (r = lo; r < hi; r++)
 				stack[r] = ABSENT;
 		}

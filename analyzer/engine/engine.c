@@ -21,6 +21,8 @@ struct pend {
 
 struct state {
 	struct lw_image *img;
+	struct lw_analysis *an; /* whose arena keeps the findings' paths */
+	int nomem;              /* a path could not be kept */
 	struct lw_pathset ps;
 	struct ref *vis;
 	struct lw_finding *f;
@@ -80,33 +82,42 @@ static int same_index_seen(const struct lw_image *img, size_t k)
 	return 0;
 }
 
-static const char *const *sort_paths;
+static const struct lw_entry *const *sort_paths;
 
 static int uidx_cmp(const void *a, const void *b)
 {
-	return lw_path_cmp(sort_paths[*(const uint32_t *)a],
-			   sort_paths[*(const uint32_t *)b]);
+	return lw_entry_path_cmp(sort_paths[*(const uint32_t *)a],
+				 sort_paths[*(const uint32_t *)b]);
 }
 
 /* Beyond this many ascending runs of path numbers, build_paths sorts
  * them with qsort(). */
 #define SORT_RUNS_MAX 4096u
 
-/* Lengths of paths up to this long are kept for the sort, in 2 bytes. */
-#define SORT_LEN_MAX UINT16_MAX
-
-struct sort_ctx {
-	const char *const *paths;
-	const uint16_t *lens; /* SORT_LEN_MAX: longer, not kept */
-};
-
 static int path_id_cmp(uint32_t x, uint32_t y, const void *ctx)
 {
-	const struct sort_ctx *c = ctx;
+	const struct lw_entry *const *paths = ctx;
 
-	if (c->lens[x] == SORT_LEN_MAX || c->lens[y] == SORT_LEN_MAX)
-		return lw_path_cmp(c->paths[x], c->paths[y]);
-	return lw_path_cmpn(c->paths[x], c->lens[x], c->paths[y], c->lens[y]);
+	return lw_entry_path_cmp(paths[x], paths[y]);
+}
+
+/* Whether a and b have the same path. */
+static int same_path(const struct lw_entry *a, const struct lw_entry *b)
+{
+	if (a->dir != b->dir && (!a->dir || !b->dir ||
+				 a->dir->hash != b->dir->hash ||
+				 a->dir->len != b->dir->len ||
+				 memcmp(a->dir->path, b->dir->path,
+					a->dir->len)))
+		return 0;
+	return !strcmp(a->name, b->name);
+}
+
+/* A hash of e's whole path, the same for every entry of that path. */
+static uint64_t path_hash(const struct lw_entry *e)
+{
+	return XXH3_64bits_withSeed(e->name, strlen(e->name),
+				    e->dir ? e->dir->hash : 0);
 }
 
 /* Numbers each distinct path of the image once: uniq[number] is the path
@@ -114,7 +125,8 @@ static int path_id_cmp(uint32_t x, uint32_t y, const void *ctx)
  * before the caller allocates anything else, so that the peak is the
  * table and the paths, 12 to 16 bytes per entry. */
 static size_t intern_paths(struct lw_image *img, size_t total,
-			   const char **uniq, struct lw_error *err, int *rc)
+			   const struct lw_entry **uniq, struct lw_error *err,
+			   int *rc)
 {
 	size_t size = 16, i, k, n = 0;
 	uint32_t *tab;
@@ -137,11 +149,11 @@ static size_t intern_paths(struct lw_image *img, size_t total,
 
 			if (is_marker(e))
 				continue;
-			h = XXH3_64bits(e->path, strlen(e->path)) & (size - 1);
-			while (tab[h] && strcmp(uniq[tab[h] - 1], e->path))
+			h = path_hash(e) & (size - 1);
+			while (tab[h] && !same_path(uniq[tab[h] - 1], e))
 				h = (h + 1) & (size - 1);
 			if (!tab[h]) {
-				uniq[n] = e->path;
+				uniq[n] = e;
 				tab[h] = (uint32_t)++n;
 			}
 			e->path_id = tab[h] - 1;
@@ -159,9 +171,7 @@ static int build_paths(struct state *st, struct lw_error *err)
 	struct lw_image *img = st->img;
 	size_t total = 0, i, k, n, depth = 0, capstack = 0;
 	uint32_t *order = NULL, *rank = NULL, *stack = NULL, *sorted;
-	uint16_t *lens;
-	struct sort_ctx sctx;
-	const char **paths;
+	const struct lw_entry **paths;
 	int rc = LW_OK;
 
 	for (k = 0; k < img->nlayers; k++)
@@ -188,23 +198,9 @@ static int build_paths(struct state *st, struct lw_error *err)
 	sort_paths = st->ps.paths;
 	/* Paths are numbered as the layers list them, and a layer's tar
 	 * lists its tree in order mostly: a few runs, merged in rank's
-	 * memory (not yet used) compare far fewer times than a sort. With
-	 * their lengths, compares go a word at a time. */
-	sctx.paths = st->ps.paths;
-	sctx.lens = lens = malloc((n + 1) * sizeof(*lens));
-	if (lens) {
-		for (i = 0; i < n; i++) {
-			size_t len = strlen(st->ps.paths[i]);
-
-			lens[i] = len < SORT_LEN_MAX ? (uint16_t)len :
-				SORT_LEN_MAX;
-		}
-		sorted = lw_sort_runs(order, rank, n, SORT_RUNS_MAX,
-				      path_id_cmp, &sctx);
-		free(lens);
-	} else {
-		sorted = NULL;
-	}
+	 * memory (not yet used) compare far fewer times than a sort. */
+	sorted = lw_sort_runs(order, rank, n, SORT_RUNS_MAX, path_id_cmp,
+			      st->ps.paths);
 	if (sorted == rank) {
 		rank = order;
 		order = sorted;
@@ -232,7 +228,7 @@ static int build_paths(struct state *st, struct lw_error *err)
 	/* The paths in tree order, in place: paths[j] = paths[order[j]],
 	 * a cycle at a time (order[j] = j marks a place filled). */
 	for (i = 0; i < n; i++) {
-		const char *first = st->ps.paths[i];
+		const struct lw_entry *first = st->ps.paths[i];
 		size_t j = i;
 
 		while (order[j] != j) {
@@ -257,13 +253,18 @@ static int build_paths(struct state *st, struct lw_error *err)
 	}
 	/* The open directories: as deep as a path has components. */
 	for (i = 0; i < n; i++) {
-		const char *p = st->ps.paths[i];
+		const struct lw_dir *pd = st->ps.paths[i]->dir;
 
 		while (depth) {
-			const char *d = st->ps.paths[stack[depth - 1]];
+			struct lw_pathbuf b;
+			const char *d = lw_entry_path(
+				st->ps.paths[stack[depth - 1]], &b);
 			size_t dl = strlen(d);
 
-			if (!strncmp(p, d, dl) && p[dl] == '/')
+			/* d holds the path when the path's directory is d
+			 * or under it. */
+			if (pd && pd->len >= dl && !memcmp(pd->path, d, dl) &&
+			    (pd->len == dl || pd->path[dl] == '/'))
 				break;
 			st->ps.end[stack[--depth]] = (uint32_t)i;
 		}
@@ -280,6 +281,15 @@ out:
 	return rc;
 }
 
+/* A copy of e's path in an's arena, or NULL on out of memory. */
+static const char *keep_path(struct lw_analysis *an, const struct lw_entry *e)
+{
+	struct lw_pathbuf b;
+	const char *p = lw_entry_path(e, &b);
+
+	return lw_arena_strndup(&an->strs, p, strlen(p));
+}
+
 static struct lw_finding *add_finding(struct state *st, int kind,
 				      uint32_t layer, struct ref hidden,
 				      const struct lw_entry *after)
@@ -290,7 +300,11 @@ static struct lw_finding *add_finding(struct state *st, int kind,
 	lw_grow((void **)&st->f, &st->capf, st->nf + 1, sizeof(*st->f));
 	f = &st->f[st->nf++];
 	memset(f, 0, sizeof(*f));
-	f->path = h->path;
+	f->path = keep_path(st->an, h);
+	if (!f->path) {
+		st->nomem = 1;
+		f->path = "";
+	}
 	/* A hard link stores nothing: its bytes are its target's. */
 	f->hardlink = h->type == LW_ENTRY_HARDLINK;
 	f->bytes = f->hardlink ? 0 : h->size;
@@ -395,20 +409,19 @@ static void walk_layer(struct state *st, uint32_t k)
 {
 	struct lw_layer_index *ix = st->img->layers[k].index;
 	size_t i, lo, hi;
+	int self;
 
 	/* Whiteouts hide lower layers only, wherever they sit in the tar. */
 	for (i = 0; i < ix->count; i++) {
 		const struct lw_entry *e = &ix->entries[i];
 
 		if (e->type == LW_ENTRY_WHITEOUT) {
-			lw_pathset_subtree(&st->ps, e->path, &lo, &hi);
+			lw_pathset_subtree_of(&st->ps, e, &lo, &hi, &self);
 			hide_range(st, lo, hi, k);
 		} else if (e->type == LW_ENTRY_OPAQUE) {
-			lw_pathset_subtree(&st->ps, e->path, &lo, &hi);
-			if (lo < hi && e->path[0] &&
-			    !strcmp(st->ps.paths[lo], e->path))
-				lo++;
-			hide_range(st, lo, hi, k);
+			/* The directory itself stays. */
+			lw_pathset_subtree_of(&st->ps, e, &lo, &hi, &self);
+			hide_range(st, lo + (self ? 1 : 0), hi, k);
 		}
 	}
 	for (i = 0; i < ix->count; i++)
@@ -583,6 +596,7 @@ static int dup_cmp(const void *x, const void *y)
 {
 	const struct lw_keyed_ref *a = x, *b = y;
 	const struct lw_entry *ea, *eb;
+	struct lw_pathbuf pa, pb;
 
 	if (a->key != b->key)
 		return a->key < b->key ? -1 : 1;
@@ -590,7 +604,7 @@ static int dup_cmp(const void *x, const void *y)
 	eb = dup_entry(b);
 	if (ea->hash.lo != eb->hash.lo)
 		return ea->hash.lo < eb->hash.lo ? -1 : 1;
-	return strcmp(ea->path, eb->path);
+	return strcmp(lw_entry_path(ea, &pa), lw_entry_path(eb, &pb));
 }
 
 static int dupgroup_cmp(const void *x, const void *y)
@@ -726,7 +740,13 @@ static int find_duplicates(struct state *st, struct lw_analysis *an,
 		g->bytes = g->size * (g->count - 1);
 		g->members = lw_xcalloc(g->count, sizeof(*g->members));
 		for (size_t k = 0; k < g->count; k++) {
-			g->members[k].path = dup_entry(&it[i + k])->path;
+			g->members[k].path = keep_path(an,
+						       dup_entry(&it[i + k]));
+			if (!g->members[k].path) {
+				rc = lw_error_set(err, LW_ERR_NOMEM,
+						  "out of memory");
+				goto out;
+			}
 			g->members[k].layer = it[i + k].ref.layer;
 		}
 		an->duplicate_bytes += g->bytes;
@@ -748,12 +768,18 @@ int lw_analyze(struct lw_image *img, const struct lw_analyze_opts *opts,
 
 	*out = NULL;
 	an->image = img;
+	lw_arena_init(&an->strs);
 	st.img = img;
+	st.an = an;
 	rc = build_paths(&st, err);
 	if (rc)
 		goto out;
 	for (k = 0; k < img->nlayers; k++)
 		walk_layer(&st, k);
+	if (st.nomem) {
+		rc = lw_error_set(err, LW_ERR_NOMEM, "out of memory");
+		goto out;
+	}
 	rc = resolve_pending(&st, opts ? opts->jobs : 0, err);
 	if (rc)
 		goto out;
@@ -795,5 +821,6 @@ void lw_analysis_free(struct lw_analysis *an)
 	free(an->dups);
 	free(an->layers);
 	lw_warnings_release(&an->warnings);
+	lw_arena_release(&an->strs);
 	free(an);
 }

@@ -13,15 +13,22 @@
  * directory's subtree is a range of ranks. Entries carry their rank in
  * path_id. */
 struct lw_pathset {
-	const char **paths; /* borrowed from the layer indexes */
+	const struct lw_entry **paths; /* an entry of each path, borrowed
+					  from the layer indexes */
 	uint32_t *end;      /* end of each path's subtree (exclusive) */
 	size_t n;
 };
 
-/* The ranks of path and everything under it, [*lo, *hi), whether or not
- * path itself is in the set. "" is the root: everything. */
+/* The ranks of path[0..len) and everything under it, [*lo, *hi), whether
+ * or not path itself is in the set. "" is the root: everything. */
 void lw_pathset_subtree(const struct lw_pathset *ps, const char *path,
-			size_t *lo, size_t *hi);
+			size_t len, size_t *lo, size_t *hi);
+
+/* lw_pathset_subtree() of e's path; *self is whether the set's entry at
+ * *lo has that very path. */
+void lw_pathset_subtree_of(const struct lw_pathset *ps,
+			   const struct lw_entry *e, size_t *lo, size_t *hi,
+			   int *self);
 
 /* Sorts base[0..n) of elements of size bytes as qsort() does, in place:
  * no buffer as large as the array (see pathset.c). Not stable. */

@@ -14,9 +14,9 @@
 #include "engine_priv.h"
 
 void lw_pathset_subtree(const struct lw_pathset *ps, const char *path,
-			size_t *lo, size_t *hi)
+			size_t n, size_t *lo, size_t *hi)
 {
-	size_t a = 0, b = ps->n, n = strlen(path);
+	size_t a = 0, b = ps->n;
 
 	if (n == 0) {
 		*lo = 0;
@@ -26,7 +26,7 @@ void lw_pathset_subtree(const struct lw_pathset *ps, const char *path,
 	while (a < b) {
 		size_t mid = a + (b - a) / 2;
 
-		if (lw_path_cmp(ps->paths[mid], path) < 0)
+		if (lw_entry_path_cmp_str(ps->paths[mid], path, n) < 0)
 			a = mid + 1;
 		else
 			b = mid;
@@ -35,7 +35,8 @@ void lw_pathset_subtree(const struct lw_pathset *ps, const char *path,
 	b = ps->n;
 	while (a < b) {
 		size_t mid = a + (b - a) / 2;
-		const char *p = ps->paths[mid];
+		struct lw_pathbuf pb;
+		const char *p = lw_entry_path(ps->paths[mid], &pb);
 
 		if (!strncmp(p, path, n) && (p[n] == '\0' || p[n] == '/'))
 			a = mid + 1;
@@ -43,6 +44,18 @@ void lw_pathset_subtree(const struct lw_pathset *ps, const char *path,
 			b = mid;
 	}
 	*hi = a;
+}
+
+void lw_pathset_subtree_of(const struct lw_pathset *ps,
+			   const struct lw_entry *e, size_t *lo, size_t *hi,
+			   int *self)
+{
+	struct lw_pathbuf pb;
+	const char *path = lw_entry_path(e, &pb);
+	size_t n = strlen(path);
+
+	lw_pathset_subtree(ps, path, n, lo, hi);
+	*self = n && *lo < *hi && !lw_entry_path_cmp(ps->paths[*lo], e);
 }
 
 int lw_path_cmpn(const char *a, size_t alen, const char *b, size_t blen)

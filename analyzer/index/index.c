@@ -6,8 +6,8 @@
 #include "tar_priv.h"
 
 /* A layer holds millions of entries: each byte here is megabytes. */
-_Static_assert(sizeof(void *) != 8 || sizeof(struct lw_entry) == 56,
-	       "struct lw_entry grew past 56 bytes");
+_Static_assert(sizeof(void *) != 8 || sizeof(struct lw_entry) == 64,
+	       "struct lw_entry grew past 64 bytes");
 
 /* Paths are packed into chunks this big, carved from the arena. */
 #define STR_CHUNK (16u << 10)
@@ -23,6 +23,7 @@ void lw_layer_index_release(struct lw_layer_index *ix)
 	lw_arena_release(&ix->arena);
 	free(ix->entries);
 	free(ix->meta_tab);
+	free(ix->dir_tab);
 	free(ix->kept);
 	lw_warnings_release(&ix->warnings);
 	memset(ix, 0, sizeof(*ix));
@@ -114,7 +115,8 @@ int lw_path_cmp(const char *a, const char *b)
 size_t lw_layer_index_memory(const struct lw_layer_index *ix)
 {
 	return ix->arena.bytes + ix->cap * sizeof(*ix->entries) +
-		ix->meta_tabsize * sizeof(*ix->meta_tab);
+		ix->meta_tabsize * sizeof(*ix->meta_tab) +
+		ix->dir_tabsize * sizeof(*ix->dir_tab);
 }
 
 char *lw_layer_index_strndup(struct lw_layer_index *ix, const char *s,
@@ -140,27 +142,197 @@ char *lw_layer_index_strndup(struct lw_layer_index *ix, const char *s,
 	return p;
 }
 
-char *lw_layer_index_path_link(struct lw_layer_index *ix, const char *path,
-			       size_t plen, const char *link, size_t llen)
+/* The slot of path[0..len) (hash h) in ix->dir_tab: its dir or the
+ * empty slot where it goes. */
+static size_t dir_slot(const struct lw_layer_index *ix, const char *path,
+		       size_t len, uint64_t h)
 {
-	char buf[2 * LW_PATH_MAX + 2];
+	size_t mask = ix->dir_tabsize - 1;
+	size_t i = (size_t)h & mask;
+
+	while (ix->dir_tab[i] && (ix->dir_tab[i]->hash != h ||
+				  ix->dir_tab[i]->len != len ||
+				  memcmp(ix->dir_tab[i]->path, path, len)))
+		i = (i + 1) & mask;
+	return i;
+}
+
+const struct lw_dir *lw_layer_index_dir(struct lw_layer_index *ix,
+					const char *path, size_t len)
+{
+	const struct lw_dir *d = ix->last_dir;
+	struct lw_dir *n;
+	uint64_t h;
+	size_t i;
+
+	/* Neighbours in a tar mostly share their directory. */
+	if (d && d->len == len && !memcmp(d->path, path, len))
+		return d;
+	h = XXH3_64bits(path, len);
+	if ((ix->ndirs + 1) * 2 > ix->dir_tabsize) {
+		const struct lw_dir **old = ix->dir_tab;
+		size_t oldsize = ix->dir_tabsize;
+		size_t size = oldsize ? oldsize * 2 : 64;
+
+		ix->dir_tab = lw_xcalloc(size, sizeof(*ix->dir_tab));
+		ix->dir_tabsize = size;
+		for (i = 0; i < oldsize; i++)
+			if (old[i])
+				ix->dir_tab[dir_slot(ix, old[i]->path,
+						     old[i]->len,
+						     old[i]->hash)] = old[i];
+		free(old);
+	}
+	i = dir_slot(ix, path, len, h);
+	if (!ix->dir_tab[i]) {
+		n = lw_arena_alloc(&ix->arena, sizeof(*n));
+		if (!n)
+			return NULL;
+		n->path = lw_layer_index_strndup(ix, path, len);
+		if (!n->path)
+			return NULL;
+		n->hash = h;
+		n->len = (uint32_t)len;
+		ix->dir_tab[i] = n;
+		ix->ndirs++;
+	}
+	ix->last_dir = ix->dir_tab[i];
+	return ix->last_dir;
+}
+
+int lw_layer_index_set_path(struct lw_layer_index *ix, struct lw_entry *e,
+			    const char *path, size_t plen, const char *link,
+			    size_t llen)
+{
+	const char *slash = memrchr(path, '/', plen);
+	const char *name = slash ? slash + 1 : path;
+	size_t nlen = plen - (size_t)(name - path);
 	char *p;
 
-	if (plen + llen + 2 <= sizeof(buf)) {
-		memcpy(buf, path, plen);
-		buf[plen] = '\0';
-		memcpy(buf + plen + 1, link, llen);
-		return lw_layer_index_strndup(ix, buf, plen + 1 + llen);
+	e->dir = NULL;
+	if (slash) {
+		e->dir = lw_layer_index_dir(ix, path, (size_t)(slash - path));
+		if (!e->dir)
+			return -1;
 	}
-	/* A hard link's target may be as long as a pax header says. */
-	p = lw_arena_alloc(&ix->arena, plen + llen + 2);
+	if (!link) {
+		e->name = lw_layer_index_strndup(ix, name, nlen);
+		return e->name ? 0 : -1;
+	}
+	/* The name, its NUL, the link and its NUL, in one piece. */
+	p = nlen + llen + 2 <= LW_PATH_MAX ? lw_layer_index_strndup(ix, name,
+		nlen + 1 + llen) : lw_arena_alloc(&ix->arena, nlen + llen + 2);
 	if (!p)
-		return NULL;
-	memcpy(p, path, plen);
-	p[plen] = '\0';
-	memcpy(p + plen + 1, link, llen);
-	p[plen + 1 + llen] = '\0';
-	return p;
+		return -1;
+	memcpy(p, name, nlen);
+	p[nlen] = '\0';
+	memcpy(p + nlen + 1, link, llen);
+	p[nlen + 1 + llen] = '\0';
+	e->name = p;
+	e->flags |= LW_ENTRY_HAS_LINK;
+	return 0;
+}
+
+/* A path seen as up to three pieces (directory, "/", name): the byte at
+ * each place, and how far it goes. */
+struct pieces {
+	const char *s[3];
+	size_t n[3];
+};
+
+static void pieces_of(const struct lw_entry *e, struct pieces *p)
+{
+	p->s[0] = e->dir ? e->dir->path : "";
+	p->n[0] = e->dir ? e->dir->len : 0;
+	p->s[1] = "/";
+	p->n[1] = e->dir ? 1 : 0;
+	p->s[2] = e->name;
+	p->n[2] = strlen(e->name);
+}
+
+/* A byte's rank in tree order: the end first, then the separator, then
+ * every other byte (see lw_path_cmp). */
+static int tree_rank(int c)
+{
+	return c < 0 ? 0 : c == '/' ? 1 : c + 2;
+}
+
+/* lw_path_cmp of two paths in pieces: runs of equal bytes are skipped
+ * with memcmp, a piece at a time. */
+static int pieces_cmp(const struct pieces *a, const struct pieces *b)
+{
+	size_t ai = 0, ao = 0, bi = 0, bo = 0;
+	int x, y;
+
+	for (;;) {
+		size_t m;
+
+		while (ai < 3 && ao == a->n[ai]) {
+			ai++;
+			ao = 0;
+		}
+		while (bi < 3 && bo == b->n[bi]) {
+			bi++;
+			bo = 0;
+		}
+		if (ai == 3 || bi == 3) {
+			x = ai == 3 ? -1 : (unsigned char)a->s[ai][ao];
+			y = bi == 3 ? -1 : (unsigned char)b->s[bi][bo];
+			break;
+		}
+		m = a->n[ai] - ao < b->n[bi] - bo ? a->n[ai] - ao :
+			b->n[bi] - bo;
+		if (memcmp(a->s[ai] + ao, b->s[bi] + bo, m)) {
+			while (a->s[ai][ao] == b->s[bi][bo]) {
+				ao++;
+				bo++;
+			}
+			x = (unsigned char)a->s[ai][ao];
+			y = (unsigned char)b->s[bi][bo];
+			break;
+		}
+		ao += m;
+		bo += m;
+	}
+	x = tree_rank(x);
+	y = tree_rank(y);
+	return x < y ? -1 : x > y;
+}
+
+int lw_entry_path_cmp(const struct lw_entry *a, const struct lw_entry *b)
+{
+	struct pieces pa, pb;
+
+	/* Siblings, the common case, differ in their names alone; a name
+	 * holds no separator, so bytes order it. */
+	if (a->dir == b->dir) {
+		int c = strcmp(a->name, b->name);
+
+		return c < 0 ? -1 : c > 0;
+	}
+	pieces_of(a, &pa);
+	pieces_of(b, &pb);
+	return pieces_cmp(&pa, &pb);
+}
+
+int lw_entry_path_cmp_str(const struct lw_entry *e, const char *path,
+			  size_t len)
+{
+	struct pieces pa, pb = { { path, "", "" }, { len, 0, 0 } };
+
+	pieces_of(e, &pa);
+	return pieces_cmp(&pa, &pb);
+}
+
+int lw_entry_path_is(const struct lw_entry *e, const char *path)
+{
+	size_t dl;
+
+	if (!e->dir)
+		return !strcmp(e->name, path);
+	dl = e->dir->len;
+	return !strncmp(path, e->dir->path, dl) && path[dl] == '/' &&
+		!strcmp(path + dl + 1, e->name);
 }
 
 static int str_same(const char *a, const char *b)
@@ -248,10 +420,18 @@ const struct lw_entry *lw_layer_index_find(const struct lw_layer_index *ix,
 		const struct lw_entry *e = &ix->entries[i];
 
 		if (e->type != LW_ENTRY_WHITEOUT && e->type != LW_ENTRY_OPAQUE &&
-		    strcmp(e->path, path) == 0)
+		    lw_entry_path_is(e, path))
 			return e;
 	}
 	return NULL;
+}
+
+/* lw_keeps_file() of e's whole path. */
+static int entry_keeps(const struct lw_entry *e)
+{
+	struct lw_pathbuf b;
+
+	return lw_keeps_file(lw_entry_path(e, &b));
 }
 
 int lw_keeps_file(const char *path)
@@ -283,7 +463,7 @@ int lw_scan_wants_kept(const struct lw_layer_index *ix,
 {
 	return e->size <= LW_KEPT_FILE_MAX &&
 	       ix->kept_bytes + e->size <= LW_KEPT_LAYER_MAX &&
-	       lw_keeps_file(e->path);
+	       entry_keeps(e);
 }
 
 void lw_scan_keep(struct lw_layer_index *ix, const struct lw_entry *e,

@@ -174,6 +174,7 @@ static int hash_stream(struct archive *a, const struct lw_scan *s,
 		       struct lw_strbuf *keep, int sparse,
 		       struct lw_error *err)
 {
+	struct lw_pathbuf pb;
 	XXH3_state_t *st = XXH3_createState();
 	struct zhash z = { NULL, NULL, 0, 0, 0 };
 	int canon = sparse && e->size > SPARSE_PLAIN_MAX;
@@ -200,7 +201,8 @@ static int hash_stream(struct archive *a, const struct lw_scan *s,
 		    (uint64_t)off > e->size || len > e->size - (uint64_t)off) {
 			rc = lw_error_set(err, LW_ERR_INPUT, "cannot read '%s': "
 					  "data outside the file's %" PRIu64
-					  " bytes", e->path, e->size);
+					  " bytes", lw_entry_path(e, &pb),
+					  e->size);
 			goto out;
 		}
 		if (canon) {
@@ -227,7 +229,8 @@ static int hash_stream(struct archive *a, const struct lw_scan *s,
 	}
 	if (r != ARCHIVE_EOF) {
 		rc = lw_error_set(err, LW_ERR_INPUT, "cannot read '%s': %s",
-				  e->path, archive_error_string(a));
+				  lw_entry_path(e, &pb),
+				  archive_error_string(a));
 		goto out;
 	}
 	if (canon) {
@@ -281,6 +284,7 @@ static int locate_content(struct archive *a, const struct lw_scan *s,
 			  struct archive_entry *ae, struct lw_entry *e,
 			  struct lw_error *err)
 {
+	struct lw_pathbuf pb;
 	const void *buf;
 	size_t len;
 	la_int64_t off;
@@ -291,7 +295,8 @@ static int locate_content(struct archive *a, const struct lw_scan *s,
 	if (archive_read_data_block(a, &buf, &len, &off) != ARCHIVE_OK ||
 	    off != 0)
 		return lw_error_set(err, LW_ERR_INPUT,
-				    "cannot read '%s': %s", e->path,
+				    "cannot read '%s': %s",
+				    lw_entry_path(e, &pb),
 				    archive_error_string(a) ?
 				    archive_error_string(a) : "no data");
 	p = buf;
@@ -334,62 +339,86 @@ static int whiteout_kind(char *path, size_t *len)
 
 struct link_slot {
 	uint32_t hash;
-	uint32_t entry; /* index + 1; 0 is empty */
+	uint32_t link; /* the first hard link to this target: index + 1;
+			  0 is empty */
+	uint32_t file; /* the last regular file at it: index + 1, or 0 */
 };
 
-/* Points every hard link at its target's entry in the same layer. */
+/* The slot of target (hash h) in tab (size a power of 2): its own or
+ * the empty one where it goes. */
+static size_t link_slot(const struct lw_layer_index *ix,
+			const struct link_slot *tab, size_t size,
+			const char *target, uint32_t h)
+{
+	size_t j;
+
+	for (j = h & (size - 1); tab[j].link; j = (j + 1) & (size - 1))
+		if (tab[j].hash == h &&
+		    !strcmp(lw_entry_link(&ix->entries[tab[j].link - 1]),
+			    target))
+			break;
+	return j;
+}
+
+/* Points every hard link at its target's entry in the same layer. The
+ * table holds the links' targets only: a layer has few. */
 void lw_scan_resolve_hardlinks(struct lw_layer_index *ix)
 {
 	struct link_slot *tab;
-	size_t i, nlinks = 0, size = 16;
+	size_t i, j, nlinks = 0, size = 16;
 
 	for (i = 0; i < ix->count; i++)
 		nlinks += ix->entries[i].type == LW_ENTRY_HARDLINK;
 	if (!nlinks)
 		return;
-	while (size < ix->count * 2)
+	while (size < nlinks * 2)
 		size *= 2;
 	tab = lw_xcalloc(size, sizeof(*tab));
 	for (i = 0; i < ix->count; i++) {
 		const struct lw_entry *e = &ix->entries[i];
+		const char *t;
 		uint32_t h;
-		size_t j;
-
-		if (e->type != LW_ENTRY_FILE)
-			continue;
-		h = (uint32_t)XXH3_64bits(e->path, strlen(e->path));
-		for (j = h & (size - 1); tab[j].entry; j = (j + 1) & (size - 1))
-			if (tab[j].hash == h &&
-			    strcmp(ix->entries[tab[j].entry - 1].path,
-				   e->path) == 0)
-				break;
-		/* Later entries win, as extraction would have it. */
-		tab[j].hash = h;
-		tab[j].entry = (uint32_t)i + 1;
-	}
-	for (i = 0; i < ix->count; i++) {
-		struct lw_entry *e = &ix->entries[i];
-		const char *link;
-		uint32_t h;
-		size_t j;
 
 		if (e->type != LW_ENTRY_HARDLINK)
 			continue;
-		e->target = LW_NO_OFFSET;
-		link = lw_entry_link(e);
-		h = (uint32_t)XXH3_64bits(link, strlen(link));
-		for (j = h & (size - 1); tab[j].entry; j = (j + 1) & (size - 1))
-			if (tab[j].hash == h &&
-			    strcmp(ix->entries[tab[j].entry - 1].path,
-				   link) == 0) {
-				e->target = tab[j].entry - 1;
-				break;
-			}
+		t = lw_entry_link(e);
+		h = (uint32_t)XXH3_64bits(t, strlen(t));
+		j = link_slot(ix, tab, size, t, h);
+		tab[j].hash = h;
+		if (!tab[j].link)
+			tab[j].link = (uint32_t)i + 1;
+	}
+	for (i = 0; i < ix->count; i++) {
+		const struct lw_entry *e = &ix->entries[i];
+		struct lw_pathbuf b;
+		const char *path;
+		uint32_t h;
+
+		if (e->type != LW_ENTRY_FILE)
+			continue;
+		path = lw_entry_path(e, &b);
+		h = (uint32_t)XXH3_64bits(path, strlen(path));
+		j = link_slot(ix, tab, size, path, h);
+		/* Later entries win, as extraction would have it. */
+		if (tab[j].link)
+			tab[j].file = (uint32_t)i + 1;
+	}
+	for (i = 0; i < ix->count; i++) {
+		struct lw_entry *e = &ix->entries[i];
+		const char *t;
+		struct lw_pathbuf b;
+
+		if (e->type != LW_ENTRY_HARDLINK)
+			continue;
+		t = lw_entry_link(e);
+		j = link_slot(ix, tab, size, t,
+			      (uint32_t)XXH3_64bits(t, strlen(t)));
+		e->target = tab[j].file ? tab[j].file - 1 : LW_NO_OFFSET;
 		if (e->target == LW_NO_OFFSET)
 			lw_warnings_add(&ix->warnings,
 					"hard link '%s' points to '%s', which "
 					"is not a regular file of its layer",
-					e->path, link);
+					lw_entry_path(e, &b), t);
 	}
 	free(tab);
 }
@@ -461,15 +490,9 @@ int lw_scan_add(const struct lw_scan *s, const struct lw_scan_item *it,
 		sizeof(*ix->entries));
 	e = &ix->entries[ix->count];
 	memset(e, 0, sizeof(*e));
-	if (link) {
-		e->path = lw_layer_index_path_link(ix, path, plen, link,
-						   strlen(link));
-		e->flags |= LW_ENTRY_HAS_LINK;
-	} else {
-		e->path = lw_layer_index_strndup(ix, path, plen);
-	}
 	e->meta = lw_layer_index_meta(ix, &meta);
-	if (!e->path || !e->meta)
+	if (!e->meta || lw_layer_index_set_path(ix, e, path, plen, link,
+						link ? strlen(link) : 0))
 		return lw_error_set(err, LW_ERR_NOMEM, "out of memory");
 	e->data_off = LW_NO_OFFSET;
 	if (meta.xattr_hash)

@@ -915,6 +915,7 @@ int lw_tar_scan_mapped(const unsigned char *map, size_t len,
 		       const struct lw_scan *s, struct lw_layer_index *ix,
 		       struct lw_error *err)
 {
+	struct lw_pathbuf pb;
 	struct lw_tar_walker *tw = NULL;
 	struct lw_scan_names names = { { NULL }, 0 };
 	struct lw_tar_head h;
@@ -967,7 +968,8 @@ int lw_tar_scan_mapped(const unsigned char *map, size_t len,
 			if (data_off > len || file->size > len - data_off) {
 				rc = lw_error_set(err, LW_ERR_INPUT,
 						  "cannot read '%s': Truncated "
-						  "tar archive", file->path);
+						  "tar archive",
+						  lw_entry_path(file, &pb));
 				goto out;
 			}
 			file->data_off = data_off;

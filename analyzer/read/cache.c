@@ -141,6 +141,35 @@ static const char *str_at(const char *strs, uint64_t nstr, uint32_t off,
 	return strs + off;
 }
 
+/* The owner names met so far, copied into the index: a layer has few. */
+#define OWNERS_MAX 32
+
+struct owners {
+	const char *name[OWNERS_MAX];
+	size_t n;
+};
+
+/* s (borrowed from the entry's bytes, or NULL) as a string of ix: one
+ * copy for each of the first OWNERS_MAX names, then a copy each time.
+ * NULL for NULL or on out of memory (then the meta reads as nameless,
+ * as the arena's failure is caught by the next copy). */
+static const char *owner(struct lw_layer_index *ix, struct owners *o,
+			 const char *s)
+{
+	const char *c;
+	size_t i;
+
+	if (!s)
+		return NULL;
+	for (i = 0; i < o->n; i++)
+		if (!strcmp(o->name[i], s))
+			return o->name[i];
+	c = lw_layer_index_strndup(ix, s, strlen(s));
+	if (c && o->n < OWNERS_MAX)
+		o->name[o->n++] = c;
+	return c;
+}
+
 /* Parses buf into ix. Returns NULL, or why the entry is damaged. */
 static const char *parse(const unsigned char *buf, size_t len,
 			 const char *hex, uint64_t blob_size, int compression,
@@ -148,7 +177,8 @@ static const char *parse(const unsigned char *buf, size_t len,
 {
 	uint64_t count, nwarn, wtotal, nstr, need, i;
 	const unsigned char *rec;
-	char *strs;
+	const char *strs;
+	struct owners own = { .n = 0 };
 	int bad = 0;
 
 	if (len < HDR_SIZE)
@@ -190,11 +220,8 @@ static const char *parse(const unsigned char *buf, size_t len,
 	meta->tar_bytes = get64(buf + 80);
 	memcpy(meta->blob_sha, buf + 88, LW_SHA256_LEN);
 	memcpy(meta->tar_sha, buf + 28, LW_SHA256_LEN);
-	strs = lw_arena_alloc(&ix->arena, nstr ? (size_t)nstr : 1);
-	if (!strs)
-		return "too large";
-	memcpy(strs, buf + HDR_SIZE + count * REC_SIZE + nwarn * 4,
-	       (size_t)nstr);
+	/* Borrowed from buf: what the index keeps is copied. */
+	strs = (const char *)buf + HDR_SIZE + count * REC_SIZE + nwarn * 4;
 	ix->entries = lw_xcalloc((size_t)count + 1, sizeof(*ix->entries));
 	ix->cap = (size_t)count + 1;
 	ix->count = (size_t)count;
@@ -203,14 +230,15 @@ static const char *parse(const unsigned char *buf, size_t len,
 	rec = buf + HDR_SIZE;
 	for (i = 0; i < count && !bad; i++, rec += REC_SIZE) {
 		struct lw_entry *e = &ix->entries[i];
-
 		const char *path = str_at(strs, nstr, get32(rec), &bad);
 		const char *link = str_at(strs, nstr, get32(rec + 4), &bad);
 		struct lw_entry_meta m;
 
 		m.mtime = (int64_t)get64(rec + 48);
-		m.uname = str_at(strs, nstr, get32(rec + 8), &bad);
-		m.gname = str_at(strs, nstr, get32(rec + 12), &bad);
+		m.uname = owner(ix, &own, str_at(strs, nstr, get32(rec + 8),
+						 &bad));
+		m.gname = owner(ix, &own, str_at(strs, nstr, get32(rec + 12),
+						 &bad));
 		m.uid = get32(rec + 56);
 		m.gid = get32(rec + 60);
 		if (get32(rec + 64) > 07777)
@@ -225,17 +253,16 @@ static const char *parse(const unsigned char *buf, size_t len,
 		e->type = rec[72];
 		/* Whether a link follows the path is the index's own. */
 		e->flags = rec[73] & (uint8_t)~LW_ENTRY_HAS_LINK;
-		if (path && link) {
-			e->path = lw_layer_index_path_link(ix, path,
-							   strlen(path), link,
-							   strlen(link));
-			e->flags |= LW_ENTRY_HAS_LINK;
-		} else {
-			e->path = path;
+		if (!path || strlen(path) >= LW_PATH_MAX) {
+			bad = 1;
+			break;
 		}
-		if (!e->meta)
+		if (!e->meta || lw_layer_index_set_path(ix, e, path,
+							strlen(path), link,
+							link ? strlen(link) :
+							0))
 			return "too large";
-		if (!e->path || e->type > LW_ENTRY_OPAQUE)
+		if (e->type > LW_ENTRY_OPAQUE)
 			bad = 1;
 		else if (e->type == LW_ENTRY_HARDLINK)
 			bad = e->target != LW_NO_OFFSET && e->target >= count;
@@ -376,9 +403,10 @@ static void sink_put(struct sink *k, const void *p, size_t n)
 }
 
 /* The strings of a record, in the order the string block holds them. */
-static void rec_strs(const struct lw_entry *e, const char *out[4])
+static void rec_strs(const struct lw_entry *e, struct lw_pathbuf *b,
+		     const char *out[4])
 {
-	out[0] = e->path;
+	out[0] = lw_entry_path(e, b);
 	out[1] = lw_entry_link(e);
 	out[2] = lw_entry_uname(e);
 	out[3] = lw_entry_gname(e);
@@ -405,9 +433,10 @@ static uint64_t strs_len(const struct lw_layer_index *ix, int *bad)
 	size_t i, k;
 
 	for (i = 0; i < ix->count; i++) {
+		struct lw_pathbuf b;
 		const char *v[4];
 
-		rec_strs(&ix->entries[i], v);
+		rec_strs(&ix->entries[i], &b, v);
 		for (k = 0; k < 4; k++)
 			str_off(v[k], &at, bad);
 	}
@@ -465,10 +494,11 @@ static int serialise(const struct lw_cache_slot *s, int fd)
 	sink_put(k, hdr + 24, HDR_SIZE - 24);
 	for (i = 0; i < ix->count; i++) {
 		const struct lw_entry *e = &ix->entries[i];
+		struct lw_pathbuf b;
 		const char *v[4];
 
 		memset(rec, 0, sizeof(rec));
-		rec_strs(e, v);
+		rec_strs(e, &b, v);
 		for (j = 0; j < 4; j++)
 			put32(rec + 4 * j, str_off(v[j], &at, &bad));
 		put64(rec + 16, e->size);
@@ -489,9 +519,10 @@ static int serialise(const struct lw_cache_slot *s, int fd)
 		sink_put(k, rec, 4);
 	}
 	for (i = 0; i < ix->count; i++) {
+		struct lw_pathbuf b;
 		const char *v[4];
 
-		rec_strs(&ix->entries[i], v);
+		rec_strs(&ix->entries[i], &b, v);
 		for (j = 0; j < 4; j++)
 			put_str(k, v[j]);
 	}

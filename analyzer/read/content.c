@@ -161,6 +161,7 @@ static int hash_entry(struct lw_image *img, size_t li, size_t ei,
 		      XXH3_state_t *st, struct lw_hash *out,
 		      struct lw_error *err)
 {
+	struct lw_pathbuf pb;
 	struct lw_layer_index *ix = img->layers[li].index;
 	struct lw_entry *e = &ix->entries[ei];
 	const unsigned char *base = img->priv ? img->priv->bases[li] : NULL;
@@ -169,7 +170,7 @@ static int hash_entry(struct lw_image *img, size_t li, size_t ei,
 	if (!c)
 		return lw_error_set(err, LW_ERR_INPUT, "layer %zu: '%s' has no "
 				    "content (a hard link whose target the "
-				    "layer lacks)", li, e->path);
+				    "layer lacks)", li, lw_entry_path(e, &pb));
 	e = &ix->entries[c - ix->entries];
 	if (!(e->flags & LW_ENTRY_HASHED)) {
 		XXH3_state_t *own = NULL;
@@ -178,12 +179,13 @@ static int hash_entry(struct lw_image *img, size_t li, size_t ei,
 		if (!base || e->data_off == LW_NO_OFFSET)
 			return lw_error_set(err, LW_ERR_INPUT, "layer %zu: "
 					    "content of '%s' is not available",
-					    li, e->path);
+					    li, lw_entry_path(e, &pb));
 		p = base + e->data_off;
 		if (!file_mapped(&img->priv->src, p, e->size))
 			return lw_error_set(err, LW_ERR_INPUT, "layer %zu: "
 					    "content of '%s' lies outside the "
-					    "archive", li, e->path);
+					    "archive", li,
+					    lw_entry_path(e, &pb));
 		if (!st && !(st = own = XXH3_createState()))
 			return lw_error_set(err, LW_ERR_NOMEM, "out of memory");
 		e->hash = hash_range(st, p, e->size);

@@ -25,7 +25,6 @@
 #define SYMLINK_HOPS 8
 
 struct cand {
-	const char *path;
 	uint32_t layer;
 	const struct lw_entry *e;
 };
@@ -51,7 +50,7 @@ static int related(const char *p, const char *root, size_t rlen, int *above)
 static int cand_cmp(const void *x, const void *y)
 {
 	const struct cand *a = x, *b = y;
-	int c = lw_path_cmp(a->path, b->path);
+	int c = lw_entry_path_cmp(a->e, b->e);
 
 	if (c)
 		return c;
@@ -74,7 +73,7 @@ static int ancestor(const char *a, const char *b)
 }
 
 struct frame {
-	const char *path;
+	const struct lw_entry *e; /* its path */
 	uint32_t cut; /* entries below it in layers < cut are hidden */
 };
 
@@ -87,6 +86,8 @@ void lw_image_visible_under(const struct lw_image *img, const char *root,
 	struct frame *st = NULL;
 	size_t n = 0, cap = 0, depth = 0, scap = 0, i, j, k;
 	size_t rlen = strlen(root);
+	struct lw_pathbuf pb, fb;
+	const char *path;
 	const struct lw_layer_index *ix;
 	const struct lw_entry *vis;
 	uint32_t cut, own;
@@ -95,10 +96,12 @@ void lw_image_visible_under(const struct lw_image *img, const char *root,
 	for (k = 0; k < img->nlayers; k++) {
 		ix = img->layers[k].index;
 		for (i = 0; ix && i < ix->count; i++) {
-			if (!related(ix->entries[i].path, root, rlen, &above))
-				continue;
+			if (rlen) {
+				path = lw_entry_path(&ix->entries[i], &pb);
+				if (!related(path, root, rlen, &above))
+					continue;
+			}
 			lw_grow((void **)&c, &cap, n + 1, sizeof(*c));
-			c[n].path = ix->entries[i].path;
 			c[n].layer = (uint32_t)k;
 			c[n].e = &ix->entries[i];
 			n++;
@@ -110,9 +113,12 @@ void lw_image_visible_under(const struct lw_image *img, const char *root,
 	 * marker or a non-directory at a path hides everything under it in
 	 * lower layers; what an ancestor hides, it hides for all below. */
 	for (i = 0; i < n; i = j) {
-		for (j = i + 1; j < n && !strcmp(c[j].path, c[i].path); j++)
+		for (j = i + 1;
+		     j < n && !lw_entry_path_cmp(c[j].e, c[i].e); j++)
 			;
-		while (depth && !ancestor(st[depth - 1].path, c[i].path))
+		path = lw_entry_path(c[i].e, &pb);
+		while (depth && !ancestor(lw_entry_path(st[depth - 1].e, &fb),
+					  path))
 			depth--;
 		cut = depth ? st[depth - 1].cut : 0;
 		vis = NULL;
@@ -128,7 +134,7 @@ void lw_image_visible_under(const struct lw_image *img, const char *root,
 				/* Upper whiteouts of this path were met
 				 * first and stopped the search below. */
 				vis = c[k].e;
-				related(c[k].path, root, rlen, &above);
+				related(path, root, rlen, &above);
 				if (!above)
 					fn(ctx, c[k].layer, vis);
 			}
@@ -136,7 +142,7 @@ void lw_image_visible_under(const struct lw_image *img, const char *root,
 				break;
 		}
 		lw_grow((void **)&st, &scap, depth + 1, sizeof(*st));
-		st[depth].path = c[i].path;
+		st[depth].e = c[i].e;
 		st[depth].cut = own;
 		depth++;
 	}
@@ -236,7 +242,7 @@ static int reread(const unsigned char *p, size_t len,
 			continue;
 		for (i = 0; i < n; i++)
 			if (outs[i].state == LW_FILE_STREAMED &&
-			    !strcmp(want[i]->path, path))
+			    lw_entry_path_is(want[i], path))
 				break;
 		if (i == n)
 			continue;
@@ -324,7 +330,7 @@ static void find_one(void *ctx, uint32_t layer, const struct lw_entry *e)
 {
 	struct one *o = ctx;
 
-	if (!strcmp(e->path, o->path)) {
+	if (lw_entry_path_is(e, o->path)) {
 		o->layer = layer;
 		o->e = e;
 	}

@@ -60,7 +60,7 @@ void lwr_html_json_str(FILE *f, const char *s)
 
 /* One path of the final file system, in tree order (lw_path_cmp). */
 struct tnode {
-	const char *path; /* the entry's, or owned for implied directories */
+	const char *path; /* owned when owned is set */
 	uint64_t bytes;   /* stored bytes under it, itself included */
 	uint64_t wasted;  /* bytes of the findings at or under it */
 	uint64_t files;   /* regular files and hard links under it */
@@ -118,14 +118,17 @@ static void close_to(struct tree *t, const char *p)
 static void visit(void *ctx, uint32_t layer, const struct lw_entry *e)
 {
 	struct tree *t = ctx;
-	const char *top, *p = e->path, *slash;
+	struct lw_pathbuf pb;
+	const char *top, *slash;
+	char *p;
 	struct tnode *x;
 	size_t at;
 
-	if (!p[0]) {
+	if (!lw_entry_path_len(e)) {
 		t->n[0].layer = layer;
 		return;
 	}
+	p = lw_xstrdup(lw_entry_path(e, &pb));
 	close_to(t, p);
 	/* Directories the archive never listed, between the open one and p. */
 	top = t->n[t->stack[t->depth - 1]].path;
@@ -138,7 +141,7 @@ static void visit(void *ctx, uint32_t layer, const struct lw_entry *e)
 		add_node(t, dir, 1, NONE, LW_ENTRY_DIR);
 		at = (size_t)(slash - p) + 1;
 	}
-	add_node(t, p, 0, layer, e->type);
+	add_node(t, p, 1, layer, e->type);
 	x = &t->n[t->count - 1];
 	if (e->type == LW_ENTRY_FILE)
 		x->bytes = e->size;

@@ -610,6 +610,7 @@ static void jfile(void *ctx, uint32_t layer, const struct lw_entry *e)
 	struct jfiles *jf = ctx;
 	struct jdoc *d = jf->d;
 	const struct lw_entry *c;
+	struct lw_pathbuf pb;
 	char hex[36];
 
 	if (e->type != LW_ENTRY_FILE && e->type != LW_ENTRY_HARDLINK)
@@ -618,7 +619,7 @@ static void jfile(void *ctx, uint32_t layer, const struct lw_entry *e)
 	jdoc_item(d);
 	jw_open(d, '{');
 	jw_key(d, "path");
-	jw_path(d, e->path);
+	jw_path(d, lw_entry_path(e, &pb));
 	jw_key(d, "size");
 	jw_uint(d, e->type == LW_ENTRY_FILE ? e->size : 0);
 	jw_key(d, "layer");

@@ -40,7 +40,7 @@ struct lw_meta {
 };
 
 struct lw_finding {
-	const char *path; /* borrowed from the layer index, normalised */
+	const char *path; /* normalised; owned by the analysis */
 	uint64_t bytes;   /* size of the hidden lower file */
 	uint32_t layer;      /* the layer that hides it */
 	uint32_t from_layer; /* the layer whose file is hidden */
@@ -63,7 +63,7 @@ struct lw_group {
 };
 
 struct lw_dup_member {
-	const char *path; /* borrowed */
+	const char *path; /* owned by the analysis */
 	uint32_t layer;
 };
 
@@ -109,6 +109,7 @@ struct lw_analysis {
 	struct lw_layer_result *layers; /* image->nlayers entries */
 	struct lw_dive dive;
 	struct lw_warnings warnings; /* the engine's own; the image has more */
+	struct lw_arena strs; /* the findings' and duplicates' paths */
 };
 
 struct lw_analyze_opts {

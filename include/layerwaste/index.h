@@ -60,14 +60,31 @@ struct lw_entry_meta {
 	uint16_t mode;       /* permission bits, 07777 */
 };
 
-/* One tar entry: 56 bytes, a layer holds millions. What most entries of
- * a layer share lives in struct lw_entry_meta, and a link's target in
- * the bytes after its path: see the accessors below. */
+/* A directory path that entries of one layer share, kept once per layer
+ * index (lw_layer_index_dir()). */
+struct lw_dir {
+	const char *path; /* normalised, NUL-terminated, never "" */
+	uint64_t hash;    /* XXH3-64 of path: whole paths hash from parts */
+	uint32_t len;     /* strlen(path) */
+};
+
+/* Room for any normalised path and its NUL. */
+struct lw_pathbuf {
+	char s[LW_PATH_MAX];
+};
+
+/* One tar entry: 64 bytes, a layer holds millions. Its path is kept as
+ * a directory that the layer's entries share and a name; what most
+ * entries of a layer share lives in struct lw_entry_meta, and a link's
+ * target in the bytes after its name: see the accessors below. */
 struct lw_entry {
-	/* Borrowed from the index arena. When LW_ENTRY_HAS_LINK is set, the
-	 * link's target follows the path's NUL: the symlink's target as
-	 * stored, or the hard link's normalised target. */
-	const char *path;
+	/* The path is dir->path, '/' and name, or name alone when dir is
+	 * NULL (an entry at the root). Both borrowed from the index. When
+	 * LW_ENTRY_HAS_LINK is set, the link's target follows the name's
+	 * NUL: the symlink's target as stored, or the hard link's
+	 * normalised target. */
+	const struct lw_dir *dir;
+	const char *name;
 	uint64_t size;     /* content bytes; 0 for all but regular files */
 	union {
 		/* LW_ENTRY_FILE: offset of the content in the layer's mapped
@@ -109,6 +126,11 @@ struct lw_layer_index {
 	const struct lw_entry_meta **meta_tab;
 	size_t nmetas, meta_tabsize;
 	const struct lw_entry_meta *last_meta;
+	/* lw_layer_index_dir()'s: the dirs (in the arena) by hash, the
+	 * table owned; the last one found. */
+	const struct lw_dir **dir_tab;
+	size_t ndirs, dir_tabsize;
+	const struct lw_dir *last_dir;
 	char *strs;                  /* lw_layer_index_strndup()'s chunk */
 	size_t strs_left;
 	uint64_t file_bytes;   /* sum of regular-file sizes */
@@ -141,11 +163,49 @@ const struct lw_entry_meta *lw_layer_index_meta(struct lw_layer_index *ix,
 char *lw_layer_index_strndup(struct lw_layer_index *ix, const char *s,
 			     size_t len);
 
-/* path[0..plen), a NUL, then link[0..llen) and a NUL, in ix's arena, as
- * struct lw_entry keeps a link's path and target. NULL on out of
- * memory. */
-char *lw_layer_index_path_link(struct lw_layer_index *ix, const char *path,
-			       size_t plen, const char *link, size_t llen);
+/* The lw_dir of path[0..len) (normalised, len > 0) in ix, added when ix
+ * lacks it; it lives as long as ix. NULL on out of memory. */
+const struct lw_dir *lw_layer_index_dir(struct lw_layer_index *ix,
+					const char *path, size_t len);
+
+/* Gives e the normalised path path[0..plen) and, when link is not NULL,
+ * the link target link[0..llen) (setting LW_ENTRY_HAS_LINK), in ix's
+ * arena. plen < LW_PATH_MAX. Returns 0, or -1 on out of memory. */
+int lw_layer_index_set_path(struct lw_layer_index *ix, struct lw_entry *e,
+			    const char *path, size_t plen, const char *link,
+			    size_t llen);
+
+/* e's whole path: its name when that is all of it, else written to b.
+ * Valid while e's index and b are. */
+static inline const char *lw_entry_path(const struct lw_entry *e,
+					struct lw_pathbuf *b)
+{
+	size_t n;
+
+	if (!e->dir)
+		return e->name;
+	memcpy(b->s, e->dir->path, e->dir->len);
+	b->s[e->dir->len] = '/';
+	n = strlen(e->name);
+	memcpy(b->s + e->dir->len + 1, e->name, n + 1);
+	return b->s;
+}
+
+/* strlen of e's whole path. */
+static inline size_t lw_entry_path_len(const struct lw_entry *e)
+{
+	return (e->dir ? e->dir->len + 1 : 0) + strlen(e->name);
+}
+
+/* lw_path_cmp of the whole paths of a and b, with neither written out. */
+int lw_entry_path_cmp(const struct lw_entry *a, const struct lw_entry *b);
+
+/* lw_path_cmp of e's whole path and path[0..len). */
+int lw_entry_path_cmp_str(const struct lw_entry *e, const char *path,
+			  size_t len);
+
+/* Whether e's whole path is path. */
+int lw_entry_path_is(const struct lw_entry *e, const char *path);
 
 /* e's owner, mode, mtime and names (NULL when the tar has none). An
  * entry without a meta (built by hand) reads as all zero. */
@@ -198,7 +258,7 @@ static inline const char *lw_entry_link(const struct lw_entry *e)
 {
 	if (!(e->flags & LW_ENTRY_HAS_LINK))
 		return NULL;
-	return e->path + strlen(e->path) + 1;
+	return e->name + strlen(e->name) + 1;
 }
 
 /* The kept bytes of entry ei, or NULL. */

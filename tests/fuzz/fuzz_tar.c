@@ -29,8 +29,10 @@ static void same_entries(const struct lw_layer_index *ref,
 	for (i = 0; i < ref->count; i++) {
 		const struct lw_entry *x = &ref->entries[i];
 		const struct lw_entry *y = &fast->entries[i];
+		struct lw_pathbuf bx, by;
 
-		if (strcmp(x->path, y->path) || x->type != y->type ||
+		if (strcmp(lw_entry_path(x, &bx), lw_entry_path(y, &by)) ||
+		    x->type != y->type ||
 		    x->size != y->size ||
 		    lw_entry_mode(x) != lw_entry_mode(y) ||
 		    lw_entry_uid(x) != lw_entry_uid(y) ||

@@ -644,7 +644,7 @@ static void collect(void *ctx, uint32_t layer, const struct lw_entry *e)
 	struct seen *s = ctx;
 
 	ck_assert_uint_lt(s->n, 16);
-	snprintf(s->paths[s->n], sizeof(s->paths[0]), "%s", e->path);
+	snprintf(s->paths[s->n], sizeof(s->paths[0]), "%s", lwt_path(e));
 	s->layers[s->n++] = (int)layer;
 }
 

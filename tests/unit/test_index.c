@@ -91,7 +91,7 @@ static const struct lw_entry *must_find_marker(const struct lw_layer_index *ix,
 
 	while (i-- > 0)
 		if (ix->entries[i].type == type &&
-		    strcmp(ix->entries[i].path, path) == 0)
+		    strcmp(lwt_path(&ix->entries[i]), path) == 0)
 			return &ix->entries[i];
 	ck_abort_msg("no marker of type %d at '%s'", type, path);
 	return NULL;
@@ -108,7 +108,7 @@ static int has_wh_path(const struct lw_layer_index *ix)
 	size_t i;
 
 	for (i = 0; i < ix->count; i++)
-		if (strstr(ix->entries[i].path, ".wh."))
+		if (strstr(lwt_path(&ix->entries[i]), ".wh."))
 			return 1;
 	return 0;
 }
@@ -344,7 +344,7 @@ START_TEST(scan_opaque_marker_names_its_directory)
 		if (ix->entries[i].type != LW_ENTRY_OPAQUE)
 			continue;
 		opaque++;
-		ck_assert_str_eq(ix->entries[i].path, "d");
+		ck_assert_str_eq(lwt_path(&ix->entries[i]), "d");
 	}
 	ck_assert_uint_eq(opaque, 1);
 	ck_assert(!has_wh_path(ix));
@@ -367,7 +367,7 @@ START_TEST(scan_skips_aufs_special_names)
 	img = one(l);
 	ix = img->layers[0].index;
 	ck_assert_uint_eq(ix->count, 1);
-	ck_assert_str_eq(ix->entries[0].path, "kept");
+	ck_assert_str_eq(lwt_path(&ix->entries[0]), "kept");
 	for (i = 0; i < ix->count; i++) {
 		ck_assert_int_ne(ix->entries[i].type, LW_ENTRY_WHITEOUT);
 		ck_assert_int_ne(ix->entries[i].type, LW_ENTRY_OPAQUE);
@@ -572,6 +572,122 @@ START_TEST(meta_is_interned_per_index)
 }
 END_TEST
 
+/* Paths for the piecewise compares: random components from a small
+ * alphabet around the separator and the end, so that prefixes, "a" vs
+ * "a/b" vs "a-b" and equal paths come up often. */
+static size_t random_path(unsigned *seed, char *out)
+{
+	static const char alpha[] = "ab-.\x01\xff" "0";
+	size_t n = 0, k, c, comps = 1 + (size_t)(rand_r(seed) % 4);
+
+	for (k = 0; k < comps; k++) {
+		size_t len = 1 + (size_t)(rand_r(seed) % 3);
+
+		if (k)
+			out[n++] = '/';
+		for (c = 0; c < len; c++)
+			out[n++] = alpha[rand_r(seed) % (sizeof(alpha) - 1)];
+	}
+	out[n] = '\0';
+	return n;
+}
+
+static int sign(int x)
+{
+	return x < 0 ? -1 : x > 0;
+}
+
+START_TEST(entry_paths_are_dir_and_name)
+{
+	struct lw_layer_index ix, jx;
+	struct lw_entry e[400], f[400];
+	char p[400][64];
+	unsigned seed = 7;
+	size_t i, j;
+
+	lw_layer_index_init(&ix);
+	lw_layer_index_init(&jx);
+	memset(e, 0, sizeof(e));
+	memset(f, 0, sizeof(f));
+	for (i = 0; i < 400; i++) {
+		size_t n = random_path(&seed, p[i]);
+
+		/* Every other one a link: the target follows the name. */
+		ck_assert_int_eq(lw_layer_index_set_path(&ix, &e[i], p[i], n,
+							 i % 2 ? "t/x" : NULL,
+							 3), 0);
+		/* The same paths in another index: other dirs, equal
+		 * strings. */
+		ck_assert_int_eq(lw_layer_index_set_path(&jx, &f[i], p[i], n,
+							 NULL, 0), 0);
+		ck_assert_str_eq(lwt_path(&e[i]), p[i]);
+		ck_assert_uint_eq(lw_entry_path_len(&e[i]), n);
+		ck_assert(lw_entry_path_is(&e[i], p[i]));
+		ck_assert_int_eq(!!(e[i].flags & LW_ENTRY_HAS_LINK), i % 2);
+		if (i % 2)
+			ck_assert_str_eq(lw_entry_link(&e[i]), "t/x");
+		else
+			ck_assert_ptr_null(lw_entry_link(&e[i]));
+		ck_assert_int_eq(e[i].dir == NULL, strchr(p[i], '/') == NULL);
+	}
+	/* One dir per distinct directory, shared. */
+	for (i = 0; i < 400; i++)
+		for (j = 0; j < 400; j++)
+			if (e[i].dir && e[j].dir &&
+			    !strcmp(e[i].dir->path, e[j].dir->path))
+				ck_assert_ptr_eq(e[i].dir, e[j].dir);
+	/* Compares agree with lw_path_cmp on the whole strings, within an
+	 * index and across two. */
+	for (i = 0; i < 400; i++) {
+		for (j = 0; j < 400; j++) {
+			int want = sign(lw_path_cmp(p[i], p[j]));
+
+			ck_assert_msg(sign(lw_entry_path_cmp(&e[i], &e[j])) ==
+				      want, "'%s' vs '%s'", p[i], p[j]);
+			ck_assert_int_eq(sign(lw_entry_path_cmp(&e[i], &f[j])),
+					 want);
+			ck_assert_int_eq(sign(lw_entry_path_cmp_str(
+				&e[i], p[j], strlen(p[j]))), want);
+			ck_assert_int_eq(lw_entry_path_is(&e[i], p[j]),
+					 !strcmp(p[i], p[j]));
+		}
+	}
+	lw_layer_index_release(&ix);
+	lw_layer_index_release(&jx);
+}
+END_TEST
+
+START_TEST(dirs_are_interned_per_index)
+{
+	struct lw_layer_index ix;
+	const struct lw_dir *a, *b, *first[3000];
+	char name[32];
+	size_t i;
+
+	lw_layer_index_init(&ix);
+	a = lw_layer_index_dir(&ix, "usr/lib", 7);
+	b = lw_layer_index_dir(&ix, "usr/lib/x", 7); /* the first 7 bytes */
+	ck_assert_ptr_eq(a, b);
+	ck_assert_str_eq(a->path, "usr/lib");
+	ck_assert_uint_eq(a->len, 7);
+	/* Thousands (the table grows) stay found, where they were. */
+	for (i = 0; i < 3000; i++) {
+		int n = snprintf(name, sizeof(name), "d/%zu", i);
+
+		first[i] = lw_layer_index_dir(&ix, name, (size_t)n);
+	}
+	ck_assert_uint_eq(ix.ndirs, 3001);
+	for (i = 3000; i-- > 0;) {
+		int n = snprintf(name, sizeof(name), "d/%zu", i);
+
+		ck_assert_ptr_eq(lw_layer_index_dir(&ix, name, (size_t)n),
+				 first[i]);
+	}
+	ck_assert_ptr_eq(lw_layer_index_dir(&ix, "usr/lib", 7), a);
+	lw_layer_index_release(&ix);
+}
+END_TEST
+
 START_TEST(strndup_packs_strings_and_takes_long_ones)
 {
 	struct lw_layer_index ix;
@@ -683,9 +799,9 @@ START_TEST(scan_entries_stay_in_tar_order)
 	img = one(l);
 	ix = img->layers[0].index;
 	ck_assert_uint_eq(ix->count, 3);
-	ck_assert_str_eq(ix->entries[0].path, "z");
-	ck_assert_str_eq(ix->entries[1].path, "a");
-	ck_assert_str_eq(ix->entries[2].path, "m/b");
+	ck_assert_str_eq(lwt_path(&ix->entries[0]), "z");
+	ck_assert_str_eq(lwt_path(&ix->entries[1]), "a");
+	ck_assert_str_eq(lwt_path(&ix->entries[2]), "m/b");
 	tb_image_free(img);
 }
 END_TEST
@@ -894,7 +1010,7 @@ START_TEST(scan_skips_root_entry)
 	img = one(l);
 	ix = img->layers[0].index;
 	ck_assert_uint_eq(ix->count, 1);
-	ck_assert_str_eq(ix->entries[0].path, "a");
+	ck_assert_str_eq(lwt_path(&ix->entries[0]), "a");
 	tb_image_free(img);
 }
 END_TEST
@@ -911,9 +1027,9 @@ START_TEST(scan_normalises_absolute_and_dotted_paths)
 	img = one(l);
 	ix = img->layers[0].index;
 	ck_assert_uint_eq(ix->count, 3);
-	ck_assert_str_eq(ix->entries[0].path, "etc");
-	ck_assert_str_eq(ix->entries[1].path, "etc/passwd");
-	ck_assert_str_eq(ix->entries[2].path, "usr/lib/x");
+	ck_assert_str_eq(lwt_path(&ix->entries[0]), "etc");
+	ck_assert_str_eq(lwt_path(&ix->entries[1]), "etc/passwd");
+	ck_assert_str_eq(lwt_path(&ix->entries[2]), "usr/lib/x");
 	ck_assert_int_eq(must_find(ix, "etc")->type, LW_ENTRY_DIR);
 	tb_image_free(img);
 }
@@ -1019,7 +1135,7 @@ START_TEST(scan_accepts_long_names_in_pax_and_gnu)
 		tb_file(l, name, "long", 0, 0, 0644);
 		ck_assert_int_eq(scan_layer(l, 100, &ix, &err), LW_OK);
 		ck_assert_uint_eq(ix.count, 1);
-		ck_assert_str_eq(ix.entries[0].path, name);
+		ck_assert_str_eq(lwt_path(&ix.entries[0]), name);
 		ck_assert_uint_eq(ix.entries[0].size, 4);
 		lw_layer_index_release(&ix);
 		tb_layer_free(l);
@@ -1036,7 +1152,7 @@ START_TEST(scan_keeps_non_utf8_name_from_ustar)
 	tb_file(l, "d/\xff\xfe.bin", "x", 0, 0, 0644);
 	ck_assert_int_eq(scan_layer(l, 100, &ix, &err), LW_OK);
 	ck_assert_uint_eq(ix.count, 1);
-	ck_assert_str_eq(ix.entries[0].path, "d/\xff\xfe.bin");
+	ck_assert_str_eq(lwt_path(&ix.entries[0]), "d/\xff\xfe.bin");
 	lw_layer_index_release(&ix);
 	tb_layer_free(l);
 }
@@ -1055,7 +1171,7 @@ START_TEST(scan_keeps_non_utf8_name_from_raw_pax_record)
 	ck_assert_int_eq(scan_bytes(sb.buf, sb.len, 100, 0, &ix, &err),
 			 LW_OK);
 	ck_assert_uint_eq(ix.count, 1);
-	ck_assert_str_eq(ix.entries[0].path, "app/caf\xe9-\xff.txt");
+	ck_assert_str_eq(lwt_path(&ix.entries[0]), "app/caf\xe9-\xff.txt");
 	ck_assert_uint_eq(ix.entries[0].size, 3);
 	lw_layer_index_release(&ix);
 	lw_strbuf_release(&sb);
@@ -1071,7 +1187,7 @@ START_TEST(scan_keeps_non_utf8_name_from_libarchive_pax)
 	tb_file(l, "d/\xff\xfe.bin", "x", 0, 0, 0644);
 	ck_assert_int_eq(scan_layer(l, 100, &ix, &err), LW_OK);
 	ck_assert_uint_eq(ix.count, 1);
-	ck_assert_str_eq(ix.entries[0].path, "d/\xff\xfe.bin");
+	ck_assert_str_eq(lwt_path(&ix.entries[0]), "d/\xff\xfe.bin");
 	lw_layer_index_release(&ix);
 	tb_layer_free(l);
 }
@@ -1109,6 +1225,8 @@ static Suite *index_suite(void)
 	tcase_add_test(p, normalize_keeps_non_utf8_bytes);
 	tcase_add_test(p, cmp_tree_order);
 	tcase_add_test(p, cmp_brief_example);
+	tcase_add_test(p, entry_paths_are_dir_and_name);
+	tcase_add_test(p, dirs_are_interned_per_index);
 	suite_add_tcase(s, p);
 
 	tcase_add_test(c, scan_file_whiteout_names_hidden_path);

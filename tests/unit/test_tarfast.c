@@ -90,49 +90,50 @@ static void same_index(const struct lw_layer_index *a,
 			      a->warnings.items[i], b->warnings.items[i]);
 	for (i = 0; i < a->count; i++) {
 		const struct lw_entry *x = &a->entries[i], *y = &b->entries[i];
+		const char *xp = lwt_path(x), *yp = lwt_path(y);
 
-		ck_assert_msg(strcmp(x->path, y->path) == 0,
+		ck_assert_msg(strcmp(xp, yp) == 0,
 			      "%s: entry %zu is '%s', fast '%s'", what, i,
-			      x->path, y->path);
+			      xp, yp);
 		ck_assert_msg(str_eq(lw_entry_link(x), lw_entry_link(y)),
 			      "%s: '%s' links to '%s', fast '%s'", what,
-			      x->path,
+			      xp,
 			      lw_entry_link(x) ? lw_entry_link(x) : "(none)",
 			      lw_entry_link(y) ? lw_entry_link(y) : "(none)");
 		ck_assert_msg(str_eq(lw_entry_uname(x),
 				     lw_entry_uname(y)) &&
 			      str_eq(lw_entry_gname(x),
 				     lw_entry_gname(y)), "%s: '%s' owner "
-			      "names", what, x->path);
+			      "names", what, xp);
 		ck_assert_msg(x->type == y->type, "%s: '%s' type %d, fast %d",
-			      what, x->path, x->type, y->type);
+			      what, xp, x->type, y->type);
 		ck_assert_msg(x->size == y->size, "%s: '%s' size %llu, fast "
-			      "%llu", what, x->path,
+			      "%llu", what, xp,
 			      (unsigned long long)x->size,
 			      (unsigned long long)y->size);
 		ck_assert_msg(x->data_off == y->data_off, "%s: '%s' offset or "
-			      "target %llu, fast %llu", what, x->path,
+			      "target %llu, fast %llu", what, xp,
 			      (unsigned long long)x->data_off,
 			      (unsigned long long)y->data_off);
 		ck_assert_msg(x->hash.lo == y->hash.lo &&
 			      x->hash.hi == y->hash.hi, "%s: '%s' hash", what,
-			      x->path);
+			      xp);
 		ck_assert_msg(lw_entry_mtime(x) == lw_entry_mtime(y),
-			      "%s: '%s' mtime %lld, fast %lld", what, x->path,
+			      "%s: '%s' mtime %lld, fast %lld", what, xp,
 			      (long long)lw_entry_mtime(x),
 			      (long long)lw_entry_mtime(y));
 		ck_assert_msg(lw_entry_uid(x) == lw_entry_uid(y) &&
 			      lw_entry_gid(x) == lw_entry_gid(y),
 			      "%s: '%s' uid/gid %u/%u, fast %u/%u", what,
-			      x->path, lw_entry_uid(x), lw_entry_gid(x),
+			      xp, lw_entry_uid(x), lw_entry_gid(x),
 			      lw_entry_uid(y), lw_entry_gid(y));
 		ck_assert_msg(lw_entry_mode(x) == lw_entry_mode(y),
-			      "%s: '%s' mode %o, fast %o", what, x->path,
+			      "%s: '%s' mode %o, fast %o", what, xp,
 			      lw_entry_mode(x), lw_entry_mode(y));
 		ck_assert_msg(lw_entry_xattr_hash(x) ==
 			      lw_entry_xattr_hash(y) && x->flags == y->flags,
 			      "%s: '%s' xattrs/flags %x/%x, fast %x/%x", what,
-			      x->path,
+			      xp,
 			      lw_entry_xattr_hash(x), x->flags,
 			      lw_entry_xattr_hash(y), y->flags);
 		ck_assert_msg(x->path_id == y->path_id, "%s: path_id", what);

@@ -13,3 +13,11 @@ int lwt_run_suite(Suite *s)
 	srunner_free(sr);
 	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }
+
+const char *lwt_path(const struct lw_entry *e)
+{
+	static struct lw_pathbuf b[8];
+	static unsigned next;
+
+	return lw_entry_path(e, &b[next++ % 8]);
+}
