@@ -116,7 +116,7 @@ static int same_path(const struct lw_entry *a, const struct lw_entry *b)
 /* A hash of e's whole path, the same for every entry of that path. */
 static uint64_t path_hash(const struct lw_entry *e)
 {
-	return XXH3_64bits_withSeed(e->name, strlen(e->name),
+	return XXH3_64bits_withSeed(e->name, e->name_len,
 				    e->dir ? e->dir->hash : 0);
 }
 
@@ -161,6 +161,21 @@ static size_t intern_paths(struct lw_image *img, size_t total,
 	}
 	free(tab);
 	return n;
+}
+
+/* Whether d's path holds the paths of directory pd (NULL: the root): pd
+ * is d's path or under it. */
+static int holds(const struct lw_entry *d, const struct lw_dir *pd)
+{
+	size_t at = d->dir ? d->dir->len + 1 : 0, dl = at + d->name_len;
+
+	if (!pd || pd->len < dl)
+		return 0;
+	if (d->dir && (memcmp(pd->path, d->dir->path, d->dir->len) ||
+		       pd->path[d->dir->len] != '/'))
+		return 0;
+	return !memcmp(pd->path + at, d->name, d->name_len) &&
+		(pd->len == dl || pd->path[dl] == '/');
 }
 
 /* Interns every path once, sorts them in tree order, and gives each entry
@@ -246,8 +261,7 @@ static int build_paths(struct state *st, struct lw_error *err)
 	free(order);
 	order = NULL;
 	st->ps.end = malloc((n + 1) * sizeof(*st->ps.end));
-	st->vis = malloc((n + 1) * sizeof(*st->vis));
-	if (!st->ps.end || !st->vis) {
+	if (!st->ps.end) {
 		rc = lw_error_set(err, LW_ERR_NOMEM, "out of memory");
 		goto out;
 	}
@@ -256,21 +270,12 @@ static int build_paths(struct state *st, struct lw_error *err)
 		const struct lw_dir *pd = st->ps.paths[i]->dir;
 
 		while (depth) {
-			struct lw_pathbuf b;
-			const char *d = lw_entry_path(
-				st->ps.paths[stack[depth - 1]], &b);
-			size_t dl = strlen(d);
-
-			/* d holds the path when the path's directory is d
-			 * or under it. */
-			if (pd && pd->len >= dl && !memcmp(pd->path, d, dl) &&
-			    (pd->len == dl || pd->path[dl] == '/'))
+			if (holds(st->ps.paths[stack[depth - 1]], pd))
 				break;
 			st->ps.end[stack[--depth]] = (uint32_t)i;
 		}
 		lw_grow((void **)&stack, &capstack, depth + 1, sizeof(*stack));
 		stack[depth++] = (uint32_t)i;
-		st->vis[i].layer = NONE;
 	}
 	while (depth)
 		st->ps.end[stack[--depth]] = (uint32_t)n;
@@ -652,30 +657,41 @@ static int find_duplicates(struct state *st, struct lw_analysis *an,
 			   int jobs, struct lw_error *err)
 {
 	struct lw_keyed_ref *it;
+	struct ref *v = st->vis;
 	size_t n = 0, i, j, m = 0;
 	int rc = LW_OK;
 
-	it = malloc((st->ps.n + 1) * sizeof(*it));
-	if (!it)
-		return lw_error_set(err, LW_ERR_NOMEM, "out of memory");
 	dup_img = st->img;
+	/* The visible files become the items in the visible state's own
+	 * memory, so that the two are never held side by side: first
+	 * packed at its start, then, grown to items, spread out from the
+	 * end (item i covers refs 2i and 2i + 1, both read by then). */
 	for (i = 0; i < st->ps.n; i++) {
 		const struct lw_entry *e;
 
-		if (st->vis[i].layer == NONE)
+		if (v[i].layer == NONE)
 			continue;
-		e = entry_of(st, st->vis[i]);
-		if (e->type != LW_ENTRY_FILE || e->size == 0)
-			continue;
-		it[n].key = e->size;
-		it[n].ref.layer = st->vis[i].layer;
-		it[n].ref.entry = st->vis[i].entry;
-		n++;
+		e = entry_of(st, v[i]);
+		if (e->type == LW_ENTRY_FILE && e->size > 0)
+			v[n++] = v[i];
 	}
-	/* The items hold what is left to do: the visible state goes, so
-	 * that it and the items are not both held while hashing. */
-	free(st->vis);
 	st->vis = NULL;
+	it = realloc(v, (n + 1) * sizeof(*it));
+	if (!it) {
+		free(v);
+		return lw_error_set(err, LW_ERR_NOMEM, "out of memory");
+	}
+	v = (struct ref *)(void *)it;
+	for (i = n; i-- > 0;) {
+		struct ref r;
+		struct lw_keyed_ref d;
+
+		memcpy(&r, &v[i], sizeof(r));
+		d.ref.layer = r.layer;
+		d.ref.entry = r.entry;
+		d.key = dup_img->layers[r.layer].index->entries[r.entry].size;
+		memcpy(&it[i], &d, sizeof(d));
+	}
 	if (n)
 		lw_sort_keyed(it, n);
 	for (i = 0; i < n; i = j) {
@@ -764,6 +780,7 @@ int lw_analyze(struct lw_image *img, const struct lw_analyze_opts *opts,
 	struct state st = { 0 };
 	struct lw_analysis *an = lw_xcalloc(1, sizeof(*an));
 	uint32_t k;
+	size_t i;
 	int rc;
 
 	*out = NULL;
@@ -774,6 +791,18 @@ int lw_analyze(struct lw_image *img, const struct lw_analyze_opts *opts,
 	rc = build_paths(&st, err);
 	if (rc)
 		goto out;
+	/* dive's figures need the paths alone: computed first, their
+	 * memory is never held beside the visible state. */
+	rc = lw_dive_compute(img, &st.ps, &an->dive, err);
+	if (rc)
+		goto out;
+	st.vis = malloc((st.ps.n + 1) * sizeof(*st.vis));
+	if (!st.vis) {
+		rc = lw_error_set(err, LW_ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	for (i = 0; i < st.ps.n; i++)
+		st.vis[i].layer = NONE;
 	for (k = 0; k < img->nlayers; k++)
 		walk_layer(&st, k);
 	if (st.nomem) {
@@ -784,16 +813,13 @@ int lw_analyze(struct lw_image *img, const struct lw_analyze_opts *opts,
 	if (rc)
 		goto out;
 	summarise(&st, an);
-	if (!opts || opts->find_duplicates) {
+	/* What is left works on the visible state alone. */
+	free(st.ps.paths);
+	free(st.ps.end);
+	st.ps.paths = NULL;
+	st.ps.end = NULL;
+	if (!opts || opts->find_duplicates)
 		rc = find_duplicates(&st, an, opts ? opts->jobs : 0, err);
-		if (rc)
-			goto out;
-	}
-	/* dive needs the paths only: the visible state goes first (if
-	 * find_duplicates has not freed it). */
-	free(st.vis);
-	st.vis = NULL;
-	rc = lw_dive_compute(img, &st.ps, &an->dive, err);
 out:
 	free(st.ps.paths);
 	free(st.ps.end);

@@ -210,6 +210,7 @@ int lw_layer_index_set_path(struct lw_layer_index *ix, struct lw_entry *e,
 	char *p;
 
 	e->dir = NULL;
+	e->name_len = (uint16_t)nlen;
 	if (slash) {
 		e->dir = lw_layer_index_dir(ix, path, (size_t)(slash - path));
 		if (!e->dir)
@@ -247,7 +248,7 @@ static void pieces_of(const struct lw_entry *e, struct pieces *p)
 	p->s[1] = "/";
 	p->n[1] = e->dir ? 1 : 0;
 	p->s[2] = e->name;
-	p->n[2] = strlen(e->name);
+	p->n[2] = e->name_len;
 }
 
 /* A byte's rank in tree order: the end first, then the separator, then
@@ -299,16 +300,81 @@ static int pieces_cmp(const struct pieces *a, const struct pieces *b)
 	return x < y ? -1 : x > y;
 }
 
+/* The first place in [0, n) where a and b differ, or n: a word at a
+ * time. */
+static size_t first_diff(const char *a, const char *b, size_t n)
+{
+	size_t i = 0;
+
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	for (; i + 8 <= n; i += 8) {
+		uint64_t u, v;
+
+		memcpy(&u, a + i, 8);
+		memcpy(&v, b + i, 8);
+		if (u != v)
+			/* The first byte that differs is the lowest. */
+			return i + (size_t)__builtin_ctzll(u ^ v) / 8;
+	}
+#endif
+	while (i < n && a[i] == b[i])
+		i++;
+	return i;
+}
+
+/* a against b, whose directory's path is a's directory's path and more:
+ * a's name meets the rest of b's directory. */
+static int deeper_cmp(const struct lw_entry *a, const struct lw_entry *b)
+{
+	size_t la = a->dir->len, rest = b->dir->len - la - 1, m, i;
+	const char *r = b->dir->path + la + 1;
+
+	/* After the shared part a goes on with '/', b with its byte. */
+	if (b->dir->path[la] != '/')
+		return -1;
+	m = a->name_len < rest ? a->name_len : rest;
+	i = first_diff(a->name, r, m);
+	if (i < m)
+		return tree_rank((unsigned char)a->name[i]) <
+			tree_rank((unsigned char)r[i]) ? -1 : 1;
+	/* a's path ends where b's goes on (with '/' or more of the
+	 * component), or b's component ends where a's name goes on. */
+	return a->name_len <= rest ? -1 : 1;
+}
+
+static int name_cmp(const struct lw_entry *a, const struct lw_entry *b)
+{
+	int c = strcmp(a->name, b->name);
+
+	return c < 0 ? -1 : c > 0;
+}
+
 int lw_entry_path_cmp(const struct lw_entry *a, const struct lw_entry *b)
 {
 	struct pieces pa, pb;
 
 	/* Siblings, the common case, differ in their names alone; a name
 	 * holds no separator, so bytes order it. */
-	if (a->dir == b->dir) {
-		int c = strcmp(a->name, b->name);
+	if (a->dir == b->dir)
+		return name_cmp(a, b);
+	/* Otherwise the directories mostly settle it: at their first
+	 * difference, or, when they are equal strings (of two layers), the
+	 * names do. */
+	if (a->dir && b->dir) {
+		size_t la = a->dir->len, lb = b->dir->len;
+		size_t m = la < lb ? la : lb;
+		size_t i = first_diff(a->dir->path, b->dir->path, m);
 
-		return c < 0 ? -1 : c > 0;
+		if (i < m) {
+			int x = tree_rank((unsigned char)a->dir->path[i]);
+			int y = tree_rank((unsigned char)b->dir->path[i]);
+
+			return x < y ? -1 : 1;
+		}
+		if (la == lb)
+			return name_cmp(a, b);
+		/* One directory's path starts the other's. */
+		return la < lb ? deeper_cmp(a, b) : -deeper_cmp(b, a);
 	}
 	pieces_of(a, &pa);
 	pieces_of(b, &pb);

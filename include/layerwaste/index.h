@@ -102,6 +102,7 @@ struct lw_entry {
 	uint32_t path_id;    /* set by the waste engine: rank in tree order */
 	uint8_t type;        /* enum lw_entry_type */
 	uint8_t flags;
+	uint16_t name_len;   /* strlen(name): below LW_PATH_MAX */
 };
 
 /* The bytes of a small configuration file of a layer that came as a
@@ -186,7 +187,7 @@ static inline const char *lw_entry_path(const struct lw_entry *e,
 		return e->name;
 	memcpy(b->s, e->dir->path, e->dir->len);
 	b->s[e->dir->len] = '/';
-	n = strlen(e->name);
+	n = e->name_len;
 	memcpy(b->s + e->dir->len + 1, e->name, n + 1);
 	return b->s;
 }
@@ -194,7 +195,7 @@ static inline const char *lw_entry_path(const struct lw_entry *e,
 /* strlen of e's whole path. */
 static inline size_t lw_entry_path_len(const struct lw_entry *e)
 {
-	return (e->dir ? e->dir->len + 1 : 0) + strlen(e->name);
+	return (e->dir ? e->dir->len + 1 : 0) + e->name_len;
 }
 
 /* lw_path_cmp of the whole paths of a and b, with neither written out. */
@@ -258,7 +259,7 @@ static inline const char *lw_entry_link(const struct lw_entry *e)
 {
 	if (!(e->flags & LW_ENTRY_HAS_LINK))
 		return NULL;
-	return e->name + strlen(e->name) + 1;
+	return e->name + e->name_len + 1;
 }
 
 /* The kept bytes of entry ei, or NULL. */
