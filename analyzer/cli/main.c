@@ -7,6 +7,7 @@
 #include <langinfo.h>
 #include <limits.h>
 #include <locale.h>
+#include <malloc.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -237,6 +238,11 @@ int main(int argc, char **argv)
 	struct lw_baseline *baseline = NULL;
 	int rc, status = EXIT_OK;
 
+	/* The engine's arrays (bytes per entry, for millions of entries)
+	 * come and go one after another. With a fixed threshold they are
+	 * mapped and unmapped whole: glibc's moving one would put those
+	 * under 32 MiB on the heap, where what is freed stays resident. */
+	mallopt(M_MMAP_THRESHOLD, 1 << 20);
 	setlocale(LC_ALL, "");
 	if (strcmp(nl_langinfo(CODESET), "UTF-8") != 0)
 		setlocale(LC_CTYPE, "C.UTF-8");
