@@ -60,25 +60,23 @@ static void visit(struct dive_sums *s, size_t rank, uint64_t size)
 /* The ranks of the directories that hold a whiteout of layer ix, sorted:
  * a whiteout is a child node ".wh.NAME" of its directory in dive's tree,
  * so that directory is no leaf. */
-static size_t whiteout_parents(const struct lw_layer_index *ix,
-			       const struct lw_pathset *ps, uint32_t **out)
+static size_t whiteout_parents(const struct lw_image *img,
+			       const struct lw_pathset *ps, uint32_t k,
+			       uint32_t **out)
 {
+	const struct lw_entry *entries = img->layers[k].index->entries;
 	size_t i, n = 0, cap = 0;
 	uint32_t *r = NULL;
 
-	for (i = 0; i < ix->count; i++) {
-		const struct lw_entry *e = &ix->entries[i];
-		size_t lo, hi;
+	for (i = lw_pathset_marks_of(ps, k);
+	     i < ps->nmarks && ps->marks[i].layer == k; i++) {
+		const struct lw_mark *m = &ps->marks[i];
 
-		if (e->type != LW_ENTRY_WHITEOUT || !e->dir)
+		if (entries[m->entry].type != LW_ENTRY_WHITEOUT ||
+		    m->parent == UINT32_MAX)
 			continue;
-		lw_pathset_subtree(ps, e->dir->path, e->dir->len, &lo, &hi);
-		if (lo < hi && !lw_entry_path_cmp_str(ps->paths[lo],
-						      e->dir->path,
-						      e->dir->len)) {
-			lw_grow((void **)&r, &cap, n + 1, sizeof(*r));
-			r[n++] = (uint32_t)lo;
-		}
+		lw_grow((void **)&r, &cap, n + 1, sizeof(*r));
+		r[n++] = m->parent;
 	}
 	if (n > 1)
 		qsort(r, n, sizeof(*r), rank_cmp);
@@ -137,22 +135,23 @@ int lw_dive_compute(const struct lw_image *img, const struct lw_pathset *ps,
 	for (k = 0; k < img->nlayers; k++) {
 		const struct lw_layer_index *ix = img->layers[k].index;
 		uint32_t *parents;
-		size_t nparents;
+		size_t nparents, first;
 
 		out->size_bytes += ix->file_bytes;
 		if (k > 0)
 			out->user_size_bytes += ix->file_bytes;
-		nparents = whiteout_parents(ix, ps, &parents);
+		nparents = whiteout_parents(img, ps, (uint32_t)k, &parents);
+		first = lw_pathset_marks_of(ps, (uint32_t)k);
 		/* What this layer's whiteouts hid, from the tree before it. */
-		for (i = 0; i < ix->count; i++) {
-			const struct lw_entry *e = &ix->entries[i];
-			size_t lo, hi, r;
+		for (i = first; i < ps->nmarks && ps->marks[i].layer == k;
+		     i++) {
+			const struct lw_mark *m = &ps->marks[i];
+			size_t lo = m->lo, hi = m->hi, r;
 			uint64_t sum = 0;
-			int present = 0, self;
+			int present = 0, self = m->self;
 
-			if (e->type != LW_ENTRY_WHITEOUT)
+			if (ix->entries[m->entry].type != LW_ENTRY_WHITEOUT)
 				continue;
-			lw_pathset_subtree_of(ps, e, &lo, &hi, &self);
 			for (r = lo; r < hi; r++) {
 				if (stack[r] == ABSENT)
 					continue;
@@ -175,15 +174,14 @@ int lw_dive_compute(const struct lw_image *img, const struct lw_pathset *ps,
 		}
 		/* Stack this layer: whiteouts remove, entries add (the last
 		 * of a path in tar order wins), and mark its paths. */
-		for (i = 0; i < ix->count; i++) {
-			const struct lw_entry *e = &ix->entries[i];
-			size_t lo, hi, r;
-			int self;
+		for (i = first; i < ps->nmarks && ps->marks[i].layer == k;
+		     i++) {
+			const struct lw_mark *m = &ps->marks[i];
+			size_t r;
 
-			if (e->type != LW_ENTRY_WHITEOUT)
+			if (ix->entries[m->entry].type != LW_ENTRY_WHITEOUT)
 				continue;
-			lw_pathset_subtree_of(ps, e, &lo, &hi, &self);
-			for (r = lo; r < hi; r++)
+			for (r = m->lo; r < m->hi; r++)
 				stack[r] = ABSENT;
 		}
 		for (i = 0; i < ix->count; i++) {

@@ -163,6 +163,58 @@ static size_t intern_paths(struct lw_image *img, size_t total,
 	return n;
 }
 
+/* The range of every marker of every layer, and a whiteout's directory's
+ * rank (lw_pathset.marks). */
+static int make_marks(struct state *st, struct lw_error *err)
+{
+	const struct lw_image *img = st->img;
+	struct lw_pathset *ps = &st->ps;
+	size_t cap = 0, i, lo, hi;
+	uint32_t k;
+	int self;
+
+	for (k = 0; k < img->nlayers; k++) {
+		const struct lw_layer_index *ix = img->layers[k].index;
+
+		for (i = 0; i < ix->count; i++) {
+			const struct lw_entry *e = &ix->entries[i];
+			struct lw_mark *m;
+
+			if (!is_marker(e))
+				continue;
+			if (ps->nmarks == cap) {
+				size_t c = cap ? cap * 2 : 64;
+				struct lw_mark *nm = realloc(ps->marks,
+							     c * sizeof(*nm));
+
+				if (!nm)
+					return lw_error_set(err, LW_ERR_NOMEM,
+							    "out of memory");
+				ps->marks = nm;
+				cap = c;
+			}
+			m = &ps->marks[ps->nmarks++];
+			lw_pathset_subtree_of(ps, e, &lo, &hi, &self);
+			m->layer = k;
+			m->entry = (uint32_t)i;
+			m->lo = (uint32_t)lo;
+			m->hi = (uint32_t)hi;
+			m->self = (uint8_t)self;
+			m->parent = UINT32_MAX;
+			if (e->type == LW_ENTRY_WHITEOUT && e->dir) {
+				lw_pathset_subtree(ps, e->dir->path,
+						   e->dir->len, &lo, &hi);
+				if (lo < hi &&
+				    !lw_entry_path_cmp_str(ps->paths[lo],
+							   e->dir->path,
+							   e->dir->len))
+					m->parent = (uint32_t)lo;
+			}
+		}
+	}
+	return LW_OK;
+}
+
 /* Whether d's path holds the paths of directory pd (NULL: the root): pd
  * is d's path or under it. */
 static int holds(const struct lw_entry *d, const struct lw_dir *pd)
@@ -279,6 +331,10 @@ static int build_paths(struct state *st, struct lw_error *err)
 	}
 	while (depth)
 		st->ps.end[stack[--depth]] = (uint32_t)n;
+	rc = make_marks(st, err);
+	/* Ranks and ranges are all the rest needs. */
+	free(st->ps.paths);
+	st->ps.paths = NULL;
 out:
 	free(order);
 	free(rank);
@@ -413,21 +469,16 @@ static void replace(struct state *st, uint32_t layer, uint32_t idx)
 static void walk_layer(struct state *st, uint32_t k)
 {
 	struct lw_layer_index *ix = st->img->layers[k].index;
-	size_t i, lo, hi;
-	int self;
+	size_t i;
 
-	/* Whiteouts hide lower layers only, wherever they sit in the tar. */
-	for (i = 0; i < ix->count; i++) {
-		const struct lw_entry *e = &ix->entries[i];
+	/* Whiteouts hide lower layers only, wherever they sit in the tar;
+	 * an opaque marker's directory itself stays. */
+	for (i = lw_pathset_marks_of(&st->ps, k);
+	     i < st->ps.nmarks && st->ps.marks[i].layer == k; i++) {
+		const struct lw_mark *m = &st->ps.marks[i];
+		int opaque = ix->entries[m->entry].type == LW_ENTRY_OPAQUE;
 
-		if (e->type == LW_ENTRY_WHITEOUT) {
-			lw_pathset_subtree_of(&st->ps, e, &lo, &hi, &self);
-			hide_range(st, lo, hi, k);
-		} else if (e->type == LW_ENTRY_OPAQUE) {
-			/* The directory itself stays. */
-			lw_pathset_subtree_of(&st->ps, e, &lo, &hi, &self);
-			hide_range(st, lo + (self ? 1 : 0), hi, k);
-		}
+		hide_range(st, m->lo + (opaque && m->self), m->hi, k);
 	}
 	for (i = 0; i < ix->count; i++)
 		if (!is_marker(&ix->entries[i]))
@@ -814,15 +865,16 @@ int lw_analyze(struct lw_image *img, const struct lw_analyze_opts *opts,
 		goto out;
 	summarise(&st, an);
 	/* What is left works on the visible state alone. */
-	free(st.ps.paths);
 	free(st.ps.end);
-	st.ps.paths = NULL;
+	free(st.ps.marks);
 	st.ps.end = NULL;
+	st.ps.marks = NULL;
 	if (!opts || opts->find_duplicates)
 		rc = find_duplicates(&st, an, opts ? opts->jobs : 0, err);
 out:
 	free(st.ps.paths);
 	free(st.ps.end);
+	free(st.ps.marks);
 	free(st.vis);
 	free(st.f);
 	free(st.pending);

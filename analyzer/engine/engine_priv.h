@@ -9,15 +9,32 @@
 #include "layerwaste/engine.h"
 #include "layerwaste/read.h"
 
+/* A whiteout or opaque marker and the ranks it covers: those of its
+ * path and everything under it, [lo, hi). */
+struct lw_mark {
+	uint32_t layer, entry;
+	uint32_t lo, hi;
+	uint32_t parent; /* a whiteout's directory's rank, or UINT32_MAX
+			    when the set lacks it (or it is the root) */
+	uint8_t self;    /* the rank at lo is the marker's own path */
+};
+
 /* Every path of an image once, in tree order (lw_path_cmp), so that a
  * directory's subtree is a range of ranks. Entries carry their rank in
- * path_id. */
+ * path_id; markers, which have none, have their ranges in marks. */
 struct lw_pathset {
 	const struct lw_entry **paths; /* an entry of each path, borrowed
-					  from the layer indexes */
+					  from the layer indexes; freed
+					  once marks are made */
 	uint32_t *end;      /* end of each path's subtree (exclusive) */
 	size_t n;
+	struct lw_mark *marks; /* every layer's, by layer then entry */
+	size_t nmarks;
 };
+
+/* Where layer k's marks start in ps->marks (they run while their layer
+ * is k). */
+size_t lw_pathset_marks_of(const struct lw_pathset *ps, uint32_t k);
 
 /* The ranks of path[0..len) and everything under it, [*lo, *hi), whether
  * or not path itself is in the set. "" is the root: everything. */

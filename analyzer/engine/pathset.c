@@ -58,6 +58,21 @@ void lw_pathset_subtree_of(const struct lw_pathset *ps,
 	*self = n && *lo < *hi && !lw_entry_path_cmp(ps->paths[*lo], e);
 }
 
+size_t lw_pathset_marks_of(const struct lw_pathset *ps, uint32_t k)
+{
+	size_t a = 0, b = ps->nmarks;
+
+	while (a < b) {
+		size_t mid = a + (b - a) / 2;
+
+		if (ps->marks[mid].layer < k)
+			a = mid + 1;
+		else
+			b = mid;
+	}
+	return a;
+}
+
 int lw_path_cmpn(const char *a, size_t alen, const char *b, size_t blen)
 {
 	size_t n = alen < blen ? alen : blen, i = 0;
