@@ -52,10 +52,6 @@ void lw_pathset_subtree_of(const struct lw_pathset *ps,
 void lw_sort(void *base, size_t n, size_t size,
 	     int (*cmp)(const void *, const void *));
 
-/* lw_path_cmp(a, b) of paths whose lengths (strlen) are known: compared
- * 8 bytes at a time up to the first difference. */
-int lw_path_cmpn(const char *a, size_t alen, const char *b, size_t blen);
-
 /* A ref with a sort key. */
 struct lw_keyed_ref {
 	uint64_t key;

@@ -73,38 +73,6 @@ size_t lw_pathset_marks_of(const struct lw_pathset *ps, uint32_t k)
 	return a;
 }
 
-int lw_path_cmpn(const char *a, size_t alen, const char *b, size_t blen)
-{
-	size_t n = alen < blen ? alen : blen, i = 0;
-	unsigned char x, y;
-
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-	for (; i + 8 <= n; i += 8) {
-		uint64_t u, v;
-
-		memcpy(&u, a + i, 8);
-		memcpy(&v, b + i, 8);
-		if (u != v) {
-			/* The first byte that differs is the lowest. */
-			i += (size_t)__builtin_ctzll(u ^ v) / 8;
-			break;
-		}
-	}
-#endif
-	while (i < n && a[i] == b[i])
-		i++;
-	/* As lw_path_cmp decides at the first byte that differs or ends. */
-	x = i < alen ? (unsigned char)a[i] : 0;
-	y = i < blen ? (unsigned char)b[i] : 0;
-	if (x == y)
-		return 0;
-	if (x == '/')
-		return y ? -1 : 1;
-	if (y == '/')
-		return x ? 1 : -1;
-	return x < y ? -1 : 1;
-}
-
 /* ---- lw_sort ---- */
 
 #define SHORT_RUN 16

@@ -207,7 +207,7 @@ int lw_layer_index_set_path(struct lw_layer_index *ix, struct lw_entry *e,
 	const char *slash = memrchr(path, '/', plen);
 	const char *name = slash ? slash + 1 : path;
 	size_t nlen = plen - (size_t)(name - path);
-	char *p;
+	char buf[LW_PATH_MAX], *p;
 
 	e->dir = NULL;
 	e->name_len = (uint16_t)nlen;
@@ -220,15 +220,24 @@ int lw_layer_index_set_path(struct lw_layer_index *ix, struct lw_entry *e,
 		e->name = lw_layer_index_strndup(ix, name, nlen);
 		return e->name ? 0 : -1;
 	}
-	/* The name, its NUL, the link and its NUL, in one piece. */
-	p = nlen + llen + 2 <= LW_PATH_MAX ? lw_layer_index_strndup(ix, name,
-		nlen + 1 + llen) : lw_arena_alloc(&ix->arena, nlen + llen + 2);
+	/* The name, its NUL, the link and its NUL, in one piece: packed
+	 * with the other strings when it fits a path's room. */
+	if (nlen + llen + 2 <= sizeof(buf)) {
+		memcpy(buf, name, nlen);
+		buf[nlen] = '\0';
+		memcpy(buf + nlen + 1, link, llen);
+		p = lw_layer_index_strndup(ix, buf, nlen + 1 + llen);
+	} else {
+		p = lw_arena_alloc(&ix->arena, nlen + llen + 2);
+		if (p) {
+			memcpy(p, name, nlen);
+			p[nlen] = '\0';
+			memcpy(p + nlen + 1, link, llen);
+			p[nlen + 1 + llen] = '\0';
+		}
+	}
 	if (!p)
 		return -1;
-	memcpy(p, name, nlen);
-	p[nlen] = '\0';
-	memcpy(p + nlen + 1, link, llen);
-	p[nlen + 1 + llen] = '\0';
 	e->name = p;
 	e->flags |= LW_ENTRY_HAS_LINK;
 	return 0;

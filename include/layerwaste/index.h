@@ -42,7 +42,7 @@ enum {
 	LW_ENTRY_HASHED = 1 << 0,  /* hash is valid */
 	LW_ENTRY_HAS_CAP = 1 << 1, /* has a security.capability xattr */
 	LW_ENTRY_HAS_XATTR = 1 << 2,
-	LW_ENTRY_HAS_LINK = 1 << 3, /* a link target follows the path */
+	LW_ENTRY_HAS_LINK = 1 << 3, /* a link target follows the name */
 };
 
 struct lw_hash {

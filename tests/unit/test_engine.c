@@ -1670,44 +1670,6 @@ START_TEST(sort_runs_matches_qsort_or_declines)
 }
 END_TEST
 
-/* lw_path_cmpn gives lw_path_cmp's order: random paths over a small
- * alphabet (the separator, bytes either side of it, high bytes), long
- * shared prefixes, every length across the word size. */
-START_TEST(path_cmpn_matches_path_cmp)
-{
-	static const char alphabet[] = "/a-.0\x01\x7f\xff";
-	char a[80], b[80];
-	uint32_t seed = 5;
-	size_t i, j, la, lb;
-
-	for (i = 0; i < 200000; i++) {
-		seed = seed * 1103515245u + 12345u;
-		la = (seed >> 8) % 40;
-		for (j = 0; j < la; j++) {
-			seed = seed * 1103515245u + 12345u;
-			a[j] = alphabet[(seed >> 12) % (sizeof(alphabet) - 1)];
-		}
-		a[la] = '\0';
-		/* b: a prefix of a, then its own tail. */
-		seed = seed * 1103515245u + 12345u;
-		lb = (seed >> 8) % (la + 1);
-		memcpy(b, a, lb);
-		seed = seed * 1103515245u + 12345u;
-		for (j = 0; j < (seed >> 8) % 20; j++) {
-			seed = seed * 1103515245u + 12345u;
-			b[lb++] = alphabet[(seed >> 12) %
-					  (sizeof(alphabet) - 1)];
-		}
-		b[lb] = '\0';
-		ck_assert_int_eq(lw_path_cmpn(a, la, b, lb),
-				 lw_path_cmp(a, b));
-		ck_assert_int_eq(lw_path_cmpn(b, lb, a, la),
-				 lw_path_cmp(b, a));
-		ck_assert_int_eq(lw_path_cmpn(a, la, a, la), 0);
-	}
-}
-END_TEST
-
 static Suite *engine_suite(void)
 {
 	Suite *s = suite_create("engine");
@@ -1785,7 +1747,6 @@ static Suite *engine_suite(void)
 	tcase_add_test(o, sort_keeps_every_element_among_equal_keys);
 	tcase_add_test(o, typed_sorts_match_lw_sort_on_every_shape);
 	tcase_add_test(o, sort_runs_matches_qsort_or_declines);
-	tcase_add_test(o, path_cmpn_matches_path_cmp);
 	suite_add_tcase(s, o);
 	return s;
 }

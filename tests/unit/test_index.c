@@ -630,6 +630,19 @@ START_TEST(entry_paths_are_dir_and_name)
 			ck_assert_ptr_null(lw_entry_link(&e[i]));
 		ck_assert_int_eq(e[i].dir == NULL, strchr(p[i], '/') == NULL);
 	}
+	/* A path that ends where its buffer does (no NUL after it): only
+	 * its bytes are read, as ASan checks. */
+	{
+		struct lw_entry g = { .dir = NULL };
+		char *tight = lw_xmalloc(9);
+
+		memcpy(tight, "dir/name!", 9);
+		ck_assert_int_eq(lw_layer_index_set_path(&ix, &g, tight, 9,
+							 "target", 6), 0);
+		free(tight);
+		ck_assert_str_eq(lwt_path(&g), "dir/name!");
+		ck_assert_str_eq(lw_entry_link(&g), "target");
+	}
 	/* One dir per distinct directory, shared. */
 	for (i = 0; i < 400; i++)
 		for (j = 0; j < 400; j++)
