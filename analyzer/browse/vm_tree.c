@@ -33,12 +33,13 @@ static int is_marker(const struct lw_entry *e)
 	return e->type == LW_ENTRY_WHITEOUT || e->type == LW_ENTRY_OPAQUE;
 }
 
-/* A copy of e's path that lives as long as vm. */
-static const char *keep_path(struct lw_vm *vm, const struct lw_entry *e)
+/* A copy of e's path in a, which the browser's trees and paths live in:
+ * out of memory aborts, as lw_xmalloc does. */
+static const char *keep_path(struct lw_arena *a, const struct lw_entry *e)
 {
 	struct lw_pathbuf pb;
 	const char *p = lw_entry_path(e, &pb);
-	const char *c = lw_arena_strndup(&vm->path_strs, p, strlen(p));
+	const char *c = lw_arena_strndup(a, p, strlen(p));
 
 	if (!c) {
 		fputs("layerwaste: out of memory\n", stderr);
@@ -72,7 +73,8 @@ void lwv_paths_init(struct lw_vm *vm)
 			const struct lw_entry *e = &ix->entries[i];
 
 			if (!is_marker(e) && !vm->paths[e->path_id])
-				vm->paths[e->path_id] = keep_path(vm, e);
+				vm->paths[e->path_id] =
+					keep_path(&vm->path_strs, e);
 		}
 	}
 	/* Every rank has a path when the engine ranked the entries; keep the
@@ -278,15 +280,8 @@ static void collect_layer(const struct lw_vm *vm, uint32_t layer,
 		const struct lw_entry *e = &ix->entries[i];
 
 		if (e->type == LW_ENTRY_WHITEOUT) {
-			struct lw_pathbuf pb;
-			const char *p = lw_entry_path(e, &pb);
-			const char *c = lw_arena_strndup(it->strs, p,
-							 strlen(p));
+			const char *c = keep_path(it->strs, e);
 
-			if (!c) {
-				fputs("layerwaste: out of memory\n", stderr);
-				abort();
-			}
 			push_item(it, c, path_key(vm, c), ITEM_WHITEOUT, layer,
 				  (uint32_t)i);
 		} else if (!is_marker(e) && e->path_id < vm->npaths) {

@@ -151,8 +151,7 @@ struct owners {
 
 /* s (borrowed from the entry's bytes, or NULL) as a string of ix: one
  * copy for each of the first OWNERS_MAX names, then a copy each time.
- * NULL for NULL or on out of memory (then the meta reads as nameless,
- * as the arena's failure is caught by the next copy). */
+ * NULL for NULL, or on out of memory. */
 static const char *owner(struct lw_layer_index *ix, struct owners *o,
 			 const char *s)
 {
@@ -232,13 +231,15 @@ static const char *parse(const unsigned char *buf, size_t len,
 		struct lw_entry *e = &ix->entries[i];
 		const char *path = str_at(strs, nstr, get32(rec), &bad);
 		const char *link = str_at(strs, nstr, get32(rec + 4), &bad);
+		const char *un = str_at(strs, nstr, get32(rec + 8), &bad);
+		const char *gn = str_at(strs, nstr, get32(rec + 12), &bad);
 		struct lw_entry_meta m;
 
 		m.mtime = (int64_t)get64(rec + 48);
-		m.uname = owner(ix, &own, str_at(strs, nstr, get32(rec + 8),
-						 &bad));
-		m.gname = owner(ix, &own, str_at(strs, nstr, get32(rec + 12),
-						 &bad));
+		m.uname = owner(ix, &own, un);
+		m.gname = owner(ix, &own, gn);
+		if ((un && !m.uname) || (gn && !m.gname))
+			return "too large";
 		m.uid = get32(rec + 56);
 		m.gid = get32(rec + 60);
 		if (get32(rec + 64) > 07777)
