@@ -476,9 +476,10 @@ static int parse_option(struct cli *c, int o, const char *name, char **argv)
 		return 0;
 	}
 	case O_MAXENT:
-		if (parse_uint(optarg, LONG_MAX, &v) || v == 0)
-			return die_usage("--max-entries takes a positive "
-					 "number, not '%s'", optarg);
+		if (parse_uint(optarg, LW_MAX_ENTRIES_LIMIT, &v) || v == 0)
+			return die_usage("--max-entries takes a number from 1 "
+					 "to %u, not '%s'",
+					 LW_MAX_ENTRIES_LIMIT, optarg);
 		c->ro.max_entries = (size_t)v;
 		return 0;
 	case O_MAXBYTES: {

@@ -104,20 +104,22 @@ static int path_id_cmp(uint32_t x, uint32_t y, const void *ctx)
 /* Whether a and b have the same path. */
 static int same_path(const struct lw_entry *a, const struct lw_entry *b)
 {
-	if (a->dir != b->dir && (!a->dir || !b->dir ||
-				 a->dir->hash != b->dir->hash ||
-				 a->dir->len != b->dir->len ||
-				 memcmp(a->dir->path, b->dir->path,
-					a->dir->len)))
+	const struct lw_dir *ad = lw_entry_dir(a), *bd = lw_entry_dir(b);
+
+	if (ad != bd && (!ad || !bd || ad->hash != bd->hash ||
+			 ad->len != bd->len ||
+			 memcmp(ad->path, bd->path, ad->len)))
 		return 0;
-	return !strcmp(a->name, b->name);
+	return !strcmp(lw_entry_name(a), lw_entry_name(b));
 }
 
 /* A hash of e's whole path, the same for every entry of that path. */
 static uint64_t path_hash(const struct lw_entry *e)
 {
-	return XXH3_64bits_withSeed(e->name, e->name_len,
-				    e->dir ? e->dir->hash : 0);
+	const struct lw_dir *d = lw_entry_dir(e);
+
+	return XXH3_64bits_withSeed(lw_entry_name(e), e->name_len,
+				    d ? d->hash : 0);
 }
 
 /* Numbers each distinct path of the image once: uniq[number] is the path
@@ -179,6 +181,7 @@ static int make_marks(struct state *st, struct lw_error *err)
 		for (i = 0; i < ix->count; i++) {
 			const struct lw_entry *e = &ix->entries[i];
 			struct lw_mark *m;
+			const struct lw_dir *d;
 
 			if (!is_marker(e))
 				continue;
@@ -201,13 +204,13 @@ static int make_marks(struct state *st, struct lw_error *err)
 			m->hi = (uint32_t)hi;
 			m->self = (uint8_t)self;
 			m->parent = UINT32_MAX;
-			if (e->type == LW_ENTRY_WHITEOUT && e->dir) {
-				lw_pathset_subtree(ps, e->dir->path,
-						   e->dir->len, &lo, &hi);
+			d = lw_entry_dir(e);
+			if (e->type == LW_ENTRY_WHITEOUT && d) {
+				lw_pathset_subtree(ps, d->path, d->len, &lo,
+						   &hi);
 				if (lo < hi &&
 				    !lw_entry_path_cmp_str(ps->paths[lo],
-							   e->dir->path,
-							   e->dir->len))
+							   d->path, d->len))
 					m->parent = (uint32_t)lo;
 			}
 		}
@@ -219,14 +222,15 @@ static int make_marks(struct state *st, struct lw_error *err)
  * is d's path or under it. */
 static int holds(const struct lw_entry *d, const struct lw_dir *pd)
 {
-	size_t at = d->dir ? d->dir->len + 1 : 0, dl = at + d->name_len;
+	const struct lw_dir *dd = lw_entry_dir(d);
+	size_t at = dd ? dd->len + 1 : 0, dl = at + d->name_len;
 
 	if (!pd || pd->len < dl)
 		return 0;
-	if (d->dir && (memcmp(pd->path, d->dir->path, d->dir->len) ||
-		       pd->path[d->dir->len] != '/'))
+	if (dd && (memcmp(pd->path, dd->path, dd->len) ||
+		   pd->path[dd->len] != '/'))
 		return 0;
-	return !memcmp(pd->path + at, d->name, d->name_len) &&
+	return !memcmp(pd->path + at, lw_entry_name(d), d->name_len) &&
 		(pd->len == dl || pd->path[dl] == '/');
 }
 
@@ -319,7 +323,7 @@ static int build_paths(struct state *st, struct lw_error *err)
 	}
 	/* The open directories: as deep as a path has components. */
 	for (i = 0; i < n; i++) {
-		const struct lw_dir *pd = st->ps.paths[i]->dir;
+		const struct lw_dir *pd = lw_entry_dir(st->ps.paths[i]);
 
 		while (depth) {
 			if (holds(st->ps.paths[stack[depth - 1]], pd))

@@ -6,8 +6,8 @@
 #include "tar_priv.h"
 
 /* A layer holds millions of entries: each byte here is megabytes. */
-_Static_assert(sizeof(void *) != 8 || sizeof(struct lw_entry) == 64,
-	       "struct lw_entry grew past 64 bytes");
+_Static_assert(sizeof(void *) != 8 || sizeof(struct lw_entry) == 48,
+	       "struct lw_entry grew past 48 bytes");
 
 /* Paths are packed into chunks this big, carved from the arena. */
 #define STR_CHUNK (16u << 10)
@@ -24,6 +24,7 @@ void lw_layer_index_release(struct lw_layer_index *ix)
 	free(ix->entries);
 	free(ix->meta_tab);
 	free(ix->dir_tab);
+	free(ix->node_tab);
 	free(ix->kept);
 	lw_warnings_release(&ix->warnings);
 	memset(ix, 0, sizeof(*ix));
@@ -116,7 +117,8 @@ size_t lw_layer_index_memory(const struct lw_layer_index *ix)
 {
 	return ix->arena.bytes + ix->cap * sizeof(*ix->entries) +
 		ix->meta_tabsize * sizeof(*ix->meta_tab) +
-		ix->dir_tabsize * sizeof(*ix->dir_tab);
+		ix->dir_tabsize * sizeof(*ix->dir_tab) +
+		ix->node_tabsize * sizeof(*ix->node_tab);
 }
 
 char *lw_layer_index_strndup(struct lw_layer_index *ix, const char *s,
@@ -200,29 +202,108 @@ const struct lw_dir *lw_layer_index_dir(struct lw_layer_index *ix,
 	return ix->last_dir;
 }
 
+/* The 4 GiB window of memory p lies in: a node's base. */
+static uintptr_t window_of(const char *p)
+{
+	return (uintptr_t)p & ~(uintptr_t)UINT32_MAX;
+}
+
+static uint64_t node_hash(const struct lw_dir *d,
+			  const struct lw_entry_meta *m, uintptr_t base)
+{
+	uint64_t k[3] = { (uint64_t)(uintptr_t)d, (uint64_t)(uintptr_t)m,
+			  (uint64_t)base };
+
+	return XXH3_64bits(k, sizeof(k));
+}
+
+/* The slot of the node (d, m, base) in ix->node_tab: the node or the
+ * empty slot where it goes. */
+static size_t node_slot(const struct lw_layer_index *ix,
+			const struct lw_dir *d, const struct lw_entry_meta *m,
+			uintptr_t base)
+{
+	size_t mask = ix->node_tabsize - 1;
+	size_t i = (size_t)node_hash(d, m, base) & mask;
+
+	while (ix->node_tab[i] && (ix->node_tab[i]->dir != d ||
+				   ix->node_tab[i]->meta != m ||
+				   ix->node_tab[i]->base != base))
+		i = (i + 1) & mask;
+	return i;
+}
+
+/* The node (d, m, base) of ix, added when ix lacks it; NULL on out of
+ * memory. */
+static const struct lw_node *node_of(struct lw_layer_index *ix,
+				     const struct lw_dir *d,
+				     const struct lw_entry_meta *m,
+				     uintptr_t base)
+{
+	const struct lw_node *last = ix->last_node;
+	struct lw_node *n;
+	size_t i;
+
+	/* Neighbours in a tar mostly share all three. */
+	if (last && last->dir == d && last->meta == m && last->base == base)
+		return last;
+	/* At most three quarters full. */
+	if ((ix->nnodes + 1) * 4 > ix->node_tabsize * 3) {
+		const struct lw_node **old = ix->node_tab;
+		size_t oldsize = ix->node_tabsize;
+		size_t size = oldsize ? oldsize * 2 : 64;
+
+		ix->node_tab = calloc(size, sizeof(*ix->node_tab));
+		if (!ix->node_tab) {
+			ix->node_tab = old;
+			return NULL;
+		}
+		ix->node_tabsize = size;
+		for (i = 0; i < oldsize; i++)
+			if (old[i])
+				ix->node_tab[node_slot(ix, old[i]->dir,
+						       old[i]->meta,
+						       old[i]->base)] = old[i];
+		free(old);
+	}
+	i = node_slot(ix, d, m, base);
+	if (!ix->node_tab[i]) {
+		n = lw_arena_alloc(&ix->arena, sizeof(*n));
+		if (!n)
+			return NULL;
+		n->dir = d;
+		n->meta = m;
+		n->base = base;
+		ix->node_tab[i] = n;
+		ix->nnodes++;
+	}
+	ix->last_node = ix->node_tab[i];
+	return ix->last_node;
+}
+
 int lw_layer_index_set_path(struct lw_layer_index *ix, struct lw_entry *e,
-			    const char *path, size_t plen, const char *link,
-			    size_t llen)
+			    const struct lw_entry_meta *m, const char *path,
+			    size_t plen, const char *link, size_t llen)
 {
 	const char *slash = memrchr(path, '/', plen);
 	const char *name = slash ? slash + 1 : path;
 	size_t nlen = plen - (size_t)(name - path);
+	const struct lw_dir *d = NULL;
 	char buf[LW_PATH_MAX], *p;
 
-	e->dir = NULL;
+	e->node = NULL;
 	e->name_len = (uint16_t)nlen;
 	if (slash) {
-		e->dir = lw_layer_index_dir(ix, path, (size_t)(slash - path));
-		if (!e->dir)
+		d = lw_layer_index_dir(ix, path, (size_t)(slash - path));
+		if (!d)
 			return -1;
 	}
 	if (!link) {
-		e->name = lw_layer_index_strndup(ix, name, nlen);
-		return e->name ? 0 : -1;
-	}
-	/* The name, its NUL, the link and its NUL, in one piece: packed
-	 * with the other strings when it fits a path's room. */
-	if (nlen + llen + 2 <= sizeof(buf)) {
+		p = lw_layer_index_strndup(ix, name, nlen);
+	} else if (nlen + llen + 2 <= sizeof(buf)) {
+		/* The name, its NUL, the link and its NUL, in one piece:
+		 * packed with the other strings when it fits a path's
+		 * room. */
 		memcpy(buf, name, nlen);
 		buf[nlen] = '\0';
 		memcpy(buf + nlen + 1, link, llen);
@@ -238,8 +319,12 @@ int lw_layer_index_set_path(struct lw_layer_index *ix, struct lw_entry *e,
 	}
 	if (!p)
 		return -1;
-	e->name = p;
-	e->flags |= LW_ENTRY_HAS_LINK;
+	e->node = node_of(ix, d, m, window_of(p));
+	if (!e->node)
+		return -1;
+	e->name_off = (uint32_t)((uintptr_t)p - e->node->base);
+	if (link)
+		e->flags |= LW_ENTRY_HAS_LINK;
 	return 0;
 }
 
@@ -252,11 +337,13 @@ struct pieces {
 
 static void pieces_of(const struct lw_entry *e, struct pieces *p)
 {
-	p->s[0] = e->dir ? e->dir->path : "";
-	p->n[0] = e->dir ? e->dir->len : 0;
+	const struct lw_dir *d = lw_entry_dir(e);
+
+	p->s[0] = d ? d->path : "";
+	p->n[0] = d ? d->len : 0;
 	p->s[1] = "/";
-	p->n[1] = e->dir ? 1 : 0;
-	p->s[2] = e->name;
+	p->n[1] = d ? 1 : 0;
+	p->s[2] = lw_entry_name(e);
 	p->n[2] = e->name_len;
 }
 
@@ -335,16 +422,17 @@ static size_t first_diff(const char *a, const char *b, size_t n)
  * a's name meets the rest of b's directory. */
 static int deeper_cmp(const struct lw_entry *a, const struct lw_entry *b)
 {
-	size_t la = a->dir->len, rest = b->dir->len - la - 1, m, i;
-	const char *r = b->dir->path + la + 1;
+	const struct lw_dir *bd = lw_entry_dir(b);
+	size_t la = lw_entry_dir(a)->len, rest = bd->len - la - 1, m, i;
+	const char *r = bd->path + la + 1, *an = lw_entry_name(a);
 
 	/* After the shared part a goes on with '/', b with its byte. */
-	if (b->dir->path[la] != '/')
+	if (bd->path[la] != '/')
 		return -1;
 	m = a->name_len < rest ? a->name_len : rest;
-	i = first_diff(a->name, r, m);
+	i = first_diff(an, r, m);
 	if (i < m)
-		return tree_rank((unsigned char)a->name[i]) <
+		return tree_rank((unsigned char)an[i]) <
 			tree_rank((unsigned char)r[i]) ? -1 : 1;
 	/* a's path ends where b's goes on (with '/' or more of the
 	 * component), or b's component ends where a's name goes on. */
@@ -353,30 +441,31 @@ static int deeper_cmp(const struct lw_entry *a, const struct lw_entry *b)
 
 static int name_cmp(const struct lw_entry *a, const struct lw_entry *b)
 {
-	int c = strcmp(a->name, b->name);
+	int c = strcmp(lw_entry_name(a), lw_entry_name(b));
 
 	return c < 0 ? -1 : c > 0;
 }
 
 int lw_entry_path_cmp(const struct lw_entry *a, const struct lw_entry *b)
 {
+	const struct lw_dir *ad = lw_entry_dir(a), *bd = lw_entry_dir(b);
 	struct pieces pa, pb;
 
 	/* Siblings, the common case, differ in their names alone; a name
 	 * holds no separator, so bytes order it. */
-	if (a->dir == b->dir)
+	if (ad == bd)
 		return name_cmp(a, b);
 	/* Otherwise the directories mostly settle it: at their first
 	 * difference, or, when they are equal strings (of two layers), the
 	 * names do. */
-	if (a->dir && b->dir) {
-		size_t la = a->dir->len, lb = b->dir->len;
+	if (ad && bd) {
+		size_t la = ad->len, lb = bd->len;
 		size_t m = la < lb ? la : lb;
-		size_t i = first_diff(a->dir->path, b->dir->path, m);
+		size_t i = first_diff(ad->path, bd->path, m);
 
 		if (i < m) {
-			int x = tree_rank((unsigned char)a->dir->path[i]);
-			int y = tree_rank((unsigned char)b->dir->path[i]);
+			int x = tree_rank((unsigned char)ad->path[i]);
+			int y = tree_rank((unsigned char)bd->path[i]);
 
 			return x < y ? -1 : 1;
 		}
@@ -401,13 +490,14 @@ int lw_entry_path_cmp_str(const struct lw_entry *e, const char *path,
 
 int lw_entry_path_is(const struct lw_entry *e, const char *path)
 {
+	const struct lw_dir *d = lw_entry_dir(e);
 	size_t dl;
 
-	if (!e->dir)
-		return !strcmp(e->name, path);
-	dl = e->dir->len;
-	return !strncmp(path, e->dir->path, dl) && path[dl] == '/' &&
-		!strcmp(path + dl + 1, e->name);
+	if (!d)
+		return !strcmp(lw_entry_name(e), path);
+	dl = d->len;
+	return !strncmp(path, d->path, dl) && path[dl] == '/' &&
+		!strcmp(path + dl + 1, lw_entry_name(e));
 }
 
 static int str_same(const char *a, const char *b)
@@ -572,7 +662,7 @@ const struct lw_entry *lw_layer_index_content(const struct lw_layer_index *ix,
 					      const struct lw_entry *e)
 {
 	if (e->type == LW_ENTRY_HARDLINK) {
-		if (e->target == LW_NO_OFFSET || e->target >= ix->count)
+		if (e->target == LW_NO_TARGET || e->target >= ix->count)
 			return NULL;
 		e = &ix->entries[e->target];
 	}

@@ -301,11 +301,11 @@ static int locate_content(struct archive *a, const struct lw_scan *s,
 				    archive_error_string(a) : "no data");
 	p = buf;
 	if (p >= s->map && p < s->map + s->map_len &&
-	    e->size <= (uint64_t)(s->map + s->map_len - p)) {
-		e->data_off = (uint64_t)(p - s->map);
-		return lw_scan_cap(s, e->data_off + e->size, err);
-	}
-	/* libarchive handed us a copy: read the rest the slow way. */
+	    e->size <= (uint64_t)(s->map + s->map_len - p) &&
+	    !lw_entry_set_data_off(e, (uint64_t)(p - s->map)))
+		return lw_scan_cap(s, (uint64_t)(p - s->map) + e->size, err);
+	/* libarchive handed us a copy, or the place cannot be kept (2 TiB
+	 * or more into the layer): read the rest the slow way. */
 	return hash_stream(a, s, e, buf, len, off, NULL, 0, err);
 }
 
@@ -413,8 +413,8 @@ void lw_scan_resolve_hardlinks(struct lw_layer_index *ix)
 		t = lw_entry_link(e);
 		j = link_slot(ix, tab, size, t,
 			      (uint32_t)XXH3_64bits(t, strlen(t)));
-		e->target = tab[j].file ? tab[j].file - 1 : LW_NO_OFFSET;
-		if (e->target == LW_NO_OFFSET)
+		e->target = tab[j].file ? tab[j].file - 1 : LW_NO_TARGET;
+		if (e->target == LW_NO_TARGET)
 			lw_warnings_add(&ix->warnings,
 					"hard link '%s' points to '%s', which "
 					"is not a regular file of its layer",
@@ -432,6 +432,7 @@ int lw_scan_add(const struct lw_scan *s, const struct lw_scan_item *it,
 	const char *hl = it->hardlink;
 	const char *link = NULL;
 	struct lw_entry_meta meta;
+	const struct lw_entry_meta *m;
 	struct lw_entry *e;
 	long len;
 	size_t plen;
@@ -490,11 +491,11 @@ int lw_scan_add(const struct lw_scan *s, const struct lw_scan_item *it,
 		sizeof(*ix->entries));
 	e = &ix->entries[ix->count];
 	memset(e, 0, sizeof(*e));
-	e->meta = lw_layer_index_meta(ix, &meta);
-	if (!e->meta || lw_layer_index_set_path(ix, e, path, plen, link,
-						link ? strlen(link) : 0))
+	m = lw_layer_index_meta(ix, &meta);
+	if (!m || lw_layer_index_set_path(ix, e, m, path, plen, link,
+					  link ? strlen(link) : 0))
 		return lw_error_set(err, LW_ERR_NOMEM, "out of memory");
-	e->data_off = LW_NO_OFFSET;
+	lw_entry_set_data_off(e, LW_NO_OFFSET);
 	if (meta.xattr_hash)
 		e->flags |= LW_ENTRY_HAS_XATTR;
 	if (it->has_cap)

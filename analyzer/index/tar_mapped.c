@@ -972,7 +972,12 @@ int lw_tar_scan_mapped(const unsigned char *map, size_t len,
 						  lw_entry_path(file, &pb));
 				goto out;
 			}
-			file->data_off = data_off;
+			/* A place past 2 TiB cannot be kept: libarchive's
+			 * walk hashes that content as it passes. */
+			if (lw_entry_set_data_off(file, data_off)) {
+				rc = LW_TAR_FALLBACK;
+				goto out;
+			}
 			rc = lw_scan_cap(s, data_off + file->size, err);
 			if (rc)
 				goto out;

@@ -234,6 +234,8 @@ static const char *parse(const unsigned char *buf, size_t len,
 		const char *un = str_at(strs, nstr, get32(rec + 8), &bad);
 		const char *gn = str_at(strs, nstr, get32(rec + 12), &bad);
 		struct lw_entry_meta m;
+		const struct lw_entry_meta *mp;
+		uint64_t place = get64(rec + 24);
 
 		m.mtime = (int64_t)get64(rec + 48);
 		m.uname = owner(ix, &own, un);
@@ -246,9 +248,8 @@ static const char *parse(const unsigned char *buf, size_t len,
 			bad = 1;
 		m.mode = (uint16_t)get32(rec + 64);
 		m.xattr_hash = get32(rec + 68);
-		e->meta = lw_layer_index_meta(ix, &m);
+		mp = lw_layer_index_meta(ix, &m);
 		e->size = get64(rec + 16);
-		e->data_off = get64(rec + 24);
 		e->hash.lo = get64(rec + 32);
 		e->hash.hi = get64(rec + 40);
 		e->type = rec[72];
@@ -258,22 +259,30 @@ static const char *parse(const unsigned char *buf, size_t len,
 			bad = 1;
 			break;
 		}
-		if (!e->meta || lw_layer_index_set_path(ix, e, path,
-							strlen(path), link,
-							link ? strlen(link) :
-							0))
+		if (!mp || lw_layer_index_set_path(ix, e, mp, path,
+						   strlen(path), link,
+						   link ? strlen(link) : 0))
 			return "too large";
-		if (e->type > LW_ENTRY_OPAQUE)
+		/* A hard link's target entry, or where a file's content
+		 * starts (LW_NO_OFFSET for none, as for other types). */
+		if (e->type > LW_ENTRY_OPAQUE) {
 			bad = 1;
-		else if (e->type == LW_ENTRY_HARDLINK)
-			bad = e->target != LW_NO_OFFSET && e->target >= count;
-		else if (e->type == LW_ENTRY_FILE &&
-			 e->data_off != LW_NO_OFFSET)
+		} else if (e->type == LW_ENTRY_HARDLINK) {
+			if (place == LW_NO_OFFSET)
+				e->target = LW_NO_TARGET;
+			else if (place < count && place < LW_NO_TARGET)
+				e->target = (uint32_t)place;
+			else
+				bad = 1;
+		} else if (lw_entry_set_data_off(e, place)) {
+			bad = 1;
+		} else if (e->type == LW_ENTRY_FILE && place != LW_NO_OFFSET) {
 			/* Offsets are into the blob's bytes, which only an
 			 * uncompressed blob maps. */
 			bad = compression != LW_COMP_NONE ||
-				e->data_off > blob_size ||
-				e->size > blob_size - e->data_off;
+				place > blob_size ||
+				e->size > blob_size - place;
+		}
 	}
 	for (i = 0; i < nwarn && !bad; i++) {
 		const char *s = str_at(strs, nstr, get32(rec + 4 * i), &bad);
@@ -503,7 +512,9 @@ static int serialise(const struct lw_cache_slot *s, int fd)
 		for (j = 0; j < 4; j++)
 			put32(rec + 4 * j, str_off(v[j], &at, &bad));
 		put64(rec + 16, e->size);
-		put64(rec + 24, e->data_off);
+		put64(rec + 24, e->type != LW_ENTRY_HARDLINK ?
+		      lw_entry_data_off(e) : e->target == LW_NO_TARGET ?
+		      LW_NO_OFFSET : e->target);
 		put64(rec + 32, e->hash.lo);
 		put64(rec + 40, e->hash.hi);
 		put64(rec + 48, (uint64_t)lw_entry_mtime(e));

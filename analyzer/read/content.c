@@ -176,11 +176,11 @@ static int hash_entry(struct lw_image *img, size_t li, size_t ei,
 		XXH3_state_t *own = NULL;
 		const unsigned char *p;
 
-		if (!base || e->data_off == LW_NO_OFFSET)
+		if (!base || lw_entry_data_off(e) == LW_NO_OFFSET)
 			return lw_error_set(err, LW_ERR_INPUT, "layer %zu: "
 					    "content of '%s' is not available",
 					    li, lw_entry_path(e, &pb));
-		p = base + e->data_off;
+		p = base + lw_entry_data_off(e);
 		if (!file_mapped(&img->priv->src, p, e->size))
 			return lw_error_set(err, LW_ERR_INPUT, "layer %zu: "
 					    "content of '%s' lies outside the "
@@ -226,9 +226,9 @@ static const unsigned char *ref_addr(const struct lw_image *img,
 {
 	const unsigned char *base = img->priv ? img->priv->bases[r->layer] :
 		NULL;
-	const struct lw_entry *e = ref_entry(img, r);
+	uint64_t off = lw_entry_data_off(ref_entry(img, r));
 
-	return base && e->data_off != LW_NO_OFFSET ? base + e->data_off : NULL;
+	return base && off != LW_NO_OFFSET ? base + off : NULL;
 }
 
 static void fail(struct hash_job *h, const struct lw_error *e)

@@ -296,8 +296,8 @@ int lw_image_read_entries(const struct lw_image *img, uint32_t layer,
 			outs[i].state = LW_FILE_NOT_REGULAR;
 		} else if (want[i]->size > max) {
 			outs[i].state = LW_FILE_TOO_BIG;
-		} else if (base && want[i]->data_off != LW_NO_OFFSET) {
-			take(&outs[i], base + want[i]->data_off,
+		} else if (base && lw_entry_data_off(want[i]) != LW_NO_OFFSET) {
+			take(&outs[i], base + lw_entry_data_off(want[i]),
 			     (size_t)want[i]->size);
 		} else if (lw_layer_index_kept(ix, (size_t)(want[i] -
 							    ix->entries))) {

@@ -23,6 +23,9 @@ struct archive;
  * (--max-entries). */
 #define LW_PATH_MAX 4096
 #define LW_MAX_ENTRIES_DEFAULT 10000000u
+/* The most --max-entries allows: an entry's number in its layer, a hard
+ * link's target, is 32 bits (LW_NO_TARGET aside). */
+#define LW_MAX_ENTRIES_LIMIT (UINT32_MAX - 1u)
 /* Default cap on the bytes of one decompressed stream (--max-bytes). */
 #define LW_MAX_BYTES_DEFAULT (64ull << 30)
 
@@ -37,6 +40,8 @@ enum lw_entry_type {
 };
 
 #define LW_NO_OFFSET UINT64_MAX
+/* A hard link whose target the layer lacks (lw_entry.target). */
+#define LW_NO_TARGET UINT32_MAX
 
 enum {
 	LW_ENTRY_HASHED = 1 << 0,  /* hash is valid */
@@ -68,42 +73,89 @@ struct lw_dir {
 	uint32_t len;     /* strlen(path) */
 };
 
+/* What the entries of one layer in one directory share: the directory,
+ * the lw_entry_meta (siblings mostly have one or two), and the 4 GiB of
+ * memory their names lie in, so that an entry holds one pointer and a
+ * 32-bit offset for all three. Kept once per index
+ * (lw_layer_index_set_path() makes them). */
+struct lw_node {
+	const struct lw_dir *dir;         /* NULL at the root */
+	const struct lw_entry_meta *meta; /* never NULL */
+	uintptr_t base;                   /* a name is base + name_off */
+};
+
 /* Room for any normalised path and its NUL. */
 struct lw_pathbuf {
 	char s[LW_PATH_MAX];
 };
 
-/* One tar entry: 64 bytes, a layer holds millions. Its path is kept as
- * a directory that the layer's entries share and a name; what most
- * entries of a layer share lives in struct lw_entry_meta, and a link's
- * target in the bytes after its name: see the accessors below. */
+/* One tar entry: 48 bytes, a layer holds millions. Its path is a
+ * directory that the layer's entries share and a name; what most entries
+ * of a directory share lives in its struct lw_node, and a link's target
+ * in the bytes after its name. Read them through the accessors below. */
 struct lw_entry {
-	/* The path is dir->path, '/' and name, or name alone when dir is
-	 * NULL (an entry at the root). Both borrowed from the index. When
-	 * LW_ENTRY_HAS_LINK is set, the link's target follows the name's
-	 * NUL: the symlink's target as stored, or the hard link's
-	 * normalised target. */
-	const struct lw_dir *dir;
-	const char *name;
+	/* Owned by the index; set by lw_layer_index_set_path(), and never
+	 * NULL in an index's entries. */
+	const struct lw_node *node;
 	uint64_t size;     /* content bytes; 0 for all but regular files */
-	union {
-		/* LW_ENTRY_FILE: offset of the content in the layer's mapped
-		 * bytes, or LW_NO_OFFSET when only a stream had it (then the
-		 * hash was taken on the way). */
-		uint64_t data_off;
-		/* LW_ENTRY_HARDLINK: index of the target entry in this
-		 * layer, or LW_NO_OFFSET when the layer lacks it. */
-		uint64_t target;
-	};
 	struct lw_hash hash;
-	/* Owned by the index (or, for an entry built by hand, static);
-	 * NULL reads as all zero: see lw_entry_meta_of(). */
-	const struct lw_entry_meta *meta;
+	/* The name (NUL-terminated) is at node->base + name_off: see
+	 * lw_entry_name(). When LW_ENTRY_HAS_LINK is set, the link's target
+	 * follows the name's NUL: the symlink's target as stored, or the
+	 * hard link's normalised target. */
+	uint32_t name_off;
+	union {
+		/* LW_ENTRY_FILE: where the content starts in the layer's
+		 * mapped bytes, in 512-byte tar blocks, or UINT32_MAX when
+		 * only a stream had it (then the hash was taken on the way).
+		 * Read and set through lw_entry_data_off() and
+		 * lw_entry_set_data_off(). */
+		uint32_t data_blk;
+		/* LW_ENTRY_HARDLINK: index of the target entry in this
+		 * layer, or LW_NO_TARGET when the layer lacks it. */
+		uint32_t target;
+	};
 	uint32_t path_id;    /* set by the waste engine: rank in tree order */
 	uint8_t type;        /* enum lw_entry_type */
 	uint8_t flags;
 	uint16_t name_len;   /* strlen(name): below LW_PATH_MAX */
 };
+
+/* e's directory, or NULL when e is at the root. */
+static inline const struct lw_dir *lw_entry_dir(const struct lw_entry *e)
+{
+	return e->node->dir;
+}
+
+/* e's name: the last component of its path. */
+static inline const char *lw_entry_name(const struct lw_entry *e)
+{
+	return (const char *)(e->node->base + e->name_off);
+}
+
+/* Where e's content starts in its layer's mapped bytes, or LW_NO_OFFSET
+ * when only a stream had it. */
+static inline uint64_t lw_entry_data_off(const struct lw_entry *e)
+{
+	return e->data_blk == UINT32_MAX ? LW_NO_OFFSET :
+		(uint64_t)e->data_blk << 9;
+}
+
+/* Sets where e's content starts (LW_NO_OFFSET: nowhere). Returns 0, or
+ * -1, e untouched, when off cannot be kept: not on a 512-byte block of
+ * the layer's tar, or 2 TiB or more into it. The walkers then hash the
+ * content as they pass it, as for a stream. */
+static inline int lw_entry_set_data_off(struct lw_entry *e, uint64_t off)
+{
+	if (off == LW_NO_OFFSET) {
+		e->data_blk = UINT32_MAX;
+		return 0;
+	}
+	if ((off & 511) || (off >> 9) >= UINT32_MAX)
+		return -1;
+	e->data_blk = (uint32_t)(off >> 9);
+	return 0;
+}
 
 /* The bytes of a small configuration file of a layer that came as a
  * stream (/etc/passwd, /etc/group, .env, .npmrc, keys): the profile checks
@@ -132,6 +184,11 @@ struct lw_layer_index {
 	const struct lw_dir **dir_tab;
 	size_t ndirs, dir_tabsize;
 	const struct lw_dir *last_dir;
+	/* lw_layer_index_set_path()'s: the nodes (in the arena) by hash,
+	 * the table owned; the last one found. */
+	const struct lw_node **node_tab;
+	size_t nnodes, node_tabsize;
+	const struct lw_node *last_node;
 	char *strs;                  /* lw_layer_index_strndup()'s chunk */
 	size_t strs_left;
 	uint64_t file_bytes;   /* sum of regular-file sizes */
@@ -169,33 +226,36 @@ char *lw_layer_index_strndup(struct lw_layer_index *ix, const char *s,
 const struct lw_dir *lw_layer_index_dir(struct lw_layer_index *ix,
 					const char *path, size_t len);
 
-/* Gives e the normalised path path[0..plen) and, when link is not NULL,
- * the link target link[0..llen) (setting LW_ENTRY_HAS_LINK), in ix's
- * arena. plen < LW_PATH_MAX. Returns 0, or -1 on out of memory. */
+/* Gives e the meta m (from lw_layer_index_meta(ix, ...)), the normalised
+ * path path[0..plen) and, when link is not NULL, the link target
+ * link[0..llen) (setting LW_ENTRY_HAS_LINK), in ix's arena: e's node.
+ * plen < LW_PATH_MAX. Returns 0, or -1 on out of memory (e's node then
+ * NULL: e must not be counted). */
 int lw_layer_index_set_path(struct lw_layer_index *ix, struct lw_entry *e,
-			    const char *path, size_t plen, const char *link,
-			    size_t llen);
+			    const struct lw_entry_meta *m, const char *path,
+			    size_t plen, const char *link, size_t llen);
 
 /* e's whole path: its name when that is all of it, else written to b.
  * Valid while e's index and b are. */
 static inline const char *lw_entry_path(const struct lw_entry *e,
 					struct lw_pathbuf *b)
 {
-	size_t n;
+	const struct lw_dir *d = lw_entry_dir(e);
 
-	if (!e->dir)
-		return e->name;
-	memcpy(b->s, e->dir->path, e->dir->len);
-	b->s[e->dir->len] = '/';
-	n = e->name_len;
-	memcpy(b->s + e->dir->len + 1, e->name, n + 1);
+	if (!d)
+		return lw_entry_name(e);
+	memcpy(b->s, d->path, d->len);
+	b->s[d->len] = '/';
+	memcpy(b->s + d->len + 1, lw_entry_name(e), (size_t)e->name_len + 1);
 	return b->s;
 }
 
 /* strlen of e's whole path. */
 static inline size_t lw_entry_path_len(const struct lw_entry *e)
 {
-	return (e->dir ? e->dir->len + 1 : 0) + e->name_len;
+	const struct lw_dir *d = lw_entry_dir(e);
+
+	return (d ? d->len + 1 : 0) + e->name_len;
 }
 
 /* lw_path_cmp of the whole paths of a and b, with neither written out. */
@@ -208,14 +268,11 @@ int lw_entry_path_cmp_str(const struct lw_entry *e, const char *path,
 /* Whether e's whole path is path. */
 int lw_entry_path_is(const struct lw_entry *e, const char *path);
 
-/* e's owner, mode, mtime and names (NULL when the tar has none). An
- * entry without a meta (built by hand) reads as all zero. */
+/* e's owner, mode, mtime and names (NULL when the tar has none). */
 static inline const struct lw_entry_meta *
 lw_entry_meta_of(const struct lw_entry *e)
 {
-	static const struct lw_entry_meta none = { 0, NULL, NULL, 0, 0, 0, 0 };
-
-	return e->meta ? e->meta : &none;
+	return e->node->meta;
 }
 
 static inline int64_t lw_entry_mtime(const struct lw_entry *e)
@@ -259,7 +316,7 @@ static inline const char *lw_entry_link(const struct lw_entry *e)
 {
 	if (!(e->flags & LW_ENTRY_HAS_LINK))
 		return NULL;
-	return e->name + e->name_len + 1;
+	return lw_entry_name(e) + e->name_len + 1;
 }
 
 /* The kept bytes of entry ei, or NULL. */

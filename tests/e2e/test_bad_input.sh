@@ -93,6 +93,8 @@ for c in dotdot longname; do mk $c; done
 expect_error 3 "unsafe entry name 'app/../../etc/passwd'" "$TMP/dotdot.tar"
 expect_error 3 "entry name longer than 4095 bytes" "$TMP/longname.tar"
 expect_error 3 "more than 10 entries in one layer" --max-entries 10 "$FIX/waste/docker-archive.tar"
+# Entries are numbered in 32 bits: the cap cannot go past that.
+expect_error 2 "takes a number from 1 to 4294967294" --max-entries 4294967295 "$FIX/waste/docker-archive.tar"
 
 # Several images: an error that lists the tags, then --image picks one.
 mk two-images

@@ -42,7 +42,7 @@ static void same_entries(const struct lw_layer_index *ref,
 		    !same_str(lw_entry_link(x), lw_entry_link(y)) ||
 		    x->flags != y->flags || x->hash.lo != y->hash.lo ||
 		    x->hash.hi != y->hash.hi ||
-		    (x->type == LW_ENTRY_FILE && x->data_off != y->data_off))
+		    (x->type == LW_ENTRY_FILE && x->data_blk != y->data_blk))
 			abort();
 	}
 	for (i = 0; i < ref->warnings.count; i++)

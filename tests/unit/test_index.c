@@ -476,7 +476,7 @@ START_TEST(scan_hardlink_to_missing_target_has_no_index)
 	b = must_find(img->layers[0].index, "b");
 	ck_assert_int_eq(b->type, LW_ENTRY_HARDLINK);
 	ck_assert_str_eq(lw_entry_link(b), "elsewhere");
-	ck_assert_uint_eq(b->target, LW_NO_OFFSET);
+	ck_assert_uint_eq(b->target, LW_NO_TARGET);
 	tb_image_free(img);
 }
 END_TEST
@@ -601,25 +601,28 @@ START_TEST(entry_paths_are_dir_and_name)
 {
 	struct lw_layer_index ix, jx;
 	struct lw_entry e[400], f[400];
+	const struct lw_entry_meta *m, *mj;
 	char p[400][64];
 	unsigned seed = 7;
 	size_t i, j;
 
 	lw_layer_index_init(&ix);
 	lw_layer_index_init(&jx);
+	m = meta_of(&ix, 1000, "root", "root");
+	mj = meta_of(&jx, 1000, "root", "root");
 	memset(e, 0, sizeof(e));
 	memset(f, 0, sizeof(f));
 	for (i = 0; i < 400; i++) {
 		size_t n = random_path(&seed, p[i]);
 
 		/* Every other one a link: the target follows the name. */
-		ck_assert_int_eq(lw_layer_index_set_path(&ix, &e[i], p[i], n,
-							 i % 2 ? "t/x" : NULL,
-							 3), 0);
+		ck_assert_int_eq(lw_layer_index_set_path(&ix, &e[i], m, p[i],
+							 n, i % 2 ? "t/x" :
+							 NULL, 3), 0);
 		/* The same paths in another index: other dirs, equal
 		 * strings. */
-		ck_assert_int_eq(lw_layer_index_set_path(&jx, &f[i], p[i], n,
-							 NULL, 0), 0);
+		ck_assert_int_eq(lw_layer_index_set_path(&jx, &f[i], mj, p[i],
+							 n, NULL, 0), 0);
 		ck_assert_str_eq(lwt_path(&e[i]), p[i]);
 		ck_assert_uint_eq(lw_entry_path_len(&e[i]), n);
 		ck_assert(lw_entry_path_is(&e[i], p[i]));
@@ -628,16 +631,18 @@ START_TEST(entry_paths_are_dir_and_name)
 			ck_assert_str_eq(lw_entry_link(&e[i]), "t/x");
 		else
 			ck_assert_ptr_null(lw_entry_link(&e[i]));
-		ck_assert_int_eq(e[i].dir == NULL, strchr(p[i], '/') == NULL);
+		ck_assert_int_eq(lw_entry_dir(&e[i]) == NULL,
+				 strchr(p[i], '/') == NULL);
+		ck_assert_ptr_eq(lw_entry_meta_of(&e[i]), m);
 	}
 	/* A path that ends where its buffer does (no NUL after it): only
 	 * its bytes are read, as ASan checks. */
 	{
-		struct lw_entry g = { .dir = NULL };
+		struct lw_entry g = { .flags = 0 };
 		char *tight = lw_xmalloc(9);
 
 		memcpy(tight, "dir/name!", 9);
-		ck_assert_int_eq(lw_layer_index_set_path(&ix, &g, tight, 9,
+		ck_assert_int_eq(lw_layer_index_set_path(&ix, &g, m, tight, 9,
 							 "target", 6), 0);
 		free(tight);
 		ck_assert_str_eq(lwt_path(&g), "dir/name!");
@@ -646,9 +651,11 @@ START_TEST(entry_paths_are_dir_and_name)
 	/* One dir per distinct directory, shared. */
 	for (i = 0; i < 400; i++)
 		for (j = 0; j < 400; j++)
-			if (e[i].dir && e[j].dir &&
-			    !strcmp(e[i].dir->path, e[j].dir->path))
-				ck_assert_ptr_eq(e[i].dir, e[j].dir);
+			if (lw_entry_dir(&e[i]) && lw_entry_dir(&e[j]) &&
+			    !strcmp(lw_entry_dir(&e[i])->path,
+				    lw_entry_dir(&e[j])->path))
+				ck_assert_ptr_eq(lw_entry_dir(&e[i]),
+						 lw_entry_dir(&e[j]));
 	/* Compares agree with lw_path_cmp on the whole strings, within an
 	 * index and across two. */
 	for (i = 0; i < 400; i++) {
@@ -729,18 +736,90 @@ START_TEST(strndup_packs_strings_and_takes_long_ones)
 		snprintf(name, sizeof(name), "dir/file-%zu", i);
 		ck_assert_str_eq(p[i], name);
 	}
-	/* The accessors of an entry built by hand, with no meta. */
-	{
-		struct lw_entry e = { .meta = NULL, .flags = 0 };
+	lw_layer_index_release(&ix);
+}
+END_TEST
 
-		ck_assert_int_eq(lw_entry_mtime(&e), 0);
-		ck_assert_ptr_null(lw_entry_uname(&e));
-		ck_assert_ptr_null(lw_entry_gname(&e));
-		ck_assert_uint_eq(lw_entry_uid(&e), 0);
-		ck_assert_uint_eq(lw_entry_mode(&e), 0);
-		ck_assert_ptr_null(lw_entry_link(&e));
+/* Siblings that share a meta share a node; a new meta or directory makes
+ * another; the accessors read through it. */
+START_TEST(nodes_are_interned_per_index)
+{
+	struct lw_layer_index ix;
+	const struct lw_entry_meta *m1, *m2;
+	struct lw_entry e[6];
+	char name[32];
+	size_t i;
+
+	lw_layer_index_init(&ix);
+	memset(e, 0, sizeof(e));
+	m1 = meta_of(&ix, 1000, "root", NULL);
+	m2 = meta_of(&ix, 2000, "app", "app");
+	ck_assert_int_eq(lw_layer_index_set_path(&ix, &e[0], m1, "d/a", 3,
+						 NULL, 0), 0);
+	ck_assert_int_eq(lw_layer_index_set_path(&ix, &e[1], m1, "d/b", 3,
+						 NULL, 0), 0);
+	ck_assert_int_eq(lw_layer_index_set_path(&ix, &e[2], m2, "d/c", 3,
+						 "x", 1), 0);
+	ck_assert_int_eq(lw_layer_index_set_path(&ix, &e[3], m1, "d/e", 3,
+						 NULL, 0), 0);
+	ck_assert_int_eq(lw_layer_index_set_path(&ix, &e[4], m1, "f/a", 3,
+						 NULL, 0), 0);
+	ck_assert_int_eq(lw_layer_index_set_path(&ix, &e[5], m2, "top", 3,
+						 NULL, 0), 0);
+	ck_assert_ptr_eq(e[0].node, e[1].node);
+	ck_assert_ptr_eq(e[0].node, e[3].node); /* found again, not last */
+	ck_assert_ptr_ne(e[0].node, e[2].node);
+	ck_assert_ptr_ne(e[0].node, e[4].node);
+	ck_assert_ptr_eq(lw_entry_dir(&e[2]), lw_entry_dir(&e[0]));
+	ck_assert_ptr_null(lw_entry_dir(&e[5]));
+	ck_assert_str_eq(lw_entry_name(&e[1]), "b");
+	ck_assert_str_eq(lw_entry_name(&e[2]), "c");
+	ck_assert_str_eq(lw_entry_link(&e[2]), "x");
+	ck_assert_str_eq(lw_entry_name(&e[5]), "top");
+	ck_assert_int_eq(lw_entry_mtime(&e[1]), 1000);
+	ck_assert_str_eq(lw_entry_uname(&e[1]), "root");
+	ck_assert_ptr_null(lw_entry_gname(&e[1]));
+	ck_assert_int_eq(lw_entry_mtime(&e[2]), 2000);
+	ck_assert_str_eq(lw_entry_gname(&e[5]), "app");
+	ck_assert_uint_eq(lw_entry_mode(&e[5]), 0644);
+	ck_assert_ptr_null(lw_entry_link(&e[5]));
+	ck_assert_uint_eq(ix.nnodes, 4);
+	/* Thousands of directories (the table grows): each entry keeps
+	 * its node, name and directory. */
+	for (i = 0; i < 3000; i++) {
+		struct lw_entry x = { .flags = 0 };
+		int n = snprintf(name, sizeof(name), "d%zu/n%zu", i % 1500, i);
+
+		ck_assert_int_eq(lw_layer_index_set_path(&ix, &x, i % 3 ? m1 :
+							 m2, name, (size_t)n,
+							 NULL, 0), 0);
+		ck_assert_str_eq(lwt_path(&x), name);
+		ck_assert_ptr_eq(lw_entry_meta_of(&x), i % 3 ? m1 : m2);
 	}
 	lw_layer_index_release(&ix);
+}
+END_TEST
+
+/* Where a file's content starts is kept in 512-byte blocks: anything
+ * else is refused, the entry untouched. */
+START_TEST(data_offsets_are_blocks)
+{
+	struct lw_entry e = { .flags = 0 };
+
+	ck_assert_int_eq(lw_entry_set_data_off(&e, LW_NO_OFFSET), 0);
+	ck_assert_uint_eq(lw_entry_data_off(&e), LW_NO_OFFSET);
+	ck_assert_int_eq(lw_entry_set_data_off(&e, 0), 0);
+	ck_assert_uint_eq(lw_entry_data_off(&e), 0);
+	ck_assert_int_eq(lw_entry_set_data_off(&e, 1536), 0);
+	ck_assert_uint_eq(lw_entry_data_off(&e), 1536);
+	ck_assert_int_eq(lw_entry_set_data_off(&e, 1537), -1);
+	ck_assert_uint_eq(lw_entry_data_off(&e), 1536);
+	/* The last block below 2 TiB, and 2 TiB itself. */
+	ck_assert_int_eq(lw_entry_set_data_off(&e, (2ull << 40) - 1024), 0);
+	ck_assert_uint_eq(lw_entry_data_off(&e), (2ull << 40) - 1024);
+	ck_assert_int_eq(lw_entry_set_data_off(&e, (2ull << 40) - 512), -1);
+	ck_assert_int_eq(lw_entry_set_data_off(&e, 2ull << 40), -1);
+	ck_assert_uint_eq(lw_entry_data_off(&e), (2ull << 40) - 1024);
 }
 END_TEST
 
@@ -858,7 +937,7 @@ START_TEST(scan_stream_hash_tells_content_apart)
 	ck_assert(a->flags & LW_ENTRY_HASHED);
 	ck_assert(b->flags & LW_ENTRY_HASHED);
 	ck_assert(c->flags & LW_ENTRY_HASHED);
-	ck_assert_uint_eq(a->data_off, LW_NO_OFFSET);
+	ck_assert_uint_eq(lw_entry_data_off(a), LW_NO_OFFSET);
 	ck_assert(a->hash.lo == b->hash.lo && a->hash.hi == b->hash.hi);
 	ck_assert(a->hash.lo != c->hash.lo || a->hash.hi != c->hash.hi);
 	ck_assert(a->hash.lo == want.lo && a->hash.hi == want.hi);
@@ -917,13 +996,15 @@ START_TEST(scan_mapped_layer_locates_content)
 	ck_assert_int_eq(scan_bytes(p, len, 100, 1, &ix, &err), LW_OK);
 	a = must_find(&ix, "a");
 	b = must_find(&ix, "b");
-	ck_assert_uint_ne(a->data_off, LW_NO_OFFSET);
-	ck_assert_uint_le(a->data_off + a->size, len);
-	ck_assert_int_eq(memcmp(p + a->data_off, "content of a", 12), 0);
-	ck_assert_uint_ne(b->data_off, LW_NO_OFFSET);
-	ck_assert_uint_le(b->data_off + b->size, len);
+	ck_assert_uint_ne(lw_entry_data_off(a), LW_NO_OFFSET);
+	ck_assert_uint_le(lw_entry_data_off(a) + a->size, len);
+	ck_assert_int_eq(memcmp(p + lw_entry_data_off(a), "content of a", 12),
+			 0);
+	ck_assert_uint_ne(lw_entry_data_off(b), LW_NO_OFFSET);
+	ck_assert_uint_le(lw_entry_data_off(b) + b->size, len);
 	ck_assert_uint_eq(b->size, 70000);
-	ck_assert(p[b->data_off] == 'x' && p[b->data_off + 69999] == 'x');
+	ck_assert(p[lw_entry_data_off(b)] == 'x' &&
+		  p[lw_entry_data_off(b) + 69999] == 'x');
 	if (a->flags & LW_ENTRY_HASHED) {
 		struct lw_hash want = lw_hash_bytes("content of a", 12);
 
@@ -963,14 +1044,15 @@ START_TEST(scan_mapped_offsets_skip_extended_headers)
 		a = must_find(&ix, "first");
 		b = must_find(&ix, name);
 		c = must_find(&ix, "attr");
-		ck_assert_uint_le(a->data_off + 4, len);
-		ck_assert_int_eq(memcmp(p + a->data_off, "0123", 4), 0);
-		ck_assert_uint_le(b->data_off + 17, len);
-		ck_assert_int_eq(memcmp(p + b->data_off, "after a long name",
-					17), 0);
-		ck_assert_uint_le(c->data_off + 12, len);
-		ck_assert_int_eq(memcmp(p + c->data_off, "after xattrs", 12),
+		ck_assert_uint_le(lw_entry_data_off(a) + 4, len);
+		ck_assert_int_eq(memcmp(p + lw_entry_data_off(a), "0123", 4),
 				 0);
+		ck_assert_uint_le(lw_entry_data_off(b) + 17, len);
+		ck_assert_int_eq(memcmp(p + lw_entry_data_off(b),
+					"after a long name", 17), 0);
+		ck_assert_uint_le(lw_entry_data_off(c) + 12, len);
+		ck_assert_int_eq(memcmp(p + lw_entry_data_off(c),
+					"after xattrs", 12), 0);
 		lw_layer_index_release(&ix);
 		tb_layer_free(l);
 	}
@@ -1240,6 +1322,8 @@ static Suite *index_suite(void)
 	tcase_add_test(p, cmp_brief_example);
 	tcase_add_test(p, entry_paths_are_dir_and_name);
 	tcase_add_test(p, dirs_are_interned_per_index);
+	tcase_add_test(p, nodes_are_interned_per_index);
+	tcase_add_test(p, data_offsets_are_blocks);
 	suite_add_tcase(s, p);
 
 	tcase_add_test(c, scan_file_whiteout_names_hidden_path);

@@ -111,10 +111,10 @@ static void same_index(const struct lw_layer_index *a,
 			      "%llu", what, xp,
 			      (unsigned long long)x->size,
 			      (unsigned long long)y->size);
-		ck_assert_msg(x->data_off == y->data_off, "%s: '%s' offset or "
-			      "target %llu, fast %llu", what, xp,
-			      (unsigned long long)x->data_off,
-			      (unsigned long long)y->data_off);
+		ck_assert_msg(x->data_blk == y->data_blk, "%s: '%s' offset or "
+			      "target %lu, fast %lu", what, xp,
+			      (unsigned long)x->data_blk,
+			      (unsigned long)y->data_blk);
 		ck_assert_msg(x->hash.lo == y->hash.lo &&
 			      x->hash.hi == y->hash.hi, "%s: '%s' hash", what,
 			      xp);
