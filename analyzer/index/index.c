@@ -9,8 +9,10 @@
 _Static_assert(sizeof(void *) != 8 || sizeof(struct lw_entry) == 48,
 	       "struct lw_entry grew past 48 bytes");
 
-/* Paths are packed into chunks this big, carved from the arena. */
-#define STR_CHUNK (16u << 10)
+/* Paths are packed into chunks this big, each a block of the arena's own:
+ * larger than a quarter of its blocks, a chunk never leaves the rest of
+ * a block unused (dirs and nodes go on filling that). */
+#define STR_CHUNK (64u << 10)
 
 void lw_layer_index_init(struct lw_layer_index *ix)
 {
