@@ -7,24 +7,21 @@
 #include "engine_priv.h"
 #include "layerwaste/util.h"
 
-#define NONE UINT32_MAX
-
-struct ref {
-	uint32_t layer; /* NONE when nothing is visible */
-	uint32_t entry;
-};
-
 struct pend {
 	size_t finding;
-	struct ref old, new; /* the hidden file; the entry with new content */
+	/* Entry numbers: the hidden file, the entry with new content. */
+	uint32_t old, new;
 };
 
 struct state {
 	struct lw_image *img;
 	struct lw_analysis *an; /* whose arena keeps the findings' paths */
 	int nomem;              /* a path could not be kept */
+	struct lw_numbering nb;
 	struct lw_pathset ps;
-	struct ref *vis;
+	/* Per rank, the number of the entry visible there, or
+	 * LW_NUM_NONE. */
+	uint32_t *vis;
 	struct lw_finding *f;
 	size_t nf, capf;
 	/* Same-size replacements whose kind waits for a content compare. */
@@ -62,9 +59,9 @@ double lw_analysis_wasted_percent(const struct lw_analysis *an)
 		(double)an->total_bytes : 0.0;
 }
 
-static struct lw_entry *entry_of(struct state *st, struct ref r)
+static struct lw_entry *entry_of(const struct state *st, uint32_t num)
 {
-	return &st->img->layers[r.layer].index->entries[r.entry];
+	return lw_num_entry(&st->nb, num);
 }
 
 static int is_marker(const struct lw_entry *e)
@@ -356,7 +353,7 @@ static const char *keep_path(struct lw_analysis *an, const struct lw_entry *e)
 }
 
 static struct lw_finding *add_finding(struct state *st, int kind,
-				      uint32_t layer, struct ref hidden,
+				      uint32_t layer, uint32_t hidden,
 				      const struct lw_entry *after)
 {
 	const struct lw_entry *h = entry_of(st, hidden);
@@ -374,7 +371,7 @@ static struct lw_finding *add_finding(struct state *st, int kind,
 	f->hardlink = h->type == LW_ENTRY_HARDLINK;
 	f->bytes = f->hardlink ? 0 : h->size;
 	f->layer = layer;
-	f->from_layer = hidden.layer;
+	f->from_layer = lw_num_layer(&st->nb, hidden);
 	f->kind = (uint8_t)kind;
 	f->before.uid = lw_entry_uid(h);
 	f->before.gid = lw_entry_gid(h);
@@ -402,27 +399,27 @@ static void hide_range(struct state *st, size_t lo, size_t hi, uint32_t layer)
 	size_t i;
 
 	for (i = lo; i < hi; i++) {
-		struct ref r = st->vis[i];
+		uint32_t r = st->vis[i];
 
-		if (r.layer == NONE)
+		if (r == LW_NUM_NONE)
 			continue;
 		if (is_stored(entry_of(st, r)))
 			add_finding(st, LW_KIND_DELETE, layer, r, NULL);
-		st->vis[i].layer = NONE;
+		st->vis[i] = LW_NUM_NONE;
 	}
 }
 
-/* The entry that holds e's content (lw_layer_index_content), and its
- * place in *out. */
+/* The entry that holds the content of layer's entry e
+ * (lw_layer_index_content), and its number in *out. */
 static const struct lw_entry *content_of(struct state *st, uint32_t layer,
 					 const struct lw_entry *e,
-					 struct ref *out)
+					 uint32_t *out)
 {
 	const struct lw_layer_index *ix = st->img->layers[layer].index;
 	const struct lw_entry *c = lw_layer_index_content(ix, e);
 
-	out->layer = layer;
-	out->entry = c ? (uint32_t)(c - ix->entries) : 0;
+	*out = c ? lw_num_of(&st->nb, layer, (uint32_t)(c - ix->entries)) :
+		LW_NUM_NONE;
 	return c;
 }
 
@@ -430,13 +427,14 @@ static void replace(struct state *st, uint32_t layer, uint32_t idx)
 {
 	const struct lw_entry *e = &st->img->layers[layer].index->entries[idx];
 	size_t r = e->path_id;
-	struct ref cur = st->vis[r];
+	uint32_t cur = st->vis[r];
 
 	/* Only a regular file or hard link below gives a finding;
 	 * directories, symlinks and devices carry no bytes. */
-	if (cur.layer != NONE && is_stored(entry_of(st, cur))) {
-		struct ref oc, nc;
-		const struct lw_entry *c = content_of(st, cur.layer,
+	if (cur != LW_NUM_NONE && is_stored(entry_of(st, cur))) {
+		uint32_t oc, nc;
+		const struct lw_entry *c = content_of(st,
+						      lw_num_layer(&st->nb, cur),
 						      entry_of(st, cur), &oc);
 		const struct lw_entry *ce = content_of(st, layer, e, &nc);
 
@@ -466,8 +464,7 @@ static void replace(struct state *st, uint32_t layer, uint32_t idx)
 	 * the paths below it. */
 	if (e->type != LW_ENTRY_DIR)
 		hide_range(st, r + 1, st->ps.end[r], layer);
-	st->vis[r].layer = layer;
-	st->vis[r].entry = idx;
+	st->vis[r] = lw_num_of(&st->nb, layer, idx);
 }
 
 static void walk_layer(struct state *st, uint32_t k)
@@ -507,6 +504,16 @@ static int hash_refs(struct lw_image *img, const struct lw_entry_ref *refs,
 	return rc;
 }
 
+/* The layer and entry of number num. */
+static struct lw_entry_ref ref_of(const struct state *st, uint32_t num)
+{
+	struct lw_entry_ref r;
+
+	r.layer = lw_num_layer(&st->nb, num);
+	r.entry = num - st->nb.first[r.layer];
+	return r;
+}
+
 static int resolve_pending(struct state *st, int jobs, struct lw_error *err)
 {
 	struct lw_entry_ref *refs;
@@ -516,10 +523,8 @@ static int resolve_pending(struct state *st, int jobs, struct lw_error *err)
 	/* Read what must be compared first, on every core. */
 	refs = lw_xcalloc(st->npending * 2 + 1, sizeof(*refs));
 	for (i = 0; i < st->npending; i++) {
-		refs[2 * i].layer = st->pending[i].old.layer;
-		refs[2 * i].entry = st->pending[i].old.entry;
-		refs[2 * i + 1].layer = st->pending[i].new.layer;
-		refs[2 * i + 1].entry = st->pending[i].new.entry;
+		refs[2 * i] = ref_of(st, st->pending[i].old);
+		refs[2 * i + 1] = ref_of(st, st->pending[i].new);
 	}
 	if (st->npending > 1)
 		lw_sort_refs(refs, st->npending * 2);
@@ -531,14 +536,14 @@ static int resolve_pending(struct state *st, int jobs, struct lw_error *err)
 	for (i = 0; i < st->npending; i++) {
 		struct pend *p = &st->pending[i];
 		struct lw_finding *f = &st->f[p->finding];
+		struct lw_entry_ref o = ref_of(st, p->old), n = ref_of(st, p->new);
 		struct lw_hash a, b;
 		int owner, mode;
 
-		rc = lw_image_hash_entry(st->img, p->old.layer, p->old.entry,
-					 &a, err);
+		rc = lw_image_hash_entry(st->img, o.layer, o.entry, &a, err);
 		if (!rc)
-			rc = lw_image_hash_entry(st->img, p->new.layer,
-						 p->new.entry, &b, err);
+			rc = lw_image_hash_entry(st->img, n.layer, n.entry, &b,
+						 err);
 		if (rc)
 			return rc;
 		if (a.lo != b.lo || a.hi != b.hi)
@@ -590,7 +595,7 @@ static void summarise(struct state *st, struct lw_analysis *an)
 	for (i = 0; i < st->ps.n; i++) {
 		const struct lw_entry *e;
 
-		if (st->vis[i].layer == NONE)
+		if (st->vis[i] == LW_NUM_NONE)
 			continue;
 		e = entry_of(st, st->vis[i]);
 		if (e->type == LW_ENTRY_FILE)
@@ -641,27 +646,44 @@ static void summarise(struct state *st, struct lw_analysis *an)
 				(unsigned long long)an->visible_bytes);
 }
 
-/* A visible file in the search for duplicates is a struct lw_keyed_ref:
- * 16 bytes, the rest is read from its entry. key is its size until its
- * content is hashed, then the high half of its hash. */
-static const struct lw_image *dup_img;
+/* A visible file in the search for duplicates is one 64-bit item: a key
+ * in its high half, the number of its entry in the low; the rest is read
+ * from the entry. Sorted as numbers, items are in the order of their keys,
+ * then of their entries. */
+static const struct lw_numbering *dup_nb;
 
-static const struct lw_entry *dup_entry(const struct lw_keyed_ref *d)
+static uint64_t dup_item(uint32_t key, uint32_t num)
 {
-	return &dup_img->layers[d->ref.layer].index->entries[d->ref.entry];
+	return (uint64_t)key << 32 | num;
 }
 
-/* Within one size: by hash, then path. */
+static const struct lw_entry *dup_entry(uint64_t item)
+{
+	return lw_num_entry(dup_nb, (uint32_t)item);
+}
+
+/* By size, then entry: where sizes of 4 GiB or more share a key. */
+static int dup_size_cmp(const void *x, const void *y)
+{
+	uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
+	uint64_t sa = dup_entry(a)->size, sb = dup_entry(b)->size;
+
+	if (sa != sb)
+		return sa < sb ? -1 : 1;
+	return (uint32_t)a < (uint32_t)b ? -1 : (uint32_t)a > (uint32_t)b;
+}
+
+/* By size, then content, then path. */
 static int dup_cmp(const void *x, const void *y)
 {
-	const struct lw_keyed_ref *a = x, *b = y;
-	const struct lw_entry *ea, *eb;
+	const struct lw_entry *ea = dup_entry(*(const uint64_t *)x);
+	const struct lw_entry *eb = dup_entry(*(const uint64_t *)y);
 	struct lw_pathbuf pa, pb;
 
-	if (a->key != b->key)
-		return a->key < b->key ? -1 : 1;
-	ea = dup_entry(a);
-	eb = dup_entry(b);
+	if (ea->size != eb->size)
+		return ea->size < eb->size ? -1 : 1;
+	if (ea->hash.hi != eb->hash.hi)
+		return ea->hash.hi < eb->hash.hi ? -1 : 1;
 	if (ea->hash.lo != eb->hash.lo)
 		return ea->hash.lo < eb->hash.lo ? -1 : 1;
 	return strcmp(lw_entry_path(ea, &pa), lw_entry_path(eb, &pb));
@@ -676,33 +698,27 @@ static int dupgroup_cmp(const void *x, const void *y)
 	return strcmp(a->members[0].path, b->members[0].path);
 }
 
-/* The items' refs, packed at the start of their own array for
- * lw_image_hash_many (ref i moves to bytes [8i, 8i + 8), never over an
- * item not yet moved), and back. memcpy keeps each move clear of the
- * aliasing rules. */
-static struct lw_entry_ref *dup_pack_refs(struct lw_keyed_ref *it, size_t m)
+/* Each item keyed by the low half of its size, sorted: then items of one
+ * size are runs of one key, whatever else shares it (sizes 4 GiB
+ * apart), and within a run sorted by cmp. */
+static void dup_sort_by_size(uint64_t *it, size_t m,
+			     int (*cmp)(const void *, const void *),
+			     int always)
 {
-	struct lw_entry_ref *refs = (struct lw_entry_ref *)(void *)it;
-	size_t i;
+	size_t i, j;
 
-	for (i = 0; i < m; i++) {
-		struct lw_entry_ref r = it[i].ref;
+	for (i = 0; i < m; i++)
+		it[i] = dup_item((uint32_t)dup_entry(it[i])->size,
+				 (uint32_t)it[i]);
+	if (m > 1)
+		lw_sort_u64(it, m);
+	for (i = 0; i < m; i = j) {
+		int big = 0;
 
-		memcpy(&refs[i], &r, sizeof(r));
-	}
-	return refs;
-}
-
-static void dup_unpack_refs(struct lw_keyed_ref *it, size_t m)
-{
-	const struct lw_entry_ref *refs = (const struct lw_entry_ref *)(void *)it;
-	size_t i = m;
-
-	while (i-- > 0) {
-		struct lw_keyed_ref d = { .key = 0 };
-
-		memcpy(&d.ref, &refs[i], sizeof(d.ref));
-		memcpy(&it[i], &d, sizeof(d));
+		for (j = i; j < m && it[j] >> 32 == it[i] >> 32; j++)
+			big |= dup_entry(it[j])->size >> 32 != 0;
+		if (j - i > 1 && (always || big))
+			lw_sort(it + i, j - i, sizeof(*it), cmp);
 	}
 }
 
@@ -711,24 +727,24 @@ static void dup_unpack_refs(struct lw_keyed_ref *it, size_t m)
 static int find_duplicates(struct state *st, struct lw_analysis *an,
 			   int jobs, struct lw_error *err)
 {
-	struct lw_keyed_ref *it;
-	struct ref *v = st->vis;
+	unsigned char *v = (unsigned char *)st->vis;
+	uint64_t *it;
 	size_t n = 0, i, j, m = 0;
 	int rc = LW_OK;
 
-	dup_img = st->img;
+	dup_nb = &st->nb;
 	/* The visible files become the items in the visible state's own
 	 * memory, so that the two are never held side by side: first
 	 * packed at its start, then, grown to items, spread out from the
-	 * end (item i covers refs 2i and 2i + 1, both read by then). */
+	 * end (item i covers numbers 2i and 2i + 1, both read by then). */
 	for (i = 0; i < st->ps.n; i++) {
 		const struct lw_entry *e;
 
-		if (v[i].layer == NONE)
+		if (st->vis[i] == LW_NUM_NONE)
 			continue;
-		e = entry_of(st, v[i]);
+		e = entry_of(st, st->vis[i]);
 		if (e->type == LW_ENTRY_FILE && e->size > 0)
-			v[n++] = v[i];
+			st->vis[n++] = st->vis[i];
 	}
 	st->vis = NULL;
 	it = realloc(v, (n + 1) * sizeof(*it));
@@ -736,68 +752,62 @@ static int find_duplicates(struct state *st, struct lw_analysis *an,
 		free(v);
 		return lw_error_set(err, LW_ERR_NOMEM, "out of memory");
 	}
-	v = (struct ref *)(void *)it;
+	v = (unsigned char *)it;
 	for (i = n; i-- > 0;) {
-		struct ref r;
-		struct lw_keyed_ref d;
+		uint32_t num;
+		uint64_t d;
 
-		memcpy(&r, &v[i], sizeof(r));
-		d.ref.layer = r.layer;
-		d.ref.entry = r.entry;
-		d.key = dup_img->layers[r.layer].index->entries[r.entry].size;
-		memcpy(&it[i], &d, sizeof(d));
+		memcpy(&num, v + i * sizeof(num), sizeof(num));
+		d = dup_item(0, num);
+		memcpy(v + i * sizeof(d), &d, sizeof(d));
 	}
-	if (n)
-		lw_sort_keyed(it, n);
+	/* Only sizes that collide. */
+	dup_sort_by_size(it, n, dup_size_cmp, 0);
 	for (i = 0; i < n; i = j) {
-		for (j = i + 1; j < n && it[j].key == it[i].key; j++)
+		uint64_t size = dup_entry(it[i])->size;
+
+		for (j = i + 1; j < n && dup_entry(it[j])->size == size; j++)
 			;
 		if (j - i < 2)
 			continue;
 		for (; i < j; i++)
-			it[m++] = it[i];
+			it[m++] = dup_item(0, (uint32_t)it[i]);
 	}
-	/* Only files whose sizes collide are read, on every core, in the
-	 * order they lie in their layers. */
-	{
-		struct lw_entry_ref *refs = dup_pack_refs(it, m);
-
-		if (m > 1)
-			lw_sort_refs(refs, m);
-		rc = hash_refs(st->img, refs, m, jobs, err);
-		if (rc)
-			goto out;
-		dup_unpack_refs(it, m);
-	}
-	for (i = 0; i < m; i++)
-		it[i].key = dup_entry(&it[i])->size;
+	/* Their files are read on every core, in the order they lie in
+	 * their layers: the order of their numbers. Each item is made its
+	 * lw_entry_ref in place, then its number again. */
 	if (m > 1)
-		lw_sort_keyed(it, m);
+		lw_sort_u64(it, m);
 	for (i = 0; i < m; i++) {
+		struct lw_entry_ref r = ref_of(st, (uint32_t)it[i]);
+
+		memcpy(v + i * sizeof(r), &r, sizeof(r));
+	}
+	rc = hash_refs(st->img, (const struct lw_entry_ref *)(void *)it, m,
+		       jobs, err);
+	for (i = 0; i < m; i++) {
+		struct lw_entry_ref r;
 		struct lw_hash h;
 
-		rc = lw_image_hash_entry(st->img, it[i].ref.layer,
-					 it[i].ref.entry, &h, err);
-		if (rc)
-			goto out;
-		it[i].key = h.hi;
+		memcpy(&r, v + i * sizeof(r), sizeof(r));
+		if (!rc)
+			rc = lw_image_hash_entry(st->img, r.layer, r.entry, &h,
+						 err);
+		it[i] = dup_item(0, lw_num_of(&st->nb, r.layer, r.entry));
 	}
-	/* Sort each size by content, then path. */
+	if (rc)
+		goto out;
+	/* By size, content, then path: each group a run. */
+	dup_sort_by_size(it, m, dup_cmp, 1);
 	for (i = 0; i < m; i = j) {
-		uint64_t size = dup_entry(&it[i])->size;
-
-		for (j = i + 1; j < m && dup_entry(&it[j])->size == size; j++)
-			;
-		lw_sort(it + i, j - i, sizeof(*it), dup_cmp);
-	}
-	for (i = 0; i < m; i = j) {
-		const struct lw_entry *first = dup_entry(&it[i]);
+		const struct lw_entry *first = dup_entry(it[i]);
 		struct lw_dup_group *g;
 
 		for (j = i + 1; j < m; j++) {
-			const struct lw_entry *e = dup_entry(&it[j]);
+			const struct lw_entry *e = dup_entry(it[j]);
 
-			if (it[j].key != it[i].key || e->size != first->size ||
+			if (e->size != first->size ||
+			    e->hash.hi != first->hash.hi ||
 			    e->hash.lo != first->hash.lo)
 				break;
 		}
@@ -811,14 +821,14 @@ static int find_duplicates(struct state *st, struct lw_analysis *an,
 		g->bytes = g->size * (g->count - 1);
 		g->members = lw_xcalloc(g->count, sizeof(*g->members));
 		for (size_t k = 0; k < g->count; k++) {
-			g->members[k].path = keep_path(an,
-						       dup_entry(&it[i + k]));
+			g->members[k].path = keep_path(an, dup_entry(it[i + k]));
 			if (!g->members[k].path) {
 				rc = lw_error_set(err, LW_ERR_NOMEM,
 						  "out of memory");
 				goto out;
 			}
-			g->members[k].layer = it[i + k].ref.layer;
+			g->members[k].layer = lw_num_layer(&st->nb,
+							   (uint32_t)it[i + k]);
 		}
 		an->duplicate_bytes += g->bytes;
 	}
@@ -843,6 +853,9 @@ int lw_analyze(struct lw_image *img, const struct lw_analyze_opts *opts,
 	lw_arena_init(&an->strs);
 	st.img = img;
 	st.an = an;
+	rc = lw_numbering_init(&st.nb, img, err);
+	if (rc)
+		goto out;
 	rc = build_paths(&st, err);
 	if (rc)
 		goto out;
@@ -857,7 +870,7 @@ int lw_analyze(struct lw_image *img, const struct lw_analyze_opts *opts,
 		goto out;
 	}
 	for (i = 0; i < st.ps.n; i++)
-		st.vis[i].layer = NONE;
+		st.vis[i] = LW_NUM_NONE;
 	for (k = 0; k < img->nlayers; k++)
 		walk_layer(&st, k);
 	if (st.nomem) {
@@ -882,6 +895,7 @@ out:
 	free(st.vis);
 	free(st.f);
 	free(st.pending);
+	lw_numbering_release(&st.nb);
 	if (rc) {
 		lw_analysis_free(an);
 		return rc;

@@ -47,6 +47,52 @@ void lw_pathset_subtree_of(const struct lw_pathset *ps,
 			   const struct lw_entry *e, size_t *lo, size_t *hi,
 			   int *self);
 
+/* Every entry of an image numbered in 32 bits, layer after layer: layer
+ * k's entry i is first[k] + i. Holding a number instead of a (layer,
+ * entry) pair halves the engine's arrays of them. */
+struct lw_numbering {
+	const struct lw_image *img;
+	uint32_t *first;  /* img->nlayers + 1 of them */
+	uint32_t *blocks; /* the layer of number b << LW_NUM_BLOCK_BITS */
+};
+
+#define LW_NUM_BLOCK_BITS 16
+/* No entry has this number. */
+#define LW_NUM_NONE UINT32_MAX
+
+/* Numbers img's entries. Returns LW_OK, or LW_ERR_INPUT when the image
+ * has LW_NUM_NONE entries or more, or LW_ERR_NOMEM, with err filled. */
+int lw_numbering_init(struct lw_numbering *nb, const struct lw_image *img,
+		      struct lw_error *err);
+void lw_numbering_release(struct lw_numbering *nb);
+
+/* The layer of entry number num (< the number of entries). */
+static inline uint32_t lw_num_layer(const struct lw_numbering *nb,
+				    uint32_t num)
+{
+	uint32_t k = nb->blocks[num >> LW_NUM_BLOCK_BITS];
+
+	while (num >= nb->first[k + 1])
+		k++;
+	return k;
+}
+
+/* Its entry. */
+static inline struct lw_entry *lw_num_entry(const struct lw_numbering *nb,
+					    uint32_t num)
+{
+	uint32_t k = lw_num_layer(nb, num);
+
+	return &nb->img->layers[k].index->entries[num - nb->first[k]];
+}
+
+/* The number of layer k's entry i. */
+static inline uint32_t lw_num_of(const struct lw_numbering *nb, uint32_t k,
+				 uint32_t i)
+{
+	return nb->first[k] + i;
+}
+
 /* Sorts base[0..n) of elements of size bytes as qsort() does, in place:
  * no buffer as large as the array (see pathset.c). Not stable. */
 void lw_sort(void *base, size_t n, size_t size,
@@ -64,6 +110,8 @@ struct lw_keyed_ref {
  * place, nothing allocated: radix sorts (pathset.c). */
 void lw_sort_refs(struct lw_entry_ref *refs, size_t n);
 void lw_sort_keyed(struct lw_keyed_ref *items, size_t n);
+/* The same, of plain 64-bit values. */
+void lw_sort_u64(uint64_t *v, size_t n);
 
 /* Sorts a[0..n) of ids by cmp, a strict order on them (no two ids
  * compare equal, so the result is the one order qsort() gives too), when

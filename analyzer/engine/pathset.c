@@ -73,6 +73,50 @@ size_t lw_pathset_marks_of(const struct lw_pathset *ps, uint32_t k)
 	return a;
 }
 
+int lw_numbering_init(struct lw_numbering *nb, const struct lw_image *img,
+		      struct lw_error *err)
+{
+	uint64_t total = 0;
+	size_t k, b, nblocks;
+
+	memset(nb, 0, sizeof(*nb));
+	nb->img = img;
+	for (k = 0; k < img->nlayers; k++)
+		total += img->layers[k].index->count;
+	if (total >= LW_NUM_NONE)
+		return lw_error_set(err, LW_ERR_INPUT, "more than %u entries "
+				    "in the image", LW_NUM_NONE - 1);
+	nblocks = (size_t)(total >> LW_NUM_BLOCK_BITS) + 1;
+	nb->first = malloc((img->nlayers + 1) * sizeof(*nb->first));
+	nb->blocks = malloc(nblocks * sizeof(*nb->blocks));
+	if (!nb->first || !nb->blocks) {
+		lw_numbering_release(nb);
+		return lw_error_set(err, LW_ERR_NOMEM, "out of memory");
+	}
+	nb->first[0] = 0;
+	for (k = 0; k < img->nlayers; k++)
+		nb->first[k + 1] = nb->first[k] +
+			(uint32_t)img->layers[k].index->count;
+	/* Each block's first number, in the last layer to start at or
+	 * before it (empty layers skipped: lw_num_layer walks forward). */
+	for (b = 0, k = 0; b < nblocks; b++) {
+		uint64_t num = (uint64_t)b << LW_NUM_BLOCK_BITS;
+
+		while (k + 1 < img->nlayers && nb->first[k + 1] <= num)
+			k++;
+		nb->blocks[b] = (uint32_t)k;
+	}
+	return LW_OK;
+}
+
+void lw_numbering_release(struct lw_numbering *nb)
+{
+	free(nb->first);
+	free(nb->blocks);
+	nb->first = NULL;
+	nb->blocks = NULL;
+}
+
 /* ---- lw_sort ---- */
 
 #define SHORT_RUN 16
@@ -308,6 +352,11 @@ static inline uint64_t keyed_key(const struct lw_keyed_ref *k)
 	return k->key;
 }
 
+static inline uint64_t u64_key(const uint64_t *v)
+{
+	return *v;
+}
+
 /* An in-place radix sort (American flag sort) on a 64-bit key, a byte a
  * pass from the highest byte any key sets: a count, then each element
  * swapped into its bucket, then each bucket by the next byte. Compares
@@ -383,6 +432,7 @@ static inline uint64_t keyed_key(const struct lw_keyed_ref *k)
 
 TYPED_RADIXSORT(sort_refs, struct lw_entry_ref, ref_key)
 TYPED_RADIXSORT(sort_keyed, struct lw_keyed_ref, keyed_key)
+TYPED_RADIXSORT(sort_u64, uint64_t, u64_key)
 
 void lw_sort_refs(struct lw_entry_ref *refs, size_t n)
 {
@@ -392,4 +442,9 @@ void lw_sort_refs(struct lw_entry_ref *refs, size_t n)
 void lw_sort_keyed(struct lw_keyed_ref *items, size_t n)
 {
 	sort_keyed(items, n);
+}
+
+void lw_sort_u64(uint64_t *v, size_t n)
+{
+	sort_u64(v, n);
 }

@@ -1218,6 +1218,77 @@ START_TEST(duplicates_found_across_paths_and_layers)
 }
 END_TEST
 
+/* A file of a hand-made index, already hashed: no content needed. */
+static void hashed_file(struct lw_layer_index *ix, const char *path,
+			uint64_t size, uint64_t hash)
+{
+	struct lw_entry_meta m = { .mode = 0644 };
+	const struct lw_entry_meta *mp = lw_layer_index_meta(ix, &m);
+	struct lw_entry *e;
+
+	lw_grow((void **)&ix->entries, &ix->cap, ix->count + 1,
+		sizeof(*ix->entries));
+	e = &ix->entries[ix->count++];
+	memset(e, 0, sizeof(*e));
+	ck_assert_ptr_nonnull(mp);
+	ck_assert_int_eq(lw_layer_index_set_path(ix, e, mp, path,
+						 strlen(path), NULL, 0), 0);
+	e->type = LW_ENTRY_FILE;
+	e->size = size;
+	e->hash.lo = hash;
+	e->hash.hi = ~hash;
+	e->flags |= LW_ENTRY_HASHED;
+	lw_entry_set_data_off(e, LW_NO_OFFSET);
+	ix->file_bytes += size;
+	ix->file_count++;
+}
+
+/* Sizes 4 GiB apart share the low half the search sorts on first: they
+ * are still told apart, and each size's copies found. */
+START_TEST(duplicates_told_apart_by_whole_size)
+{
+	struct lw_image img = { .source = NULL };
+	struct lw_layer layers[2];
+	struct lw_layer_index ix[2];
+	struct lw_analysis *an = NULL;
+	struct lw_analyze_opts opts = { .find_duplicates = 1 };
+	struct lw_error err = { .code = 0 };
+	const uint64_t big = (1ull << 32) + 5;
+	size_t i;
+
+	memset(layers, 0, sizeof(layers));
+	memset(ix, 0, sizeof(ix));
+	img.layers = layers;
+	img.nlayers = 2;
+	for (i = 0; i < 2; i++) {
+		lw_layer_index_init(&ix[i]);
+		layers[i].index = &ix[i];
+	}
+	hashed_file(&ix[0], "big/a", big, 1);
+	hashed_file(&ix[0], "small/c", 5, 1);
+	hashed_file(&ix[0], "bigger/e", (2ull << 32) + 5, 1);
+	hashed_file(&ix[1], "big/b", big, 1);
+	hashed_file(&ix[1], "small/d", 5, 1);
+	hashed_file(&ix[1], "small/f", 5, 2);
+	ck_assert_int_eq(lw_analyze(&img, &opts, &an, &err), LW_OK);
+	ck_assert_uint_eq(an->ndups, 2);
+	ck_assert_uint_eq(an->dups[0].size, big);
+	ck_assert_uint_eq(an->dups[0].count, 2);
+	ck_assert_str_eq(an->dups[0].members[0].path, "big/a");
+	ck_assert_uint_eq(an->dups[0].members[0].layer, 0);
+	ck_assert_str_eq(an->dups[0].members[1].path, "big/b");
+	ck_assert_uint_eq(an->dups[0].members[1].layer, 1);
+	ck_assert_uint_eq(an->dups[1].size, 5);
+	ck_assert_uint_eq(an->dups[1].count, 2);
+	ck_assert_str_eq(an->dups[1].members[0].path, "small/c");
+	ck_assert_str_eq(an->dups[1].members[1].path, "small/d");
+	ck_assert_uint_eq(an->duplicate_bytes, big + 5);
+	lw_analysis_free(an);
+	for (i = 0; i < 2; i++)
+		lw_layer_index_release(&ix[i]);
+}
+END_TEST
+
 START_TEST(duplicates_off_finds_none)
 {
 	struct lwt_run r;
@@ -1733,6 +1804,7 @@ static Suite *engine_suite(void)
 	suite_add_tcase(s, h);
 
 	tcase_add_test(d, duplicates_found_across_paths_and_layers);
+	tcase_add_test(d, duplicates_told_apart_by_whole_size);
 	tcase_add_test(d, duplicates_off_finds_none);
 	tcase_add_test(d, duplicates_sorted_by_bytes);
 	tcase_add_test(d, same_size_other_content_is_not_duplicate);
