@@ -13,19 +13,98 @@
 
 #include "engine_priv.h"
 
-#define ABSENT (-1)
-
 /* Per path, in one byte: whether the stacked tree holds a directory
  * there, and how often the path was a leaf (0, 1, 2 or more). */
 #define DIR_BIT 1u
 #define SEEN_ONE 2u
 #define SEEN_MANY 4u
 
+/* A size per path in 4 bytes: a size of 4 GiB - 2 or more is kept in a
+ * table beside the array, its slot saying BIG. ABSENT is no size at
+ * all. */
+#define ABSENT UINT32_MAX
+#define BIG (UINT32_MAX - 1)
+
+struct sizes {
+	uint32_t *v;
+	/* The large ones, by rank + 1 (0: an empty slot). */
+	uint32_t *keys;
+	uint64_t *vals;
+	size_t nbig, tabsize;
+};
+
+static size_t big_slot(const struct sizes *s, size_t r)
+{
+	size_t mask = s->tabsize - 1;
+	size_t i = (r * 0x9E3779B97F4A7C15ull >> 20) & mask;
+
+	while (s->keys[i] && s->keys[i] != r + 1)
+		i = (i + 1) & mask;
+	return i;
+}
+
+static uint64_t sizes_get(const struct sizes *s, size_t r)
+{
+	uint32_t v = s->v[r];
+
+	return v < BIG ? v : s->vals[big_slot(s, r)];
+}
+
+/* Returns 0, or -1 on out of memory. */
+static int sizes_set(struct sizes *s, size_t r, uint64_t size)
+{
+	size_t i;
+
+	if (size < BIG) {
+		s->v[r] = (uint32_t)size;
+		return 0;
+	}
+	if ((s->nbig + 1) * 2 > s->tabsize) {
+		struct sizes old = *s;
+		size_t size2 = s->tabsize ? s->tabsize * 2 : 64;
+
+		s->keys = calloc(size2, sizeof(*s->keys));
+		s->vals = malloc(size2 * sizeof(*s->vals));
+		if (!s->keys || !s->vals) {
+			free(s->keys);
+			free(s->vals);
+			*s = old;
+			return -1;
+		}
+		s->tabsize = size2;
+		for (i = 0; i < old.tabsize; i++)
+			if (old.keys[i]) {
+				size_t j = big_slot(s, old.keys[i] - 1);
+
+				s->keys[j] = old.keys[i];
+				s->vals[j] = old.vals[i];
+			}
+		free(old.keys);
+		free(old.vals);
+	}
+	i = big_slot(s, r);
+	if (!s->keys[i]) {
+		s->keys[i] = (uint32_t)(r + 1);
+		s->nbig++;
+	}
+	s->vals[i] = size;
+	s->v[r] = BIG;
+	return 0;
+}
+
+static void sizes_release(struct sizes *s)
+{
+	free(s->v);
+	free(s->keys);
+	free(s->vals);
+}
+
 struct dive_sums {
 	double cumulative; /* every leaf's size */
 	double wasted;     /* the cumulative size of paths seen twice or more */
-	uint64_t *min;     /* per path: its smallest size */
+	struct sizes min;  /* per path: its smallest size */
 	uint8_t *bits;     /* per path: DIR_BIT, SEEN_* */
+	int nomem;
 };
 
 static int rank_cmp(const void *x, const void *y)
@@ -44,17 +123,17 @@ static void visit(struct dive_sums *s, size_t rank, uint64_t size)
 
 	s->cumulative += (double)size;
 	if (!(*b & (SEEN_ONE | SEEN_MANY))) {
-		s->min[rank] = size;
+		s->nomem |= sizes_set(&s->min, rank, size);
 		*b |= SEEN_ONE;
 		return;
 	}
 	if (*b & SEEN_ONE) {
-		s->wasted += (double)s->min[rank];
+		s->wasted += (double)sizes_get(&s->min, rank);
 		*b = (uint8_t)((*b & ~SEEN_ONE) | SEEN_MANY);
 	}
 	s->wasted += (double)size;
-	if (size < s->min[rank])
-		s->min[rank] = size;
+	if (size < sizes_get(&s->min, rank))
+		s->nomem |= sizes_set(&s->min, rank, size);
 }
 
 /* The ranks of the directories that hold a whiteout of layer ix, sorted:
@@ -110,11 +189,11 @@ static int is_parent(const uint32_t *parents, size_t n, uint32_t rank)
 int lw_dive_compute(const struct lw_image *img, const struct lw_pathset *ps,
 		    struct lw_dive *out, struct lw_error *err)
 {
-	/* stack[r]: dive's stacked tree before the current layer: the
-	 * entry's size, or ABSENT. */
-	int64_t *stack = malloc((ps->n + 1) * sizeof(*stack));
+	/* stack: dive's stacked tree before the current layer, each
+	 * path's entry's size or ABSENT. */
+	struct sizes stack = { .v = malloc((ps->n + 1) * sizeof(*stack.v)) };
 	struct dive_sums sums = {
-		.min = calloc(ps->n + 1, sizeof(*sums.min)),
+		.min = { .v = calloc(ps->n + 1, sizeof(*sums.min.v)) },
 		.bits = calloc(ps->n + 1, 1),
 	};
 	/* Whiteouts of paths that no layer holds still count, once each. */
@@ -126,12 +205,12 @@ int lw_dive_compute(const struct lw_image *img, const struct lw_pathset *ps,
 	int rc = LW_OK;
 
 	memset(out, 0, sizeof(*out));
-	if (!stack || !sums.min || !sums.bits || !here) {
+	if (!stack.v || !sums.min.v || !sums.bits || !here) {
 		rc = lw_error_set(err, LW_ERR_NOMEM, "out of memory");
 		goto out;
 	}
 	for (i = 0; i < ps->n; i++)
-		stack[i] = ABSENT;
+		stack.v[i] = ABSENT;
 	for (k = 0; k < img->nlayers; k++) {
 		const struct lw_layer_index *ix = img->layers[k].index;
 		uint32_t *parents;
@@ -153,12 +232,12 @@ int lw_dive_compute(const struct lw_image *img, const struct lw_pathset *ps,
 			if (ix->entries[m->entry].type != LW_ENTRY_WHITEOUT)
 				continue;
 			for (r = lo; r < hi; r++) {
-				if (stack[r] == ABSENT)
+				if (stack.v[r] == ABSENT)
 					continue;
 				/* Only the first of the range can be e's. */
 				if (r == lo && self)
 					present = 1;
-				sum += (uint64_t)stack[r];
+				sum += sizes_get(&stack, r);
 			}
 			/* dive counts what a whiteout hid only when it was a
 			 * directory entry: an implied parent has no FileInfo,
@@ -182,7 +261,7 @@ int lw_dive_compute(const struct lw_image *img, const struct lw_pathset *ps,
 			if (ix->entries[m->entry].type != LW_ENTRY_WHITEOUT)
 				continue;
 			for (r = m->lo; r < m->hi; r++)
-				stack[r] = ABSENT;
+				stack.v[r] = ABSENT;
 		}
 		for (i = 0; i < ix->count; i++) {
 			const struct lw_entry *e = &ix->entries[i];
@@ -190,7 +269,8 @@ int lw_dive_compute(const struct lw_image *img, const struct lw_pathset *ps,
 
 			if (e->type != LW_ENTRY_WHITEOUT &&
 			    e->type != LW_ENTRY_OPAQUE) {
-				stack[e->path_id] = (int64_t)e->size;
+				sums.nomem |= sizes_set(&stack, e->path_id,
+							e->size);
 				*b = (uint8_t)((*b & ~DIR_BIT) |
 					       (e->type == LW_ENTRY_DIR ?
 						DIR_BIT : 0));
@@ -208,17 +288,22 @@ int lw_dive_compute(const struct lw_image *img, const struct lw_pathset *ps,
 				size_t next = next_mark(here, r + 1, ps->n);
 
 				here[r / 64] &= ~((uint64_t)1 << (r % 64));
-				if (next >= ps->end[r] &&
+				if (next >= lw_pathset_end(ps, r) &&
 				    !is_parent(parents, nparents, (uint32_t)r))
-					visit(&sums, r, (uint64_t)stack[r]);
+					visit(&sums, r,
+					      sizes_get(&stack, r));
 				r = next;
 			}
 		}
 		free(parents);
 	}
+	if (sums.nomem) {
+		rc = lw_error_set(err, LW_ERR_NOMEM, "out of memory");
+		goto out;
+	}
 	min = (double)extra_min;
 	for (i = 0; i < ps->n; i++)
-		min += (double)sums.min[i];
+		min += (double)sizes_get(&sums.min, i);
 	sums.cumulative += (double)extra_cum;
 	out->efficiency = sums.cumulative > 0 ? min / sums.cumulative : 1.0;
 	out->wasted_bytes = (uint64_t)sums.wasted;
@@ -226,8 +311,8 @@ int lw_dive_compute(const struct lw_image *img, const struct lw_pathset *ps,
 	out->user_wasted_percent = denom > 0 ? sums.wasted / denom : 0.0;
 out:
 	free(here);
-	free(stack);
-	free(sums.min);
+	sizes_release(&stack);
+	sizes_release(&sums.min);
 	free(sums.bits);
 	return rc;
 }

@@ -16,14 +16,17 @@ struct pend {
 struct state {
 	struct lw_image *img;
 	struct lw_analysis *an; /* whose arena keeps the findings' paths */
-	int nomem;              /* a path could not be kept */
 	struct lw_numbering nb;
 	struct lw_pathset ps;
 	/* Per rank, the number of the entry visible there, or
 	 * LW_NUM_NONE. */
 	uint32_t *vis;
+	/* The findings, their paths still NULL: fnum[i] is the number of
+	 * the entry finding i hides, whose path is copied once the engine's
+	 * big arrays are gone (keep_paths()). */
 	struct lw_finding *f;
-	size_t nf, capf;
+	uint32_t *fnum;
+	size_t nf, capf, capfnum;
 	/* Same-size replacements whose kind waits for a content compare. */
 	struct pend *pending;
 	size_t npending, cappending;
@@ -79,24 +82,26 @@ static int same_index_seen(const struct lw_image *img, size_t k)
 	return 0;
 }
 
-static const struct lw_entry *const *sort_paths;
+static const struct lw_numbering *sort_nb;
 
-static int uidx_cmp(const void *a, const void *b)
+/* Entry numbers in tree order of their paths, then in number order: a
+ * strict order, so that a sort of them has one result. */
+static int num_cmp(uint32_t x, uint32_t y, const void *ctx)
 {
-	return lw_entry_path_cmp(sort_paths[*(const uint32_t *)a],
-				 sort_paths[*(const uint32_t *)b]);
+	const struct lw_numbering *nb = ctx;
+	int c = lw_entry_path_cmp(lw_num_entry(nb, x), lw_num_entry(nb, y));
+
+	return c ? c : x < y ? -1 : x > y;
 }
 
-/* Beyond this many ascending runs of path numbers, build_paths sorts
+static int num_qcmp(const void *a, const void *b)
+{
+	return num_cmp(*(const uint32_t *)a, *(const uint32_t *)b, sort_nb);
+}
+
+/* Beyond this many ascending runs of entry numbers, build_paths sorts
  * them with qsort(). */
 #define SORT_RUNS_MAX 4096u
-
-static int path_id_cmp(uint32_t x, uint32_t y, const void *ctx)
-{
-	const struct lw_entry *const *paths = ctx;
-
-	return lw_entry_path_cmp(paths[x], paths[y]);
-}
 
 /* Whether a and b have the same path. */
 static int same_path(const struct lw_entry *a, const struct lw_entry *b)
@@ -108,58 +113,6 @@ static int same_path(const struct lw_entry *a, const struct lw_entry *b)
 			 memcmp(ad->path, bd->path, ad->len)))
 		return 0;
 	return !strcmp(lw_entry_name(a), lw_entry_name(b));
-}
-
-/* A hash of e's whole path, the same for every entry of that path. */
-static uint64_t path_hash(const struct lw_entry *e)
-{
-	const struct lw_dir *d = lw_entry_dir(e);
-
-	return XXH3_64bits_withSeed(lw_entry_name(e), e->name_len,
-				    d ? d->hash : 0);
-}
-
-/* Numbers each distinct path of the image once: uniq[number] is the path
- * and every entry's path_id its number. Returns how many. tab is freed
- * before the caller allocates anything else, so that the peak is the
- * table and the paths, 12 to 16 bytes per entry. */
-static size_t intern_paths(struct lw_image *img, size_t total,
-			   const struct lw_entry **uniq, struct lw_error *err,
-			   int *rc)
-{
-	size_t size = 16, i, k, n = 0;
-	uint32_t *tab;
-
-	while (size < total * 2)
-		size *= 2;
-	tab = calloc(size, sizeof(*tab));
-	if (!tab) {
-		*rc = lw_error_set(err, LW_ERR_NOMEM, "out of memory");
-		return 0;
-	}
-	for (k = 0; k < img->nlayers; k++) {
-		struct lw_layer_index *ix = img->layers[k].index;
-
-		if (same_index_seen(img, k))
-			continue;
-		for (i = 0; i < ix->count; i++) {
-			struct lw_entry *e = &ix->entries[i];
-			size_t h;
-
-			if (is_marker(e))
-				continue;
-			h = path_hash(e) & (size - 1);
-			while (tab[h] && !same_path(uniq[tab[h] - 1], e))
-				h = (h + 1) & (size - 1);
-			if (!tab[h]) {
-				uniq[n] = e;
-				tab[h] = (uint32_t)++n;
-			}
-			e->path_id = tab[h] - 1;
-		}
-	}
-	free(tab);
-	return n;
 }
 
 /* The range of every marker of every layer, and a whiteout's directory's
@@ -206,8 +159,9 @@ static int make_marks(struct state *st, struct lw_error *err)
 				lw_pathset_subtree(ps, d->path, d->len, &lo,
 						   &hi);
 				if (lo < hi &&
-				    !lw_entry_path_cmp_str(ps->paths[lo],
-							   d->path, d->len))
+				    !lw_entry_path_cmp_str(
+					    lw_pathset_entry(ps, lo), d->path,
+					    d->len))
 					m->parent = (uint32_t)lo;
 			}
 		}
@@ -231,115 +185,131 @@ static int holds(const struct lw_entry *d, const struct lw_dir *pd)
 		(pd->len == dl || pd->path[dl] == '/');
 }
 
-/* Interns every path once, sorts them in tree order, and gives each entry
- * its rank, so that a directory's subtree is a range of ranks. No more
- * than two arrays of 4 bytes a path live beside the paths. */
-static int build_paths(struct state *st, struct lw_error *err)
+/* The subtree ends of ps's paths (lw_pathset_end()): a directory's
+ * subtree ends at the first path it does not hold. A path is inner when
+ * the next one is under it, and then takes the next slot of inner_end:
+ * slots in rank order. */
+static int find_ends(struct lw_pathset *ps, struct lw_error *err)
 {
-	struct lw_image *img = st->img;
-	size_t total = 0, i, k, n, depth = 0, capstack = 0;
-	uint32_t *order = NULL, *rank = NULL, *stack = NULL, *sorted;
-	const struct lw_entry **paths;
+	struct open_dir {
+		uint32_t rank, slot; /* slot: UINT32_MAX if not inner */
+	} *stack = NULL;
+	size_t depth = 0, capstack = 0, ninner = 0, capinner = 0, i;
+	size_t words = ps->n / 64 + 1;
 	int rc = LW_OK;
 
-	for (k = 0; k < img->nlayers; k++)
-		total += img->layers[k].index->count;
-	paths = malloc((total + 1) * sizeof(*paths));
-	if (!paths)
-		return lw_error_set(err, LW_ERR_NOMEM, "out of memory");
-	n = intern_paths(img, total, paths, err, &rc);
-	if (rc) {
-		free(paths);
-		return rc;
-	}
-	/* Paths seen in several layers leave the tail unused. */
-	st->ps.paths = lw_xrealloc(paths, (n + 1) * sizeof(*paths));
-	st->ps.n = n;
-	order = malloc((n + 1) * sizeof(*order));
-	rank = malloc((n + 1) * sizeof(*rank));
-	if (!order || !rank) {
+	ps->inner = calloc(words, sizeof(*ps->inner));
+	ps->inner_before = malloc(words * sizeof(*ps->inner_before));
+	if (!ps->inner || !ps->inner_before) {
 		rc = lw_error_set(err, LW_ERR_NOMEM, "out of memory");
 		goto out;
 	}
-	for (i = 0; i < n; i++)
-		order[i] = (uint32_t)i;
-	sort_paths = st->ps.paths;
-	/* Paths are numbered as the layers list them, and a layer's tar
-	 * lists its tree in order mostly: a few runs, merged in rank's
-	 * memory (not yet used) compare far fewer times than a sort. */
-	sorted = lw_sort_runs(order, rank, n, SORT_RUNS_MAX, path_id_cmp,
-			      st->ps.paths);
-	if (sorted == rank) {
-		rank = order;
-		order = sorted;
-	} else if (!sorted) {
-		/* qsort: its merge sort compares fewer times, and string
-		 * compares are the cost; its copy of order is not the
-		 * peak. */
-		qsort(order, n, sizeof(*order), uidx_cmp);
+	for (i = 0; i < ps->n; i++) {
+		const struct lw_dir *pd = lw_entry_dir(lw_pathset_entry(ps, i));
+
+		while (depth && !holds(lw_pathset_entry(ps,
+							stack[depth - 1].rank),
+				       pd)) {
+			struct open_dir *o = &stack[--depth];
+
+			if (o->slot != UINT32_MAX)
+				ps->inner_end[o->slot] = (uint32_t)i;
+		}
+		if (depth && stack[depth - 1].rank == i - 1) {
+			stack[depth - 1].slot = (uint32_t)ninner;
+			ps->inner[(i - 1) / 64] |= (uint64_t)1 << ((i - 1) % 64);
+			lw_grow((void **)&ps->inner_end, &capinner, ++ninner,
+				sizeof(*ps->inner_end));
+		}
+		lw_grow((void **)&stack, &capstack, depth + 1, sizeof(*stack));
+		stack[depth].rank = (uint32_t)i;
+		stack[depth++].slot = UINT32_MAX;
 	}
-	for (i = 0; i < n; i++)
-		rank[order[i]] = (uint32_t)i;
-	/* From path numbers to ranks in tree order. */
+	while (depth) {
+		struct open_dir *o = &stack[--depth];
+
+		if (o->slot != UINT32_MAX)
+			ps->inner_end[o->slot] = (uint32_t)ps->n;
+	}
+	for (i = 0, ninner = 0; i < words; i++) {
+		ps->inner_before[i] = (uint32_t)ninner;
+		ninner += (size_t)__builtin_popcountll(ps->inner[i]);
+	}
+out:
+	free(stack);
+	return rc;
+}
+
+/* Sorts every entry of the image (markers aside) in tree order, so that
+ * entries of one path are neighbours: numbered in that order, each path's
+ * rank is its place among the distinct paths, a directory's subtree a
+ * range of ranks. No more than two arrays of 4 bytes an entry live beside
+ * the entries. */
+static int build_paths(struct state *st, struct lw_error *err)
+{
+	struct lw_image *img = st->img;
+	const struct lw_numbering *nb = &st->nb;
+	size_t total = 0, i, k, n = 0;
+	uint32_t *a, *tmp, *sorted;
+	int rc = LW_OK;
+
+	for (k = 0; k < img->nlayers; k++)
+		if (!same_index_seen(img, k))
+			total += img->layers[k].index->count;
+	a = malloc((total + 1) * sizeof(*a));
+	tmp = malloc((total + 1) * sizeof(*tmp));
+	if (!a || !tmp) {
+		free(a);
+		free(tmp);
+		return lw_error_set(err, LW_ERR_NOMEM, "out of memory");
+	}
+	total = 0;
 	for (k = 0; k < img->nlayers; k++) {
-		struct lw_layer_index *ix = img->layers[k].index;
+		const struct lw_layer_index *ix = img->layers[k].index;
 
 		if (same_index_seen(img, k))
 			continue;
 		for (i = 0; i < ix->count; i++)
 			if (!is_marker(&ix->entries[i]))
-				ix->entries[i].path_id =
-					rank[ix->entries[i].path_id];
+				a[total++] = lw_num_of(nb, (uint32_t)k,
+						       (uint32_t)i);
 	}
-	free(rank);
-	rank = NULL;
-	/* The paths in tree order, in place: paths[j] = paths[order[j]],
-	 * a cycle at a time (order[j] = j marks a place filled). */
-	for (i = 0; i < n; i++) {
-		const struct lw_entry *first = st->ps.paths[i];
-		size_t j = i;
-
-		while (order[j] != j) {
-			size_t from = order[j];
-
-			order[j] = (uint32_t)j;
-			if (from == i) {
-				st->ps.paths[j] = first;
-				break;
-			}
-			st->ps.paths[j] = st->ps.paths[from];
-			j = from;
-		}
+	/* A layer's tar lists its tree in order mostly: a few runs,
+	 * merged, compare far fewer times than a sort. */
+	sorted = lw_sort_runs(a, tmp, total, SORT_RUNS_MAX, num_cmp, nb);
+	if (sorted == tmp) {
+		tmp = a;
+		a = sorted;
+	} else if (!sorted) {
+		/* qsort: its merge sort compares fewer times, and path
+		 * compares are the cost; its copy of a takes the place
+		 * of tmp. */
+		free(tmp);
+		tmp = NULL;
+		sort_nb = nb;
+		qsort(a, total, sizeof(*a), num_qcmp);
 	}
-	free(order);
-	order = NULL;
-	st->ps.end = malloc((n + 1) * sizeof(*st->ps.end));
-	if (!st->ps.end) {
-		rc = lw_error_set(err, LW_ERR_NOMEM, "out of memory");
+	free(tmp);
+	/* Each run of one path is a rank; its first entry stays, in
+	 * place, as the path's. */
+	for (i = 0; i < total; i++) {
+		struct lw_entry *e = lw_num_entry(nb, a[i]);
+
+		if (!n || !same_path(lw_num_entry(nb, a[n - 1]), e))
+			a[n++] = a[i];
+		e->path_id = (uint32_t)(n - 1);
+	}
+	st->ps.nb = nb;
+	st->ps.paths = lw_xrealloc(a, (n + 1) * sizeof(*a));
+	st->ps.n = n;
+	rc = find_ends(&st->ps, err);
+	if (rc)
 		goto out;
-	}
-	/* The open directories: as deep as a path has components. */
-	for (i = 0; i < n; i++) {
-		const struct lw_dir *pd = lw_entry_dir(st->ps.paths[i]);
-
-		while (depth) {
-			if (holds(st->ps.paths[stack[depth - 1]], pd))
-				break;
-			st->ps.end[stack[--depth]] = (uint32_t)i;
-		}
-		lw_grow((void **)&stack, &capstack, depth + 1, sizeof(*stack));
-		stack[depth++] = (uint32_t)i;
-	}
-	while (depth)
-		st->ps.end[stack[--depth]] = (uint32_t)n;
 	rc = make_marks(st, err);
 	/* Ranks and ranges are all the rest needs. */
 	free(st->ps.paths);
 	st->ps.paths = NULL;
 out:
-	free(order);
-	free(rank);
-	free(stack);
 	return rc;
 }
 
@@ -360,13 +330,11 @@ static struct lw_finding *add_finding(struct state *st, int kind,
 	struct lw_finding *f;
 
 	lw_grow((void **)&st->f, &st->capf, st->nf + 1, sizeof(*st->f));
+	lw_grow((void **)&st->fnum, &st->capfnum, st->nf + 1,
+		sizeof(*st->fnum));
+	st->fnum[st->nf] = hidden;
 	f = &st->f[st->nf++];
 	memset(f, 0, sizeof(*f));
-	f->path = keep_path(st->an, h);
-	if (!f->path) {
-		st->nomem = 1;
-		f->path = "";
-	}
 	/* A hard link stores nothing: its bytes are its target's. */
 	f->hardlink = h->type == LW_ENTRY_HARDLINK;
 	f->bytes = f->hardlink ? 0 : h->size;
@@ -463,7 +431,7 @@ static void replace(struct state *st, uint32_t layer, uint32_t idx)
 	/* A non-directory replaces a whole directory, listed or implied by
 	 * the paths below it. */
 	if (e->type != LW_ENTRY_DIR)
-		hide_range(st, r + 1, st->ps.end[r], layer);
+		hide_range(st, r + 1, lw_pathset_end(&st->ps, r), layer);
 	st->vis[r] = lw_num_of(&st->nb, layer, idx);
 }
 
@@ -584,7 +552,8 @@ static int group_cmp(const void *x, const void *y)
 	return a->kind < b->kind ? -1 : a->kind > b->kind;
 }
 
-static void summarise(struct state *st, struct lw_analysis *an)
+/* The totals of the visible state. */
+static void summarise_visible(struct state *st, struct lw_analysis *an)
 {
 	struct lw_image *img = st->img;
 	size_t i, k;
@@ -603,6 +572,29 @@ static void summarise(struct state *st, struct lw_analysis *an)
 		if (e->type == LW_ENTRY_FILE || e->type == LW_ENTRY_HARDLINK)
 			an->file_count++;
 	}
+}
+
+/* Each finding's path, copied into the analysis. Returns 0, or -1 on out
+ * of memory. */
+static int keep_paths(struct state *st)
+{
+	size_t i;
+
+	for (i = 0; i < st->nf; i++) {
+		st->f[i].path = keep_path(st->an, entry_of(st, st->fnum[i]));
+		if (!st->f[i].path)
+			return -1;
+	}
+	free(st->fnum);
+	st->fnum = NULL;
+	return 0;
+}
+
+/* The findings in order, and their groups and totals. */
+static void summarise_findings(struct state *st, struct lw_analysis *an)
+{
+	size_t i;
+
 	if (st->nf)
 		qsort(st->f, st->nf, sizeof(*st->f), finding_cmp);
 	an->findings = st->f;
@@ -696,6 +688,15 @@ static int dupgroup_cmp(const void *x, const void *y)
 	if (a->bytes != b->bytes)
 		return a->bytes > b->bytes ? -1 : 1;
 	return strcmp(a->members[0].path, b->members[0].path);
+}
+
+/* Whether items a and b hold the same content. */
+static int same_content(uint64_t a, uint64_t b)
+{
+	const struct lw_entry *x = dup_entry(a), *y = dup_entry(b);
+
+	return x->size == y->size && x->hash.hi == y->hash.hi &&
+		x->hash.lo == y->hash.lo;
 }
 
 /* Each item keyed by the low half of its size, sorted: then items of one
@@ -797,22 +798,26 @@ static int find_duplicates(struct state *st, struct lw_analysis *an,
 	}
 	if (rc)
 		goto out;
-	/* By size, content, then path: each group a run. */
+	/* By size, content, then path: each group a run of two or more,
+	 * kept at the start, the rest freed before paths are copied. */
 	dup_sort_by_size(it, m, dup_cmp, 1);
+	for (i = 0, n = 0; i < m; i = j) {
+		for (j = i + 1; j < m && same_content(it[i], it[j]); j++)
+			;
+		if (j - i >= 2)
+			while (i < j)
+				it[n++] = it[i++];
+	}
+	m = n;
+	v = realloc(it, (m + 1) * sizeof(*it));
+	if (v)
+		it = (uint64_t *)(void *)v;
 	for (i = 0; i < m; i = j) {
 		const struct lw_entry *first = dup_entry(it[i]);
 		struct lw_dup_group *g;
 
-		for (j = i + 1; j < m; j++) {
-			const struct lw_entry *e = dup_entry(it[j]);
-
-			if (e->size != first->size ||
-			    e->hash.hi != first->hash.hi ||
-			    e->hash.lo != first->hash.lo)
-				break;
-		}
-		if (j - i < 2)
-			continue;
+		for (j = i + 1; j < m && same_content(it[i], it[j]); j++)
+			;
 		an->dups = lw_xrealloc(an->dups, (an->ndups + 1) *
 				       sizeof(*an->dups));
 		g = &an->dups[an->ndups++];
@@ -873,27 +878,36 @@ int lw_analyze(struct lw_image *img, const struct lw_analyze_opts *opts,
 		st.vis[i] = LW_NUM_NONE;
 	for (k = 0; k < img->nlayers; k++)
 		walk_layer(&st, k);
-	if (st.nomem) {
-		rc = lw_error_set(err, LW_ERR_NOMEM, "out of memory");
-		goto out;
-	}
 	rc = resolve_pending(&st, opts ? opts->jobs : 0, err);
 	if (rc)
 		goto out;
-	summarise(&st, an);
+	free(st.pending);
+	st.pending = NULL;
+	summarise_visible(&st, an);
 	/* What is left works on the visible state alone. */
-	free(st.ps.end);
+	lw_pathset_release_ends(&st.ps);
 	free(st.ps.marks);
-	st.ps.end = NULL;
 	st.ps.marks = NULL;
-	if (!opts || opts->find_duplicates)
+	if (!opts || opts->find_duplicates) {
 		rc = find_duplicates(&st, an, opts ? opts->jobs : 0, err);
+		if (rc)
+			goto out;
+	}
+	/* The findings' paths last, where they cost the least. */
+	free(st.vis);
+	st.vis = NULL;
+	if (keep_paths(&st)) {
+		rc = lw_error_set(err, LW_ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	summarise_findings(&st, an);
 out:
 	free(st.ps.paths);
-	free(st.ps.end);
+	lw_pathset_release_ends(&st.ps);
 	free(st.ps.marks);
 	free(st.vis);
 	free(st.f);
+	free(st.fnum);
 	free(st.pending);
 	lw_numbering_release(&st.nb);
 	if (rc) {

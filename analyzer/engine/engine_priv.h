@@ -9,44 +9,6 @@
 #include "layerwaste/engine.h"
 #include "layerwaste/read.h"
 
-/* A whiteout or opaque marker and the ranks it covers: those of its
- * path and everything under it, [lo, hi). */
-struct lw_mark {
-	uint32_t layer, entry;
-	uint32_t lo, hi;
-	uint32_t parent; /* a whiteout's directory's rank, or UINT32_MAX
-			    when the set lacks it (or it is the root) */
-	uint8_t self;    /* the rank at lo is the marker's own path */
-};
-
-/* Every path of an image once, in tree order (lw_path_cmp), so that a
- * directory's subtree is a range of ranks. Entries carry their rank in
- * path_id; markers, which have none, have their ranges in marks. */
-struct lw_pathset {
-	const struct lw_entry **paths; /* an entry of each path, borrowed
-					  from the layer indexes; freed
-					  once marks are made */
-	uint32_t *end;      /* end of each path's subtree (exclusive) */
-	size_t n;
-	struct lw_mark *marks; /* every layer's, by layer then entry */
-	size_t nmarks;
-};
-
-/* Where layer k's marks start in ps->marks (they run while their layer
- * is k). */
-size_t lw_pathset_marks_of(const struct lw_pathset *ps, uint32_t k);
-
-/* The ranks of path[0..len) and everything under it, [*lo, *hi), whether
- * or not path itself is in the set. "" is the root: everything. */
-void lw_pathset_subtree(const struct lw_pathset *ps, const char *path,
-			size_t len, size_t *lo, size_t *hi);
-
-/* lw_pathset_subtree() of e's path; *self is whether the set's entry at
- * *lo has that very path. */
-void lw_pathset_subtree_of(const struct lw_pathset *ps,
-			   const struct lw_entry *e, size_t *lo, size_t *hi,
-			   int *self);
-
 /* Every entry of an image numbered in 32 bits, layer after layer: layer
  * k's entry i is first[k] + i. Holding a number instead of a (layer,
  * entry) pair halves the engine's arrays of them. */
@@ -92,6 +54,71 @@ static inline uint32_t lw_num_of(const struct lw_numbering *nb, uint32_t k,
 {
 	return nb->first[k] + i;
 }
+
+/* A whiteout or opaque marker and the ranks it covers: those of its
+ * path and everything under it, [lo, hi). */
+struct lw_mark {
+	uint32_t layer, entry;
+	uint32_t lo, hi;
+	uint32_t parent; /* a whiteout's directory's rank, or UINT32_MAX
+			    when the set lacks it (or it is the root) */
+	uint8_t self;    /* the rank at lo is the marker's own path */
+};
+
+/* Every path of an image once, in tree order (lw_path_cmp), so that a
+ * directory's subtree is a range of ranks. Entries carry their rank in
+ * path_id; markers, which have none, have their ranges in marks. */
+struct lw_pathset {
+	const struct lw_numbering *nb;
+	uint32_t *paths;    /* the number of an entry of each path; freed
+			       once marks are made */
+	/* Where each path's subtree ends (exclusive): lw_pathset_end().
+	 * Most paths have none under them, their end the next rank; the
+	 * others, inner, are marked in a bit each and their ends listed in
+	 * rank order, so that ends take some 0.3 bytes a path, not 4. */
+	uint64_t *inner;       /* a bit per rank */
+	uint32_t *inner_before; /* per word of inner: inner ranks before it */
+	uint32_t *inner_end;   /* the end of each inner rank, in rank order */
+	size_t n;
+	struct lw_mark *marks; /* every layer's, by layer then entry */
+	size_t nmarks;
+};
+
+/* An entry of rank r's path (while ps->paths is). */
+static inline const struct lw_entry *
+lw_pathset_entry(const struct lw_pathset *ps, size_t r)
+{
+	return lw_num_entry(ps->nb, ps->paths[r]);
+}
+
+/* The end of rank r's subtree: the first rank after r not under r. */
+static inline size_t lw_pathset_end(const struct lw_pathset *ps, size_t r)
+{
+	uint64_t w = ps->inner[r / 64], bit = (uint64_t)1 << (r % 64);
+
+	if (!(w & bit))
+		return r + 1;
+	return ps->inner_end[ps->inner_before[r / 64] +
+			     (size_t)__builtin_popcountll(w & (bit - 1))];
+}
+
+/* Frees ps's ends. */
+void lw_pathset_release_ends(struct lw_pathset *ps);
+
+/* Where layer k's marks start in ps->marks (they run while their layer
+ * is k). */
+size_t lw_pathset_marks_of(const struct lw_pathset *ps, uint32_t k);
+
+/* The ranks of path[0..len) and everything under it, [*lo, *hi), whether
+ * or not path itself is in the set. "" is the root: everything. */
+void lw_pathset_subtree(const struct lw_pathset *ps, const char *path,
+			size_t len, size_t *lo, size_t *hi);
+
+/* lw_pathset_subtree() of e's path; *self is whether the set's entry at
+ * *lo has that very path. */
+void lw_pathset_subtree_of(const struct lw_pathset *ps,
+			   const struct lw_entry *e, size_t *lo, size_t *hi,
+			   int *self);
 
 /* Sorts base[0..n) of elements of size bytes as qsort() does, in place:
  * no buffer as large as the array (see pathset.c). Not stable. */

@@ -26,7 +26,7 @@ void lw_pathset_subtree(const struct lw_pathset *ps, const char *path,
 	while (a < b) {
 		size_t mid = a + (b - a) / 2;
 
-		if (lw_entry_path_cmp_str(ps->paths[mid], path, n) < 0)
+		if (lw_entry_path_cmp_str(lw_pathset_entry(ps, mid), path, n) < 0)
 			a = mid + 1;
 		else
 			b = mid;
@@ -36,7 +36,7 @@ void lw_pathset_subtree(const struct lw_pathset *ps, const char *path,
 	while (a < b) {
 		size_t mid = a + (b - a) / 2;
 		struct lw_pathbuf pb;
-		const char *p = lw_entry_path(ps->paths[mid], &pb);
+		const char *p = lw_entry_path(lw_pathset_entry(ps, mid), &pb);
 
 		if (!strncmp(p, path, n) && (p[n] == '\0' || p[n] == '/'))
 			a = mid + 1;
@@ -55,7 +55,18 @@ void lw_pathset_subtree_of(const struct lw_pathset *ps,
 	size_t n = strlen(path);
 
 	lw_pathset_subtree(ps, path, n, lo, hi);
-	*self = n && *lo < *hi && !lw_entry_path_cmp(ps->paths[*lo], e);
+	*self = n && *lo < *hi &&
+		!lw_entry_path_cmp(lw_pathset_entry(ps, *lo), e);
+}
+
+void lw_pathset_release_ends(struct lw_pathset *ps)
+{
+	free(ps->inner);
+	free(ps->inner_before);
+	free(ps->inner_end);
+	ps->inner = NULL;
+	ps->inner_before = NULL;
+	ps->inner_end = NULL;
 }
 
 size_t lw_pathset_marks_of(const struct lw_pathset *ps, uint32_t k)

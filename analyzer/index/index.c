@@ -115,6 +115,19 @@ int lw_path_cmp(const char *a, const char *b)
 	return *x < *y ? -1 : 1;
 }
 
+void lw_layer_index_done(struct lw_layer_index *ix)
+{
+	free(ix->meta_tab);
+	free(ix->dir_tab);
+	free(ix->node_tab);
+	ix->meta_tab = NULL;
+	ix->dir_tab = NULL;
+	ix->node_tab = NULL;
+	ix->nmetas = ix->meta_tabsize = 0;
+	ix->ndirs = ix->dir_tabsize = 0;
+	ix->nnodes = ix->node_tabsize = 0;
+}
+
 size_t lw_layer_index_memory(const struct lw_layer_index *ix)
 {
 	return ix->arena.bytes + ix->cap * sizeof(*ix->entries) +

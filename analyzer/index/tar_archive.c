@@ -672,5 +672,6 @@ int lw_layer_scan(struct archive *a, const struct lw_scan *s,
 			return r;
 	}
 	lw_scan_resolve_hardlinks(ix);
+	lw_layer_index_done(ix);
 	return LW_OK;
 }

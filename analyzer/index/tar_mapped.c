@@ -997,6 +997,7 @@ int lw_tar_scan_mapped(const unsigned char *map, size_t len,
 			s->tick(s->tick_ctx, pos < len ? pos : len);
 	}
 	lw_scan_resolve_hardlinks(ix);
+	lw_layer_index_done(ix);
 out:
 	lw_tar_walker_free(tw);
 	if (rc == LW_TAR_FALLBACK) {

@@ -312,8 +312,10 @@ int lw_tar_scan_stream(lw_tar_pull_fn pull, void *ctx,
 	}
 	*tar_bytes = st.pos;
 	rc = lw_scan_cap(s, st.pos, err);
-	if (!rc)
+	if (!rc) {
 		lw_scan_resolve_hardlinks(ix);
+		lw_layer_index_done(ix);
+	}
 	goto out;
 fallback:
 	rc = LW_TAR_FALLBACK;

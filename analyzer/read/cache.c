@@ -294,6 +294,7 @@ static const char *parse(const unsigned char *buf, size_t len,
 		return "an offset out of range";
 	if (wtotal > ix->warnings.total)
 		ix->warnings.total = (size_t)wtotal;
+	lw_layer_index_done(ix);
 	return NULL;
 }
 

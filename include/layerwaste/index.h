@@ -319,6 +319,11 @@ static inline const char *lw_entry_link(const struct lw_entry *e)
 	return lw_entry_name(e) + e->name_len + 1;
 }
 
+/* Says ix is complete: the tables that intern its dirs, metas and nodes
+ * are freed (they are only for building it; what they point at stays).
+ * Adding to ix after it still works, interning anew. */
+void lw_layer_index_done(struct lw_layer_index *ix);
+
 /* The kept bytes of entry ei, or NULL. */
 const struct lw_kept_file *lw_layer_index_kept(const struct lw_layer_index *ix,
 					       size_t ei);

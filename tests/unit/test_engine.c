@@ -1289,6 +1289,43 @@ START_TEST(duplicates_told_apart_by_whole_size)
 }
 END_TEST
 
+/* dive's figures keep sizes of 4 GiB and more whole. */
+START_TEST(dive_figures_keep_large_sizes)
+{
+	struct lw_image img = { .source = NULL };
+	struct lw_layer layers[2];
+	struct lw_layer_index ix[2];
+	struct lw_analysis *an = NULL;
+	struct lw_analyze_opts opts = { .find_duplicates = 0 };
+	struct lw_error err = { .code = 0 };
+	const uint64_t big = (1ull << 32) + 7, bigger = (3ull << 32) + 1;
+	size_t i;
+
+	memset(layers, 0, sizeof(layers));
+	img.layers = layers;
+	img.nlayers = 2;
+	for (i = 0; i < 2; i++) {
+		lw_layer_index_init(&ix[i]);
+		layers[i].index = &ix[i];
+	}
+	/* a: large, then small; b: large twice, the smaller kept as its
+	 * least; c: once. */
+	hashed_file(&ix[0], "d/a", big, 1);
+	hashed_file(&ix[0], "d/b", bigger, 2);
+	hashed_file(&ix[0], "d/c", big, 3);
+	hashed_file(&ix[1], "d/a", 3, 4);
+	hashed_file(&ix[1], "d/b", big, 5);
+	ck_assert_int_eq(lw_analyze(&img, &opts, &an, &err), LW_OK);
+	ck_assert_uint_eq(an->dive.wasted_bytes, big + 3 + bigger + big);
+	ck_assert(an->dive.efficiency ==
+		  (double)(3 + big + big) /
+		  (double)(big + 3 + bigger + big + big));
+	lw_analysis_free(an);
+	for (i = 0; i < 2; i++)
+		lw_layer_index_release(&ix[i]);
+}
+END_TEST
+
 START_TEST(duplicates_off_finds_none)
 {
 	struct lwt_run r;
@@ -1805,6 +1842,7 @@ static Suite *engine_suite(void)
 
 	tcase_add_test(d, duplicates_found_across_paths_and_layers);
 	tcase_add_test(d, duplicates_told_apart_by_whole_size);
+	tcase_add_test(d, dive_figures_keep_large_sizes);
 	tcase_add_test(d, duplicates_off_finds_none);
 	tcase_add_test(d, duplicates_sorted_by_bytes);
 	tcase_add_test(d, same_size_other_content_is_not_duplicate);
