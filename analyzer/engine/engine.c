@@ -640,8 +640,7 @@ static void summarise_findings(struct state *st, struct lw_analysis *an)
 
 /* A visible file in the search for duplicates is one 64-bit item: a key
  * in its high half, the number of its entry in the low; the rest is read
- * from the entry. Sorted as numbers, items are in the order of their keys,
- * then of their entries. */
+ * from the entry. */
 static const struct lw_numbering *dup_nb;
 
 static uint64_t dup_item(uint32_t key, uint32_t num)
@@ -699,12 +698,10 @@ static int same_content(uint64_t a, uint64_t b)
 		x->hash.lo == y->hash.lo;
 }
 
-/* Each item keyed by the low half of its size, sorted: then items of one
- * size are runs of one key, whatever else shares it (sizes 4 GiB
- * apart), and within a run sorted by cmp. */
-static void dup_sort_by_size(uint64_t *it, size_t m,
-			     int (*cmp)(const void *, const void *),
-			     int always)
+/* Sorts items by size: keyed by the low half of their size and sorted on
+ * the keys, and where that half is shared by sizes 4 GiB apart, by the
+ * whole size, then entry. */
+static void dup_sort_by_size(uint64_t *it, size_t m)
 {
 	size_t i, j;
 
@@ -712,14 +709,44 @@ static void dup_sort_by_size(uint64_t *it, size_t m,
 		it[i] = dup_item((uint32_t)dup_entry(it[i])->size,
 				 (uint32_t)it[i]);
 	if (m > 1)
-		lw_sort_u64(it, m);
+		lw_sort_u64_high(it, m);
 	for (i = 0; i < m; i = j) {
 		int big = 0;
 
 		for (j = i; j < m && it[j] >> 32 == it[i] >> 32; j++)
 			big |= dup_entry(it[j])->size >> 32 != 0;
-		if (j - i > 1 && (always || big))
-			lw_sort(it + i, j - i, sizeof(*it), cmp);
+		if (j - i > 1 && big)
+			lw_sort(it + i, j - i, sizeof(*it), dup_size_cmp);
+	}
+}
+
+/* Sorts hashed items by size, content, then path (dup_cmp): by size,
+ * then each size's items keyed by the high half of their hash and sorted
+ * on the keys, and where that half is shared (mostly copies of one
+ * content), by dup_cmp. */
+static void dup_sort_by_content(uint64_t *it, size_t m)
+{
+	size_t i, j, k, l;
+
+	dup_sort_by_size(it, m);
+	for (i = 0; i < m; i = j) {
+		uint64_t size = dup_entry(it[i])->size;
+
+		for (j = i + 1; j < m && dup_entry(it[j])->size == size; j++)
+			;
+		if (j - i < 2)
+			continue;
+		for (k = i; k < j; k++)
+			it[k] = dup_item((uint32_t)(dup_entry(it[k])->hash.hi >>
+						    32), (uint32_t)it[k]);
+		lw_sort_u64_high(it + i, j - i);
+		for (k = i; k < j; k = l) {
+			for (l = k + 1; l < j && it[l] >> 32 == it[k] >> 32;
+			     l++)
+				;
+			if (l - k > 1)
+				lw_sort(it + k, l - k, sizeof(*it), dup_cmp);
+		}
 	}
 }
 
@@ -763,7 +790,7 @@ static int find_duplicates(struct state *st, struct lw_analysis *an,
 		memcpy(v + i * sizeof(d), &d, sizeof(d));
 	}
 	/* Only sizes that collide. */
-	dup_sort_by_size(it, n, dup_size_cmp, 0);
+	dup_sort_by_size(it, n);
 	for (i = 0; i < n; i = j) {
 		uint64_t size = dup_entry(it[i])->size;
 
@@ -800,7 +827,7 @@ static int find_duplicates(struct state *st, struct lw_analysis *an,
 		goto out;
 	/* By size, content, then path: each group a run of two or more,
 	 * kept at the start, the rest freed before paths are copied. */
-	dup_sort_by_size(it, m, dup_cmp, 1);
+	dup_sort_by_content(it, m);
 	for (i = 0, n = 0; i < m; i = j) {
 		for (j = i + 1; j < m && same_content(it[i], it[j]); j++)
 			;

@@ -137,8 +137,10 @@ struct lw_keyed_ref {
  * place, nothing allocated: radix sorts (pathset.c). */
 void lw_sort_refs(struct lw_entry_ref *refs, size_t n);
 void lw_sort_keyed(struct lw_keyed_ref *items, size_t n);
-/* The same, of plain 64-bit values. */
+/* The same, of plain 64-bit values; and by their high halves alone
+ * (equal halves in no particular order). */
 void lw_sort_u64(uint64_t *v, size_t n);
+void lw_sort_u64_high(uint64_t *v, size_t n);
 
 /* Sorts a[0..n) of ids by cmp, a strict order on them (no two ids
  * compare equal, so the result is the one order qsort() gives too), when

@@ -368,6 +368,11 @@ static inline uint64_t u64_key(const uint64_t *v)
 	return *v;
 }
 
+static inline uint64_t u64_high_key(const uint64_t *v)
+{
+	return *v >> 32;
+}
+
 /* An in-place radix sort (American flag sort) on a 64-bit key, a byte a
  * pass from the highest byte any key sets: a count, then each element
  * swapped into its bucket, then each bucket by the next byte. Compares
@@ -444,6 +449,7 @@ static inline uint64_t u64_key(const uint64_t *v)
 TYPED_RADIXSORT(sort_refs, struct lw_entry_ref, ref_key)
 TYPED_RADIXSORT(sort_keyed, struct lw_keyed_ref, keyed_key)
 TYPED_RADIXSORT(sort_u64, uint64_t, u64_key)
+TYPED_RADIXSORT(sort_u64_high, uint64_t, u64_high_key)
 
 void lw_sort_refs(struct lw_entry_ref *refs, size_t n)
 {
@@ -458,4 +464,9 @@ void lw_sort_keyed(struct lw_keyed_ref *items, size_t n)
 void lw_sort_u64(uint64_t *v, size_t n)
 {
 	sort_u64(v, n);
+}
+
+void lw_sort_u64_high(uint64_t *v, size_t n)
+{
+	sort_u64_high(v, n);
 }
