@@ -669,7 +669,6 @@ static int dup_cmp(const void *x, const void *y)
 {
 	const struct lw_entry *ea = dup_entry(*(const uint64_t *)x);
 	const struct lw_entry *eb = dup_entry(*(const uint64_t *)y);
-	struct lw_pathbuf pa, pb;
 
 	if (ea->size != eb->size)
 		return ea->size < eb->size ? -1 : 1;
@@ -677,7 +676,7 @@ static int dup_cmp(const void *x, const void *y)
 		return ea->hash.hi < eb->hash.hi ? -1 : 1;
 	if (ea->hash.lo != eb->hash.lo)
 		return ea->hash.lo < eb->hash.lo ? -1 : 1;
-	return strcmp(lw_entry_path(ea, &pa), lw_entry_path(eb, &pb));
+	return lw_entry_path_strcmp(ea, eb);
 }
 
 static int dupgroup_cmp(const void *x, const void *y)

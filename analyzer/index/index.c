@@ -369,9 +369,10 @@ static int tree_rank(int c)
 	return c < 0 ? 0 : c == '/' ? 1 : c + 2;
 }
 
-/* lw_path_cmp of two paths in pieces: runs of equal bytes are skipped
- * with memcmp, a piece at a time. */
-static int pieces_cmp(const struct pieces *a, const struct pieces *b)
+/* lw_path_cmp of two paths in pieces (strcmp when bytes is set): runs of
+ * equal bytes are skipped with memcmp, a piece at a time. */
+static int pieces_order(const struct pieces *a, const struct pieces *b,
+			int bytes)
 {
 	size_t ai = 0, ao = 0, bi = 0, bo = 0;
 	int x, y;
@@ -406,9 +407,16 @@ static int pieces_cmp(const struct pieces *a, const struct pieces *b)
 		ao += m;
 		bo += m;
 	}
-	x = tree_rank(x);
-	y = tree_rank(y);
+	if (!bytes) {
+		x = tree_rank(x);
+		y = tree_rank(y);
+	}
 	return x < y ? -1 : x > y;
+}
+
+static int pieces_cmp(const struct pieces *a, const struct pieces *b)
+{
+	return pieces_order(a, b, 0);
 }
 
 /* The first place in [0, n) where a and b differ, or n: a word at a
@@ -492,6 +500,30 @@ int lw_entry_path_cmp(const struct lw_entry *a, const struct lw_entry *b)
 	pieces_of(a, &pa);
 	pieces_of(b, &pb);
 	return pieces_cmp(&pa, &pb);
+}
+
+int lw_entry_path_strcmp(const struct lw_entry *a, const struct lw_entry *b)
+{
+	const struct lw_dir *ad = lw_entry_dir(a), *bd = lw_entry_dir(b);
+	struct pieces pa, pb;
+
+	/* As lw_entry_path_cmp(): siblings by name, others mostly at
+	 * their directories' first difference. */
+	if (ad == bd)
+		return name_cmp(a, b);
+	if (ad && bd) {
+		size_t m = ad->len < bd->len ? ad->len : bd->len;
+		size_t i = first_diff(ad->path, bd->path, m);
+
+		if (i < m)
+			return (unsigned char)ad->path[i] <
+				(unsigned char)bd->path[i] ? -1 : 1;
+		if (ad->len == bd->len)
+			return name_cmp(a, b);
+	}
+	pieces_of(a, &pa);
+	pieces_of(b, &pb);
+	return pieces_order(&pa, &pb, 1);
 }
 
 int lw_entry_path_cmp_str(const struct lw_entry *e, const char *path,

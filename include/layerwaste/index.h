@@ -261,6 +261,10 @@ static inline size_t lw_entry_path_len(const struct lw_entry *e)
 /* lw_path_cmp of the whole paths of a and b, with neither written out. */
 int lw_entry_path_cmp(const struct lw_entry *a, const struct lw_entry *b);
 
+/* strcmp of the whole paths of a and b (-1, 0 or 1), with neither
+ * written out. */
+int lw_entry_path_strcmp(const struct lw_entry *a, const struct lw_entry *b);
+
 /* lw_path_cmp of e's whole path and path[0..len). */
 int lw_entry_path_cmp_str(const struct lw_entry *e, const char *path,
 			  size_t len);

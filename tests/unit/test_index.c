@@ -670,6 +670,10 @@ START_TEST(entry_paths_are_dir_and_name)
 				&e[i], p[j], strlen(p[j]))), want);
 			ck_assert_int_eq(lw_entry_path_is(&e[i], p[j]),
 					 !strcmp(p[i], p[j]));
+			ck_assert_int_eq(lw_entry_path_strcmp(&e[i], &f[j]),
+					 sign(strcmp(p[i], p[j])));
+			ck_assert_int_eq(lw_entry_path_strcmp(&e[i], &e[j]),
+					 sign(strcmp(p[i], p[j])));
 		}
 	}
 	lw_layer_index_release(&ix);
