@@ -698,25 +698,37 @@ static int same_content(uint64_t a, uint64_t b)
 }
 
 /* Sorts items by size: keyed by the low half of their size and sorted on
- * the keys, and where that half is shared by sizes 4 GiB apart, by the
- * whole size, then entry. */
-static void dup_sort_by_size(uint64_t *it, size_t m)
+ * the keys, and when some size is 4 GiB or more, so that sizes 4 GiB
+ * apart may share a key, each run of one key by the whole size, then
+ * entry. Returns whether that was so (see same_size()). */
+static int dup_sort_by_size(uint64_t *it, size_t m)
 {
 	size_t i, j;
+	int big = 0;
 
-	for (i = 0; i < m; i++)
-		it[i] = dup_item((uint32_t)dup_entry(it[i])->size,
-				 (uint32_t)it[i]);
+	for (i = 0; i < m; i++) {
+		uint64_t size = dup_entry(it[i])->size;
+
+		big |= size >> 32 != 0;
+		it[i] = dup_item((uint32_t)size, (uint32_t)it[i]);
+	}
 	if (m > 1)
 		lw_sort_u64_high(it, m);
-	for (i = 0; i < m; i = j) {
-		int big = 0;
-
-		for (j = i; j < m && it[j] >> 32 == it[i] >> 32; j++)
-			big |= dup_entry(it[j])->size >> 32 != 0;
-		if (j - i > 1 && big)
+	for (i = 0; big && i < m; i = j) {
+		for (j = i + 1; j < m && it[j] >> 32 == it[i] >> 32; j++)
+			;
+		if (j - i > 1)
 			lw_sort(it + i, j - i, sizeof(*it), dup_size_cmp);
 	}
+	return big;
+}
+
+/* Whether items a and b, as dup_sort_by_size() left them and what it
+ * returned, have one size: their keys tell, unless some size was big. */
+static int same_size(uint64_t a, uint64_t b, int big)
+{
+	return big ? dup_entry(a)->size == dup_entry(b)->size :
+		a >> 32 == b >> 32;
 }
 
 /* Sorts hashed items by size, content, then path (dup_cmp): by size,
@@ -726,12 +738,10 @@ static void dup_sort_by_size(uint64_t *it, size_t m)
 static void dup_sort_by_content(uint64_t *it, size_t m)
 {
 	size_t i, j, k, l;
+	int big = dup_sort_by_size(it, m);
 
-	dup_sort_by_size(it, m);
 	for (i = 0; i < m; i = j) {
-		uint64_t size = dup_entry(it[i])->size;
-
-		for (j = i + 1; j < m && dup_entry(it[j])->size == size; j++)
+		for (j = i + 1; j < m && same_size(it[i], it[j], big); j++)
 			;
 		if (j - i < 2)
 			continue;
@@ -757,7 +767,7 @@ static int find_duplicates(struct state *st, struct lw_analysis *an,
 	unsigned char *v = (unsigned char *)st->vis;
 	uint64_t *it;
 	size_t n = 0, i, j, m = 0;
-	int rc = LW_OK;
+	int rc = LW_OK, big;
 
 	dup_nb = &st->nb;
 	/* The visible files become the items in the visible state's own
@@ -789,11 +799,9 @@ static int find_duplicates(struct state *st, struct lw_analysis *an,
 		memcpy(v + i * sizeof(d), &d, sizeof(d));
 	}
 	/* Only sizes that collide. */
-	dup_sort_by_size(it, n);
+	big = dup_sort_by_size(it, n);
 	for (i = 0; i < n; i = j) {
-		uint64_t size = dup_entry(it[i])->size;
-
-		for (j = i + 1; j < n && dup_entry(it[j])->size == size; j++)
+		for (j = i + 1; j < n && same_size(it[i], it[j], big); j++)
 			;
 		if (j - i < 2)
 			continue;

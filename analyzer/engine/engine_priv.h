@@ -16,6 +16,7 @@ struct lw_numbering {
 	const struct lw_image *img;
 	uint32_t *first;  /* img->nlayers + 1 of them */
 	uint32_t *blocks; /* the layer of number b << LW_NUM_BLOCK_BITS */
+	struct lw_entry **entries; /* each layer's, borrowed */
 };
 
 #define LW_NUM_BLOCK_BITS 16
@@ -45,7 +46,7 @@ static inline struct lw_entry *lw_num_entry(const struct lw_numbering *nb,
 {
 	uint32_t k = lw_num_layer(nb, num);
 
-	return &nb->img->layers[k].index->entries[num - nb->first[k]];
+	return &nb->entries[k][num - nb->first[k]];
 }
 
 /* The number of layer k's entry i. */

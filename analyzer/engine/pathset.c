@@ -100,14 +100,17 @@ int lw_numbering_init(struct lw_numbering *nb, const struct lw_image *img,
 	nblocks = (size_t)(total >> LW_NUM_BLOCK_BITS) + 1;
 	nb->first = malloc((img->nlayers + 1) * sizeof(*nb->first));
 	nb->blocks = malloc(nblocks * sizeof(*nb->blocks));
-	if (!nb->first || !nb->blocks) {
+	nb->entries = malloc((img->nlayers + 1) * sizeof(*nb->entries));
+	if (!nb->first || !nb->blocks || !nb->entries) {
 		lw_numbering_release(nb);
 		return lw_error_set(err, LW_ERR_NOMEM, "out of memory");
 	}
 	nb->first[0] = 0;
-	for (k = 0; k < img->nlayers; k++)
+	for (k = 0; k < img->nlayers; k++) {
 		nb->first[k + 1] = nb->first[k] +
 			(uint32_t)img->layers[k].index->count;
+		nb->entries[k] = img->layers[k].index->entries;
+	}
 	/* Each block's first number, in the last layer to start at or
 	 * before it (empty layers skipped: lw_num_layer walks forward). */
 	for (b = 0, k = 0; b < nblocks; b++) {
@@ -124,8 +127,10 @@ void lw_numbering_release(struct lw_numbering *nb)
 {
 	free(nb->first);
 	free(nb->blocks);
+	free(nb->entries);
 	nb->first = NULL;
 	nb->blocks = NULL;
+	nb->entries = NULL;
 }
 
 /* ---- lw_sort ---- */
@@ -280,21 +285,74 @@ void lw_sort(void *base, size_t n, size_t size,
 
 /* ---- lw_sort_runs ---- */
 
-/* Merges the ascending runs a[lo..mid) and a[mid..hi) into out[lo..hi). */
+/* After this many wins in a row of one run, merge_runs() looks ahead in
+ * it for where the other's head goes (TimSort's galloping). */
+#define GALLOP_AFTER 7
+
+/* The first place in a[from..to) whose id comes after x, found by steps
+ * that double, then halve: few compares when it is near from. */
+static size_t gallop(const uint32_t *a, size_t from, size_t to, uint32_t x,
+		     int (*cmp)(uint32_t, uint32_t, const void *),
+		     const void *ctx)
+{
+	size_t lo = from, step = 1, hi;
+
+	while (lo + step <= to && cmp(a[lo + step - 1], x, ctx) < 0) {
+		lo += step;
+		step *= 2;
+	}
+	hi = lo + step - 1 < to ? lo + step - 1 : to;
+	while (lo < hi) {
+		size_t m = lo + (hi - lo) / 2;
+
+		if (cmp(a[m], x, ctx) < 0)
+			lo = m + 1;
+		else
+			hi = m;
+	}
+	return lo;
+}
+
+/* Merges the ascending runs a[lo..mid) and a[mid..hi) into out[lo..hi).
+ * Where one run keeps winning, what it wins is found by galloping and
+ * copied whole: runs that interleave little (a layer's paths and the few
+ * a later layer adds among them) cost few compares. */
 static void merge_runs(const uint32_t *a, uint32_t *out, size_t lo,
 		       size_t mid, size_t hi,
 		       int (*cmp)(uint32_t, uint32_t, const void *),
 		       const void *ctx)
 {
-	size_t i = lo, j = mid, o = lo;
+	size_t i = lo, j = mid, o = lo, wi = 0, wj = 0, k;
 
 	/* Runs that already follow each other: one compare, one copy. */
 	if (i < mid && j < hi && cmp(a[mid - 1], a[mid], ctx) < 0) {
 		memcpy(out + lo, a + lo, (hi - lo) * sizeof(*a));
 		return;
 	}
-	while (i < mid && j < hi)
-		out[o++] = cmp(a[j], a[i], ctx) < 0 ? a[j++] : a[i++];
+	while (i < mid && j < hi) {
+		if (cmp(a[j], a[i], ctx) < 0) {
+			out[o++] = a[j++];
+			wj++;
+			wi = 0;
+		} else {
+			out[o++] = a[i++];
+			wi++;
+			wj = 0;
+		}
+		if (wi >= GALLOP_AFTER && j < hi) {
+			k = gallop(a, i, mid, a[j], cmp, ctx);
+			memcpy(out + o, a + i, (k - i) * sizeof(*a));
+			o += k - i;
+			i = k;
+			wi = 0;
+		} else if (wj >= GALLOP_AFTER && i < mid) {
+			k = gallop(a, j, hi, a[i], cmp, ctx);
+			memcpy(out + o, a + j, (k - j) * sizeof(*a));
+			o += k - j;
+			j = k;
+			wj = 0;
+		}
+	}
 	if (i < mid)
 		memcpy(out + o, a + i, (mid - i) * sizeof(*a));
 	if (j < hi)

@@ -1766,6 +1766,34 @@ START_TEST(sort_runs_matches_qsort_or_declines)
 			free(tmp);
 		}
 	}
+	/* One long run and short ones that fall among it, as a later
+	 * layer's few paths do among a base layer's: merges that gallop. */
+	for (ri = 1; ri < 60; ri += 29) {
+		size_t n = 15000 + 40 * ri;
+		uint32_t *v = lw_xcalloc(n + 1, sizeof(*v));
+		uint32_t *a = lw_xcalloc(n + 1, sizeof(*a));
+		uint32_t *b = lw_xcalloc(n + 1, sizeof(*b));
+		uint32_t *tmp = lw_xcalloc(n + 1, sizeof(*tmp));
+		uint32_t *got;
+
+		for (i = 0; i < n; i++) {
+			seed = seed * 1103515245u + 12345u;
+			v[i] = i < 15000 ? (uint32_t)i * 7 :
+				(uint32_t)((i - 15000) % 40 ? v[i - 1] +
+					   (seed >> 16) % 900 :
+					   (seed >> 12) % 105000);
+			a[i] = b[i] = (uint32_t)i;
+		}
+		sort_ctx = v;
+		qsort(b, n, sizeof(*b), id_qsort_cmp);
+		got = lw_sort_runs(a, tmp, n, 64, id_cmp, v);
+		ck_assert_ptr_nonnull(got);
+		ck_assert(!memcmp(got, b, n * sizeof(*b)));
+		free(v);
+		free(a);
+		free(b);
+		free(tmp);
+	}
 	{
 		uint32_t v[8] = { 7, 6, 5, 4, 3, 2, 1, 0 };
 		uint32_t a[8] = { 0, 1, 2, 3, 4, 5, 6, 7 }, tmp[8];
