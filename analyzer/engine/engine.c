@@ -2,7 +2,6 @@
  * every regular file a later layer makes unreachable. */
 #include <stdlib.h>
 #include <string.h>
-#include <xxhash.h>
 
 #include "engine_priv.h"
 #include "layerwaste/util.h"

@@ -126,20 +126,12 @@ void lw_pathset_subtree_of(const struct lw_pathset *ps,
 void lw_sort(void *base, size_t n, size_t size,
 	     int (*cmp)(const void *, const void *));
 
-/* A ref with a sort key. */
-struct lw_keyed_ref {
-	uint64_t key;
-	struct lw_entry_ref ref;
-};
-
 /* lw_sort(refs, n, sizeof(*refs), cmp) with cmp ordering by layer, then
- * entry; and lw_sort of items by key alone (equal keys in no particular
- * order, as lw_sort leaves them, but not always in the same places). In
- * place, nothing allocated: radix sorts (pathset.c). */
+ * entry; lw_sort of 64-bit values in their order; and of 64-bit values by
+ * their high halves alone (equal halves in no particular order, as
+ * lw_sort leaves them, but not always in the same places). In place,
+ * nothing allocated: radix sorts (pathset.c). */
 void lw_sort_refs(struct lw_entry_ref *refs, size_t n);
-void lw_sort_keyed(struct lw_keyed_ref *items, size_t n);
-/* The same, of plain 64-bit values; and by their high halves alone
- * (equal halves in no particular order). */
 void lw_sort_u64(uint64_t *v, size_t n);
 void lw_sort_u64_high(uint64_t *v, size_t n);
 

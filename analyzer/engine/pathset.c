@@ -409,16 +409,11 @@ uint32_t *lw_sort_runs(uint32_t *a, uint32_t *tmp, size_t n,
 	return src;
 }
 
-/* ---- lw_sort_refs, lw_sort_keyed ---- */
+/* ---- lw_sort_refs, lw_sort_u64, lw_sort_u64_high ---- */
 
 static inline uint64_t ref_key(const struct lw_entry_ref *r)
 {
 	return (uint64_t)r->layer << 32 | r->entry;
-}
-
-static inline uint64_t keyed_key(const struct lw_keyed_ref *k)
-{
-	return k->key;
 }
 
 static inline uint64_t u64_key(const uint64_t *v)
@@ -505,18 +500,12 @@ static inline uint64_t u64_high_key(const uint64_t *v)
 	}
 
 TYPED_RADIXSORT(sort_refs, struct lw_entry_ref, ref_key)
-TYPED_RADIXSORT(sort_keyed, struct lw_keyed_ref, keyed_key)
 TYPED_RADIXSORT(sort_u64, uint64_t, u64_key)
 TYPED_RADIXSORT(sort_u64_high, uint64_t, u64_high_key)
 
 void lw_sort_refs(struct lw_entry_ref *refs, size_t n)
 {
 	sort_refs(refs, n);
-}
-
-void lw_sort_keyed(struct lw_keyed_ref *items, size_t n)
-{
-	sort_keyed(items, n);
 }
 
 void lw_sort_u64(uint64_t *v, size_t n)

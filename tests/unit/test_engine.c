@@ -1648,11 +1648,11 @@ static int ref_order(const void *x, const void *y)
 	return a->entry < b->entry ? -1 : a->entry > b->entry;
 }
 
-static int keyed_order(const void *x, const void *y)
+static int u64_order(const void *x, const void *y)
 {
-	const struct lw_keyed_ref *a = x, *b = y;
+	uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
 
-	return a->key < b->key ? -1 : a->key > b->key;
+	return a < b ? -1 : a > b;
 }
 
 START_TEST(typed_sorts_match_lw_sort_on_every_shape)
@@ -1668,18 +1668,18 @@ START_TEST(typed_sorts_match_lw_sort_on_every_shape)
 			size_t n = sizes[si];
 			struct lw_entry_ref *r = lw_xcalloc(n + 1, sizeof(*r));
 			struct lw_entry_ref *rr = lw_xcalloc(n + 1, sizeof(*r));
-			struct lw_keyed_ref *k = lw_xcalloc(n + 1, sizeof(*k));
-			struct lw_keyed_ref *kk = lw_xcalloc(n + 1, sizeof(*k));
+			uint64_t *k = lw_xcalloc(n + 1, sizeof(*k));
+			uint64_t *kk = lw_xcalloc(n + 1, sizeof(*k));
 
 			for (i = 0; i < n; i++) {
 				uint32_t v = shaped(shape, i, n, &seed);
 
 				r[i].layer = v % 13;
 				r[i].entry = v / 13;
-				k[i].key = i % 2 ? v % 97 :
-					(uint64_t)v * 2654435761u << (v % 24);
-				k[i].ref.layer = (uint32_t)i;
-				k[i].ref.entry = v;
+				/* A key in the high half, anything below. */
+				k[i] = (i % 2 ? v % 97 :
+					(uint64_t)v * 2654435761u << (v % 24)) <<
+					32 | (uint32_t)(i * 2654435761u);
 			}
 			memcpy(rr, r, n * sizeof(*r));
 			memcpy(kk, k, n * sizeof(*k));
@@ -1687,23 +1687,27 @@ START_TEST(typed_sorts_match_lw_sort_on_every_shape)
 			lw_sort(rr, n, sizeof(*rr), ref_order);
 			ck_assert_msg(n == 0 || !memcmp(r, rr, n * sizeof(*r)),
 				      "refs: %zu elements, shape %d", n, shape);
-			/* Equal keys in any order: the keys in order, every
-			 * item kept. */
-			lw_sort_keyed(k, n);
-			lw_sort(kk, n, sizeof(*kk), keyed_order);
+			/* Whole values: one order. By the high halves:
+			 * equal halves in any order, the halves in order,
+			 * every value kept. */
+			memcpy(kk, k, n * sizeof(*k));
+			lw_sort(kk, n, sizeof(*kk), u64_order);
+			lw_sort_u64_high(k, n);
 			{
 				uint64_t sum = 0, want = 0;
 
 				for (size_t x = 0; x < n; x++) {
-					ck_assert_uint_eq(k[x].key, kk[x].key);
-					sum += k[x].ref.layer * 31u +
-						k[x].ref.entry;
-					want += kk[x].ref.layer * 31u +
-						kk[x].ref.entry;
+					ck_assert_uint_eq(k[x] >> 32,
+							  kk[x] >> 32);
+					sum += k[x] * 31u;
+					want += kk[x] * 31u;
 				}
-				ck_assert_msg(sum == want, "keyed: %zu "
+				ck_assert_msg(sum == want, "high halves: %zu "
 					      "elements, shape %d", n, shape);
 			}
+			lw_sort_u64(k, n);
+			ck_assert_msg(n == 0 || !memcmp(k, kk, n * sizeof(*k)),
+				      "u64: %zu elements, shape %d", n, shape);
 			free(r);
 			free(rr);
 			free(k);
