@@ -24,9 +24,9 @@ void lw_layer_index_release(struct lw_layer_index *ix)
 {
 	lw_arena_release(&ix->arena);
 	free(ix->entries);
-	free(ix->meta_tab);
-	free(ix->dir_tab);
-	free(ix->node_tab);
+	free(ix->metas.slots);
+	free(ix->dirs.slots);
+	free(ix->nodes.slots);
 	free(ix->kept);
 	lw_warnings_release(&ix->warnings);
 	memset(ix, 0, sizeof(*ix));
@@ -115,25 +115,25 @@ int lw_path_cmp(const char *a, const char *b)
 	return *x < *y ? -1 : 1;
 }
 
+static void intern_release(struct lw_intern_set *s)
+{
+	free(s->slots);
+	s->slots = NULL;
+	s->n = s->size = 0;
+}
+
 void lw_layer_index_done(struct lw_layer_index *ix)
 {
-	free(ix->meta_tab);
-	free(ix->dir_tab);
-	free(ix->node_tab);
-	ix->meta_tab = NULL;
-	ix->dir_tab = NULL;
-	ix->node_tab = NULL;
-	ix->nmetas = ix->meta_tabsize = 0;
-	ix->ndirs = ix->dir_tabsize = 0;
-	ix->nnodes = ix->node_tabsize = 0;
+	intern_release(&ix->metas);
+	intern_release(&ix->dirs);
+	intern_release(&ix->nodes);
 }
 
 size_t lw_layer_index_memory(const struct lw_layer_index *ix)
 {
 	return ix->arena.bytes + ix->cap * sizeof(*ix->entries) +
-		ix->meta_tabsize * sizeof(*ix->meta_tab) +
-		ix->dir_tabsize * sizeof(*ix->dir_tab) +
-		ix->node_tabsize * sizeof(*ix->node_tab);
+		(ix->metas.size + ix->dirs.size + ix->nodes.size) *
+		sizeof(void *);
 }
 
 char *lw_layer_index_strndup(struct lw_layer_index *ix, const char *s,
@@ -159,62 +159,144 @@ char *lw_layer_index_strndup(struct lw_layer_index *ix, const char *s,
 	return p;
 }
 
-/* The slot of path[0..len) (hash h) in ix->dir_tab: its dir or the
- * empty slot where it goes. */
-static size_t dir_slot(const struct lw_layer_index *ix, const char *path,
-		       size_t len, uint64_t h)
-{
-	size_t mask = ix->dir_tabsize - 1;
-	size_t i = (size_t)h & mask;
+/* ---- The interned sets: dirs, metas and nodes ---- */
 
-	while (ix->dir_tab[i] && (ix->dir_tab[i]->hash != h ||
-				  ix->dir_tab[i]->len != len ||
-				  memcmp(ix->dir_tab[i]->path, path, len)))
+typedef uint64_t (*intern_hash_fn)(const void *item);
+typedef int (*intern_same_fn)(const void *item, const void *key);
+
+/* The slot in s of key, whose hash is h: the item same() finds equal, or
+ * the empty slot where it goes. */
+static size_t intern_slot(const struct lw_intern_set *s, uint64_t h,
+			  const void *key, intern_same_fn same)
+{
+	size_t mask = s->size - 1, i = (size_t)h & mask;
+
+	while (s->slots[i] && !same(s->slots[i], key))
 		i = (i + 1) & mask;
 	return i;
+}
+
+/* The item of s equal to key (hash h), or NULL and in *slot where it
+ * goes, room made for one more (hash() rehashes the items). *slot is
+ * SIZE_MAX when that room cannot be had. */
+static const void *intern_find(struct lw_intern_set *s, uint64_t h,
+			       const void *key, intern_hash_fn hash,
+			       intern_same_fn same, size_t *slot)
+{
+	size_t i;
+
+	if ((s->n + 1) * 4 > s->size * 3) {
+		struct lw_intern_set old = *s;
+		size_t size = old.size ? old.size * 2 : 64;
+
+		s->slots = calloc(size, sizeof(*s->slots));
+		if (!s->slots) {
+			*s = old;
+			*slot = SIZE_MAX;
+			return NULL;
+		}
+		s->size = size;
+		for (i = 0; i < old.size; i++) {
+			size_t j;
+
+			if (!old.slots[i])
+				continue;
+			j = (size_t)hash(old.slots[i]) & (size - 1);
+			while (s->slots[j])
+				j = (j + 1) & (size - 1);
+			s->slots[j] = old.slots[i];
+		}
+		free(old.slots);
+	}
+	i = intern_slot(s, h, key, same);
+	*slot = i;
+	return s->slots[i];
+}
+
+/* Puts item, new, in the slot intern_find() gave. */
+static const void *intern_add(struct lw_intern_set *s, size_t slot,
+			      const void *item)
+{
+	s->slots[slot] = item;
+	s->n++;
+	s->last = item;
+	return item;
+}
+
+/* The item of s equal to key, else a copy of key's size bytes in ix's
+ * arena, added to s; NULL on out of memory. */
+static const void *intern_copy(struct lw_layer_index *ix,
+			       struct lw_intern_set *s, const void *key,
+			       size_t size, intern_hash_fn hash,
+			       intern_same_fn same)
+{
+	const void *found = s->last;
+	void *n;
+	size_t slot;
+
+	/* Neighbours in a tar mostly share it. */
+	if (found && same(found, key))
+		return found;
+	found = intern_find(s, hash(key), key, hash, same, &slot);
+	if (found) {
+		s->last = found;
+		return found;
+	}
+	if (slot == SIZE_MAX || !(n = lw_arena_alloc(&ix->arena, size)))
+		return NULL;
+	memcpy(n, key, size);
+	return intern_add(s, slot, n);
+}
+
+/* A dir's key: its path and the path's hash. */
+struct dir_key {
+	const char *path;
+	size_t len;
+	uint64_t hash;
+};
+
+static uint64_t dir_hash(const void *item)
+{
+	return ((const struct lw_dir *)item)->hash;
+}
+
+static int dir_same(const void *item, const void *key)
+{
+	const struct lw_dir *d = item;
+	const struct dir_key *k = key;
+
+	return d->hash == k->hash && d->len == k->len &&
+		!memcmp(d->path, k->path, k->len);
 }
 
 const struct lw_dir *lw_layer_index_dir(struct lw_layer_index *ix,
 					const char *path, size_t len)
 {
-	const struct lw_dir *d = ix->last_dir;
+	const struct lw_dir *d = ix->dirs.last;
+	struct dir_key k = { path, len, 0 };
 	struct lw_dir *n;
-	uint64_t h;
-	size_t i;
+	size_t slot;
 
 	/* Neighbours in a tar mostly share their directory. */
 	if (d && d->len == len && !memcmp(d->path, path, len))
 		return d;
-	h = XXH3_64bits(path, len);
-	if ((ix->ndirs + 1) * 2 > ix->dir_tabsize) {
-		const struct lw_dir **old = ix->dir_tab;
-		size_t oldsize = ix->dir_tabsize;
-		size_t size = oldsize ? oldsize * 2 : 64;
-
-		ix->dir_tab = lw_xcalloc(size, sizeof(*ix->dir_tab));
-		ix->dir_tabsize = size;
-		for (i = 0; i < oldsize; i++)
-			if (old[i])
-				ix->dir_tab[dir_slot(ix, old[i]->path,
-						     old[i]->len,
-						     old[i]->hash)] = old[i];
-		free(old);
+	k.hash = XXH3_64bits(path, len);
+	d = intern_find(&ix->dirs, k.hash, &k, dir_hash, dir_same, &slot);
+	if (d) {
+		ix->dirs.last = d;
+		return d;
 	}
-	i = dir_slot(ix, path, len, h);
-	if (!ix->dir_tab[i]) {
-		n = lw_arena_alloc(&ix->arena, sizeof(*n));
-		if (!n)
-			return NULL;
-		n->path = lw_layer_index_strndup(ix, path, len);
-		if (!n->path)
-			return NULL;
-		n->hash = h;
-		n->len = (uint32_t)len;
-		ix->dir_tab[i] = n;
-		ix->ndirs++;
-	}
-	ix->last_dir = ix->dir_tab[i];
-	return ix->last_dir;
+	if (slot == SIZE_MAX)
+		return NULL;
+	n = lw_arena_alloc(&ix->arena, sizeof(*n));
+	if (!n)
+		return NULL;
+	n->path = lw_layer_index_strndup(ix, path, len);
+	if (!n->path)
+		return NULL;
+	n->hash = k.hash;
+	n->len = (uint32_t)len;
+	return intern_add(&ix->dirs, slot, n);
 }
 
 /* The 4 GiB window of memory p lies in: a node's base. */
@@ -223,29 +305,20 @@ static uintptr_t window_of(const char *p)
 	return (uintptr_t)p & ~(uintptr_t)UINT32_MAX;
 }
 
-static uint64_t node_hash(const struct lw_dir *d,
-			  const struct lw_entry_meta *m, uintptr_t base)
+static uint64_t node_hash(const void *item)
 {
-	uint64_t k[3] = { (uint64_t)(uintptr_t)d, (uint64_t)(uintptr_t)m,
-			  (uint64_t)base };
+	const struct lw_node *n = item;
+	uint64_t k[3] = { (uint64_t)(uintptr_t)n->dir,
+			  (uint64_t)(uintptr_t)n->meta, (uint64_t)n->base };
 
 	return XXH3_64bits(k, sizeof(k));
 }
 
-/* The slot of the node (d, m, base) in ix->node_tab: the node or the
- * empty slot where it goes. */
-static size_t node_slot(const struct lw_layer_index *ix,
-			const struct lw_dir *d, const struct lw_entry_meta *m,
-			uintptr_t base)
+static int node_same(const void *item, const void *key)
 {
-	size_t mask = ix->node_tabsize - 1;
-	size_t i = (size_t)node_hash(d, m, base) & mask;
+	const struct lw_node *a = item, *b = key;
 
-	while (ix->node_tab[i] && (ix->node_tab[i]->dir != d ||
-				   ix->node_tab[i]->meta != m ||
-				   ix->node_tab[i]->base != base))
-		i = (i + 1) & mask;
-	return i;
+	return a->dir == b->dir && a->meta == b->meta && a->base == b->base;
 }
 
 /* The node (d, m, base) of ix, added when ix lacks it; NULL on out of
@@ -255,45 +328,10 @@ static const struct lw_node *node_of(struct lw_layer_index *ix,
 				     const struct lw_entry_meta *m,
 				     uintptr_t base)
 {
-	const struct lw_node *last = ix->last_node;
-	struct lw_node *n;
-	size_t i;
+	const struct lw_node key = { d, m, base };
 
-	/* Neighbours in a tar mostly share all three. */
-	if (last && last->dir == d && last->meta == m && last->base == base)
-		return last;
-	/* At most three quarters full. */
-	if ((ix->nnodes + 1) * 4 > ix->node_tabsize * 3) {
-		const struct lw_node **old = ix->node_tab;
-		size_t oldsize = ix->node_tabsize;
-		size_t size = oldsize ? oldsize * 2 : 64;
-
-		ix->node_tab = calloc(size, sizeof(*ix->node_tab));
-		if (!ix->node_tab) {
-			ix->node_tab = old;
-			return NULL;
-		}
-		ix->node_tabsize = size;
-		for (i = 0; i < oldsize; i++)
-			if (old[i])
-				ix->node_tab[node_slot(ix, old[i]->dir,
-						       old[i]->meta,
-						       old[i]->base)] = old[i];
-		free(old);
-	}
-	i = node_slot(ix, d, m, base);
-	if (!ix->node_tab[i]) {
-		n = lw_arena_alloc(&ix->arena, sizeof(*n));
-		if (!n)
-			return NULL;
-		n->dir = d;
-		n->meta = m;
-		n->base = base;
-		ix->node_tab[i] = n;
-		ix->nnodes++;
-	}
-	ix->last_node = ix->node_tab[i];
-	return ix->last_node;
+	return intern_copy(ix, &ix->nodes, &key, sizeof(key), node_hash,
+			   node_same);
 }
 
 int lw_layer_index_set_path(struct lw_layer_index *ix, struct lw_entry *e,
@@ -552,16 +590,18 @@ static int str_same(const char *a, const char *b)
 	return a == b || (a && b && !strcmp(a, b));
 }
 
-static int meta_same(const struct lw_entry_meta *a,
-		     const struct lw_entry_meta *b)
+static int meta_same(const void *item, const void *key)
 {
+	const struct lw_entry_meta *a = item, *b = key;
+
 	return a->mtime == b->mtime && a->uid == b->uid && a->gid == b->gid &&
 		a->mode == b->mode && a->xattr_hash == b->xattr_hash &&
 		str_same(a->uname, b->uname) && str_same(a->gname, b->gname);
 }
 
-static uint64_t meta_hash(const struct lw_entry_meta *m)
+static uint64_t meta_hash(const void *item)
 {
+	const struct lw_entry_meta *m = item;
 	uint64_t fixed[3] = { (uint64_t)m->mtime,
 			      (uint64_t)m->uid << 32 | m->gid,
 			      (uint64_t)m->xattr_hash << 16 | m->mode };
@@ -576,51 +616,11 @@ static uint64_t meta_hash(const struct lw_entry_meta *m)
 				    h ^ (m->gname ? 3 : 4));
 }
 
-/* The slot of m in ix->meta_tab: its equal or the empty slot where it
- * goes. */
-static size_t meta_slot(const struct lw_layer_index *ix,
-			const struct lw_entry_meta *m)
-{
-	size_t mask = ix->meta_tabsize - 1;
-	size_t h = (size_t)meta_hash(m) & mask;
-
-	while (ix->meta_tab[h] && !meta_same(ix->meta_tab[h], m))
-		h = (h + 1) & mask;
-	return h;
-}
-
 const struct lw_entry_meta *lw_layer_index_meta(struct lw_layer_index *ix,
 						const struct lw_entry_meta *m)
 {
-	struct lw_entry_meta *n;
-	size_t h;
-
-	/* Neighbours in a tar mostly share all of it. */
-	if (ix->last_meta && meta_same(ix->last_meta, m))
-		return ix->last_meta;
-	if ((ix->nmetas + 1) * 2 > ix->meta_tabsize) {
-		const struct lw_entry_meta **old = ix->meta_tab;
-		size_t i, oldsize = ix->meta_tabsize;
-		size_t size = oldsize ? oldsize * 2 : 64;
-
-		ix->meta_tab = lw_xcalloc(size, sizeof(*ix->meta_tab));
-		ix->meta_tabsize = size;
-		for (i = 0; i < oldsize; i++)
-			if (old[i])
-				ix->meta_tab[meta_slot(ix, old[i])] = old[i];
-		free(old);
-	}
-	h = meta_slot(ix, m);
-	if (!ix->meta_tab[h]) {
-		n = lw_arena_alloc(&ix->arena, sizeof(*n));
-		if (!n)
-			return NULL;
-		*n = *m;
-		ix->meta_tab[h] = n;
-		ix->nmetas++;
-	}
-	ix->last_meta = ix->meta_tab[h];
-	return ix->last_meta;
+	return intern_copy(ix, &ix->metas, m, sizeof(*m), meta_hash,
+			   meta_same);
 }
 
 const struct lw_entry *lw_layer_index_find(const struct lw_layer_index *ix,

@@ -169,26 +169,23 @@ struct lw_kept_file {
 #define LW_KEPT_FILE_MAX (64u << 10)   /* one file */
 #define LW_KEPT_LAYER_MAX (1u << 20)   /* all of a layer's */
 
+/* A set of things of an index's arena, each once, found by a hash and an
+ * equality (index.c): its dirs, metas and nodes while it is read. */
+struct lw_intern_set {
+	const void **slots; /* owned; at most three quarters full */
+	size_t n, size;
+	const void *last;   /* the one found last: neighbours share most */
+};
+
 struct lw_layer_index {
 	struct lw_arena arena;
 	struct lw_entry *entries; /* owned; in tar order */
 	size_t count;
 	size_t cap;
-	/* lw_layer_index_meta()'s: the metas (in the arena) by hash, the
-	 * table owned; the last one found. */
-	const struct lw_entry_meta **meta_tab;
-	size_t nmetas, meta_tabsize;
-	const struct lw_entry_meta *last_meta;
-	/* lw_layer_index_dir()'s: the dirs (in the arena) by hash, the
-	 * table owned; the last one found. */
-	const struct lw_dir **dir_tab;
-	size_t ndirs, dir_tabsize;
-	const struct lw_dir *last_dir;
-	/* lw_layer_index_set_path()'s: the nodes (in the arena) by hash,
-	 * the table owned; the last one found. */
-	const struct lw_node **node_tab;
-	size_t nnodes, node_tabsize;
-	const struct lw_node *last_node;
+	/* The metas of lw_layer_index_meta(), the dirs of
+	 * lw_layer_index_dir() and the nodes of lw_layer_index_set_path(),
+	 * until lw_layer_index_done(). */
+	struct lw_intern_set metas, dirs, nodes;
 	char *strs;                  /* lw_layer_index_strndup()'s chunk */
 	size_t strs_left;
 	uint64_t file_bytes;   /* sum of regular-file sizes */

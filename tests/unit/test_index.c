@@ -537,7 +537,7 @@ START_TEST(meta_is_interned_per_index)
 	ck_assert_ptr_ne(a, c);
 	ck_assert_ptr_ne(a, d);
 	ck_assert_ptr_ne(c, f); /* "" is not "no name" */
-	ck_assert_uint_eq(ix.nmetas, 5);
+	ck_assert_uint_eq(ix.metas.n, 5);
 	ck_assert_int_eq(d->mtime, -5);
 	ck_assert_str_eq(b->uname, "app");
 	ck_assert_ptr_null(c->gname);
@@ -555,7 +555,7 @@ START_TEST(meta_is_interned_per_index)
 	m.mode = 0644;
 	m.xattr_hash = 9;
 	ck_assert_ptr_ne(lw_layer_index_meta(&ix, &m), a);
-	ck_assert_uint_eq(ix.nmetas, 9);
+	ck_assert_uint_eq(ix.metas.n, 9);
 	ck_assert_uint_eq(lw_layer_index_meta(&ix, &m)->xattr_hash, 9);
 	/* Thousands of metas (the table grows) stay found, where they
 	 * were. */
@@ -563,7 +563,7 @@ START_TEST(meta_is_interned_per_index)
 		first[i] = meta_of(&ix, (int64_t)i * 7, root, app);
 		ck_assert_int_eq(first[i]->mtime, (int64_t)i * 7);
 	}
-	ck_assert_uint_eq(ix.nmetas, 5009);
+	ck_assert_uint_eq(ix.metas.n, 5009);
 	for (i = 5000; i-- > 0;)
 		ck_assert_ptr_eq(meta_of(&ix, (int64_t)i * 7, root, app),
 				 first[i]);
@@ -700,7 +700,7 @@ START_TEST(dirs_are_interned_per_index)
 
 		first[i] = lw_layer_index_dir(&ix, name, (size_t)n);
 	}
-	ck_assert_uint_eq(ix.ndirs, 3001);
+	ck_assert_uint_eq(ix.dirs.n, 3001);
 	for (i = 3000; i-- > 0;) {
 		int n = snprintf(name, sizeof(name), "d/%zu", i);
 
@@ -787,7 +787,7 @@ START_TEST(nodes_are_interned_per_index)
 	ck_assert_str_eq(lw_entry_gname(&e[5]), "app");
 	ck_assert_uint_eq(lw_entry_mode(&e[5]), 0644);
 	ck_assert_ptr_null(lw_entry_link(&e[5]));
-	ck_assert_uint_eq(ix.nnodes, 4);
+	ck_assert_uint_eq(ix.nodes.n, 4);
 	/* Thousands of directories (the table grows): each entry keeps
 	 * its node, name and directory. */
 	for (i = 0; i < 3000; i++) {
@@ -838,6 +838,7 @@ START_TEST(scan_keeps_metadata)
 	tb_file_mtime(l, "srv/run", "#!/bin/sh\n", 1234, 5678, 04755,
 		      1700000000);
 	tb_file(l, "srv/ro", "r", 0, 0, 0444);
+	tb_file(l, "srv/ro2", "s", 0, 0, 0444);
 	img = one(l);
 	ix = img->layers[0].index;
 	e = must_find(ix, "srv/run");
@@ -847,8 +848,18 @@ START_TEST(scan_keeps_metadata)
 	ck_assert_uint_eq(lw_entry_gid(e), 5678);
 	ck_assert_uint_eq(lw_entry_mode(e), 04755);
 	ck_assert_int_eq(lw_entry_mtime(e), 1700000000);
-	/* Two entries with the same mtime and owners share their meta. */
-	ck_assert_uint_le(ix->nmetas, ix->count);
+	/* Two entries with the same mtime, owners and mode share their
+	 * meta (and node), others do not; the tables that found them are
+	 * gone once the layer is read. */
+	ck_assert_ptr_eq(lw_entry_meta_of(must_find(ix, "srv/ro")),
+			 lw_entry_meta_of(must_find(ix, "srv/ro2")));
+	ck_assert_ptr_eq(must_find(ix, "srv/ro")->node,
+			 must_find(ix, "srv/ro2")->node);
+	ck_assert_ptr_ne(lw_entry_meta_of(e),
+			 lw_entry_meta_of(must_find(ix, "srv/ro")));
+	ck_assert_ptr_null(ix->metas.slots);
+	ck_assert_ptr_null(ix->dirs.slots);
+	ck_assert_ptr_null(ix->nodes.slots);
 	ck_assert_ptr_null(lw_entry_link(e));
 	ck_assert_uint_eq(lw_entry_mode(must_find(ix, "srv/ro")), 0444);
 	d = must_find(ix, "srv");
