@@ -298,6 +298,31 @@ static const char *parse(const unsigned char *buf, size_t len,
 	return NULL;
 }
 
+const char *lw_cache_parse(const unsigned char *buf, size_t len,
+			   const char *diff_id, uint64_t blob_size,
+			   int compression, struct lw_layer_index **out,
+			   struct lw_cache_meta *meta)
+{
+	const char *hex = diff_hex(diff_id);
+	struct lw_layer_index *ix;
+	const char *why;
+
+	*out = NULL;
+	memset(meta, 0, sizeof(*meta));
+	if (!hex)
+		return "not a sha256 diff_id";
+	ix = lw_xmalloc(sizeof(*ix));
+	lw_layer_index_init(ix);
+	why = parse(buf, len, hex, blob_size, compression, ix, meta);
+	if (why) {
+		lw_layer_index_release(ix);
+		free(ix);
+		return why;
+	}
+	*out = ix;
+	return NULL;
+}
+
 static void touch(const char *path)
 {
 	/* Last use, for the eviction: the entry's mtime. */
@@ -324,19 +349,18 @@ int lw_cache_get(struct lw_cache *c, const char *diff_id, uint64_t blob_size,
 	path = path_in(c->dir, name);
 	if (read_all(path, &buf, &len))
 		goto out;
-	ix = lw_xmalloc(sizeof(*ix));
-	lw_layer_index_init(ix);
-	memset(meta, 0, sizeof(*meta));
-	why = parse(buf, len, hex, blob_size, compression, ix, meta);
-	if (!why && verified_only && !meta->verified)
+	why = lw_cache_parse(buf, len, diff_id, blob_size, compression, &ix,
+			     meta);
+	if (!why && verified_only && !meta->verified) {
+		lw_layer_index_release(ix);
+		free(ix);
 		why = "";
+	}
 	if (why) {
 		if (*why)
 			lw_warnings_add(w, "cache entry %s is damaged (%s): "
 					"ignored, the layer is read again",
 					name, why);
-		lw_layer_index_release(ix);
-		free(ix);
 		goto out;
 	}
 	touch(path);

@@ -75,6 +75,17 @@ int lw_cache_get(struct lw_cache *c, const char *diff_id, uint64_t blob_size,
 		 struct lw_layer_index **out, struct lw_cache_meta *meta,
 		 struct lw_warnings *w);
 
+/* Parses an entry's bytes buf[0..len) (borrowed), as lw_cache_get does
+ * once it has read them, for the layer whose diff_id, blob size and
+ * compression are given. Returns NULL with *out an index owned by the
+ * caller (release and free it) and *meta filled, or why the entry is
+ * damaged (a static string) with *out NULL. Any bytes are safe to give:
+ * the fuzzer's way in. */
+const char *lw_cache_parse(const unsigned char *buf, size_t len,
+			   const char *diff_id, uint64_t blob_size,
+			   int compression, struct lw_layer_index **out,
+			   struct lw_cache_meta *meta);
+
 /* Writes the layer's entry (or only remembers it, when written is set:
  * it came from the cache) so that hashes found later are written back.
  * ix stays the caller's and must outlive c. Failures to write are
