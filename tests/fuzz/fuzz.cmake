@@ -4,7 +4,7 @@
 # with ASan and UBSan. In every build with tests, replay_<name> runs the
 # same harness on the saved regression inputs (tests/fuzz/regressions/
 # <name>/) as the test fuzz.replay_<name>.
-set(LW_FUZZ_HARNESSES tar image dockerfile history config readme)
+set(LW_FUZZ_HARNESSES tar image dockerfile history config readme cache report)
 set(LW_FUZZ_DIR ${CMAKE_SOURCE_DIR}/tests/fuzz)
 
 if(LW_FUZZ)
@@ -19,6 +19,8 @@ if(LW_FUZZ)
     target_link_libraries(fuzz_${h} PRIVATE lw_flags ${LW_TOP})
     target_link_options(fuzz_${h} PRIVATE -fsanitize=fuzzer)
   endforeach()
+  # The cache's parser is the read stage's own (read/cache.h).
+  target_include_directories(fuzz_cache PRIVATE ${CMAKE_SOURCE_DIR}/analyzer/read)
 endif()
 
 if(BUILD_TESTING AND NOT LW_FUZZ)
@@ -28,4 +30,5 @@ if(BUILD_TESTING AND NOT LW_FUZZ)
     add_test(NAME fuzz.replay_${h}
              COMMAND replay_${h} ${LW_FUZZ_DIR}/regressions/${h})
   endforeach()
+  target_include_directories(replay_cache PRIVATE ${CMAKE_SOURCE_DIR}/analyzer/read)
 endif()
