@@ -141,6 +141,29 @@ static const char *str_at(const char *strs, uint64_t nstr, uint32_t off,
 	return strs + off;
 }
 
+/* Whether c[0..n) is a component as the tar walkers leave one: not
+ * empty, "." nor "..". */
+static int component_ok(const char *c, size_t n)
+{
+	return n && !(c[0] == '.' && (n == 1 || (n == 2 && c[1] == '.')));
+}
+
+/* Whether every '/'-separated component of p[0..len) is (so not when
+ * len is 0). */
+static int components_ok(const char *p, size_t len)
+{
+	size_t i, start = 0;
+
+	for (i = 0; i <= len; i++) {
+		if (i < len && p[i] != '/')
+			continue;
+		if (!component_ok(p + start, i - start))
+			return 0;
+		start = i + 1;
+	}
+	return 1;
+}
+
 /* The owner names met so far, copied into the index: a layer has few. */
 #define OWNERS_MAX 32
 
@@ -178,6 +201,7 @@ static const char *parse(const unsigned char *buf, size_t len,
 	const unsigned char *rec;
 	const char *strs;
 	struct owners own = { .n = 0 };
+	const struct lw_dir *d, *last_dir = NULL;
 	int bad = 0;
 
 	if (len < HDR_SIZE)
@@ -236,6 +260,7 @@ static const char *parse(const unsigned char *buf, size_t len,
 		struct lw_entry_meta m;
 		const struct lw_entry_meta *mp;
 		uint64_t place = get64(rec + 24);
+		size_t plen, llen;
 
 		m.mtime = (int64_t)get64(rec + 48);
 		m.uname = owner(ix, &own, un);
@@ -255,14 +280,25 @@ static const char *parse(const unsigned char *buf, size_t len,
 		e->type = rec[72];
 		/* Whether a link follows the path is the index's own. */
 		e->flags = rec[73] & (uint8_t)~LW_ENTRY_HAS_LINK;
-		if (!path || strlen(path) >= LW_PATH_MAX) {
+		plen = path ? strlen(path) : 0;
+		llen = link ? strlen(link) : 0;
+		if (!path || plen >= LW_PATH_MAX) {
 			bad = 1;
 			break;
 		}
-		if (!mp || lw_layer_index_set_path(ix, e, mp, path,
-						   strlen(path), link,
-						   link ? strlen(link) : 0))
+		if (!mp || lw_layer_index_set_path(ix, e, mp, path, plen, link,
+						   llen))
 			return "too large";
+		/* Paths as the tar walkers leave them (index.h), which the
+		 * engine relies on: a directory checked when it changes,
+		 * neighbours mostly sharing theirs. */
+		d = lw_entry_dir(e);
+		if (!component_ok(lw_entry_name(e), e->name_len) ||
+		    (d && d != last_dir && !components_ok(d->path, d->len)) ||
+		    (e->type == LW_ENTRY_HARDLINK &&
+		     (!link || !components_ok(link, llen))))
+			return "a path not normalised";
+		last_dir = d;
 		/* A hard link's target entry, or where a file's content
 		 * starts (LW_NO_OFFSET for none, as for other types). */
 		if (e->type > LW_ENTRY_OPAQUE) {

@@ -4,7 +4,9 @@
  * everything, and once more with its checksum made right (and the layer
  * it names taken from its own header), so that the records, offsets and
  * strings behind the checksum are what gets fuzzed. An index the parser
- * accepts is walked as the engine walks one. */
+ * accepts is walked as the engine walks one, and its paths must be in
+ * the form the tar walkers give (lw_path_normalize leaves them as they
+ * are); anything else aborts. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,8 +47,14 @@ static void walk(const struct lw_layer_index *ix)
 		const struct lw_entry *c = lw_layer_index_content(ix, e);
 		const char *link = lw_entry_link(e);
 		struct lw_pathbuf b;
+		const char *path = lw_entry_path(e, &b);
+		char norm[LW_PATH_MAX];
 
-		sink += strlen(lw_entry_path(e, &b)) + lw_entry_path_len(e);
+		/* Accepted paths are as the walkers give them. */
+		if (lw_path_normalize(path, norm, sizeof(norm)) <= 0 ||
+		    strcmp(norm, path))
+			abort();
+		sink += strlen(path) + lw_entry_path_len(e);
 		sink += link ? strlen(link) : 0;
 		sink += lw_entry_uname(e) ? strlen(lw_entry_uname(e)) : 0;
 		sink += lw_entry_gname(e) ? strlen(lw_entry_gname(e)) : 0;
