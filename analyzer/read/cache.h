@@ -19,8 +19,9 @@
  * Written to a temporary file in DIR, synced and renamed: readers see a
  * whole entry or none. A damaged entry (short, bad magic, version or
  * checksum, an offset out of range, a path not in the form the tar
- * walkers give) is ignored with a warning and rewritten. Entries are touched when used; the directory is trimmed to
- * its size cap by evicting the least recently used. */
+ * walkers give) is ignored with a warning and rewritten. Entries are
+ * touched when used; the directory is trimmed to its size cap by
+ * evicting the least recently used. */
 #ifndef LAYERWASTE_CACHE_H
 #define LAYERWASTE_CACHE_H
 
